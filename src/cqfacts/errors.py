@@ -1,0 +1,44 @@
+"""The library's own exception types; the CLI turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CqfactsError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One fault found in a fact file, with the line it is on where that is known."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+class FactFileError(CqfactsError):
+    """A fact file is missing, unreadable or invalid; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+class InvalidArgumentError(CqfactsError):
+    """A value the user gave (pillar, kind, unit, format …) is not one the tool knows."""
+
+
+class UnknownFactError(CqfactsError):
+    """No fact has the requested id; `suggestions` holds the nearest ids."""
+
+    def __init__(self, fact_id: str, suggestions: list[str]) -> None:
+        self.fact_id = fact_id
+        self.suggestions = suggestions
+        hint = f" Nearest ids: {', '.join(suggestions)}." if suggestions else ""
+        super().__init__(f"no fact has the id {fact_id!r}.{hint}")

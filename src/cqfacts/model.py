@@ -1,0 +1,162 @@
+"""The fact base as plain, typed data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+KINDS = ("figure", "rank", "policy", "event", "achievement", "platform", "programme")
+
+#: The keys of a fact object in JSON output: a documented contract (add keys, never rename).
+FACT_KEYS = (
+    "id",
+    "topic",
+    "topic_en",
+    "pillar",
+    "section",
+    "kind",
+    "label",
+    "label_en",
+    "value",
+    "unit",
+    "value_text",
+    "qualifier",
+    "change",
+    "note",
+    "aliases",
+)
+
+CHINESE_NUMERALS = "〇一二三四五六七八九十"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A change the report states for a figure (a growth rate, an increase)."""
+
+    value: int | float
+    unit: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "unit": self.unit, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    id: str
+    topic: str
+    topic_en: str
+    pillar: int
+    section: str
+    kind: str
+    label: str
+    label_en: str
+    value: int | float | None = None
+    unit: str | None = None
+    value_text: str | None = None
+    qualifier: str | None = None
+    change: Change | None = None
+    note: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def figure(self) -> str:
+        """The figure as a reader quotes it: qualifier and text, as written."""
+        text = self.value_text or ""
+        if self.qualifier and self.qualifier not in text:
+            text = f"{self.qualifier}{text}"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "topic": self.topic,
+            "topic_en": self.topic_en,
+            "pillar": self.pillar,
+            "section": self.section,
+            "kind": self.kind,
+            "label": self.label,
+            "label_en": self.label_en,
+            "value": self.value,
+            "unit": self.unit,
+            "value_text": self.value_text,
+            "qualifier": self.qualifier,
+            "change": self.change.to_dict() if self.change else None,
+            "note": self.note,
+            "aliases": list(self.aliases),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    name: str
+    en: str
+    aliases: tuple[str, ...]
+    fact_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pillar:
+    number: int
+    title: str
+    title_en: str
+    sections: dict[str, str]
+    sections_en: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    title: str
+    title_en: str
+    year: int
+    region: str
+    source: str
+
+
+@dataclass(frozen=True)
+class FactBase:
+    """Everything a fact file holds, facts in file order."""
+
+    meta: Meta
+    pillars: dict[int, Pillar]
+    topics: dict[str, Topic]
+    facts: tuple[Fact, ...]
+    path: str = ""
+
+    @cached_property
+    def by_id(self) -> dict[str, Fact]:
+        return {fact.id: fact for fact in self.facts}
+
+    def facts_in(self, pillar: int) -> list[Fact]:
+        return [fact for fact in self.facts if fact.pillar == pillar]
+
+
+def section_label(section: str) -> str:
+    """'4.1' -> '四（一）', the way the report numbers its parts; '0.0' -> '总体情况'."""
+    pillar, _, item = section.partition(".")
+    if pillar == "0":
+        return "总体情况"
+    head = _chinese_number(int(pillar))
+    return f"{head}（{_chinese_number(int(item))}）" if item and item != "0" else head
+
+
+def _chinese_number(number: int) -> str:
+    if 0 <= number <= 10:
+        return CHINESE_NUMERALS[number]
+    if number < 20:
+        return "十" + CHINESE_NUMERALS[number - 10]
+    return str(number)
+
+
+def parse_pillar_number(text: str) -> int | None:
+    """'4', '四' or '４' -> 4; None if the text names no pillar number."""
+    text = text.strip()
+    if len(text) == 1 and text in CHINESE_NUMERALS:
+        return CHINESE_NUMERALS.index(text)
+    if text in ("零", "总"):
+        return 0
+    try:
+        return int(text)  # int() accepts full-width digits too
+    except ValueError:
+        return None

@@ -1,0 +1,63 @@
+"""Text folding shared by the index and the query, so both sides compare alike.
+
+rapidfuzz's ``default_process`` is not used: it turns "19.2%" into "19 2".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+# Quote and title marks never decide a match: 《方案》 and 方案 are the same query.
+_IGNORED = frozenset("“”‘’\"《》「」『』〈〉")
+_LATIN_RUN = re.compile(r"[a-z0-9]+")
+
+
+def is_cjk(char: str) -> bool:
+    """A CJK unified ideograph (the BMP blocks and extension B onwards)."""
+    code = ord(char)
+    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x3134F
+
+
+def fold_char(char: str) -> str:
+    """NFKC (full-width forms to ASCII) then casefold; '' for marks that never matter."""
+    if char in _IGNORED:
+        return ""
+    folded = unicodedata.normalize("NFKC", char).casefold()
+    return " " if folded.isspace() else folded
+
+
+def fold(text: str, simplified: Mapping[str, str] | None = None) -> str:
+    """Fold text for matching: NFKC, casefold, quotes dropped, whitespace collapsed.
+
+    With ``simplified`` (traditional -> simplified characters), CJK characters are
+    mapped as well, so 技術 and 技术 fold alike.
+    """
+    folded, _ = fold_with_positions(text, simplified)
+    return folded
+
+
+def fold_with_positions(
+    text: str, simplified: Mapping[str, str] | None = None
+) -> tuple[str, list[int]]:
+    """Fold like :func:`fold` and say, for each folded character, where it came from."""
+    chars: list[str] = []
+    positions: list[int] = []
+    for index, char in enumerate(text):
+        if simplified is not None:
+            char = simplified.get(char, char)
+        for part in fold_char(char):
+            if part == " " and (not chars or chars[-1] == " "):
+                continue
+            chars.append(part)
+            positions.append(index)
+    if chars and chars[-1] == " ":
+        chars.pop()
+        positions.pop()
+    return "".join(chars), positions
+
+
+def latin_words(text: str) -> list[str]:
+    """Runs of ASCII letters and digits in folded text ('AI+诊疗' -> ['ai'])."""
+    return _LATIN_RUN.findall(text)

@@ -1,0 +1,335 @@
+"""Ranking facts for a query typed in Chinese, pinyin, English, traditional characters or numbers.
+
+Exact and near-exact wording ranks above pinyin, pinyin above fuzzy matches; among
+equal scores a topic's headline fact (its first) comes before its parts. rapidfuzz
+(and its ~17 ms import) is only needed when no strong match exists.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+from cqfacts.errors import InvalidArgumentError
+from cqfacts.index import FIELD, FIELD_WEIGHTS, FIELDS, SearchIndex
+from cqfacts.model import Fact, FactBase
+from cqfacts.normalize import fold, fold_with_positions, is_cjk
+
+#: Facts scoring below this are noise and never shown.
+MIN_SCORE = 60.0
+#: A match this good means rapidfuzz's fuzzy pass is not needed.
+STRONG_SCORE = 85.0
+#: rapidfuzz scores below this are not a match at all.
+FUZZY_CUTOFF = 78.0
+# Keys shorter than this need a near-perfect fuzzy score.
+SHORT_KEY = 6
+SHORT_KEY_CUTOFF = 95.0
+# The longest query tried as pinyin; bounds the regex's backtracking.
+MAX_PINYIN_LETTERS = 40
+# Abbreviations (高企 for 高新技术企业) are tried on names only.
+_ABBREVIATION_FIELDS = frozenset(
+    FIELD[name] for name in ("label", "topic", "alias", "topic_alias", "value_text")
+)
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    fact: Fact
+    score: float
+    #: The field the best match was on ("label", "topic", "label_en", …).
+    field: str
+    #: How it matched: exact, prefix, substring, abbreviation, pinyin, number or fuzzy.
+    how: str
+    #: Characters to highlight in displayed fields: {"label": (0, 1, 2), …}.
+    highlights: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Hit:
+    score: float
+    field: int
+    how: str
+
+
+def prepare_query(query: str, index: SearchIndex) -> str:
+    """Fold a query like the index: NFKC, casefold, whitespace, traditional -> simplified."""
+    folded = fold(query, index.simplified)
+    if any(is_cjk(char) and char not in index.readings for char in folded):
+        # A character the base never uses: maybe a traditional form the map lacks.
+        folded = fold(_opencc_simplify(folded), index.simplified)
+    return folded
+
+
+def _opencc_simplify(text: str) -> str:
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - opencc is a dependency
+        return text
+    return opencc.OpenCC("t2s").convert(text)
+
+
+def search(
+    base: FactBase,
+    index: SearchIndex,
+    query: str,
+    *,
+    pillar: int | None = None,
+    kind: str | None = None,
+    limit: int | None = 10,
+) -> list[Match]:
+    """The facts matching ``query``, best first; empty when nothing scores above noise."""
+    folded = prepare_query(query, index)
+    if not folded:
+        raise InvalidArgumentError("the query is empty")
+    hits: dict[int, _Hit] = {}
+
+    def offer(fact: int, score: float, field_code: int, how: str) -> None:
+        score *= FIELD_WEIGHTS[field_code]
+        best = hits.get(fact)
+        if best is None or score > best.score:
+            hits[fact] = _Hit(score, field_code, how)
+
+    _text_matches(index, folded, offer)
+    if all(is_cjk(char) for char in folded) and 2 <= len(folded) <= 8:
+        _abbreviation_matches(index, folded, offer)
+    pattern = pinyin_pattern(folded, index.readings)
+    if pattern is not None:
+        _pinyin_matches(index, pattern, _typed_letters(folded, index.readings), offer)
+    _number_matches(base, folded, offer)
+    if not any(hit.score >= STRONG_SCORE for hit in hits.values()):
+        _fuzzy_matches(index, folded, pattern is not None, offer)
+
+    ranked = sorted(
+        (
+            (hit, number)
+            for number, hit in hits.items()
+            if hit.score >= MIN_SCORE
+            and (pillar is None or base.facts[number].pillar == pillar)
+            and (kind is None or base.facts[number].kind == kind)
+        ),
+        key=lambda item: (-round(item[0].score, 6), index.headline_rank[item[1]], item[1]),
+    )
+    if limit is not None:
+        ranked = ranked[:limit]
+    return [
+        Match(
+            fact=base.facts[number],
+            score=round(hit.score, 1),
+            field=FIELDS[hit.field],
+            how=hit.how,
+            highlights=_highlights(base.facts[number], number, index, folded, pattern),
+        )
+        for hit, number in ranked
+    ]
+
+
+def _blob(keys: list[str]) -> tuple[str, list[int]]:
+    """All keys in one string (one regex pass in C) and where each key starts."""
+    starts = list(accumulate((len(key) + 1 for key in keys), initial=0))
+    return "\n".join(keys), starts
+
+
+def _cuts_number(key: str, start: int, end: int) -> bool:
+    """True where a match would split a number: '12' inside '12.12' or '112'."""
+    before = key[start - 1] if start else ""
+    after = key[end] if end < len(key) else ""
+    if key[start].isdigit() and (
+        before.isdigit() or (before == "." and start > 1 and key[start - 2].isdigit())
+    ):
+        return True
+    return key[end - 1].isdigit() and (
+        after.isdigit() or (after == "." and end + 1 < len(key) and key[end + 1].isdigit())
+    )
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _text_matches(index: SearchIndex, query: str, offer) -> None:  # type: ignore[no-untyped-def]
+    blob, starts = _blob(index.keys)
+    for found in re.finditer(re.escape(query), blob):
+        number = bisect_right(starts, found.start()) - 1
+        key = index.keys[number]
+        start = found.start() - starts[number]
+        end = start + len(query)
+        if _cuts_number(key, start, end):
+            continue
+        # English words match from their start: "ai" must not hit "domain".
+        if start and _is_latin(key[start]) and _is_latin(key[start - 1]):
+            continue
+        coverage = len(query) / len(key)
+        if start == 0 and end == len(key):
+            score, how = 100.0, "exact"
+        elif start == 0:
+            score, how = 93 + 5 * coverage, "prefix"
+        else:
+            score, how = 88 + 6 * coverage, "substring"
+        if end < len(key) and _is_latin(key[end]) and key[end - 1].isalpha():
+            score -= 3  # ends inside a word: "broker" in "brokers"
+        offer(index.key_fact[number], score, index.key_field[number], how)
+
+
+def _abbreviation_matches(index: SearchIndex, query: str, offer) -> None:  # type: ignore[no-untyped-def]
+    """Characters of the query in order inside a name: 高企 -> 高新技术企业."""
+    blob, starts = _blob(index.keys)
+    pattern = "[^\n]*?".join(map(re.escape, query))
+    for found in re.finditer(pattern, blob):
+        number = bisect_right(starts, found.start()) - 1
+        if index.key_field[number] not in _ABBREVIATION_FIELDS:
+            continue
+        score = 68 + 14 * len(query) / (found.end() - found.start())
+        offer(index.key_fact[number], score, index.key_field[number], "abbreviation")
+
+
+def pinyin_pattern(query: str, readings: dict[str, list[str]]) -> re.Pattern[str] | None:
+    """A regex over pinyin keys ("gao xin ji shu ") for a query of letters and characters.
+
+    Each letter either continues the current syllable or starts the next one, so
+    full pinyin (jishu), initials (js) and their mixtures (jish, 技术jjr) all match.
+    """
+    query = query.replace(" ", "")
+    letters = sum(char.isascii() for char in query)
+    if not query or letters == 0 or letters > MAX_PINYIN_LETTERS:
+        return None
+    parts = ["(?<![a-z])"]
+    previous = ""
+    for char in query:
+        if "a" <= char <= "z":
+            if previous == "letter":
+                parts.append("(?:[a-z]* )?")
+            parts.append(char)
+            previous = "letter"
+        elif is_cjk(char) and char in readings:
+            if previous == "letter":
+                parts.append("[a-z]* ")
+            parts.append(f"(?:{'|'.join(readings[char])}) ")
+            previous = "char"
+        else:
+            return None
+    return re.compile("".join(parts))
+
+
+def _typed_letters(query: str, readings: dict[str, list[str]]) -> int:
+    """Letters the query stands for: its own, plus each character's shortest reading."""
+    return sum(
+        min(map(len, readings[char])) if char in readings else int(char.isascii())
+        for char in query.replace(" ", "")
+    )
+
+
+def _pinyin_matches(index: SearchIndex, pattern: re.Pattern[str], typed: int, offer) -> None:  # type: ignore[no-untyped-def]
+    blob, starts = _blob(index.pinyin)
+    for found in pattern.finditer(blob):
+        number = bisect_right(starts, found.start()) - 1
+        key = index.pinyin[number]
+        start = found.start() - starts[number]
+        syllable_end = key.find(" ", found.end() - starts[number] - 1)
+        touched = key[start : syllable_end + 1]
+        coverage = min(1.0, typed / max(1, len(touched) - touched.count(" ")))
+        whole = start == 0 and syllable_end + 1 == len(key)
+        score = 66 + 24 * coverage + (4 if whole else 0)
+        if typed <= 2 and not whole:
+            score -= 15  # two letters match almost anything
+        offer(index.pinyin_fact[number], score, index.pinyin_field[number], "pinyin")
+
+
+def _number_matches(base: FactBase, query: str, offer) -> None:  # type: ignore[no-untyped-def]
+    plain = query.replace(",", "")
+    if not _NUMBER.match(plain):
+        return
+    wanted = float(plain)
+    for number, fact in enumerate(base.facts):
+        if fact.value is not None and abs(fact.value - wanted) < 1e-9:
+            offer(number, 100.0, FIELD["value_text"], "number")
+
+
+def _fuzzy_matches(index: SearchIndex, query: str, with_pinyin: bool, offer) -> None:  # type: ignore[no-untyped-def]
+    """Typos and near wording, scored by rapidfuzz and kept below exact matches."""
+    from rapidfuzz import fuzz, process
+
+    for key, score, number in process.extract(
+        query, index.keys, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF, limit=None
+    ):
+        if len(key) < SHORT_KEY and score < SHORT_KEY_CUTOFF:
+            continue  # one letter off a short name is a different word: banana is not Banan
+        offer(index.key_fact[number], 0.8 * score, index.key_field[number], "fuzzy")
+    if with_pinyin and len(query) >= 5:
+        compact = [key.replace(" ", "") for key in index.pinyin]
+        for _, score, number in process.extract(
+            query.replace(" ", ""), compact, scorer=fuzz.ratio, score_cutoff=85, limit=None
+        ):
+            offer(index.pinyin_fact[number], 0.8 * score, index.pinyin_field[number], "fuzzy")
+
+
+def _highlights(
+    fact: Fact, number: int, index: SearchIndex, query: str, pattern: re.Pattern[str] | None
+) -> dict[str, tuple[int, ...]]:
+    found: dict[str, tuple[int, ...]] = {}
+    for name in ("label", "label_en", "value_text"):
+        text = getattr(fact, name)
+        if not text:
+            continue
+        positions = _text_positions(text, query)
+        if not positions and name == "label" and pattern is not None:
+            positions = _pinyin_positions(number, index, pattern)
+        if positions:
+            found[name] = positions
+    return found
+
+
+def _text_positions(text: str, query: str) -> tuple[int, ...]:
+    folded, positions = fold_with_positions(text)
+    start = folded.find(query)
+    if start >= 0:
+        return tuple(positions[start : start + len(query)])
+    if not all(is_cjk(char) for char in query):
+        return ()
+    picked: list[int] = []
+    cursor = 0
+    for char in query:  # an abbreviation: each character in order
+        cursor = folded.find(char, cursor)
+        if cursor < 0:
+            return ()
+        picked.append(positions[cursor])
+        cursor += 1
+    return tuple(picked)
+
+
+def _pinyin_positions(number: int, index: SearchIndex, pattern: re.Pattern[str]) -> tuple[int, ...]:
+    """Label characters behind a pinyin match (label keys come first for each fact)."""
+    from bisect import bisect_left
+
+    position = bisect_left(index.pinyin_fact, number)
+    while position < len(index.pinyin_fact) and index.pinyin_fact[position] == number:
+        chars = index.pinyin_chars[position]
+        key = index.pinyin[position]
+        found = pattern.search(key) if chars else None
+        if found:
+            first = key.count(" ", 0, found.start())
+            last = key.count(" ", 0, max(found.start(), found.end() - 1))
+            return chars[first : last + 1]
+        position += 1
+    return ()
+
+
+def suggest(base: FactBase, query: str, limit: int = 3) -> list[str]:
+    """Names near a query that found nothing, for a "did you mean" line."""
+    from rapidfuzz import fuzz, process
+
+    names = list(
+        dict.fromkeys(
+            name
+            for topic in base.topics.values()
+            for name in (topic.name, topic.en, *topic.aliases)
+        )
+    )
+    names += [fact.label for fact in base.facts]
+    folded = fold(query)
+    picks = process.extract(
+        folded, [fold(name) for name in names], scorer=fuzz.WRatio, score_cutoff=50, limit=limit
+    )
+    return [names[number] for _, _, number in picks]

@@ -9,7 +9,7 @@ class CqfactsError(Exception):
     """Base of every error the library raises on purpose."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Problem:
     """One fault found in a fact file, with the line it is on where that is known."""
 

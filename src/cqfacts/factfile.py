@@ -78,7 +78,7 @@ class _Checker:
             if not isinstance(sections, dict) or not all(
                 isinstance(v, str) for v in sections.values()
             ):
-                self.fail(f"pillar {key} needs sections = {{ \"{key}.1\" = \"…\" }}", line)
+                self.fail(f'pillar {key} needs sections = {{ "{key}.1" = "…" }}', line)
                 continue
             if not isinstance(sections_en, dict):
                 self.fail(f"pillar {key}: sections_en must be a table", line)
@@ -134,12 +134,14 @@ class _Checker:
             if key in raw and (not isinstance(raw[key], str) or not raw[key].strip()):
                 self.fail(f"{where}: {key} must be non-empty text", line)
         pillar, section = raw.get("pillar"), raw.get("section")
-        if "pillar" in raw and (not isinstance(pillar, int) or pillar not in pillars):
+        pillar_known = (
+            isinstance(pillar, int) and not isinstance(pillar, bool) and pillar in pillars
+        )
+        if "pillar" in raw and not pillar_known:
             self.fail(f"{where}: pillar {pillar!r} does not exist (known: {sorted(pillars)})", line)
-        elif "section" in raw and isinstance(pillar, int):
-            if section not in pillars[pillar].sections:
-                known = ", ".join(pillars[pillar].sections)
-                self.fail(f"{where}: section {section!r} is not in pillar {pillar} ({known})", line)
+        elif pillar_known and "section" in raw and section not in pillars[pillar].sections:
+            known = ", ".join(pillars[pillar].sections)
+            self.fail(f"{where}: section {section!r} is not in pillar {pillar} ({known})", line)
         if "kind" in raw and raw["kind"] not in KINDS:
             self.fail(f"{where}: kind {raw['kind']!r} is not one of {', '.join(KINDS)}", line)
         if "value" in raw:

@@ -6,8 +6,10 @@ runs once per fact-file content and the result is cached (see ``loader``).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 
 from cqfacts.model import FactBase
 from cqfacts.normalize import fold, is_cjk, latin_words
@@ -26,7 +28,8 @@ FIELDS = (
     "section",
     "id",
 )
-FIELD_WEIGHTS = (1.0, 0.98, 1.0, 0.97, 1.0, 0.97, 0.96, 0.9, 0.8, 0.75, 0.85)
+# A topic's names speak for all its facts, so they count a little less than a fact's own.
+FIELD_WEIGHTS = (1.0, 0.96, 1.0, 0.94, 1.0, 0.95, 0.96, 0.9, 0.8, 0.75, 0.85)
 FIELD = {name: code for code, name in enumerate(FIELDS)}
 # Fields whose pinyin is indexed: names, not prose.
 PINYIN_FIELDS = frozenset(
@@ -38,15 +41,43 @@ MAX_VARIANTS = 6
 _OPENCC_CONFIGS = ("s2t", "s2tw", "s2hk")
 
 
+class Keys:
+    """Search keys joined into one string, so one regex pass in C scans them all."""
+
+    __slots__ = ("blob", "starts")
+
+    def __init__(self, blob: str, starts: list[int]) -> None:
+        self.blob = blob
+        # Where each key starts in the blob, plus one past the end.
+        self.starts = starts
+
+    @classmethod
+    def of(cls, keys: list[str]) -> Keys:
+        return cls("\n".join(keys), list(accumulate((len(key) + 1 for key in keys), initial=0)))
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __getitem__(self, number: int) -> str:
+        return self.blob[self.starts[number] : self.starts[number + 1] - 1]
+
+    def at(self, offset: int) -> int:
+        """The number of the key holding a blob offset."""
+        return bisect_right(self.starts, offset) - 1
+
+    def as_list(self) -> list[str]:
+        return self.blob.split("\n") if self.starts[-1] else []
+
+
 @dataclass(slots=True)
 class SearchIndex:
-    """Parallel lists, plain types only, so the index can be cached with marshal."""
+    """Plain types only, so the index can be cached with marshal."""
 
-    keys: list[str]
+    keys: Keys
     key_fact: list[int]
     key_field: list[int]
     # Pinyin keys: one syllable per character, each followed by a space ("gao xin ").
-    pinyin: list[str]
+    pinyin: Keys
     pinyin_fact: list[int]
     pinyin_field: list[int]
     # For pinyin keys of labels: the label character each syllable stands for.
@@ -57,11 +88,16 @@ class SearchIndex:
     headline_rank: list[int]
 
     def to_tuple(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)  # type: ignore[attr-defined]
+        return (
+            (self.keys.blob, self.keys.starts), self.key_fact, self.key_field,
+            (self.pinyin.blob, self.pinyin.starts), self.pinyin_fact, self.pinyin_field,
+            self.pinyin_chars, self.readings, self.simplified, self.headline_rank,
+        )  # fmt: skip
 
     @classmethod
-    def from_tuple(cls, data: tuple[object, ...]) -> SearchIndex:
-        return cls(*data)  # type: ignore[arg-type]
+    def from_tuple(cls, data: tuple) -> SearchIndex:  # type: ignore[type-arg]
+        keys, key_fact, key_field, pinyin, *rest = data
+        return cls(Keys(*keys), key_fact, key_field, Keys(*pinyin), *rest)
 
 
 def _texts(base: FactBase) -> Iterator[tuple[int, int, str]]:
@@ -79,7 +115,11 @@ def _texts(base: FactBase) -> Iterator[tuple[int, int, str]]:
         for alias in topic.aliases:
             yield number, FIELD["topic_alias"], alias
         change = fact.change.text if fact.change else None
-        for text, field in ((fact.value_text, "value_text"), (change, "change"), (fact.note, "note")):
+        for text, field in (
+            (fact.value_text, "value_text"),
+            (change, "change"),
+            (fact.note, "note"),
+        ):
             if text:
                 yield number, FIELD[field], text
         for sections in (pillar.sections, pillar.sections_en):
@@ -160,31 +200,46 @@ def _simplified_map(texts: set[str], known: set[str]) -> dict[str, str]:
 def build_index(base: FactBase) -> SearchIndex:
     """Derive every search key of a fact base (slow: imports pypinyin and OpenCC)."""
     pinyin = _Pinyin()
-    index = SearchIndex([], [], [], [], [], [], [], {}, {}, [])
+    keys: list[str] = []
+    key_fact: list[int] = []
+    key_field: list[int] = []
+    pinyin_keys: list[str] = []
+    pinyin_fact: list[int] = []
+    pinyin_field: list[int] = []
+    pinyin_chars: list[tuple[int, ...]] = []
     cjk_texts: set[str] = set()
     for number, field, text in _texts(base):
         folded = fold(text)
         if not folded:
             continue
-        index.keys.append(folded)
-        index.key_fact.append(number)
-        index.key_field.append(field)
+        keys.append(folded)
+        key_fact.append(number)
+        key_field.append(field)
         if field not in PINYIN_FIELDS or not any(is_cjk(char) for char in text):
             continue
         cjk_texts.add(text)
         syllables = pinyin.syllables(text)
         chars = tuple(position for position, _ in syllables)
         for variant in _variants(syllables):
-            index.pinyin.append(variant)
-            index.pinyin_fact.append(number)
-            index.pinyin_field.append(field)
-            index.pinyin_chars.append(chars if field == FIELD["label"] else ())
-    known = {char for text in cjk_texts for char in text if is_cjk(char)}
-    known.update(char for text in index.keys for char in text if is_cjk(char))
-    index.readings = {char: pinyin.readings(char) for char in sorted(known)}
-    index.simplified = _simplified_map(cjk_texts, known)
+            pinyin_keys.append(variant)
+            pinyin_fact.append(number)
+            pinyin_field.append(field)
+            pinyin_chars.append(chars if field == FIELD["label"] else ())
+    known = {char for text in keys for char in text if is_cjk(char)}
     ranks = {
-        fact_id: rank for topic in base.topics.values() for rank, fact_id in enumerate(topic.fact_ids)
+        fact_id: rank
+        for topic in base.topics.values()
+        for rank, fact_id in enumerate(topic.fact_ids)
     }
-    index.headline_rank = [ranks[fact.id] for fact in base.facts]
-    return index
+    return SearchIndex(
+        keys=Keys.of(keys),
+        key_fact=key_fact,
+        key_field=key_field,
+        pinyin=Keys.of(pinyin_keys),
+        pinyin_fact=pinyin_fact,
+        pinyin_field=pinyin_field,
+        pinyin_chars=pinyin_chars,
+        readings={char: pinyin.readings(char) for char in sorted(known)},
+        simplified=_simplified_map(cjk_texts, known),
+        headline_rank=[ranks[fact.id] for fact in base.facts],
+    )

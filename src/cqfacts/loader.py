@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cqfacts import __version__, cache
 from cqfacts.errors import FactFileError, Problem
-from cqfacts.index import SearchIndex, build_index
+from cqfacts.index import SearchIndex
 from cqfacts.model import Change, Fact, FactBase, Meta, Pillar, Topic
 
 try:
@@ -23,10 +23,10 @@ except ImportError:  # pragma: no cover - other interpreters
 
 ENV_FACTS = "CQFACTS_FACTS"
 # Bump when the cached layout changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Loaded:
     base: FactBase
     index: SearchIndex
@@ -57,13 +57,11 @@ def decode(data: bytes, path: Path) -> str:
         raise FactFileError([problem]) from None
 
 
-def load(path: Path | None = None, *, cache_dir: Path | None | bool = True) -> Loaded:
+def load(path: Path | None = None, *, cache_dir: Path | bool | None = True) -> Loaded:
     """Load a fact file (the shipped one by default) with its search index.
 
     ``cache_dir=True`` uses the user's cache directory, ``None`` or ``False`` none.
     """
-    from cqfacts.factfile import parse_fact_file
-
     path = path or shipped_fact_path()
     directory = cache.cache_dir() if cache_dir is True else (cache_dir or None)
     data = read_fact_file(path)
@@ -76,6 +74,9 @@ def load(path: Path | None = None, *, cache_dir: Path | None | bool = True) -> L
             return Loaded(base, index, from_cache=True)
         except (ValueError, EOFError, TypeError, KeyError):
             pass  # a damaged entry is rebuilt below
+    from cqfacts.factfile import parse_fact_file
+    from cqfacts.index import build_index
+
     base = parse_fact_file(decode(data, path), str(path))
     index = build_index(base)
     cache.write(name, marshal.dumps(_to_payload(base, index)), directory)

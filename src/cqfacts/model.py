@@ -30,7 +30,7 @@ FACT_KEYS = (
 CHINESE_NUMERALS = "〇一二三四五六七八九十"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Change:
     """A change the report states for a figure (a growth rate, an increase)."""
 
@@ -42,7 +42,7 @@ class Change:
         return {"value": self.value, "unit": self.unit, "text": self.text}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Fact:
     id: str
     topic: str
@@ -88,7 +88,7 @@ class Fact:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Topic:
     name: str
     en: str
@@ -96,7 +96,7 @@ class Topic:
     fact_ids: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Pillar:
     number: int
     title: str
@@ -105,7 +105,7 @@ class Pillar:
     sections_en: dict[str, str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Meta:
     title: str
     title_en: str
@@ -114,7 +114,7 @@ class Meta:
     source: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class FactBase:
     """Everything a fact file holds, facts in file order."""
 

@@ -10,8 +10,9 @@ import unicodedata
 from collections.abc import Mapping
 
 # Quote and title marks never decide a match: 《方案》 and 方案 are the same query.
-_IGNORED = frozenset("“”‘’\"《》「」『』〈〉")
+_IGNORED = frozenset('“”‘’"《》「」『』〈〉')
 _LATIN_RUN = re.compile(r"[a-z0-9]+")
+_ORDINAL_DIGITS = {numeral: str(digit) for digit, numeral in enumerate("一二三四五六七八九", 1)}
 
 
 def is_cjk(char: str) -> bool:
@@ -41,15 +42,25 @@ def fold(text: str, simplified: Mapping[str, str] | None = None) -> str:
 def fold_with_positions(
     text: str, simplified: Mapping[str, str] | None = None
 ) -> tuple[str, list[int]]:
-    """Fold like :func:`fold` and say, for each folded character, where it came from."""
+    """Fold like :func:`fold` and say, for each folded character, where it came from.
+
+    Beyond NFKC and casefold: whitespace between two CJK characters goes (科技 特派员
+    is 科技特派员), and an ordinal's numeral becomes a digit (第一 is 第1, as the
+    report writes ranks).
+    """
     chars: list[str] = []
     positions: list[int] = []
     for index, char in enumerate(text):
         if simplified is not None:
             char = simplified.get(char, char)
+        if char in _ORDINAL_DIGITS and chars and chars[-1] == "第":
+            char = _ORDINAL_DIGITS[char]
         for part in fold_char(char):
             if part == " " and (not chars or chars[-1] == " "):
                 continue
+            if is_cjk(part) and len(chars) > 1 and chars[-1] == " " and is_cjk(chars[-2]):
+                chars.pop()
+                positions.pop()
             chars.append(part)
             positions.append(index)
     if chars and chars[-1] == " ":

@@ -8,9 +8,7 @@ equal scores a topic's headline fact (its first) comes before its parts. rapidfu
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import accumulate
 
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.index import FIELD, FIELD_WEIGHTS, FIELDS, SearchIndex
@@ -20,9 +18,11 @@ from cqfacts.normalize import fold, fold_with_positions, is_cjk
 #: Facts scoring below this are noise and never shown.
 MIN_SCORE = 60.0
 #: A match this good means rapidfuzz's fuzzy pass is not needed.
-STRONG_SCORE = 85.0
+STRONG_SCORE = 75.0
 #: rapidfuzz scores below this are not a match at all.
 FUZZY_CUTOFF = 78.0
+# A topic's headline fact (its total, its stock) wins near-ties with its parts.
+HEADLINE_BONUS = 1.0
 # Keys shorter than this need a near-perfect fuzzy score.
 SHORT_KEY = 6
 SHORT_KEY_CUTOFF = 95.0
@@ -33,9 +33,40 @@ _ABBREVIATION_FIELDS = frozenset(
     FIELD[name] for name in ("label", "topic", "alias", "topic_alias", "value_text")
 )
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_STOPWORDS = frozenset(
+    (
+        "a",
+        "an",
+        "and",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "its",
+        "of",
+        "on",
+        "or",
+        "per",
+        "the",
+        "to",
+        "with",
+    )
+)
+# The report's English says "enterprise" and "fund"; users also say these.
+_ENGLISH_SYNONYMS = {
+    "company": "enterprise",
+    "companies": "enterprise",
+    "firm": "enterprise",
+    "firms": "enterprise",
+    "business": "enterprise",
+    "businesses": "enterprise",
+    "funding": "fund",
+    "funds": "fund",
+}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Match:
     fact: Fact
     score: float
@@ -88,6 +119,8 @@ def search(
 
     def offer(fact: int, score: float, field_code: int, how: str) -> None:
         score *= FIELD_WEIGHTS[field_code]
+        if index.headline_rank[fact] == 0:
+            score += HEADLINE_BONUS
         best = hits.get(fact)
         if best is None or score > best.score:
             hits[fact] = _Hit(score, field_code, how)
@@ -97,9 +130,14 @@ def search(
         _abbreviation_matches(index, folded, offer)
     pattern = pinyin_pattern(folded, index.readings)
     if pattern is not None:
-        _pinyin_matches(index, pattern, _typed_letters(folded, index.readings), offer)
+        typed = _typed_letters(folded, index.readings)
+        _pinyin_matches(index, pattern, typed, offer)
+        if not _strong(hits) and any(is_cjk(char) for char in folded):
+            loose = pinyin_pattern(folded, index.readings, loose=True)
+            _pinyin_matches(index, loose, typed, offer, floor=60)  # type: ignore[arg-type]
+    _english_word_matches(index, folded, offer)
     _number_matches(base, folded, offer)
-    if not any(hit.score >= STRONG_SCORE for hit in hits.values()):
+    if not _strong(hits):
         _fuzzy_matches(index, folded, pattern is not None, offer)
 
     ranked = sorted(
@@ -126,10 +164,8 @@ def search(
     ]
 
 
-def _blob(keys: list[str]) -> tuple[str, list[int]]:
-    """All keys in one string (one regex pass in C) and where each key starts."""
-    starts = list(accumulate((len(key) + 1 for key in keys), initial=0))
-    return "\n".join(keys), starts
+def _strong(hits: dict[int, _Hit]) -> bool:
+    return any(hit.score >= STRONG_SCORE for hit in hits.values())
 
 
 def _cuts_number(key: str, start: int, end: int) -> bool:
@@ -150,11 +186,11 @@ def _is_latin(char: str) -> bool:
 
 
 def _text_matches(index: SearchIndex, query: str, offer) -> None:  # type: ignore[no-untyped-def]
-    blob, starts = _blob(index.keys)
-    for found in re.finditer(re.escape(query), blob):
-        number = bisect_right(starts, found.start()) - 1
-        key = index.keys[number]
-        start = found.start() - starts[number]
+    keys = index.keys
+    for found in re.finditer(re.escape(query), keys.blob):
+        number = keys.at(found.start())
+        key = keys[number]
+        start = found.start() - keys.starts[number]
         end = start + len(query)
         if _cuts_number(key, start, end):
             continue
@@ -175,37 +211,42 @@ def _text_matches(index: SearchIndex, query: str, offer) -> None:  # type: ignor
 
 def _abbreviation_matches(index: SearchIndex, query: str, offer) -> None:  # type: ignore[no-untyped-def]
     """Characters of the query in order inside a name: 高企 -> 高新技术企业."""
-    blob, starts = _blob(index.keys)
     pattern = "[^\n]*?".join(map(re.escape, query))
-    for found in re.finditer(pattern, blob):
-        number = bisect_right(starts, found.start()) - 1
+    for found in re.finditer(pattern, index.keys.blob):
+        number = index.keys.at(found.start())
         if index.key_field[number] not in _ABBREVIATION_FIELDS:
             continue
         score = 68 + 14 * len(query) / (found.end() - found.start())
         offer(index.key_fact[number], score, index.key_field[number], "abbreviation")
 
 
-def pinyin_pattern(query: str, readings: dict[str, list[str]]) -> re.Pattern[str] | None:
+def pinyin_pattern(
+    query: str, readings: dict[str, list[str]], *, loose: bool = False
+) -> re.Pattern[str] | None:
     """A regex over pinyin keys ("gao xin ji shu ") for a query of letters and characters.
 
     Each letter either continues the current syllable or starts the next one, so
     full pinyin (jishu), initials (js) and their mixtures (jish, 技术jjr) all match.
+    ``loose`` also lets whole syllables be skipped between the query's pieces
+    (一带一路jiaoliu大会 for 一带一路科技交流大会).
     """
     query = query.replace(" ", "")
     letters = sum(char.isascii() for char in query)
     if not query or letters == 0 or letters > MAX_PINYIN_LETTERS:
         return None
+    skipped = "(?:[a-z]+ )*?" if loose else ""
     parts = ["(?<![a-z])"]
     previous = ""
     for char in query:
         if "a" <= char <= "z":
             if previous == "letter":
-                parts.append("(?:[a-z]* )?")
+                parts.append(f"(?:[a-z]* {skipped})?")
+            elif previous == "char":
+                parts.append(skipped)
             parts.append(char)
             previous = "letter"
         elif is_cjk(char) and char in readings:
-            if previous == "letter":
-                parts.append("[a-z]* ")
+            parts.append("[a-z]* " + skipped if previous == "letter" else skipped)
             parts.append(f"(?:{'|'.join(readings[char])}) ")
             previous = "char"
         else:
@@ -221,20 +262,51 @@ def _typed_letters(query: str, readings: dict[str, list[str]]) -> int:
     )
 
 
-def _pinyin_matches(index: SearchIndex, pattern: re.Pattern[str], typed: int, offer) -> None:  # type: ignore[no-untyped-def]
-    blob, starts = _blob(index.pinyin)
-    for found in pattern.finditer(blob):
-        number = bisect_right(starts, found.start()) - 1
-        key = index.pinyin[number]
-        start = found.start() - starts[number]
-        syllable_end = key.find(" ", found.end() - starts[number] - 1)
+def _pinyin_matches(  # type: ignore[no-untyped-def]
+    index: SearchIndex, pattern: re.Pattern[str], typed: int, offer, *, floor: float = 66
+) -> None:
+    keys = index.pinyin
+    for found in pattern.finditer(keys.blob):
+        number = keys.at(found.start())
+        key = keys[number]
+        start = found.start() - keys.starts[number]
+        syllable_end = key.find(" ", found.end() - keys.starts[number] - 1)
         touched = key[start : syllable_end + 1]
         coverage = min(1.0, typed / max(1, len(touched) - touched.count(" ")))
         whole = start == 0 and syllable_end + 1 == len(key)
-        score = 66 + 24 * coverage + (4 if whole else 0)
+        score = floor + 24 * coverage + (4 if whole else 0)
         if typed <= 2 and not whole:
             score -= 15  # two letters match almost anything
         offer(index.pinyin_fact[number], score, index.pinyin_field[number], "pinyin")
+
+
+def _stem(word: str) -> str:
+    """A crude English stem, enough to match brokers/broker and funding/fund by prefix."""
+    word = _ENGLISH_SYNONYMS.get(word, word)
+    return word[: max(4, len(word) - 3)] if len(word) > 4 else word
+
+
+def _english_word_matches(index: SearchIndex, query: str, offer) -> None:  # type: ignore[no-untyped-def]
+    """Every word of an English query found at word starts in a key, in any order."""
+    words = [word for word in re.findall(r"[a-z][a-z0-9&]*", query) if word not in _STOPWORDS]
+    if len(words) < 2 or any(is_cjk(char) for char in query):
+        return
+    stems = list(dict.fromkeys(map(_stem, words)))
+    holders: set[int] | None = None
+    for stem in sorted(stems, key=len, reverse=True):
+        found = {
+            index.keys.at(match.start())
+            for match in re.finditer(rf"(?<![a-z0-9]){re.escape(stem)}", index.keys.blob)
+        }
+        holders = found if holders is None else holders & found
+        if not holders:
+            return
+    for number in holders or ():
+        key_words = [
+            w for w in re.findall(r"[a-z][a-z0-9&]*", index.keys[number]) if w not in _STOPWORDS
+        ]
+        share = min(1.0, len(stems) / max(1, len(key_words)))
+        offer(index.key_fact[number], 74 + 14 * share, index.key_field[number], "words")
 
 
 def _number_matches(base: FactBase, query: str, offer) -> None:  # type: ignore[no-untyped-def]
@@ -251,18 +323,26 @@ def _fuzzy_matches(index: SearchIndex, query: str, with_pinyin: bool, offer) -> 
     """Typos and near wording, scored by rapidfuzz and kept below exact matches."""
     from rapidfuzz import fuzz, process
 
+    # Latin queries compare word sets (typos within words); WRatio's partial matching
+    # would find "banana" inside a list of district names.
+    scorer = fuzz.token_set_ratio if query.isascii() else fuzz.WRatio
     for key, score, number in process.extract(
-        query, index.keys, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF, limit=None
+        query, index.keys.as_list(), scorer=scorer, score_cutoff=FUZZY_CUTOFF, limit=None
     ):
-        if len(key) < SHORT_KEY and score < SHORT_KEY_CUTOFF:
-            continue  # one letter off a short name is a different word: banana is not Banan
-        offer(index.key_fact[number], 0.8 * score, index.key_field[number], "fuzzy")
+        if _plausible_typo(key, score):
+            offer(index.key_fact[number], 0.8 * score, index.key_field[number], "fuzzy")
     if with_pinyin and len(query) >= 5:
-        compact = [key.replace(" ", "") for key in index.pinyin]
-        for _, score, number in process.extract(
+        compact = index.pinyin.blob.replace(" ", "").split("\n")
+        for key, score, number in process.extract(
             query.replace(" ", ""), compact, scorer=fuzz.ratio, score_cutoff=85, limit=None
         ):
-            offer(index.pinyin_fact[number], 0.8 * score, index.pinyin_field[number], "fuzzy")
+            if _plausible_typo(key, score):
+                offer(index.pinyin_fact[number], 0.8 * score, index.pinyin_field[number], "fuzzy")
+
+
+def _plausible_typo(key: str, score: float) -> bool:
+    """One letter off a short name is another word: banana is not Banan (巴南)."""
+    return len(key) >= SHORT_KEY or score >= SHORT_KEY_CUTOFF
 
 
 def _highlights(

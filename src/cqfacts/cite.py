@@ -1,0 +1,96 @@
+"""Ready-to-paste citations and values derived from a stated change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cqfacts.model import Fact, FactBase, section_label
+
+# A change text with one of these words is a fall, not a rise.
+_DECREASE_WORDS = ("下降", "减少", "降低")
+
+
+@dataclass(slots=True)
+class Derived:
+    """A value computed from the report's figures, not stated in it."""
+
+    value: float
+    unit: str
+    method: str
+    method_en: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "value": self.value,
+            "unit": self.unit,
+            "derived": True,
+            "method": self.method,
+            "method_en": self.method_en,
+        }
+
+
+def where(fact: Fact, lang: str = "zh") -> str:
+    """Where a fact stands in the report: 四（一） or, in English, 'part 4 (1)'."""
+    if lang == "en":
+        pillar, _, item = fact.section.partition(".")
+        return "overview" if pillar == "0" else f"part {pillar} ({item})"
+    return section_label(fact.section)
+
+
+def change_text(fact: Fact, lang: str = "zh") -> str:
+    """The change as the report words it, or in English as a signed number (+19.2%)."""
+    if fact.change is None:
+        return ""
+    if lang != "en":
+        return fact.change.text
+    sign = "-" if _is_decrease(fact.change.text) else "+"
+    unit = "%" if fact.change.unit == "%" else f" {fact.change.unit}"
+    return f"{sign}{fact.change.value}{unit}"
+
+
+def statement(fact: Fact, lang: str = "zh") -> str:
+    """The fact in one phrase: label, figure, change."""
+    label = fact.label_en if lang == "en" else fact.label
+    separator = ": " if lang == "en" else "："
+    text = f"{label}{separator}{fact.figure}" if fact.figure and fact.figure != label else label
+    if fact.change is None:
+        return text
+    return f"{text} ({change_text(fact, lang)})" if lang == "en" else f"{text}，{fact.change.text}"
+
+
+def citation(fact: Fact, base: FactBase, lang: str = "zh") -> str:
+    """A citation line naming the report and the section the figure stands in."""
+    if lang == "en":
+        return f"{statement(fact, 'en')} ({base.meta.title_en}, {where(fact, 'en')})"
+    return f"「{statement(fact)}（{base.meta.title}，{where(fact)}）」"
+
+
+def previous_value(fact: Fact) -> Derived | None:
+    """The previous year's value implied by a stated change, where one can be computed.
+
+    Percentages divide (7565 / 1.192); a change in the figure's own unit subtracts.
+    Rounded to one more decimal than the figure has: a derivation, not a figure.
+    """
+    change = fact.change
+    if fact.value is None or change is None or fact.unit is None:
+        return None
+    sign = -1 if _is_decrease(change.text) else 1
+    decimals = _decimals(fact.value) + 1
+    if change.unit == "%":
+        value = fact.value / (1 + sign * change.value / 100)
+        method = f"{fact.value} ÷ (1 {'+' if sign > 0 else '-'} {change.value}%)"
+    elif change.unit == fact.unit:
+        value = fact.value - sign * change.value
+        method = f"{fact.value} {'-' if sign > 0 else '+'} {change.value}"
+    else:
+        return None
+    return Derived(round(value, decimals), fact.unit, f"推算：{method}", f"derived: {method}")
+
+
+def _is_decrease(text: str) -> bool:
+    return any(word in text for word in _DECREASE_WORDS)
+
+
+def _decimals(value: float) -> int:
+    text = repr(value)
+    return len(text.partition(".")[2]) if "." in text else 0

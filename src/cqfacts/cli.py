@@ -1,0 +1,571 @@
+"""The command line: parse arguments, call the library, pick a renderer.
+
+Exit codes (a documented contract): 0 found, 1 nothing found, 2 usage or data
+error, 3 internal error (a bug), 130 interrupted.
+"""
+
+import os
+import sys
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from cqfacts import __version__
+from cqfacts.errors import CqfactsError, FactFileError, InvalidArgumentError, UnknownFactError
+from cqfacts.loader import ENV_FACTS, Loaded, load
+from cqfacts.model import KINDS, parse_pillar_number
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+
+class ExitCode(IntEnum):
+    FOUND = 0
+    NOTHING_FOUND = 1
+    USAGE_ERROR = 2  # bad arguments or an invalid fact file
+    INTERNAL_ERROR = 3
+    INTERRUPTED = 130
+
+
+# Errors that mean "nothing found" rather than "you asked wrongly".
+_NOTHING_FOUND_ERRORS = (UnknownFactError,)
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+class Color(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+Kind = StrEnum("Kind", {kind: kind for kind in KINDS})  # type: ignore[misc]
+
+
+class RankBy(StrEnum):
+    change = "change"
+    value = "value"
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    toml = "toml"
+
+
+class _Group(TyperGroup):
+    """Turns the library's errors into one stderr line and an exit code, in one place."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CqfactsError as error:
+            _fail(error)
+        except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
+            raise
+        except Exception as error:
+            if os.environ.get("CQFACTS_DEBUG"):
+                raise
+            typer.echo(
+                f"cqfacts: internal error ({type(error).__name__}: {error}). This is a bug; "
+                "rerun with CQFACTS_DEBUG=1 for the traceback and report it.",
+                err=True,
+            )
+            raise typer.Exit(ExitCode.INTERNAL_ERROR) from None
+
+
+def _fail(error: CqfactsError) -> NoReturn:
+    if isinstance(error, FactFileError):
+        lines = [f"cqfacts: invalid fact file ({len(error.problems)} problems):"] * (
+            len(error.problems) > 1
+        ) + [str(problem) for problem in error.problems]
+        typer.echo("\n".join(lines), err=True)
+    else:
+        typer.echo(f"cqfacts: {error}", err=True)
+    code = (
+        ExitCode.NOTHING_FOUND if isinstance(error, _NOTHING_FOUND_ERRORS) else ExitCode.USAGE_ERROR
+    )
+    raise typer.Exit(code) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="cqfacts",
+    help="What does Chongqing's 2023 science-and-technology work summary say about X?\n\n"
+    "Every figure of the report with its unit, change and place in the report.",
+    epilog="Exit codes: 0 found, 1 nothing found, 2 usage or data error, 3 bug, 130 interrupted. "
+    f"Environment: {ENV_FACTS} (fact file), CQFACTS_CACHE_DIR (cache, empty turns it off), "
+    "NO_COLOR.",
+    rich_markup_mode=None,  # plain help: drawing it with rich would double --help's time
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass(slots=True)
+class _Options:
+    facts: Path | None
+    color: str
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cqfacts {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    *,
+    facts: Annotated[
+        Path | None,
+        typer.Option(
+            "--facts",
+            envvar=ENV_FACTS,
+            dir_okay=False,
+            help="Fact file to read instead of the shipped one.",
+        ),
+    ] = None,
+    color: Annotated[
+        Color,
+        typer.Option(
+            "--color",
+            help="Colour in tables: auto (on a terminal, unless NO_COLOR), always, never.",
+        ),
+    ] = Color.auto,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    ctx.obj = _Options(facts=facts, color=color.value)
+
+
+# --- helpers shared by the commands -------------------------------------------------
+
+
+def _load(ctx: typer.Context) -> Loaded:
+    return load(ctx.obj.facts)
+
+
+def _print(ctx: typer.Context, renderable: "RenderableType") -> None:
+    from cqfacts.render import make_console
+
+    make_console(ctx.obj.color).print(renderable)
+
+
+def _print_json(value: object) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def _pillar_number(text: str | None, loaded: Loaded) -> int | None:
+    if text is None:
+        return None
+    number = parse_pillar_number(text)
+    if number is None or number not in loaded.base.pillars:
+        valid = ", ".join(str(n) for n in loaded.base.pillars)
+        raise InvalidArgumentError(f"no pillar {text!r}; pillars are {valid} (0 is the overview)")
+    return number
+
+
+def _complete_pillar(incomplete: str) -> list[str]:
+    return [str(n) for n in range(7) if str(n).startswith(incomplete)]
+
+
+def _complete_fact_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    facts = (ctx.parent.params.get("facts") if ctx.parent else None) or os.environ.get(ENV_FACTS)
+    try:
+        base = load(Path(facts) if facts else None).base
+    except CqfactsError:
+        return []
+    return [fact.id for fact in base.facts if fact.id.startswith(incomplete)]
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")]
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language of labels: zh or en.")]
+PillarOption = Annotated[
+    str | None,
+    typer.Option(
+        "--pillar", "-p", help="Only pillar N (0-6 or 一…六; 0 is the overview).",
+        autocompletion=_complete_pillar,
+    ),
+]  # fmt: skip
+KindOption = Annotated[Kind | None, typer.Option("--kind", "-k", help="Only facts of this kind.")]
+LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="At most N rows.")]
+
+
+# --- commands -----------------------------------------------------------------------
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    *,
+    query: Annotated[
+        str, typer.Argument(help="Chinese, pinyin, initials, English, traditional or a number.")
+    ],
+    pillar: PillarOption = None,
+    kind: KindOption = None,
+    limit: LimitOption = 10,
+    json: JsonFlag = False,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """Find the facts a query means, best first.
+
+    \b
+    Examples:
+      cqfacts search 高新技术企业
+      cqfacts search gxjsqy --json | jq '.[0].value'
+      cqfacts search "technology brokers" --lang en
+    """
+    from cqfacts.search import search as run_search
+    from cqfacts.search import suggest
+
+    loaded = _load(ctx)
+    number = _pillar_number(pillar, loaded)
+    kind_name = kind.value if kind else None
+    matches = run_search(
+        loaded.base, loaded.index, query, pillar=number, kind=kind_name, limit=limit
+    )
+    if not matches:
+        hint = suggest(loaded.base, query)
+        typer.echo(f"cqfacts: nothing found for {query!r}.", err=True)
+        if hint:
+            typer.echo(f"Did you mean: {'、'.join(hint)}?", err=True)
+        if json:
+            _print_json([])
+        raise typer.Exit(ExitCode.NOTHING_FOUND)
+    if json:
+        _print_json(
+            [
+                {**m.fact.to_dict(), "score": m.score, "match": {"field": m.field, "how": m.how}}
+                for m in matches
+            ]
+        )
+    else:
+        from cqfacts.render import search_table
+
+        _print(ctx, search_table(matches, lang.value))
+
+
+@app.command()
+def pillar(
+    ctx: typer.Context,
+    *,
+    number: Annotated[
+        str,
+        typer.Argument(help="0-6 or 一…六 (0 is the overview).", autocompletion=_complete_pillar),
+    ],
+    json: JsonFlag = False,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """Everything under one pillar of the report, section by section.
+
+    \b
+    Examples:
+      cqfacts pillar 4
+      cqfacts pillar 四 --json | jq '.facts | length'
+    """
+    loaded = _load(ctx)
+    chosen = loaded.base.pillars[_pillar_number(number, loaded)]  # type: ignore[index]
+    if json:
+        _print_json(
+            {
+                **_pillar_dict(loaded, chosen.number),
+                "facts": [fact.to_dict() for fact in loaded.base.facts_in(chosen.number)],
+            }
+        )
+    else:
+        from cqfacts.render import pillar_view
+
+        _print(ctx, pillar_view(loaded.base, chosen, lang.value))
+
+
+def _pillar_dict(loaded: Loaded, number: int) -> dict[str, Any]:
+    chosen = loaded.base.pillars[number]
+    facts = loaded.base.facts_in(number)
+    return {
+        "pillar": number,
+        "title": chosen.title,
+        "title_en": chosen.title_en,
+        "sections": [
+            {
+                "section": section,
+                "title": title,
+                "title_en": chosen.sections_en.get(section),
+                "fact_count": sum(fact.section == section for fact in facts),
+            }
+            for section, title in chosen.sections.items()
+        ],
+        "fact_count": len(facts),
+    }
+
+
+@app.command()
+def pillars(ctx: typer.Context, *, json: JsonFlag = False, lang: LangOption = Lang.zh) -> None:
+    """The overview and the six pillars, with their sections and fact counts.
+
+    \b
+    Example:
+      cqfacts pillars --json | jq '.[] | {pillar, fact_count}'
+    """
+    loaded = _load(ctx)
+    if json:
+        _print_json([_pillar_dict(loaded, number) for number in loaded.base.pillars])
+    else:
+        from cqfacts.render import pillars_table
+
+        _print(ctx, pillars_table(loaded.base, lang.value))
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    *,
+    fact_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A fact id.", autocompletion=_complete_fact_id)
+    ],
+    json: JsonFlag = False,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """One fact in full, with a citation line ready to paste.
+
+    \b
+    Examples:
+      cqfacts show high-tech-enterprises-total
+      cqfacts show tech-contract-turnover --lang en
+    """
+    from cqfacts import cite
+
+    loaded = _load(ctx)
+    fact = loaded.base.by_id.get(fact_id)
+    if fact is None:
+        from difflib import get_close_matches
+
+        raise UnknownFactError(
+            fact_id, get_close_matches(fact_id, list(loaded.base.by_id), n=3, cutoff=0.5)
+        )
+    if json:
+        previous = cite.previous_value(fact)
+        _print_json(
+            {
+                **fact.to_dict(),
+                "where": cite.where(fact),
+                "citation": cite.citation(fact, loaded.base, "zh"),
+                "citation_en": cite.citation(fact, loaded.base, "en"),
+                "previous": previous.to_dict() if previous else None,
+            }
+        )
+    else:
+        from cqfacts.render import fact_view
+
+        _print(ctx, fact_view(fact, loaded.base, lang.value))
+
+
+@app.command(name="list")
+def list_(
+    ctx: typer.Context,
+    *,
+    pillar: PillarOption = None,
+    kind: KindOption = None,
+    topic: Annotated[
+        str | None,
+        typer.Option("--topic", "-t", help="Only this topic (its Chinese or English name)."),
+    ] = None,
+    json: JsonFlag = False,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """Every fact, or those of one pillar, kind or topic, in report order.
+
+    \b
+    Examples:
+      cqfacts list --pillar 4 --kind figure
+      cqfacts list --json | jq -r '.[] | [.id, .value_text] | @tsv'
+    """
+    loaded = _load(ctx)
+    number = _pillar_number(pillar, loaded)
+    wanted_topic = topic.casefold() if topic else None
+    facts = [
+        fact
+        for fact in loaded.base.facts
+        if (number is None or fact.pillar == number)
+        and (kind is None or fact.kind == kind.value)
+        and (
+            wanted_topic is None
+            or wanted_topic in (fact.topic.casefold(), fact.topic_en.casefold())
+        )
+    ]
+    if json:
+        _print_json([fact.to_dict() for fact in facts])
+    elif facts:
+        from cqfacts.render import facts_table
+
+        _print(ctx, facts_table(facts, lang.value))
+    if not facts:
+        typer.echo("cqfacts: no fact matches these filters.", err=True)
+        raise typer.Exit(ExitCode.NOTHING_FOUND)
+
+
+@app.command()
+def rank(
+    ctx: typer.Context,
+    *,
+    by: Annotated[
+        RankBy, typer.Option("--by", help="change: fastest growth; value: largest in one unit.")
+    ] = RankBy.change,
+    unit: Annotated[
+        str,
+        typer.Option("--unit", "-u", help="With --by value: the unit (money is compared in it)."),
+    ] = "亿元",
+    pillar: PillarOption = None,
+    limit: LimitOption = 10,
+    json: JsonFlag = False,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """Rank figures by growth rate or by size, with a bar for each.
+
+    \b
+    Examples:
+      cqfacts rank --by change
+      cqfacts rank --by value --unit 亿元 --limit 5
+    """
+    from cqfacts.ranking import rank_by_change, rank_by_value
+
+    loaded = _load(ctx)
+    number = _pillar_number(pillar, loaded)
+    facts = [f for f in loaded.base.facts if number is None or f.pillar == number]
+    rows = (rank_by_change(facts) if by is RankBy.change else rank_by_value(facts, unit))[:limit]
+    if json:
+        _print_json(
+            [{**row.fact.to_dict(), "rank": {"by": by.value, **row.to_dict()}} for row in rows]
+        )
+    elif rows:
+        from cqfacts.render import rank_table
+
+        _print(ctx, rank_table(rows, by.value, lang.value))
+    if not rows:
+        typer.echo("cqfacts: no figure to rank with these filters.", err=True)
+        raise typer.Exit(ExitCode.NOTHING_FOUND)
+
+
+@app.command()
+def topics(ctx: typer.Context, *, json: JsonFlag = False) -> None:
+    """Every topic with its English name, fact count and aliases.
+
+    \b
+    Example:
+      cqfacts topics --json | jq -r '.[].topic'
+    """
+    base = _load(ctx).base
+    if json:
+        _print_json(
+            [
+                {
+                    "topic": t.name,
+                    "en": t.en,
+                    "aliases": list(t.aliases),
+                    "fact_count": len(t.fact_ids),
+                    "fact_ids": list(t.fact_ids),
+                }
+                for t in base.topics.values()
+            ]
+        )
+    else:
+        from cqfacts.render import topics_table
+
+        _print(ctx, topics_table(base))
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    *,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format", "-f", help="json, jsonl, csv (UTF-8 with BOM, for Excel) or toml."
+        ),
+    ] = ExportFormat.json,
+) -> None:
+    """The whole fact base on stdout, for other tools.
+
+    \b
+    Examples:
+      cqfacts export --format csv > facts.csv
+      cqfacts export --format toml > copy.toml && cqfacts validate copy.toml
+    """
+    from cqfacts.export import export as export_text
+
+    text = export_text(_load(ctx).base, fmt.value)
+    if fmt is ExportFormat.csv:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    *,
+    path: Annotated[
+        Path | None, typer.Argument(help="Fact file to check (default: the one in use).")
+    ] = None,
+    json: JsonFlag = False,
+) -> None:
+    """Check a fact file: TOML syntax, required keys, unique ids, pillars, sections, values.
+
+    \b
+    Examples:
+      cqfacts validate my-facts.toml
+      cqfacts validate --json | jq '.problems'
+    """
+    from cqfacts.factfile import parse_fact_file
+    from cqfacts.loader import decode, read_fact_file, shipped_fact_path
+
+    target = path or ctx.obj.facts or shipped_fact_path()
+    try:
+        base = parse_fact_file(decode(read_fact_file(target), target), str(target))
+        problems, count = [], len(base.facts)
+    except FactFileError as error:
+        problems, count = error.problems, 0
+    if json:
+        _print_json(
+            {
+                "path": str(target),
+                "valid": not problems,
+                "facts": count,
+                "problems": [{"line": p.line, "message": p.message} for p in problems],
+            }
+        )
+    elif not problems:
+        typer.echo(f"{target}: valid, {count} facts")
+    else:
+        typer.echo("\n".join(str(problem) for problem in problems), err=True)
+        typer.echo(f"{target}: {len(problems)} problem{'s' * (len(problems) > 1)}", err=True)
+    if problems:
+        raise typer.Exit(ExitCode.USAGE_ERROR)
+
+
+def main() -> None:
+    """Console entry point."""
+    if (sys.stdout.encoding or "").lower().replace("-", "") not in ("utf8", "utf8sig"):
+        # LANG=C on an old Python, or a narrow codepage: write UTF-8 rather than crash.
+        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+        sys.stderr.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    app(prog_name="cqfacts")

@@ -1,0 +1,110 @@
+"""The whole fact base as JSON, JSON Lines, CSV or TOML text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from cqfacts.errors import InvalidArgumentError
+from cqfacts.model import FACT_KEYS, Fact, FactBase
+
+FORMATS = ("json", "jsonl", "csv", "toml")
+# CSV has no nesting: change and aliases are spread over plain columns.
+CSV_COLUMNS = (
+    *(key for key in FACT_KEYS if key not in ("change", "aliases")),
+    "change_value",
+    "change_unit",
+    "change_text",
+    "aliases",
+)
+
+
+def to_json(value: object) -> str:
+    """JSON as every command writes it: UTF-8 text kept readable, two-space indent."""
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def export(base: FactBase, fmt: str) -> str:
+    if fmt == "json":
+        return to_json([fact.to_dict() for fact in base.facts]) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in base.facts)
+    if fmt == "csv":
+        return _csv(base.facts)
+    if fmt == "toml":
+        return to_toml(base)
+    raise InvalidArgumentError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def _csv(facts: tuple[Fact, ...]) -> str:
+    """CSV with a byte-order mark, so Excel opens the Chinese text as UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for fact in facts:
+        row = fact.to_dict()
+        change = row.pop("change") or {}
+        aliases = row.pop("aliases")
+        writer.writerow(
+            [
+                *("" if value is None else value for value in row.values()),
+                change.get("value", ""),
+                change.get("unit", ""),
+                change.get("text", ""),
+                "|".join(aliases),
+            ]
+        )
+    return "\ufeff" + buffer.getvalue()
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, str):
+        # A JSON string is a valid TOML basic string: same escapes, \\uXXXX included.
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        items = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+        return "{ " + items + " }" if items else "{}"
+    raise TypeError(f"cannot write {type(value).__name__} as TOML")
+
+
+def _toml_key(key: str) -> str:
+    return (
+        key
+        if key.replace("_", "").replace("-", "").isalnum() and key.isascii()
+        else (json.dumps(key, ensure_ascii=False))
+    )
+
+
+def to_toml(base: FactBase) -> str:
+    """A fact file of the same format, which loads back to the same facts."""
+    lines = ["[meta]"]
+    meta = base.meta
+    for key in ("title", "title_en", "year", "region", "source"):
+        lines.append(f"{key} = {_toml_value(getattr(meta, key))}")
+    for pillar in base.pillars.values():
+        lines += ["", f"[pillars.{pillar.number}]"]
+        lines.append(f"title = {_toml_value(pillar.title)}")
+        lines.append(f"title_en = {_toml_value(pillar.title_en)}")
+        lines.append(f"sections = {_toml_value(pillar.sections)}")
+        lines.append(f"sections_en = {_toml_value(pillar.sections_en)}")
+    for topic in base.topics.values():
+        name = _toml_value(topic.name)
+        lines += ["", f"[topics.{name}]", f"en = {_toml_value(topic.en)}"]
+        lines.append(f"aliases = {_toml_value(topic.aliases)}")
+        for fact_id in topic.fact_ids:
+            lines += ["", f"[[topics.{name}.facts]]"]
+            record = base.by_id[fact_id].to_dict()
+            for key in ("topic", "topic_en"):
+                del record[key]
+            for key, value in record.items():
+                if value is None or value == []:
+                    continue
+                lines.append(f"{key} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"

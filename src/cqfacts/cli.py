@@ -6,10 +6,9 @@ error, 3 internal error (a bug), 130 interrupted.
 
 import os
 import sys
-from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -100,7 +99,9 @@ app = typer.Typer(
     cls=_Group,
     name="cqfacts",
     help="What does Chongqing's 2023 science-and-technology work summary say about X?\n\n"
-    "Every figure of the report with its unit, change and place in the report.",
+    "Every figure of the report with its unit, change and place in the report.\n\n"
+    "\b\nExamples:\n  cqfacts search 高新技术企业\n  cqfacts pillar 4\n"
+    "  cqfacts search gxjsqy --json | jq '.[0].value'",
     epilog="Exit codes: 0 found, 1 nothing found, 2 usage or data error, 3 bug, 130 interrupted. "
     f"Environment: {ENV_FACTS} (fact file), CQFACTS_CACHE_DIR (cache, empty turns it off), "
     "NO_COLOR.",
@@ -112,8 +113,7 @@ app = typer.Typer(
 )
 
 
-@dataclass(slots=True)
-class _Options:
+class _Options(NamedTuple):
     facts: Path | None
     color: str
 
@@ -168,9 +168,11 @@ def _print(ctx: typer.Context, renderable: "RenderableType") -> None:
 
 
 def _print_json(value: object) -> None:
+    """Compact for scripts (and json's fast C encoder); indented at a terminal."""
     import json
 
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=indent) + "\n")
 
 
 def _pillar_number(text: str | None, loaded: Loaded) -> int | None:
@@ -206,7 +208,9 @@ PillarOption = Annotated[
     ),
 ]  # fmt: skip
 KindOption = Annotated[Kind | None, typer.Option("--kind", "-k", help="Only facts of this kind.")]
-LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="At most N rows.")]
+LimitOption = Annotated[
+    int, typer.Option("--limit", "-n", min=1, metavar="N", help="At most N rows.")
+]
 
 
 # --- commands -----------------------------------------------------------------------
@@ -217,7 +221,10 @@ def search(
     ctx: typer.Context,
     *,
     query: Annotated[
-        str, typer.Argument(help="Chinese, pinyin, initials, English, traditional or a number.")
+        str,
+        typer.Argument(
+            metavar="QUERY", help="Chinese, pinyin, initials, English, traditional or a number."
+        ),
     ],
     pillar: PillarOption = None,
     kind: KindOption = None,
@@ -240,8 +247,9 @@ def search(
     number = _pillar_number(pillar, loaded)
     kind_name = kind.value if kind else None
     matches = run_search(
-        loaded.base, loaded.index, query, pillar=number, kind=kind_name, limit=limit
-    )
+        loaded.base, loaded.index, query, pillar=number, kind=kind_name, limit=limit,
+        highlight=not json,
+    )  # fmt: skip
     if not matches:
         hint = suggest(loaded.base, query)
         typer.echo(f"cqfacts: nothing found for {query!r}.", err=True)
@@ -269,7 +277,9 @@ def pillar(
     *,
     number: Annotated[
         str,
-        typer.Argument(help="0-6 or 一…六 (0 is the overview).", autocompletion=_complete_pillar),
+        typer.Argument(
+            metavar="N", help="0-6 or 一…六 (0 is the overview).", autocompletion=_complete_pillar
+        ),
     ],
     json: JsonFlag = False,
     lang: LangOption = Lang.zh,
@@ -318,7 +328,7 @@ def _pillar_dict(loaded: Loaded, number: int) -> dict[str, Any]:
 
 @app.command()
 def pillars(ctx: typer.Context, *, json: JsonFlag = False, lang: LangOption = Lang.zh) -> None:
-    """The overview and the six pillars, with their sections and fact counts.
+    """The overview and six pillars, with fact counts.
 
     \b
     Example:
@@ -390,7 +400,7 @@ def list_(
     json: JsonFlag = False,
     lang: LangOption = Lang.zh,
 ) -> None:
-    """Every fact, or those of one pillar, kind or topic, in report order.
+    """Every fact, or those of one pillar, kind or topic.
 
     \b
     Examples:
@@ -524,11 +534,15 @@ def validate(
     ctx: typer.Context,
     *,
     path: Annotated[
-        Path | None, typer.Argument(help="Fact file to check (default: the one in use).")
+        Path | None,
+        typer.Argument(metavar="[PATH]", help="Fact file to check (default: the one in use)."),
     ] = None,
     json: JsonFlag = False,
 ) -> None:
-    """Check a fact file: TOML syntax, required keys, unique ids, pillars, sections, values.
+    """Check a fact file and list every problem in it.
+
+    Checks TOML syntax (file and line named), required keys, unique ids, that
+    pillars and sections exist, that values are numbers and changes well-formed.
 
     \b
     Examples:
@@ -564,8 +578,10 @@ def validate(
 
 def main() -> None:
     """Console entry point."""
-    if (sys.stdout.encoding or "").lower().replace("-", "") not in ("utf8", "utf8sig"):
-        # LANG=C on an old Python, or a narrow codepage: write UTF-8 rather than crash.
-        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
-        sys.stderr.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    for stream in (sys.stdout, sys.stderr):
+        if (getattr(stream, "encoding", None) or "").lower().replace("-", "") != "utf8":
+            # A narrow codepage or an ASCII locale: write UTF-8 rather than crash.
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(encoding="utf-8")
     app(prog_name="cqfacts")

@@ -6,13 +6,15 @@ runs once per fact-file content and the result is cached (see ``loader``).
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import accumulate
+from math import nan
+from typing import NamedTuple
 
 from cqfacts.model import FactBase
-from cqfacts.normalize import fold, is_cjk, latin_words
+from cqfacts.normalize import fold, has_cjk, is_cjk, latin_words
 
 # The field a search key comes from, and how much a match on it counts.
 FIELDS = (
@@ -41,19 +43,30 @@ MAX_VARIANTS = 6
 _OPENCC_CONFIGS = ("s2t", "s2tw", "s2hk")
 
 
+def _ints(values: Iterable[int] = ()) -> array[int]:
+    return array("i", values)
+
+
+def ints_from(data: bytes) -> array[int]:
+    ints = array("i")
+    ints.frombytes(data)
+    return ints
+
+
 class Keys:
     """Search keys joined into one string, so one regex pass in C scans them all."""
 
     __slots__ = ("blob", "starts")
 
-    def __init__(self, blob: str, starts: list[int]) -> None:
+    def __init__(self, blob: str, starts: array[int]) -> None:
         self.blob = blob
         # Where each key starts in the blob, plus one past the end.
         self.starts = starts
 
     @classmethod
     def of(cls, keys: list[str]) -> Keys:
-        return cls("\n".join(keys), list(accumulate((len(key) + 1 for key in keys), initial=0)))
+        starts = _ints(accumulate((len(key) + 1 for key in keys), initial=0))
+        return cls("\n".join(keys), starts)
 
     def __len__(self) -> int:
         return len(self.starts) - 1
@@ -68,63 +81,167 @@ class Keys:
     def as_list(self) -> list[str]:
         return self.blob.split("\n") if self.starts[-1] else []
 
+    def to_tuple(self) -> tuple[str, bytes]:
+        return self.blob, self.starts.tobytes()
 
-@dataclass(slots=True)
-class SearchIndex:
-    """Plain types only, so the index can be cached with marshal."""
+    @classmethod
+    def from_tuple(cls, data: tuple[str, bytes]) -> Keys:
+        return cls(data[0], ints_from(data[1]))
+
+
+class Postings:
+    """A list of int lists packed into two arrays, which load as two memory copies."""
+
+    __slots__ = ("offsets", "values")
+
+    def __init__(self, offsets: array[int], values: array[int]) -> None:
+        self.offsets = offsets
+        self.values = values
+
+    @classmethod
+    def of(cls, lists: Iterable[Iterable[int]]) -> Postings:
+        offsets, values = _ints([0]), _ints()
+        for items in lists:
+            values.extend(items)
+            offsets.append(len(values))
+        return cls(offsets, values)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, number: int) -> array[int]:
+        return self.values[self.offsets[number] : self.offsets[number + 1]]
+
+    def to_tuple(self) -> tuple[bytes, bytes]:
+        return self.offsets.tobytes(), self.values.tobytes()
+
+    @classmethod
+    def from_tuple(cls, data: tuple[bytes, bytes]) -> Postings:
+        return cls(ints_from(data[0]), ints_from(data[1]))
+
+
+class SearchIndex(NamedTuple):
+    """Strings, arrays and dicts only, so the index caches compactly with marshal.
+
+    A NamedTuple rather than a dataclass: it is built on every run, and a
+    NamedTuple class costs a fifth of a dataclass to create at import.
+
+    Each distinct key is stored once with its postings: (owner, field code) pairs,
+    where an owner >= 0 is a fact's number and owner < 0 is group ``-1 - owner``
+    (the facts of one topic or section).
+    """
 
     keys: Keys
-    key_fact: list[int]
-    key_field: list[int]
-    # Pinyin keys: one syllable per character, each followed by a space ("gao xin ").
+    key_postings: Postings
+    # Pinyin keys: one syllable per character, each after a space (" gao xin").
     pinyin: Keys
-    pinyin_fact: list[int]
-    pinyin_field: list[int]
-    # For pinyin keys of labels: the label character each syllable stands for.
-    pinyin_chars: list[tuple[int, ...]]
+    pinyin_postings: Postings
+    #: Fact numbers of each topic or section.
+    groups: Postings
+    #: For each fact, its label's pinyin keys and the label character each syllable
+    #: stands for, to highlight pinyin matches.
+    label_pinyin: Postings
+    label_chars: list[tuple[int, ...]]
     readings: dict[str, list[str]]
     simplified: dict[str, str]
-    # 0 for a topic's headline fact (its first), 1 for the next …
-    headline_rank: list[int]
+    #: 0 for a topic's headline fact (its first), 1 for the next …
+    headline_rank: array[int]
+    #: Each fact's value (NaN where it has none), for number queries.
+    values: array[float]
+
+    def owners(self, owner: int) -> Iterable[int]:
+        """The fact numbers a key's owner stands for."""
+        return (owner,) if owner >= 0 else self.groups[-1 - owner]
 
     def to_tuple(self) -> tuple[object, ...]:
         return (
-            (self.keys.blob, self.keys.starts), self.key_fact, self.key_field,
-            (self.pinyin.blob, self.pinyin.starts), self.pinyin_fact, self.pinyin_field,
-            self.pinyin_chars, self.readings, self.simplified, self.headline_rank,
+            self.keys.to_tuple(), self.key_postings.to_tuple(),
+            self.pinyin.to_tuple(), self.pinyin_postings.to_tuple(),
+            self.groups.to_tuple(), self.label_pinyin.to_tuple(), self.label_chars,
+            self.readings, self.simplified, self.headline_rank.tobytes(), self.values.tobytes(),
         )  # fmt: skip
 
     @classmethod
     def from_tuple(cls, data: tuple) -> SearchIndex:  # type: ignore[type-arg]
-        keys, key_fact, key_field, pinyin, *rest = data
-        return cls(Keys(*keys), key_fact, key_field, Keys(*pinyin), *rest)
+        keys, key_postings, pinyin, pinyin_postings, groups, label_pinyin, *rest = data
+        label_chars, readings, simplified, headline_rank, values = rest
+        floats = array("d")
+        floats.frombytes(values)
+        return cls(
+            Keys.from_tuple(keys),
+            Postings.from_tuple(key_postings),
+            Keys.from_tuple(pinyin),
+            Postings.from_tuple(pinyin_postings),
+            Postings.from_tuple(groups),
+            Postings.from_tuple(label_pinyin),
+            label_chars,
+            readings,
+            simplified,
+            ints_from(headline_rank),
+            floats,
+        )
 
 
-def _texts(base: FactBase) -> Iterator[tuple[int, int, str]]:
-    """(fact index, field code, text) for every searchable text of every fact."""
+class _KeyTable:
+    """Distinct keys in first-seen order, each with its flat postings."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.postings: list[list[int]] = []
+
+    def add(self, key: str, owner: int, field: int) -> int:
+        number = self.numbers.setdefault(key, len(self.numbers))
+        if number == len(self.postings):
+            self.postings.append([])
+        self.postings[number] += (owner, field)
+        return number
+
+    def keys(self) -> Keys:
+        return Keys.of(list(self.numbers))
+
+    def frozen_postings(self) -> Postings:
+        return Postings.of(self.postings)
+
+
+def _texts(base: FactBase) -> tuple[list[tuple[int, ...]], list[tuple[int, int, str]]]:
+    """The groups, and (owner, field code, text) for every searchable text.
+
+    An owner >= 0 is a fact's number; owner < 0 is group ``-1 - owner``, the facts of
+    one topic or one section, whose names are indexed once rather than per fact.
+    """
+    numbers = {fact.id: number for number, fact in enumerate(base.facts)}
+    groups: list[tuple[int, ...]] = []
+    texts: list[tuple[int, int, str]] = []
+    for topic in base.topics.values():
+        owner = -1 - len(groups)
+        groups.append(tuple(numbers[fact_id] for fact_id in topic.fact_ids))
+        texts += [(owner, FIELD["topic"], topic.name), (owner, FIELD["topic_en"], topic.en)]
+        texts += [(owner, FIELD["topic_alias"], alias) for alias in topic.aliases]
+    for pillar in base.pillars.values():
+        for section, title in pillar.sections.items():
+            owner = -1 - len(groups)
+            groups.append(tuple(n for n, fact in enumerate(base.facts) if fact.section == section))
+            texts.append((owner, FIELD["section"], title))
+            if section in pillar.sections_en:
+                texts.append((owner, FIELD["section"], pillar.sections_en[section]))
     for number, fact in enumerate(base.facts):
-        topic = base.topics[fact.topic]
-        pillar = base.pillars[fact.pillar]
-        yield number, FIELD["label"], fact.label
-        yield number, FIELD["topic"], fact.topic
-        yield number, FIELD["label_en"], fact.label_en
-        yield number, FIELD["topic_en"], fact.topic_en
-        yield number, FIELD["id"], fact.id.replace("-", " ")
-        for alias in fact.aliases:
-            yield number, FIELD["alias"], alias
-        for alias in topic.aliases:
-            yield number, FIELD["topic_alias"], alias
         change = fact.change.text if fact.change else None
-        for text, field in (
-            (fact.value_text, "value_text"),
-            (change, "change"),
-            (fact.note, "note"),
-        ):
-            if text:
-                yield number, FIELD[field], text
-        for sections in (pillar.sections, pillar.sections_en):
-            if fact.section in sections:
-                yield number, FIELD["section"], sections[fact.section]
+        texts += [
+            (number, FIELD["label"], fact.label),
+            (number, FIELD["label_en"], fact.label_en),
+            (number, FIELD["id"], fact.id.replace("-", " ")),
+            *((number, FIELD["alias"], alias) for alias in fact.aliases),
+            *(
+                (number, FIELD[field], text)
+                for text, field in (
+                    (fact.value_text, "value_text"),
+                    (change, "change"),
+                    (fact.note, "note"),
+                )
+                if text
+            ),
+        ]
+    return groups, texts
 
 
 class _Pinyin:
@@ -135,12 +252,17 @@ class _Pinyin:
 
         self._pinyin = pinyin
         self._style = Style.NORMAL
-        self._memo: dict[str, list[tuple[int, list[str]]]] = {}
+        self._memo: dict[str, tuple[list[str], tuple[int, ...]]] = {}
+        self._runs: dict[str, list[list[str]]] = {}
 
-    def syllables(self, text: str) -> list[tuple[int, list[str]]]:
-        """(character index, readings) per syllable; Latin words count as one syllable."""
+    def keys(self, text: str) -> tuple[list[str], tuple[int, ...]]:
+        """The text's pinyin keys, and the character each syllable stands for."""
         if text not in self._memo:
-            self._memo[text] = list(self._syllables(text))
+            syllables = list(self._syllables(text))
+            self._memo[text] = (
+                list(_variants(syllables)),
+                tuple(position for position, _ in syllables),
+            )
         return self._memo[text]
 
     def _syllables(self, text: str) -> Iterator[tuple[int, list[str]]]:
@@ -152,8 +274,10 @@ class _Pinyin:
                 continue
             if run_start is not None:
                 run = text[run_start:index]
-                # heteronym=True: one reading where a phrase decides, every reading elsewhere.
-                readings = self._pinyin(run, style=self._style, heteronym=True)
+                if run not in self._runs:
+                    # heteronym=True: one reading where a phrase decides, all of them elsewhere.
+                    self._runs[run] = self._pinyin(run, style=self._style, heteronym=True)
+                readings = self._runs[run]
                 for offset, options in enumerate(readings):
                     yield run_start + offset, list(dict.fromkeys(options))
                 run_start = None
@@ -168,14 +292,14 @@ class _Pinyin:
 def _variants(syllables: list[tuple[int, list[str]]]) -> Iterable[str]:
     """The key with first readings, then one key per alternative reading of one character."""
     first = [options[0] for _, options in syllables]
-    yield "".join(f"{reading} " for reading in first)
+    yield "".join(f" {reading}" for reading in first)
     made = 0
     for position, (_, options) in enumerate(syllables):
         for alternative in options[1:]:
             if made == MAX_VARIANTS:
                 return
             variant = [*first[:position], alternative, *first[position + 1 :]]
-            yield "".join(f"{reading} " for reading in variant)
+            yield "".join(f" {reading}" for reading in variant)
             made += 1
 
 
@@ -200,46 +324,43 @@ def _simplified_map(texts: set[str], known: set[str]) -> dict[str, str]:
 def build_index(base: FactBase) -> SearchIndex:
     """Derive every search key of a fact base (slow: imports pypinyin and OpenCC)."""
     pinyin = _Pinyin()
-    keys: list[str] = []
-    key_fact: list[int] = []
-    key_field: list[int] = []
-    pinyin_keys: list[str] = []
-    pinyin_fact: list[int] = []
-    pinyin_field: list[int] = []
-    pinyin_chars: list[tuple[int, ...]] = []
+    groups, texts = _texts(base)
+    keys, pinyin_keys = _KeyTable(), _KeyTable()
+    label_pinyin: list[list[int]] = [[] for _ in base.facts]
+    label_chars: list[tuple[int, ...]] = [()] * len(base.facts)
     cjk_texts: set[str] = set()
-    for number, field, text in _texts(base):
-        folded = fold(text)
+    folded_texts: dict[str, str] = {}  # a large base repeats its texts many times
+    for owner, field, text in texts:
+        folded = folded_texts.get(text)
+        if folded is None:
+            folded = folded_texts[text] = fold(text)
         if not folded:
             continue
-        keys.append(folded)
-        key_fact.append(number)
-        key_field.append(field)
-        if field not in PINYIN_FIELDS or not any(is_cjk(char) for char in text):
+        keys.add(folded, owner, field)
+        if field not in PINYIN_FIELDS or not has_cjk(text):
             continue
         cjk_texts.add(text)
-        syllables = pinyin.syllables(text)
-        chars = tuple(position for position, _ in syllables)
-        for variant in _variants(syllables):
-            pinyin_keys.append(variant)
-            pinyin_fact.append(number)
-            pinyin_field.append(field)
-            pinyin_chars.append(chars if field == FIELD["label"] else ())
-    known = {char for text in keys for char in text if is_cjk(char)}
+        variants, chars = pinyin.keys(text)
+        numbers = [pinyin_keys.add(variant, owner, field) for variant in variants]
+        if field == FIELD["label"]:
+            label_pinyin[owner] = numbers
+            label_chars[owner] = chars
+    known = {char for char in set("".join(folded_texts.values())) if is_cjk(char)}
     ranks = {
         fact_id: rank
         for topic in base.topics.values()
         for rank, fact_id in enumerate(topic.fact_ids)
     }
     return SearchIndex(
-        keys=Keys.of(keys),
-        key_fact=key_fact,
-        key_field=key_field,
-        pinyin=Keys.of(pinyin_keys),
-        pinyin_fact=pinyin_fact,
-        pinyin_field=pinyin_field,
-        pinyin_chars=pinyin_chars,
+        keys=keys.keys(),
+        key_postings=keys.frozen_postings(),
+        pinyin=pinyin_keys.keys(),
+        pinyin_postings=pinyin_keys.frozen_postings(),
+        groups=Postings.of(groups),
+        label_pinyin=Postings.of(label_pinyin),
+        label_chars=label_chars,
         readings={char: pinyin.readings(char) for char in sorted(known)},
         simplified=_simplified_map(cjk_texts, known),
-        headline_rank=[ranks[fact.id] for fact in base.facts],
+        headline_rank=_ints(ranks[fact.id] for fact in base.facts),
+        values=array("d", (nan if f.value is None else f.value for f in base.facts)),
     )

@@ -6,24 +6,24 @@ no TOML parsing, no pypinyin, no OpenCC.
 
 from __future__ import annotations
 
+import gc
 import marshal
+import zlib
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import overload
 
 from cqfacts import __version__, cache
 from cqfacts.errors import FactFileError, Problem
-from cqfacts.index import SearchIndex
+from cqfacts.index import SearchIndex, ints_from
 from cqfacts.model import Change, Fact, FactBase, Meta, Pillar, Topic
-
-try:
-    # hashlib pulls in OpenSSL (~13 ms); the built-in blake2 is all a cache key needs.
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - other interpreters
-    from hashlib import blake2b
 
 ENV_FACTS = "CQFACTS_FACTS"
 # Bump when the cached layout changes.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 5
 
 
 @dataclass(slots=True)
@@ -57,6 +57,15 @@ def decode(data: bytes, path: Path) -> str:
         raise FactFileError([problem]) from None
 
 
+def content_key(data: bytes) -> str:
+    """Two checksums and the length of a fact file's bytes: any edit changes the key.
+
+    Not cryptographic, and need not be: 10 ms less than a hash on a 12 MB file,
+    and hashlib alone costs 13 ms to import.
+    """
+    return f"{len(data):x}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
+
+
 def load(path: Path | None = None, *, cache_dir: Path | bool | None = True) -> Loaded:
     """Load a fact file (the shipped one by default) with its search index.
 
@@ -65,15 +74,19 @@ def load(path: Path | None = None, *, cache_dir: Path | bool | None = True) -> L
     path = path or shipped_fact_path()
     directory = cache.cache_dir() if cache_dir is True else (cache_dir or None)
     data = read_fact_file(path)
-    key = blake2b(data, digest_size=16, person=f"cqfacts{CACHE_FORMAT}".encode()).hexdigest()
-    name = f"facts-{__version__}-{key}.marshal"
+    name = f"facts-{__version__}-{CACHE_FORMAT}-{content_key(data)}.marshal"
     cached = cache.read(name, directory)
     if cached is not None:
+        # Unpacking makes many objects at once and none of them cyclic: the
+        # collector's passes over them would only cost time.
+        gc.disable()
         try:
             base, index = _from_payload(marshal.loads(cached), str(path))
             return Loaded(base, index, from_cache=True)
-        except (ValueError, EOFError, TypeError, KeyError):
+        except (ValueError, EOFError, TypeError, KeyError, IndexError):
             pass  # a damaged entry is rebuilt below
+        finally:
+            gc.enable()
     from cqfacts.factfile import parse_fact_file
     from cqfacts.index import build_index
 
@@ -85,6 +98,7 @@ def load(path: Path | None = None, *, cache_dir: Path | bool | None = True) -> L
 
 def _to_payload(base: FactBase, index: SearchIndex) -> tuple[object, ...]:
     meta = base.meta
+    numbers = {fact.id: number for number, fact in enumerate(base.facts)}
     return (
         CACHE_FORMAT,
         (meta.title, meta.title_en, meta.year, meta.region, meta.source),
@@ -92,7 +106,10 @@ def _to_payload(base: FactBase, index: SearchIndex) -> tuple[object, ...]:
             (p.number, p.title, p.title_en, p.sections, p.sections_en)
             for p in base.pillars.values()
         ),
-        tuple((t.name, t.en, t.aliases, t.fact_ids) for t in base.topics.values()),
+        tuple(
+            (t.name, t.en, t.aliases, array("i", (numbers[i] for i in t.fact_ids)).tobytes())
+            for t in base.topics.values()
+        ),
         tuple(
             (
                 f.id, f.topic, f.topic_en, f.pillar, f.section, f.kind, f.label, f.label_en,
@@ -106,19 +123,70 @@ def _to_payload(base: FactBase, index: SearchIndex) -> tuple[object, ...]:
     )  # fmt: skip
 
 
+def _fact(row: tuple) -> Fact:  # type: ignore[type-arg]
+    change = row[12]
+    return Fact(*row[:12], Change(*change) if change else None, *row[13:])
+
+
+class LazyFacts(Sequence[Fact]):
+    """Facts built from cached rows on first access: a search over a large base
+    builds only the facts it returns."""
+
+    __slots__ = ("_made", "_rows")
+
+    def __init__(self, rows: Sequence[tuple]) -> None:  # type: ignore[type-arg]
+        self._rows = rows
+        self._made: list[Fact | None] = [None] * len(rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, number: int) -> Fact: ...
+    @overload
+    def __getitem__(self, number: slice) -> list[Fact]: ...
+    def __getitem__(self, number: int | slice) -> Fact | list[Fact]:
+        if isinstance(number, slice):
+            return [self[i] for i in range(*number.indices(len(self)))]
+        fact = self._made[number]
+        if fact is None:
+            fact = self._made[number] = _fact(self._rows[number])
+        return fact
+
+
+class LazyTopics(Mapping[str, Topic]):
+    """Topics built from cached rows on first use; a search never needs them."""
+
+    def __init__(self, rows: Sequence[tuple], fact_rows: Sequence[tuple]) -> None:  # type: ignore[type-arg]
+        self._rows = rows
+        self._fact_rows = fact_rows
+
+    @cached_property
+    def _topics(self) -> dict[str, Topic]:
+        return {
+            name: Topic(name, en, aliases, tuple(self._fact_rows[n][0] for n in ints_from(numbers)))
+            for name, en, aliases, numbers in self._rows
+        }
+
+    def __getitem__(self, name: str) -> Topic:
+        return self._topics[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._topics)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
 def _from_payload(payload: tuple, path: str) -> tuple[FactBase, SearchIndex]:  # type: ignore[type-arg]
     format_, meta, pillars, topics, rows, index = payload
     if format_ != CACHE_FORMAT:
         raise ValueError("cache format")
-    facts = []
-    for row in rows:
-        change = row[12]
-        facts.append(Fact(*row[:12], Change(*change) if change else None, *row[13:]))
     base = FactBase(
         meta=Meta(*meta),
         pillars={p[0]: Pillar(*p) for p in pillars},
-        topics={t[0]: Topic(*t) for t in topics},
-        facts=tuple(facts),
+        topics=LazyTopics(topics, rows),
+        facts=LazyFacts(rows),
         path=path,
     )
     return base, SearchIndex.from_tuple(index)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -120,8 +121,9 @@ class FactBase:
 
     meta: Meta
     pillars: dict[int, Pillar]
-    topics: dict[str, Topic]
-    facts: tuple[Fact, ...]
+    topics: Mapping[str, Topic]
+    #: In file order; a tuple, or built lazily from the cache (see loader.LazyFacts).
+    facts: Sequence[Fact]
     path: str = ""
 
     @cached_property

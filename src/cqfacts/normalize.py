@@ -8,17 +8,36 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import cache
 
 # Quote and title marks never decide a match: 《方案》 and 方案 are the same query.
 _IGNORED = frozenset('“”‘’"《》「」『』〈〉')
 _LATIN_RUN = re.compile(r"[a-z0-9]+")
 _ORDINAL_DIGITS = {numeral: str(digit) for digit, numeral in enumerate("一二三四五六七八九", 1)}
+_DROP = {ord(char): None for char in _IGNORED}
+_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
+
+
+@cache
+def _pattern(name: str) -> re.Pattern[str]:
+    """Compiled on first use: compiling all at import costs a query ~4 ms."""
+    return re.compile(
+        {
+            "cjk": f"[{_CJK_CLASS}]",
+            "space between cjk": f"(?<=[{_CJK_CLASS}]) (?=[{_CJK_CLASS}])",
+            "ordinal": "第([一二三四五六七八九])",
+        }[name]
+    )
 
 
 def is_cjk(char: str) -> bool:
     """A CJK unified ideograph (the BMP blocks and extension B onwards)."""
     code = ord(char)
     return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x3134F
+
+
+def has_cjk(text: str) -> bool:
+    return _pattern("cjk").search(text) is not None
 
 
 def fold_char(char: str) -> str:
@@ -33,10 +52,15 @@ def fold(text: str, simplified: Mapping[str, str] | None = None) -> str:
     """Fold text for matching: NFKC, casefold, quotes dropped, whitespace collapsed.
 
     With ``simplified`` (traditional -> simplified characters), CJK characters are
-    mapped as well, so 技術 and 技术 fold alike.
+    mapped as well, so 技術 and 技术 fold alike. Same result as
+    :func:`fold_with_positions`, in C-speed string operations (it runs on every key).
     """
-    folded, _ = fold_with_positions(text, simplified)
-    return folded
+    if simplified:
+        text = "".join([simplified.get(char, char) for char in text])
+    if "第" in text:
+        text = _pattern("ordinal").sub(lambda found: "第" + _ORDINAL_DIGITS[found[1]], text)
+    text = " ".join(unicodedata.normalize("NFKC", text).casefold().translate(_DROP).split())
+    return _pattern("space between cjk").sub("", text) if " " in text else text
 
 
 def fold_with_positions(

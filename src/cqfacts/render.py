@@ -26,7 +26,10 @@ BAR_WIDTH = 20
 def make_console(color: str = "auto", file: IO[str] | None = None) -> Console:
     """auto: colour on a terminal unless NO_COLOR is set; always; never."""
     if color == "always":
-        return Console(file=file, force_terminal=True, no_color=False, highlight=False)
+        # Our styles are the 16 standard colours; "always" means even on TERM=dumb.
+        return Console(
+            file=file, force_terminal=True, no_color=False, color_system="standard", highlight=False
+        )
     if color == "never":
         return Console(file=file, color_system=None, highlight=False)
     return Console(file=file, highlight=False)
@@ -50,7 +53,9 @@ def _figure(fact: Fact, lang: str) -> Text:
 
 
 def _table(*columns: str, title: str | None = None) -> Table:
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    table = Table(
+        title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, show_edge=False
+    )
     for column in columns:
         table.add_column(column)
     return table
@@ -98,6 +103,7 @@ def pillar_view(base: FactBase, pillar: Pillar, lang: str = "zh") -> Group:
         in_section = [fact for fact in facts if fact.section == section]
         name = pillar.sections_en.get(section, section_title) if lang == "en" else section_title
         label = section_label(section) if pillar.number else ""
+        parts.append(Text(""))
         parts.append(
             facts_table(
                 in_section, lang, title=f"{section} {label} {name}".replace("  ", " "), where=False
@@ -155,12 +161,17 @@ def fact_view(fact: Fact, base: FactBase, lang: str = "zh") -> Group:
     previous = cite.previous_value(fact)
     if previous is not None:
         rows.append(
-            ("previous", Text(f"≈{previous.value}{previous.unit}  ({previous.method})", "italic"))
+            (
+                "previous (derived)",
+                Text(f"≈{previous.value}{previous.unit}  {previous.method}", "italic"),
+            )
         )
     for key, value in rows:
         if value:
             grid.add_row(key, value)
-    return Group(grid, Text(""), Text(cite.citation(fact, base, lang), style="bold"))
+    # The citation is never wrapped by us: it is meant to be copied whole.
+    line = Text(cite.citation(fact, base, lang), style="bold", no_wrap=True, overflow="ignore")
+    return Group(grid, Text(""), line)
 
 
 def rank_table(rows: list[Ranked], by: str, lang: str = "zh") -> Table:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.index import FIELD, FIELD_WEIGHTS, FIELDS, SearchIndex
@@ -78,8 +79,7 @@ class Match:
     highlights: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
-class _Hit:
+class _Hit(NamedTuple):
     score: float
     field: int
     how: str
@@ -110,20 +110,28 @@ def search(
     pillar: int | None = None,
     kind: str | None = None,
     limit: int | None = 10,
+    highlight: bool = True,
 ) -> list[Match]:
-    """The facts matching ``query``, best first; empty when nothing scores above noise."""
+    """The facts matching ``query``, best first; empty when nothing scores above noise.
+
+    ``highlight`` fills each match's highlights (characters to mark on screen).
+    """
     folded = prepare_query(query, index)
     if not folded:
         raise InvalidArgumentError("the query is empty")
     hits: dict[int, _Hit] = {}
 
-    def offer(fact: int, score: float, field_code: int, how: str) -> None:
-        score *= FIELD_WEIGHTS[field_code]
-        if index.headline_rank[fact] == 0:
-            score += HEADLINE_BONUS
-        best = hits.get(fact)
-        if best is None or score > best.score:
-            hits[fact] = _Hit(score, field_code, how)
+    def offer(postings: tuple[int, ...], score: float, how: str, fields=None) -> None:  # type: ignore[no-untyped-def]
+        """Credit every fact a key belongs to (postings: owner, field, owner, field …)."""
+        for owner, field_code in zip(postings[::2], postings[1::2], strict=True):  # type: ignore[index]
+            if fields is not None and field_code not in fields:
+                continue
+            weighted = score * FIELD_WEIGHTS[field_code]
+            for fact in index.owners(owner):
+                total = weighted + HEADLINE_BONUS if index.headline_rank[fact] == 0 else weighted
+                best = hits.get(fact)
+                if best is None or total > best.score:
+                    hits[fact] = _Hit(total, field_code, how)
 
     _text_matches(index, folded, offer)
     if all(is_cjk(char) for char in folded) and 2 <= len(folded) <= 8:
@@ -136,7 +144,7 @@ def search(
             loose = pinyin_pattern(folded, index.readings, loose=True)
             _pinyin_matches(index, loose, typed, offer, floor=60)  # type: ignore[arg-type]
     _english_word_matches(index, folded, offer)
-    _number_matches(base, folded, offer)
+    _number_matches(index, folded, offer)
     if not _strong(hits):
         _fuzzy_matches(index, folded, pattern is not None, offer)
 
@@ -158,7 +166,9 @@ def search(
             score=round(hit.score, 1),
             field=FIELDS[hit.field],
             how=hit.how,
-            highlights=_highlights(base.facts[number], number, index, folded, pattern),
+            highlights=(
+                _highlights(base.facts[number], number, index, folded, pattern) if highlight else {}
+            ),
         )
         for hit, number in ranked
     ]
@@ -206,7 +216,7 @@ def _text_matches(index: SearchIndex, query: str, offer) -> None:  # type: ignor
             score, how = 88 + 6 * coverage, "substring"
         if end < len(key) and _is_latin(key[end]) and key[end - 1].isalpha():
             score -= 3  # ends inside a word: "broker" in "brokers"
-        offer(index.key_fact[number], score, index.key_field[number], how)
+        offer(index.key_postings[number], score, how)
 
 
 def _abbreviation_matches(index: SearchIndex, query: str, offer) -> None:  # type: ignore[no-untyped-def]
@@ -214,16 +224,14 @@ def _abbreviation_matches(index: SearchIndex, query: str, offer) -> None:  # typ
     pattern = "[^\n]*?".join(map(re.escape, query))
     for found in re.finditer(pattern, index.keys.blob):
         number = index.keys.at(found.start())
-        if index.key_field[number] not in _ABBREVIATION_FIELDS:
-            continue
         score = 68 + 14 * len(query) / (found.end() - found.start())
-        offer(index.key_fact[number], score, index.key_field[number], "abbreviation")
+        offer(index.key_postings[number], score, "abbreviation", _ABBREVIATION_FIELDS)
 
 
 def pinyin_pattern(
     query: str, readings: dict[str, list[str]], *, loose: bool = False
 ) -> re.Pattern[str] | None:
-    """A regex over pinyin keys ("gao xin ji shu ") for a query of letters and characters.
+    """A regex over pinyin keys (" gao xin ji shu") for a query of letters and characters.
 
     Each letter either continues the current syllable or starts the next one, so
     full pinyin (jishu), initials (js) and their mixtures (jish, 技术jjr) all match.
@@ -235,19 +243,24 @@ def pinyin_pattern(
     if not query or letters == 0 or letters > MAX_PINYIN_LETTERS:
         return None
     skipped = "(?:[a-z]+ )*?" if loose else ""
-    parts = ["(?<![a-z])"]
+    # Every syllable follows a space, so the pattern starts with a literal the
+    # regex engine can scan for quickly.
+    parts = [" "]
     previous = ""
     for char in query:
         if "a" <= char <= "z":
             if previous == "letter":
                 parts.append(f"(?:[a-z]* {skipped})?")
             elif previous == "char":
-                parts.append(skipped)
+                parts.append(f" {skipped}")
             parts.append(char)
             previous = "letter"
         elif is_cjk(char) and char in readings:
-            parts.append("[a-z]* " + skipped if previous == "letter" else skipped)
-            parts.append(f"(?:{'|'.join(readings[char])}) ")
+            if previous == "letter":
+                parts.append(f"[a-z]* {skipped}")
+            elif previous == "char":
+                parts.append(f" {skipped}")
+            parts.append(f"(?:{'|'.join(readings[char])})(?![a-z])")
             previous = "char"
         else:
             return None
@@ -270,14 +283,15 @@ def _pinyin_matches(  # type: ignore[no-untyped-def]
         number = keys.at(found.start())
         key = keys[number]
         start = found.start() - keys.starts[number]
-        syllable_end = key.find(" ", found.end() - keys.starts[number] - 1)
-        touched = key[start : syllable_end + 1]
+        syllable_end = key.find(" ", found.end() - keys.starts[number])
+        syllable_end = len(key) if syllable_end < 0 else syllable_end
+        touched = key[start:syllable_end]
         coverage = min(1.0, typed / max(1, len(touched) - touched.count(" ")))
-        whole = start == 0 and syllable_end + 1 == len(key)
+        whole = start == 0 and syllable_end == len(key)
         score = floor + 24 * coverage + (4 if whole else 0)
         if typed <= 2 and not whole:
             score -= 15  # two letters match almost anything
-        offer(index.pinyin_fact[number], score, index.pinyin_field[number], "pinyin")
+        offer(index.pinyin_postings[number], score, "pinyin")
 
 
 def _stem(word: str) -> str:
@@ -306,17 +320,17 @@ def _english_word_matches(index: SearchIndex, query: str, offer) -> None:  # typ
             w for w in re.findall(r"[a-z][a-z0-9&]*", index.keys[number]) if w not in _STOPWORDS
         ]
         share = min(1.0, len(stems) / max(1, len(key_words)))
-        offer(index.key_fact[number], 74 + 14 * share, index.key_field[number], "words")
+        offer(index.key_postings[number], 74 + 14 * share, "words")
 
 
-def _number_matches(base: FactBase, query: str, offer) -> None:  # type: ignore[no-untyped-def]
+def _number_matches(index: SearchIndex, query: str, offer) -> None:  # type: ignore[no-untyped-def]
     plain = query.replace(",", "")
     if not _NUMBER.match(plain):
         return
     wanted = float(plain)
-    for number, fact in enumerate(base.facts):
-        if fact.value is not None and abs(fact.value - wanted) < 1e-9:
-            offer(number, 100.0, FIELD["value_text"], "number")
+    for number, value in enumerate(index.values):
+        if abs(value - wanted) < 1e-9:  # NaN (no value) never is
+            offer((number, FIELD["value_text"]), 100.0, "number")
 
 
 def _fuzzy_matches(index: SearchIndex, query: str, with_pinyin: bool, offer) -> None:  # type: ignore[no-untyped-def]
@@ -330,14 +344,14 @@ def _fuzzy_matches(index: SearchIndex, query: str, with_pinyin: bool, offer) -> 
         query, index.keys.as_list(), scorer=scorer, score_cutoff=FUZZY_CUTOFF, limit=None
     ):
         if _plausible_typo(key, score):
-            offer(index.key_fact[number], 0.8 * score, index.key_field[number], "fuzzy")
+            offer(index.key_postings[number], 0.8 * score, "fuzzy")
     if with_pinyin and len(query) >= 5:
-        compact = index.pinyin.blob.replace(" ", "").split("\n")
+        compact = index.pinyin.blob.replace(" ", "").split("\n")  # " gao xin" -> "gaoxin"
         for key, score, number in process.extract(
             query.replace(" ", ""), compact, scorer=fuzz.ratio, score_cutoff=85, limit=None
         ):
             if _plausible_typo(key, score):
-                offer(index.pinyin_fact[number], 0.8 * score, index.pinyin_field[number], "fuzzy")
+                offer(index.pinyin_postings[number], 0.8 * score, "fuzzy")
 
 
 def _plausible_typo(key: str, score: float) -> bool:
@@ -380,19 +394,14 @@ def _text_positions(text: str, query: str) -> tuple[int, ...]:
 
 
 def _pinyin_positions(number: int, index: SearchIndex, pattern: re.Pattern[str]) -> tuple[int, ...]:
-    """Label characters behind a pinyin match (label keys come first for each fact)."""
-    from bisect import bisect_left
-
-    position = bisect_left(index.pinyin_fact, number)
-    while position < len(index.pinyin_fact) and index.pinyin_fact[position] == number:
-        chars = index.pinyin_chars[position]
-        key = index.pinyin[position]
-        found = pattern.search(key) if chars else None
+    """Label characters behind a pinyin match on the label's own keys."""
+    for key_number in index.label_pinyin[number]:
+        key = index.pinyin[key_number]
+        found = pattern.search(key)
         if found:
-            first = key.count(" ", 0, found.start())
-            last = key.count(" ", 0, max(found.start(), found.end() - 1))
-            return chars[first : last + 1]
-        position += 1
+            first = key.count(" ", 0, found.start() + 1) - 1
+            last = key.count(" ", 0, found.end()) - 1
+            return index.label_chars[number][first : last + 1]
     return ()
 
 

@@ -1,0 +1,133 @@
+"""Shared fixtures: every test runs with its own cache directory, a fixed terminal
+width and no fact-file override from the caller's environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cqfacts.loader import Loaded, load
+
+SMALL_FACTS = """\
+[meta]
+title = "测试报告"
+title_en = "Test report"
+year = 2023
+region = "重庆市"
+source = "A tiny fact file for tests"
+
+[pillars.0]
+title = "总体情况"
+title_en = "Overview"
+sections = { "0.0" = "总体情况" }
+sections_en = { "0.0" = "Overview" }
+
+[pillars.4]
+title = "强化企业创新主体地位取得新突破"
+title_en = "Enterprises as innovators"
+sections = { "4.1" = "“双倍增”行动目标超额完成", "4.2" = "科技成果加快落地转化" }
+sections_en = { "4.1" = "Double doubling", "4.2" = "Commercialising results" }
+
+[topics."研发投入"]
+en = "R&D investment"
+aliases = ["R&D spending"]
+
+[[topics."研发投入".facts]]
+id = "rd-investment-total"
+pillar = 0
+section = "0.0"
+kind = "figure"
+label = "全社会研发投入总量"
+label_en = "Total R&D investment"
+value = 750
+unit = "亿元"
+value_text = "750亿元"
+qualifier = "预计"
+change = { value = 10, unit = "%", text = "增长10%" }
+
+[topics."高新技术企业"]
+en = "High-tech enterprises"
+aliases = ["高企"]
+
+[[topics."高新技术企业".facts]]
+id = "high-tech-enterprises-total"
+pillar = 4
+section = "4.1"
+kind = "figure"
+label = "高新技术企业总数"
+label_en = "High-tech enterprises (total)"
+value = 7565
+unit = "家"
+value_text = "7565家"
+change = { value = 19.2, unit = "%", text = "增长19.2%" }
+
+[[topics."高新技术企业".facts]]
+id = "high-tech-enterprises-new"
+pillar = 4
+section = "4.1"
+kind = "figure"
+label = "新认定高新技术企业"
+label_en = "High-tech enterprises newly certified"
+value = 3071
+unit = "家"
+value_text = "3071家"
+
+[topics."技术经纪人"]
+en = "Technology brokers"
+aliases = []
+
+[[topics."技术经纪人".facts]]
+id = "tech-brokers-new"
+pillar = 4
+section = "4.2"
+kind = "figure"
+label = "新培育技术经纪人"
+label_en = "Technology brokers newly trained"
+value = 1133
+unit = "人"
+value_text = "1133人"
+
+[topics."成果转化政策"]
+en = "Commercialisation policy"
+aliases = []
+
+[[topics."成果转化政策".facts]]
+id = "university-transfer-measures"
+pillar = 4
+section = "4.2"
+kind = "policy"
+label = "高校科技成果转化与产业化若干措施"
+label_en = "Measures on commercialising university research"
+value_text = "高校科技成果转化与产业化若干措施"
+"""
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> Path:
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("CQFACTS_CACHE_DIR", str(cache))
+    monkeypatch.delenv("CQFACTS_FACTS", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("CQFACTS_DEBUG", raising=False)
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("TERM", "dumb")
+    return cache
+
+
+@pytest.fixture
+def small_fact_file(tmp_path: Path) -> Path:
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL_FACTS, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small(small_fact_file: Path) -> Loaded:
+    return load(small_fact_file, cache_dir=None)
+
+
+@pytest.fixture(scope="session")
+def shipped() -> Loaded:
+    """The shipped fact base, indexed once for the whole session."""
+    return load(cache_dir=None)

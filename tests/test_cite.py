@@ -1,0 +1,53 @@
+from dataclasses import replace
+
+from cqfacts.cite import change_text, citation, previous_value, statement, where
+from cqfacts.model import Change
+
+
+def test_citation_names_report_and_section(small):
+    fact = small.base.by_id["high-tech-enterprises-total"]
+    assert (
+        citation(fact, small.base)
+        == "「高新技术企业总数：7565家，增长19.2%（测试报告，四（一））」"
+    )
+    assert citation(fact, small.base, "en") == (
+        "High-tech enterprises (total): 7565家 (+19.2%) (Test report, part 4 (1))"
+    )
+
+
+def test_citation_keeps_the_qualifier(small):
+    fact = small.base.by_id["rd-investment-total"]
+    assert statement(fact) == "全社会研发投入总量：预计750亿元，增长10%"
+    assert where(fact) == "总体情况"
+    assert where(fact, "en") == "overview"
+
+
+def test_named_things_cite_their_name(small):
+    fact = small.base.by_id["university-transfer-measures"]
+    assert statement(fact) == "高校科技成果转化与产业化若干措施"
+
+
+def test_previous_value_from_a_percentage_is_derived_and_rounded(small):
+    derived = previous_value(small.base.by_id["high-tech-enterprises-total"])
+    assert derived is not None
+    assert derived.value == round(7565 / 1.192, 1)
+    assert derived.unit == "家"
+    assert derived.to_dict()["derived"] is True
+    assert "7565 ÷ (1 + 19.2%)" in derived.method
+
+
+def test_previous_value_from_a_change_in_the_same_unit_subtracts(small):
+    fact = replace(small.base.by_id["tech-brokers-new"], change=Change(100, "人", "增加100人"))
+    assert previous_value(fact).value == 1033
+
+
+def test_a_decrease_adds_back(small):
+    fact = replace(small.base.by_id["tech-brokers-new"], change=Change(10, "%", "下降10%"))
+    assert previous_value(fact).value == round(1133 / 0.9, 1)
+    assert change_text(fact, "en") == "-10%"
+
+
+def test_no_previous_value_without_a_usable_change(small):
+    assert previous_value(small.base.by_id["tech-brokers-new"]) is None
+    fact = replace(small.base.by_id["tech-brokers-new"], change=Change(2, "小时", "增加2小时"))
+    assert previous_value(fact) is None

@@ -1,0 +1,61 @@
+import pytest
+
+from cqfacts.errors import FactFileError
+from cqfacts.loader import load, shipped_fact_path
+
+
+def test_the_shipped_fact_file_is_found_and_loads(shipped):
+    assert shipped_fact_path().is_file()
+    assert len(shipped.base.facts) > 100
+    assert set(shipped.base.pillars) == {0, 1, 2, 3, 4, 5, 6}
+
+
+def test_second_load_comes_from_the_cache_and_equals_the_first(small_fact_file, tmp_path):
+    first = load(small_fact_file, cache_dir=tmp_path)
+    second = load(small_fact_file, cache_dir=tmp_path)
+    assert (first.from_cache, second.from_cache) == (False, True)
+    assert list(second.base.facts) == list(first.base.facts)
+    assert second.base.topics == first.base.topics
+    assert second.index.keys.blob == first.index.keys.blob
+    assert second.index.readings == first.index.readings
+
+
+def test_changed_content_is_not_served_from_the_old_cache(small_fact_file, tmp_path):
+    load(small_fact_file, cache_dir=tmp_path)
+    small_fact_file.write_text(
+        small_fact_file.read_text(encoding="utf-8")
+        .replace("1133人", "1134人")
+        .replace("value = 1133", "value = 1134"),
+        encoding="utf-8",
+    )
+    reloaded = load(small_fact_file, cache_dir=tmp_path)
+    assert reloaded.from_cache is False
+    assert reloaded.base.by_id["tech-brokers-new"].value == 1134
+
+
+def test_damaged_cache_entry_is_rebuilt(small_fact_file, tmp_path):
+    directory = tmp_path / "cache"
+    load(small_fact_file, cache_dir=directory)
+    [entry] = list(directory.iterdir())
+    entry.write_bytes(b"\x00garbage")
+    again = load(small_fact_file, cache_dir=directory)
+    assert again.from_cache is False
+    assert len(again.base.facts) == 5
+
+
+def test_unwritable_cache_directory_still_loads(small_fact_file, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert load(small_fact_file, cache_dir=blocker / "sub").from_cache is False
+
+
+def test_missing_file_is_a_fact_file_error(tmp_path):
+    with pytest.raises(FactFileError, match="cannot read the fact file"):
+        load(tmp_path / "absent.toml")
+
+
+def test_file_that_is_not_utf8_is_a_fact_file_error(tmp_path):
+    path = tmp_path / "gbk.toml"
+    path.write_bytes("标题".encode("gbk"))
+    with pytest.raises(FactFileError, match="not UTF-8"):
+        load(path, cache_dir=None)

@@ -1,0 +1,43 @@
+from cqfacts.model import FACT_KEYS, Change, Fact, parse_pillar_number, section_label
+
+
+def _fact(**overrides) -> Fact:
+    fields = dict(
+        id="x",
+        topic="话题",
+        topic_en="Topic",
+        pillar=4,
+        section="4.1",
+        kind="figure",
+        label="标签",
+        label_en="Label",
+    )
+    return Fact(**{**fields, **overrides})
+
+
+def test_section_label_numbers_like_the_report():
+    assert section_label("4.1") == "四（一）"
+    assert section_label("6.4") == "六（四）"
+    assert section_label("0.0") == "总体情况"
+
+
+def test_parse_pillar_number_accepts_digits_numerals_and_full_width():
+    assert parse_pillar_number("4") == 4
+    assert parse_pillar_number("四") == 4
+    assert parse_pillar_number("４") == 4
+    assert parse_pillar_number("〇") == 0
+    assert parse_pillar_number("six") is None
+
+
+def test_figure_puts_a_separate_qualifier_before_the_text():
+    assert _fact(value_text="750亿元", qualifier="预计").figure == "预计750亿元"
+    assert _fact(value_text="近1000名", qualifier="近").figure == "近1000名"
+    assert _fact().figure == ""
+
+
+def test_to_dict_has_the_contract_keys_with_null_where_absent():
+    record = _fact(change=Change(19.2, "%", "增长19.2%"), aliases=("a",)).to_dict()
+    assert tuple(record) == FACT_KEYS
+    assert record["value"] is None
+    assert record["change"] == {"value": 19.2, "unit": "%", "text": "增长19.2%"}
+    assert record["aliases"] == ["a"]

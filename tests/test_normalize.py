@@ -1,0 +1,66 @@
+from cqfacts.normalize import fold, fold_with_positions, is_cjk, latin_words
+
+
+def test_fold_turns_full_width_forms_into_ascii():
+    assert fold("１１３３") == "1133"
+    assert fold("Ｒ＆Ｄ　ｉｎｔｅｎｓｉｔｙ") == "r&d intensity"
+
+
+def test_fold_keeps_decimal_points_and_percent_signs():
+    assert fold("增长19.2%") == "增长19.2%"
+
+
+def test_fold_collapses_and_strips_whitespace():
+    assert fold("  技术   经纪人  ") == "技术经纪人"
+    assert fold("  technology   brokers ") == "technology brokers"
+
+
+def test_fold_drops_spaces_between_chinese_characters_only():
+    assert fold("科技 特派员") == "科技特派员"
+    assert fold("AI 诊疗") == "ai 诊疗"
+
+
+def test_fold_drops_quote_and_title_marks():
+    assert fold("《重庆实验室建设实施方案》") == "重庆实验室建设实施方案"
+    assert fold("“双倍增”") == "双倍增"
+
+
+def test_fold_writes_ordinal_numerals_as_digits():
+    assert fold("西部第一") == "西部第1"
+    assert fold("一带一路") == "一带一路"
+
+
+def test_fold_maps_traditional_characters_when_given_a_table():
+    assert fold("技術經紀人", {"術": "术", "經": "经", "紀": "纪"}) == "技术经纪人"
+
+
+def test_fold_with_positions_points_back_into_the_original():
+    folded, positions = fold_with_positions("《高企》 总数")
+    assert folded == "高企总数"
+    assert positions == [1, 2, 5, 6]
+
+
+def test_is_cjk_and_latin_words():
+    assert is_cjk("重") and not is_cjk("a") and not is_cjk("，")
+    assert latin_words("ai+诊疗 sci论文") == ["ai", "sci"]
+
+
+def test_fast_fold_agrees_with_the_position_tracking_fold(shipped):
+    """fold() is the fast twin of fold_with_positions(): same text for every key."""
+    texts = {
+        text
+        for fact in shipped.base.facts
+        for text in fact.to_dict().values()
+        if isinstance(text, str)
+    }
+    texts |= {
+        " 技術 經紀人 ",
+        "第三届",
+        "Ｒ＆Ｄ　ｉｎｔｅｎｓｉｔｙ",
+        "  a  《b》 c ",
+        "科技 特派员",
+    }
+    mapping = {"術": "术", "經": "经", "紀": "纪"}
+    for text in texts:
+        assert fold(text) == fold_with_positions(text)[0], text
+        assert fold(text, mapping) == fold_with_positions(text, mapping)[0], text

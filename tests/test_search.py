@@ -1,0 +1,154 @@
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from cqfacts.errors import InvalidArgumentError
+from cqfacts.search import MIN_SCORE, pinyin_pattern, prepare_query, search, suggest
+
+QUERIES = tomllib.loads((Path(__file__).parent / "search_queries.toml").read_text("utf-8"))
+
+
+def ids(loaded, query: str, **options) -> list[str]:
+    return [match.fact.id for match in search(loaded.base, loaded.index, query, **options)]
+
+
+# --- ranking rules, on the small fact file ----------------------------------------
+
+
+def test_headline_figure_comes_before_its_parts_on_equal_terms(small):
+    assert ids(small, "高新技术企业")[:2] == [
+        "high-tech-enterprises-total",
+        "high-tech-enterprises-new",
+    ]
+
+
+def test_exact_label_beats_a_topic_match(small):
+    assert ids(small, "新认定高新技术企业")[0] == "high-tech-enterprises-new"
+
+
+def test_fragment_abbreviation_and_alias(small):
+    assert ids(small, "经纪人") == ["tech-brokers-new"]
+    assert ids(small, "高企")[0] == "high-tech-enterprises-total"
+
+
+def test_pinyin_full_initials_and_mixed(small):
+    assert ids(small, "jishujingjiren")[0] == "tech-brokers-new"
+    assert ids(small, "jsjjr")[0] == "tech-brokers-new"
+    assert ids(small, "技术jjr")[0] == "tech-brokers-new"
+    assert ids(small, "jishu jingjiren")[0] == "tech-brokers-new"
+    assert ids(small, "gxjsqy")[0] == "high-tech-enterprises-total"
+
+
+def test_english_traditional_numbers_and_width(small):
+    assert ids(small, "technology brokers")[0] == "tech-brokers-new"
+    assert ids(small, "brokers technology")[0] == "tech-brokers-new"
+    assert ids(small, "技術經紀人")[0] == "tech-brokers-new"
+    assert ids(small, "1133")[0] == "tech-brokers-new"
+    assert ids(small, "１１３３")[0] == "tech-brokers-new"
+    assert ids(small, "  经纪人  ")[0] == "tech-brokers-new"
+    assert ids(small, "750亿")[0] == "rd-investment-total"
+
+
+def test_a_number_never_matches_inside_another_number(small):
+    assert ids(small, "113") == []
+    assert ids(small, "19") == []
+    assert ids(small, "19.2%") == ["high-tech-enterprises-total"]
+
+
+def test_english_words_match_from_their_start(small):
+    # "ring" is inside "brokers"? No, but "rokers" is: it must not match.
+    assert ids(small, "rokers") == []
+
+
+def test_nonsense_finds_nothing(small):
+    assert ids(small, "足球比赛") == []
+    assert ids(small, "banana") == []
+    assert ids(small, "zzqx") == []
+
+
+def test_filters_and_limit(small):
+    assert ids(small, "高新技术企业", limit=1) == ["high-tech-enterprises-total"]
+    assert ids(small, "研发", pillar=4) == []
+    assert ids(small, "转化", kind="policy") == ["university-transfer-measures"]
+
+
+def test_scores_are_above_the_noise_floor_and_ordered(small):
+    matches = search(small.base, small.index, "高新技术企业")
+    scores = [match.score for match in matches]
+    assert scores == sorted(scores, reverse=True)
+    assert all(score >= MIN_SCORE for score in scores)
+
+
+def test_highlights_point_at_the_matched_characters(small):
+    [match] = search(small.base, small.index, "经纪人")
+    assert match.highlights["label"] == (5, 6, 7)
+    [match] = search(small.base, small.index, "jsjjr", limit=1)
+    assert match.highlights["label"] == (3, 4, 5, 6, 7)
+
+
+def test_empty_query_is_an_error(small):
+    with pytest.raises(InvalidArgumentError):
+        search(small.base, small.index, "  ")
+
+
+def test_prepare_query_folds_and_simplifies(small):
+    assert prepare_query("  技術 經紀人 ", small.index) == "技术经纪人"
+
+
+def test_pinyin_pattern_matches_syllable_prefixes_only():
+    readings = {"技": ["ji"], "术": ["shu", "zhu"]}
+    pattern = pinyin_pattern("jsjjr", readings)
+    assert pattern.search(" ji shu jing ji ren")
+    assert pattern.search(" xin pei yu ji shu jing ji ren")
+    assert not pattern.search(" ji shu ren")
+    assert not pattern.search(" aji shu jing ji ren")  # starts mid-syllable
+    assert pinyin_pattern("jishujjr", readings).search(" ji shu jing ji ren")
+    assert pinyin_pattern("技术jjr", readings).search(" ji shu jing ji ren")
+    assert not pinyin_pattern("技术jjr", readings).search(" ji shu ren jing ji")
+    assert not pinyin_pattern("技术j", readings).search(" ji shun jing")
+    loose = pinyin_pattern("技术jr", readings, loose=True)
+    assert loose.search(" ji shu jing ji ren")
+    assert not pinyin_pattern("技术jr", readings).search(" ji shu jing ji ren")
+    assert pinyin_pattern("1133", readings) is None
+
+
+def test_suggest_offers_names_near_a_failed_query(small):
+    assert "技术经纪人" in suggest(small.base, "技术经纪")
+
+
+# --- the evaluation set, on the shipped fact base -----------------------------------
+
+
+def test_every_expected_id_exists(shipped):
+    known = set(shipped.base.by_id)
+    assert {query["expect"] for query in QUERIES["query"]} <= known
+
+
+def test_search_quality_on_the_evaluation_set(shipped):
+    by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    misses = []
+    for case in QUERIES["query"]:
+        found = ids(shipped, case["query"], limit=3)
+        tally = by_kind[case["kind"]]
+        tally[0] += 1
+        tally[1] += found[:1] == [case["expect"]]
+        tally[2] += case["expect"] in found
+        if case["expect"] not in found:
+            misses.append((case["query"], case["expect"], found))
+    total, top1, recall3 = (sum(tally[i] for tally in by_kind.values()) for i in range(3))
+    print(f"\nsearch quality over {total} queries:", end=" ")
+    print(f"top-1 {top1 / total:.1%}, recall@3 {recall3 / total:.1%}")
+    for kind, (count, first, three) in sorted(by_kind.items()):
+        print(
+            f"  {kind:<13} n={count:<3} top-1 {first / count:6.1%}  recall@3 {three / count:6.1%}"
+        )
+    assert len(QUERIES["query"]) >= 60
+    assert recall3 / total >= 0.97, misses
+    assert top1 / total >= 0.90, misses
+
+
+@pytest.mark.parametrize("query", [case["query"] for case in QUERIES["nothing"]])
+def test_queries_meaning_nothing_in_the_report_find_nothing(shipped, query):
+    assert ids(shipped, query) == []

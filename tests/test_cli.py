@@ -249,7 +249,7 @@ def test_every_command_help_shows_an_example(run):
 
 # --- README stays true ----------------------------------------------------------------
 
-HELP_BLOCK = re.compile(r"<!-- help: (?P<args>[^>]*) -->\n```text\n(?P<body>.*?)```", re.S)
+HELP_BLOCK = re.compile(r"<!-- help:(?P<args>[^>]*?) -->\n```text\n(?P<body>.*?)```", re.S)
 
 
 def test_readme_help_blocks_match_the_code(run):
@@ -260,7 +260,7 @@ def test_readme_help_blocks_match_the_code(run):
 
     def current(match: re.Match[str]) -> str:
         output = run(*match["args"].split(), "--help", facts=None).stdout
-        return f"<!-- help: {match['args']} -->\n```text\n{output}```"
+        return f"<!-- help:{match['args']} -->\n```text\n{output}```"
 
     if os.environ.get("CQFACTS_UPDATE_README"):
         README.write_text(HELP_BLOCK.sub(current, text), encoding="utf-8")

@@ -203,7 +203,7 @@ LangOption = Annotated[Lang, typer.Option("--lang", help="Language of labels: zh
 PillarOption = Annotated[
     str | None,
     typer.Option(
-        "--pillar", "-p", help="Only pillar N (0-6 or 一…六; 0 is the overview).",
+        "--pillar", "-p", metavar="N", help="Only pillar N (0-6 or 一…六; 0 is the overview).",
         autocompletion=_complete_pillar,
     ),
 ]  # fmt: skip

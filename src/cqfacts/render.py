@@ -5,7 +5,7 @@ Imported only when a table is drawn: rich costs ~45 ms to import.
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -13,10 +13,12 @@ from rich.table import Table
 from rich.text import Text
 
 from cqfacts import cite
-from cqfacts.errors import Problem
-from cqfacts.model import Fact, FactBase, Pillar, section_label
-from cqfacts.ranking import Ranked
-from cqfacts.search import Match
+from cqfacts.model import section_label
+
+if TYPE_CHECKING:  # types only: importing these would cost a table its start-up time
+    from cqfacts.model import Fact, FactBase, Pillar
+    from cqfacts.ranking import Ranked
+    from cqfacts.search import Match
 
 HIGHLIGHT = "bold yellow"
 FIGURE_KINDS = ("figure", "rank")
@@ -193,7 +195,3 @@ def rank_table(rows: list[Ranked], by: str, lang: str = "zh") -> Table:
     if any(row.converted for row in rows):
         table.caption = "* converted from the report's unit (derived)"
     return table
-
-
-def problems_view(problems: list[Problem]) -> Text:
-    return Text("\n".join(str(problem) for problem in problems), style="red")

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class CqfactsError(Exception):
     """Base of every error the library raises on purpose."""
 
 
-@dataclass(slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One fault found in a fact file, with the line it is on where that is known."""
 
     path: str

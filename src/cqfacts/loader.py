@@ -11,10 +11,9 @@ import marshal
 import zlib
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import overload
+from typing import NamedTuple, overload
 
 from cqfacts import __version__, cache
 from cqfacts.errors import FactFileError, Problem
@@ -26,8 +25,7 @@ ENV_FACTS = "CQFACTS_FACTS"
 CACHE_FORMAT = 5
 
 
-@dataclass(slots=True)
-class Loaded:
+class Loaded(NamedTuple):
     base: FactBase
     index: SearchIndex
     from_cache: bool

@@ -1,57 +1,35 @@
-from cqfacts.index import FIELD, build_index
+from array import array
+
+from cqfacts.index import Keys, Postings, SearchIndex
 
 
-def _pinyin_of(loaded, fact_id: str, field: str) -> list[str]:
-    number = [fact.id for fact in loaded.base.facts].index(fact_id)
-    return [
-        loaded.index.pinyin[key]
-        for key in range(len(loaded.index.pinyin))
-        if (number, FIELD[field]) in pairs(loaded.index.pinyin_postings[key])
-    ]
+def test_keys_find_the_key_holding_an_offset():
+    keys = Keys.of(["高新", "ab", ""])
+    assert len(keys) == 3
+    assert [keys[n] for n in range(3)] == ["高新", "ab", ""]
+    assert keys.at(keys.blob.index("ab")) == 1
+    assert keys.as_list() == ["高新", "ab", ""]
+    assert Keys.from_tuple(keys.to_tuple()).blob == keys.blob
 
 
-def pairs(postings: tuple[int, ...]) -> list[tuple[int, int]]:
-    return list(zip(postings[::2], postings[1::2], strict=True))
+def test_postings_pack_lists_of_ints():
+    postings = Postings.of([[1, 2], [], [-3, 4, 5]])
+    assert len(postings) == 3
+    assert [list(postings[n]) for n in range(3)] == [[1, 2], [], [-3, 4, 5]]
+    again = Postings.from_tuple(postings.to_tuple())
+    assert [list(again[n]) for n in range(3)] == [[1, 2], [], [-3, 4, 5]]
 
 
-def test_pinyin_keys_use_phrase_readings(small):
-    assert " gao xin ji shu qi ye zong shu" in _pinyin_of(
-        small, "high-tech-enterprises-total", "label"
-    )
-
-
-def test_polyphonic_characters_get_every_reading_where_no_phrase_decides(shipped):
-    # 重庆 is decided by phrase data (chong qing); 重点 too (zhong dian).
-    keys = "|".join(shipped.index.pinyin.as_list())
-    assert " chong qing" in keys
-    assert " zhong dian" in keys
-    assert set(shipped.index.readings["重"]) >= {"zhong", "chong"}
-
-
-def test_label_pinyin_keys_know_their_characters(small):
-    number = [fact.id for fact in small.base.facts].index("tech-brokers-new")
-    first_key = small.index.label_pinyin[number][0]
-    assert small.index.pinyin[first_key] == " xin pei yu ji shu jing ji ren"
-    assert small.index.label_chars[number] == (0, 1, 2, 3, 4, 5, 6, 7)
-
-
-def test_traditional_forms_map_to_the_characters_the_base_uses(small):
-    simplified = small.index.simplified
-    assert simplified["術"] == "术"
-    assert simplified["經"] == "经"
-    assert "术" not in simplified  # characters the base uses are never remapped
-
-
-def test_headline_rank_is_the_position_in_the_topic(small):
-    ranks = dict(
-        zip((fact.id for fact in small.base.facts), small.index.headline_rank, strict=True)
-    )
-    assert ranks["high-tech-enterprises-total"] == 0
-    assert ranks["high-tech-enterprises-new"] == 1
+def test_owners_expand_groups(small):
+    index = small.index
+    assert list(index.owners(2)) == [2]
+    assert list(index.owners(-1)) == list(index.groups[0])
 
 
 def test_index_round_trips_through_its_tuple_form(small):
-    again = type(small.index).from_tuple(small.index.to_tuple())
+    again = SearchIndex.from_tuple(small.index.to_tuple())
     assert again.keys.as_list() == small.index.keys.as_list()
     assert again.pinyin.as_list() == small.index.pinyin.as_list()
-    assert build_index(small.base).keys.blob == small.index.keys.blob
+    assert again.values.tolist()[3] == 1133
+    assert again.headline_rank == small.index.headline_rank
+    assert isinstance(again.headline_rank, array)

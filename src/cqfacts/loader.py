@@ -85,8 +85,8 @@ def load(path: Path | None = None, *, cache_dir: Path | bool | None = True) -> L
             pass  # a damaged entry is rebuilt below
         finally:
             gc.enable()
+    from cqfacts.build import build_index
     from cqfacts.factfile import parse_fact_file
-    from cqfacts.index import build_index
 
     base = parse_fact_file(decode(data, path), str(path))
     index = build_index(base)

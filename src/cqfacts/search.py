@@ -33,7 +33,6 @@ MAX_PINYIN_LETTERS = 40
 _ABBREVIATION_FIELDS = frozenset(
     FIELD[name] for name in ("label", "topic", "alias", "topic_alias", "value_text")
 )
-_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _STOPWORDS = frozenset(
     (
         "a",
@@ -325,7 +324,7 @@ def _english_word_matches(index: SearchIndex, query: str, offer) -> None:  # typ
 
 def _number_matches(index: SearchIndex, query: str, offer) -> None:  # type: ignore[no-untyped-def]
     plain = query.replace(",", "")
-    if not _NUMBER.match(plain):
+    if not plain.lstrip("+-").replace(".", "", 1).isdigit():
         return
     wanted = float(plain)
     for number, value in enumerate(index.values):

@@ -318,3 +318,14 @@ def test_works_under_the_c_locale():
     result = _cqfacts("search", "经纪人", env_extra={"LANG": "C", "LC_ALL": "C"})
     assert result.returncode == 0
     assert "新培育技术经纪人".encode() in result.stdout
+
+
+def test_shell_completion_offers_fact_ids_and_pillars():
+    def complete(words: str) -> list[str]:
+        env = {"_CQFACTS_COMPLETE": "complete_bash", "COMP_WORDS": words}
+        env["COMP_CWORD"] = str(len(words.split()) - (0 if words.endswith(" ") else 1))
+        result = _cqfacts(env_extra=env)
+        return result.stdout.decode().split()
+
+    assert complete("cqfacts show high-tech-enterprises-t") == ["high-tech-enterprises-total"]
+    assert complete("cqfacts pillar ") == ["0", "1", "2", "3", "4", "5", "6"]

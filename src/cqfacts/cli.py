@@ -161,10 +161,10 @@ def _load(ctx: typer.Context) -> Loaded:
     return load(ctx.obj.facts)
 
 
-def _print(ctx: typer.Context, renderable: "RenderableType") -> None:
+def _print(ctx: typer.Context, *renderables: "RenderableType", soft_wrap: bool = False) -> None:
     from cqfacts.render import make_console
 
-    make_console(ctx.obj.color).print(renderable)
+    make_console(ctx.obj.color).print(*renderables, soft_wrap=soft_wrap)
 
 
 def _print_json(value: object) -> None:
@@ -382,9 +382,10 @@ def show(
             }
         )
     else:
-        from cqfacts.render import fact_view
+        from cqfacts.render import citation_line, fact_view
 
         _print(ctx, fact_view(fact, loaded.base, lang.value))
+        _print(ctx, citation_line(fact, loaded.base, lang.value), soft_wrap=True)
 
 
 @app.command(name="list")

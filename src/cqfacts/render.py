@@ -141,7 +141,7 @@ def topics_table(base: FactBase) -> Table:
 
 
 def fact_view(fact: Fact, base: FactBase, lang: str = "zh") -> Group:
-    """One fact in full, the citation line last (pasted from the bottom of the screen)."""
+    """One fact in full; the caller prints :func:`citation_line` after it."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
@@ -159,7 +159,12 @@ def fact_view(fact: Fact, base: FactBase, lang: str = "zh") -> Group:
         ("change", fact.change.text if fact.change else ""),
         ("kind", fact.kind),
         ("topic", f"{fact.topic} ({fact.topic_en})"),
-        ("where", f"{fact.section} {cite.where(fact, lang)} {section_title}"),
+        (
+            "where",
+            f"{fact.section} {section_title}"
+            if fact.pillar == 0
+            else (f"{fact.section} {cite.where(fact, lang)} {section_title}"),
+        ),
         ("note", fact.note or ""),
         ("aliases", ", ".join(fact.aliases)),
     ]
@@ -174,9 +179,13 @@ def fact_view(fact: Fact, base: FactBase, lang: str = "zh") -> Group:
     for key, value in rows:
         if value:
             grid.add_row(key, value)
-    # The citation is never wrapped by us: it is meant to be copied whole.
-    line = Text(cite.citation(fact, base, lang), style="bold", no_wrap=True, overflow="ignore")
-    return Group(grid, Text(""), line)
+    return Group(grid, Text(""))
+
+
+def citation_line(fact: Fact, base: FactBase, lang: str = "zh") -> Text:
+    """The citation, to be printed with soft_wrap=True: the terminal wraps it, so a
+    copied line holds no line breaks."""
+    return Text(cite.citation(fact, base, lang), style="bold")
 
 
 def rank_table(rows: list[Ranked], by: str, lang: str = "zh") -> Table:

@@ -1,0 +1,82 @@
+import io
+
+from rich.text import Text
+
+from cqfacts.ranking import rank_by_change
+from cqfacts.render import (
+    citation_line,
+    fact_view,
+    facts_table,
+    make_console,
+    pillar_view,
+    pillars_table,
+    rank_table,
+    search_table,
+    topics_table,
+)
+from cqfacts.search import search
+
+
+def draw(renderable, color: str = "never", width: int = 80) -> str:
+    buffer = io.StringIO()
+    console = make_console(color, file=buffer)
+    console.width = width
+    console.print(renderable)
+    return buffer.getvalue()
+
+
+def test_search_table_highlights_matched_characters(small):
+    matches = search(small.base, small.index, "经纪人")
+    table = search_table(matches)
+    label = table.columns[1]._cells[0]
+    assert isinstance(label, Text)
+    assert [(span.start, span.end) for span in label.spans] == [(5, 6), (6, 7), (7, 8)]
+    assert "\x1b[1;33m" in draw(table, color="always")
+
+
+def test_search_table_in_english(small):
+    text = draw(search_table(search(small.base, small.index, "brokers"), lang="en"))
+    assert "Technology brokers newly trained" in text
+    assert "4.2" in text
+
+
+def test_no_escape_codes_when_colour_is_off(small):
+    assert "\x1b[" not in draw(search_table(search(small.base, small.index, "高新技术企业")))
+
+
+def test_tables_fit_80_columns_with_wide_characters(shipped):
+    for renderable in (
+        pillar_view(shipped.base, shipped.base.pillars[4]),
+        pillars_table(shipped.base),
+        topics_table(shipped.base),
+        facts_table(list(shipped.base.facts[:20])),
+        rank_table(rank_by_change(shipped.base.facts), "change"),
+    ):
+        buffer = io.StringIO()
+        console = make_console("never", file=buffer)
+        console.width = 80
+        console.print(renderable)
+        assert max(console.measure(line).maximum for line in buffer.getvalue().splitlines()) <= 80
+
+
+def test_pillar_view_lists_sections_in_order(shipped):
+    text = draw(pillar_view(shipped.base, shipped.base.pillars[4]), width=120)
+    assert text.startswith("四、强化企业创新主体地位取得新突破")
+    assert text.index("4.1 四（一）") < text.index("4.2 四（二）") < text.index("4.3 四（三）")
+    assert "high-tech-enterprises-total" in text
+
+
+def test_fact_view_marks_the_previous_value_as_derived(small):
+    fact = small.base.by_id["high-tech-enterprises-total"]
+    text = draw(fact_view(fact, small.base))
+    assert "previous (derived)  ≈6346.5家" in text
+    assert draw(citation_line(fact, small.base)).strip() == (
+        "「高新技术企业总数：7565家，增长19.2%（测试报告，四（一））」"
+    )
+
+
+def test_rank_table_marks_converted_values(shipped):
+    from cqfacts.ranking import rank_by_value
+
+    text = draw(rank_table(rank_by_value(shipped.base.facts, "亿元"), "value"), width=120)
+    assert "*" in text and "converted from the report's unit" in text

@@ -6,11 +6,13 @@ error, 3 internal error (a bug), 130 interrupted.
 
 import os
 import sys
+from collections.abc import Callable
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, TypeVar
 
 import typer
+import typer.main
 from typer.core import TyperGroup
 
 from cqfacts import __version__
@@ -60,8 +62,39 @@ class ExportFormat(StrEnum):
     toml = "toml"
 
 
+# Each command is a one-command Typer app of its own, turned into a click command
+# only when it runs (or --help lists it): converting all nine up front would cost
+# every run about 3 ms, a twentieth of the start-up budget.
+_COMMANDS: dict[str, typer.Typer] = {}
+_Function = TypeVar("_Function", bound=Callable[..., None])
+
+
+def _command(name: str | None = None) -> Callable[[_Function], _Function]:
+    def register(function: _Function) -> _Function:
+        single = typer.Typer(
+            rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False
+        )
+        single.command(name=name)(function)
+        _COMMANDS[name or function.__name__] = single
+        return function
+
+    return register
+
+
 class _Group(TyperGroup):
-    """Turns the library's errors into one stderr line and an exit code, in one place."""
+    """Loads commands lazily, and turns the library's errors into one stderr line and
+    an exit code, in one place."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return list(_COMMANDS)
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+        single = _COMMANDS.get(cmd_name)
+        if single is None:
+            return None
+        command = typer.main.get_command(single)
+        command.name = cmd_name
+        return command
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
@@ -83,10 +116,7 @@ class _Group(TyperGroup):
 
 def _fail(error: CqfactsError) -> NoReturn:
     if isinstance(error, FactFileError):
-        lines = [f"cqfacts: invalid fact file ({len(error.problems)} problems):"] * (
-            len(error.problems) > 1
-        ) + [str(problem) for problem in error.problems]
-        typer.echo("\n".join(lines), err=True)
+        typer.echo("\n".join(str(problem) for problem in error.problems), err=True)
     else:
         typer.echo(f"cqfacts: {error}", err=True)
     code = (
@@ -216,7 +246,7 @@ LimitOption = Annotated[
 # --- commands -----------------------------------------------------------------------
 
 
-@app.command()
+@_command()
 def search(
     ctx: typer.Context,
     *,
@@ -271,7 +301,7 @@ def search(
         _print(ctx, search_table(matches, lang.value))
 
 
-@app.command()
+@_command()
 def pillar(
     ctx: typer.Context,
     *,
@@ -326,7 +356,7 @@ def _pillar_dict(loaded: Loaded, number: int) -> dict[str, Any]:
     }
 
 
-@app.command()
+@_command()
 def pillars(ctx: typer.Context, *, json: JsonFlag = False, lang: LangOption = Lang.zh) -> None:
     """The overview and six pillars, with fact counts.
 
@@ -343,7 +373,7 @@ def pillars(ctx: typer.Context, *, json: JsonFlag = False, lang: LangOption = La
         _print(ctx, pillars_table(loaded.base, lang.value))
 
 
-@app.command()
+@_command()
 def show(
     ctx: typer.Context,
     *,
@@ -388,7 +418,7 @@ def show(
         _print(ctx, citation_line(fact, loaded.base, lang.value), soft_wrap=True)
 
 
-@app.command(name="list")
+@_command("list")
 def list_(
     ctx: typer.Context,
     *,
@@ -432,7 +462,7 @@ def list_(
         raise typer.Exit(ExitCode.NOTHING_FOUND)
 
 
-@app.command()
+@_command()
 def rank(
     ctx: typer.Context,
     *,
@@ -474,7 +504,7 @@ def rank(
         raise typer.Exit(ExitCode.NOTHING_FOUND)
 
 
-@app.command()
+@_command()
 def topics(ctx: typer.Context, *, json: JsonFlag = False) -> None:
     """Every topic with its English name, fact count and aliases.
 
@@ -502,7 +532,7 @@ def topics(ctx: typer.Context, *, json: JsonFlag = False) -> None:
         _print(ctx, topics_table(base))
 
 
-@app.command()
+@_command()
 def export(
     ctx: typer.Context,
     *,
@@ -530,7 +560,7 @@ def export(
         sys.stdout.write(text)
 
 
-@app.command()
+@_command()
 def validate(
     ctx: typer.Context,
     *,

@@ -287,7 +287,8 @@ def test_the_json_query_path_imports_neither_rich_nor_pypinyin(tmp_path):
         "sys.argv = ['cqfacts', 'search', sys.argv[1], '--json']\n"
         "try:\n    main()\n"
         "except SystemExit:\n    pass\n"
-        "heavy = sorted(m for m in ('rich', 'pypinyin', 'opencc', 'tomllib') if m in sys.modules)\n"
+        "heavy = ('rich', 'pypinyin', 'opencc', 'tomllib', 'tomli', 'rapidfuzz')\n"
+        "heavy = sorted(m for m in heavy if m in sys.modules)\n"
         "sys.stderr.write('loaded:' + ','.join(heavy))\n"
     )
     env = {**os.environ, "CQFACTS_CACHE_DIR": str(tmp_path)}

@@ -139,7 +139,7 @@ def search(
     if pattern is not None:
         typed = _typed_letters(folded, index.readings)
         _pinyin_matches(index, pattern, typed, offer)
-        if not _strong(hits) and any(is_cjk(char) for char in folded):
+        if not _strong(hits) and (" " in folded or any(is_cjk(char) for char in folded)):
             loose = pinyin_pattern(folded, index.readings, loose=True)
             _pinyin_matches(index, loose, typed, offer, floor=60)  # type: ignore[arg-type]
     _english_word_matches(index, folded, offer)
@@ -233,36 +233,42 @@ def pinyin_pattern(
     """A regex over pinyin keys (" gao xin ji shu") for a query of letters and characters.
 
     Each letter either continues the current syllable or starts the next one, so
-    full pinyin (jishu), initials (js) and their mixtures (jish, 技术jjr) all match.
-    ``loose`` also lets whole syllables be skipped between the query's pieces
-    (一带一路jiaoliu大会 for 一带一路科技交流大会).
+    full pinyin (jishu), initials (js) and their mixtures (jish, 技术jjr) all match;
+    a space starts a new syllable. ``loose`` also lets whole syllables be skipped
+    where the query's pieces meet: at a space, next to a character (zhishi jiazhi
+    daikuan and 一带一路jiaoliu大会, each missing a word).
     """
-    query = query.replace(" ", "")
-    letters = sum(char.isascii() for char in query)
-    if not query or letters == 0 or letters > MAX_PINYIN_LETTERS:
+    letters = sum("a" <= char <= "z" for char in query)
+    if letters == 0 or letters > MAX_PINYIN_LETTERS:
         return None
-    skipped = "(?:[a-z]+ )*?" if loose else ""
     # Every syllable follows a space, so the pattern starts with a literal the
     # regex engine can scan for quickly.
     parts = [" "]
     previous = ""
+    word_break = False
     for char in query:
+        if char == " ":
+            word_break = True
+            continue
         if "a" <= char <= "z":
-            if previous == "letter":
-                parts.append(f"(?:[a-z]* {skipped})?")
-            elif previous == "char":
-                parts.append(f" {skipped}")
-            parts.append(char)
-            previous = "letter"
+            kind, token = "letter", char
         elif is_cjk(char) and char in readings:
-            if previous == "letter":
-                parts.append(f"[a-z]* {skipped}")
-            elif previous == "char":
-                parts.append(f" {skipped}")
-            parts.append(f"(?:{'|'.join(readings[char])})(?![a-z])")
-            previous = "char"
+            kind, token = "char", f"(?:{'|'.join(readings[char])})(?![a-z])"
         else:
             return None
+        if previous:
+            # Characters may skip syllables as abbreviations do (价值贷款 for 价值信用贷款);
+            # letters only at a space.
+            piece_break = word_break or kind != previous or kind == "char"
+            skip = "(?:[a-z]+ )*?" if loose and piece_break else ""
+            if previous == "letter" and kind == "letter" and not word_break:
+                parts.append("(?:[a-z]* )?")  # the same syllable goes on, or the next starts
+            elif previous == "letter":
+                parts.append(f"[a-z]* {skip}")  # the syllable ends; the next token starts one
+            else:
+                parts.append(f" {skip}")  # after a character's whole syllable
+        parts.append(token)
+        previous, word_break = kind, False
     return re.compile("".join(parts))
 
 

@@ -59,3 +59,16 @@ def test_file_that_is_not_utf8_is_a_fact_file_error(tmp_path):
     path.write_bytes("标题".encode("gbk"))
     with pytest.raises(FactFileError, match="not UTF-8"):
         load(path, cache_dir=None)
+
+
+def test_validate_reports_a_count_or_every_problem(small_fact_file, tmp_path):
+    from cqfacts.loader import validate
+
+    assert validate(small_fact_file)[1:] == (5, [])
+    broken = tmp_path / "broken.toml"
+    broken.write_text(
+        small_fact_file.read_text(encoding="utf-8").replace('kind = "policy"', 'kind = "x"')
+    )
+    path, count, problems = validate(broken)
+    assert (path, count, len(problems)) == (broken, 0, 1)
+    assert "kind 'x' is not one of" in problems[0].message

@@ -41,3 +41,22 @@ def test_to_dict_has_the_contract_keys_with_null_where_absent():
     assert record["value"] is None
     assert record["change"] == {"value": 19.2, "unit": "%", "text": "增长19.2%"}
     assert record["aliases"] == ["a"]
+
+
+def test_get_names_the_nearest_ids_of_an_unknown_one(small):
+    import pytest
+
+    from cqfacts.errors import UnknownFactError
+
+    assert small.base.get("tech-brokers-new").value == 1133
+    with pytest.raises(UnknownFactError) as caught:
+        small.base.get("tech-broker-new")
+    assert caught.value.suggestions == ["tech-brokers-new"]
+
+
+def test_select_narrows_by_pillar_kind_and_topic(small):
+    assert [f.id for f in small.base.select(pillar=0)] == ["rd-investment-total"]
+    assert [f.id for f in small.base.select(kind="policy")] == ["university-transfer-measures"]
+    assert [f.id for f in small.base.select(topic="TECHNOLOGY BROKERS")] == ["tech-brokers-new"]
+    assert small.base.select(pillar=0, kind="policy") == []
+    assert len(small.base.select()) == 5

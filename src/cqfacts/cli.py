@@ -393,13 +393,7 @@ def show(
     from cqfacts import cite
 
     loaded = _load(ctx)
-    fact = loaded.base.by_id.get(fact_id)
-    if fact is None:
-        from difflib import get_close_matches
-
-        raise UnknownFactError(
-            fact_id, get_close_matches(fact_id, list(loaded.base.by_id), n=3, cutoff=0.5)
-        )
+    fact = loaded.base.get(fact_id)
     if json:
         previous = cite.previous_value(fact)
         _print_json(
@@ -439,18 +433,9 @@ def list_(
       cqfacts list --json | jq -r '.[] | [.id, .value_text] | @tsv'
     """
     loaded = _load(ctx)
-    number = _pillar_number(pillar, loaded)
-    wanted_topic = topic.casefold() if topic else None
-    facts = [
-        fact
-        for fact in loaded.base.facts
-        if (number is None or fact.pillar == number)
-        and (kind is None or fact.kind == kind.value)
-        and (
-            wanted_topic is None
-            or wanted_topic in (fact.topic.casefold(), fact.topic_en.casefold())
-        )
-    ]
+    facts = loaded.base.select(
+        pillar=_pillar_number(pillar, loaded), kind=kind.value if kind else None, topic=topic
+    )
     if json:
         _print_json([fact.to_dict() for fact in facts])
     elif facts:
@@ -488,8 +473,7 @@ def rank(
     from cqfacts.ranking import rank_by_change, rank_by_value
 
     loaded = _load(ctx)
-    number = _pillar_number(pillar, loaded)
-    facts = [f for f in loaded.base.facts if number is None or f.pillar == number]
+    facts = loaded.base.select(pillar=_pillar_number(pillar, loaded))
     rows = (rank_by_change(facts) if by is RankBy.change else rank_by_value(facts, unit))[:limit]
     if json:
         _print_json(
@@ -553,11 +537,9 @@ def export(
     from cqfacts.export import export as export_text
 
     text = export_text(_load(ctx).base, fmt.value)
-    if fmt is ExportFormat.csv:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))
-    else:
-        sys.stdout.write(text)
+    # Bytes, not text: CSV's \r\n must reach the file as written, on every platform.
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
 
 
 @_command()
@@ -580,15 +562,9 @@ def validate(
       cqfacts validate my-facts.toml
       cqfacts validate --json | jq '.problems'
     """
-    from cqfacts.factfile import parse_fact_file
-    from cqfacts.loader import decode, read_fact_file, shipped_fact_path
+    from cqfacts.loader import validate as check
 
-    target = path or ctx.obj.facts or shipped_fact_path()
-    try:
-        base = parse_fact_file(decode(read_fact_file(target), target), str(target))
-        problems, count = [], len(base.facts)
-    except FactFileError as error:
-        problems, count = error.problems, 0
+    target, count, problems = check(path or ctx.obj.facts)
     if json:
         _print_json(
             {

@@ -64,6 +64,24 @@ def content_key(data: bytes) -> str:
     return f"{len(data):x}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
 
 
+class Validation(NamedTuple):
+    path: Path
+    fact_count: int
+    problems: list[Problem]
+
+
+def validate(path: Path | None = None) -> Validation:
+    """Check a fact file (the shipped one by default) without the cache: every problem."""
+    from cqfacts.factfile import parse_fact_file
+
+    path = path or shipped_fact_path()
+    try:
+        base = parse_fact_file(decode(read_fact_file(path), path), str(path))
+    except FactFileError as error:
+        return Validation(path, 0, error.problems)
+    return Validation(path, len(base.facts), [])
+
+
 def load(path: Path | None = None, *, cache_dir: Path | bool | None = True) -> Loaded:
     """Load a fact file (the shipped one by default) with its search index.
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NamedTuple
 
+from cqfacts.errors import UnknownFactError
+
 KINDS = ("figure", "rank", "policy", "event", "achievement", "platform", "programme")
 
 #: The keys of a fact object in JSON output: a documented contract (add keys, never rename).
@@ -134,6 +136,30 @@ class FactBase:
 
     def facts_in(self, pillar: int) -> list[Fact]:
         return [fact for fact in self.facts if fact.pillar == pillar]
+
+    def get(self, fact_id: str) -> Fact:
+        """The fact with this id; :class:`UnknownFactError` names the nearest ids."""
+        fact = self.by_id.get(fact_id)
+        if fact is None:
+            from difflib import get_close_matches
+
+            nearest = get_close_matches(fact_id, list(self.by_id), n=3, cutoff=0.5)
+            raise UnknownFactError(fact_id, nearest)
+        return fact
+
+    def select(
+        self, *, pillar: int | None = None, kind: str | None = None, topic: str | None = None
+    ) -> list[Fact]:
+        """Facts in file order, narrowed to a pillar, a kind and a topic (its Chinese or
+        English name, any case)."""
+        wanted = topic.casefold() if topic else None
+        return [
+            fact
+            for fact in self.facts
+            if (pillar is None or fact.pillar == pillar)
+            and (kind is None or fact.kind == kind)
+            and (wanted is None or wanted in (fact.topic.casefold(), fact.topic_en.casefold()))
+        ]
 
 
 def section_label(section: str) -> str:

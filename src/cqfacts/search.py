@@ -8,6 +8,7 @@ equal scores a topic's headline fact (its first) comes before its parts. rapidfu
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -118,39 +119,26 @@ def search(
     folded = prepare_query(query, index)
     if not folded:
         raise InvalidArgumentError("the query is empty")
-    hits: dict[int, _Hit] = {}
-
-    def offer(postings: tuple[int, ...], score: float, how: str, fields=None) -> None:  # type: ignore[no-untyped-def]
-        """Credit every fact a key belongs to (postings: owner, field, owner, field …)."""
-        for owner, field_code in zip(postings[::2], postings[1::2], strict=True):  # type: ignore[index]
-            if fields is not None and field_code not in fields:
-                continue
-            weighted = score * FIELD_WEIGHTS[field_code]
-            for fact in index.owners(owner):
-                total = weighted + HEADLINE_BONUS if index.headline_rank[fact] == 0 else weighted
-                best = hits.get(fact)
-                if best is None or total > best.score:
-                    hits[fact] = _Hit(total, field_code, how)
-
-    _text_matches(index, folded, offer)
+    scores = _Scores(index)
+    _text_matches(index, folded, scores)
     if all(is_cjk(char) for char in folded) and 2 <= len(folded) <= 8:
-        _abbreviation_matches(index, folded, offer)
+        _abbreviation_matches(index, folded, scores)
     pattern = pinyin_pattern(folded, index.readings)
     if pattern is not None:
         typed = _typed_letters(folded, index.readings)
-        _pinyin_matches(index, pattern, typed, offer)
-        if not _strong(hits) and (" " in folded or any(is_cjk(char) for char in folded)):
-            loose = pinyin_pattern(folded, index.readings, loose=True)
-            _pinyin_matches(index, loose, typed, offer, floor=60)  # type: ignore[arg-type]
-    _english_word_matches(index, folded, offer)
-    _number_matches(index, folded, offer)
-    if not _strong(hits):
-        _fuzzy_matches(index, folded, pattern is not None, offer)
+        _pinyin_matches(index, pattern, typed, scores)
+        loose = pinyin_pattern(folded, index.readings, loose=True)
+        if not scores.strong() and loose is not None and loose.pattern != pattern.pattern:
+            _pinyin_matches(index, loose, typed, scores, floor=60)
+    _english_word_matches(index, folded, scores)
+    _number_matches(index, folded, scores)
+    if not scores.strong():
+        _fuzzy_matches(index, folded, pattern is not None, scores)
 
     ranked = sorted(
         (
             (hit, number)
-            for number, hit in hits.items()
+            for number, hit in scores.best.items()
             if hit.score >= MIN_SCORE
             and (pillar is None or base.facts[number].pillar == pillar)
             and (kind is None or base.facts[number].kind == kind)
@@ -173,8 +161,30 @@ def search(
     ]
 
 
-def _strong(hits: dict[int, _Hit]) -> bool:
-    return any(hit.score >= STRONG_SCORE for hit in hits.values())
+class _Scores:
+    """The best score each fact has reached so far, and how it got it."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+        self.best: dict[int, _Hit] = {}
+
+    def offer(
+        self, postings: Sequence[int], score: float, how: str, fields: Set[int] | None = None
+    ) -> None:
+        """Credit every fact a key belongs to (postings: owner, field, owner, field …)."""
+        index = self.index
+        for owner, field_code in zip(postings[::2], postings[1::2], strict=True):
+            if fields is not None and field_code not in fields:
+                continue
+            weighted = score * FIELD_WEIGHTS[field_code]
+            for fact in index.owners(owner):
+                total = weighted + HEADLINE_BONUS if index.headline_rank[fact] == 0 else weighted
+                best = self.best.get(fact)
+                if best is None or total > best.score:
+                    self.best[fact] = _Hit(total, field_code, how)
+
+    def strong(self) -> bool:
+        return any(hit.score >= STRONG_SCORE for hit in self.best.values())
 
 
 def _cuts_number(key: str, start: int, end: int) -> bool:
@@ -194,7 +204,7 @@ def _is_latin(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
-def _text_matches(index: SearchIndex, query: str, offer) -> None:  # type: ignore[no-untyped-def]
+def _text_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
     keys = index.keys
     for found in re.finditer(re.escape(query), keys.blob):
         number = keys.at(found.start())
@@ -215,16 +225,16 @@ def _text_matches(index: SearchIndex, query: str, offer) -> None:  # type: ignor
             score, how = 88 + 6 * coverage, "substring"
         if end < len(key) and _is_latin(key[end]) and key[end - 1].isalpha():
             score -= 3  # ends inside a word: "broker" in "brokers"
-        offer(index.key_postings[number], score, how)
+        scores.offer(index.key_postings[number], score, how)
 
 
-def _abbreviation_matches(index: SearchIndex, query: str, offer) -> None:  # type: ignore[no-untyped-def]
+def _abbreviation_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
     """Characters of the query in order inside a name: 高企 -> 高新技术企业."""
     pattern = "[^\n]*?".join(map(re.escape, query))
     for found in re.finditer(pattern, index.keys.blob):
         number = index.keys.at(found.start())
         score = 68 + 14 * len(query) / (found.end() - found.start())
-        offer(index.key_postings[number], score, "abbreviation", _ABBREVIATION_FIELDS)
+        scores.offer(index.key_postings[number], score, "abbreviation", _ABBREVIATION_FIELDS)
 
 
 def pinyin_pattern(
@@ -280,8 +290,8 @@ def _typed_letters(query: str, readings: dict[str, list[str]]) -> int:
     )
 
 
-def _pinyin_matches(  # type: ignore[no-untyped-def]
-    index: SearchIndex, pattern: re.Pattern[str], typed: int, offer, *, floor: float = 66
+def _pinyin_matches(
+    index: SearchIndex, pattern: re.Pattern[str], typed: int, scores: _Scores, *, floor: float = 66
 ) -> None:
     keys = index.pinyin
     for found in pattern.finditer(keys.blob):
@@ -296,7 +306,7 @@ def _pinyin_matches(  # type: ignore[no-untyped-def]
         score = floor + 24 * coverage + (4 if whole else 0)
         if typed <= 2 and not whole:
             score -= 15  # two letters match almost anything
-        offer(index.pinyin_postings[number], score, "pinyin")
+        scores.offer(index.pinyin_postings[number], score, "pinyin")
 
 
 def _stem(word: str) -> str:
@@ -305,7 +315,7 @@ def _stem(word: str) -> str:
     return word[: max(4, len(word) - 3)] if len(word) > 4 else word
 
 
-def _english_word_matches(index: SearchIndex, query: str, offer) -> None:  # type: ignore[no-untyped-def]
+def _english_word_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
     """Every word of an English query found at word starts in a key, in any order."""
     words = [word for word in re.findall(r"[a-z][a-z0-9&]*", query) if word not in _STOPWORDS]
     if len(words) < 2 or any(is_cjk(char) for char in query):
@@ -325,20 +335,20 @@ def _english_word_matches(index: SearchIndex, query: str, offer) -> None:  # typ
             w for w in re.findall(r"[a-z][a-z0-9&]*", index.keys[number]) if w not in _STOPWORDS
         ]
         share = min(1.0, len(stems) / max(1, len(key_words)))
-        offer(index.key_postings[number], 74 + 14 * share, "words")
+        scores.offer(index.key_postings[number], 74 + 14 * share, "words")
 
 
-def _number_matches(index: SearchIndex, query: str, offer) -> None:  # type: ignore[no-untyped-def]
+def _number_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
     plain = query.replace(",", "")
     if not plain.lstrip("+-").replace(".", "", 1).isdigit():
         return
     wanted = float(plain)
     for number, value in enumerate(index.values):
         if abs(value - wanted) < 1e-9:  # NaN (no value) never is
-            offer((number, FIELD["value_text"]), 100.0, "number")
+            scores.offer((number, FIELD["value_text"]), 100.0, "number")
 
 
-def _fuzzy_matches(index: SearchIndex, query: str, with_pinyin: bool, offer) -> None:  # type: ignore[no-untyped-def]
+def _fuzzy_matches(index: SearchIndex, query: str, with_pinyin: bool, scores: _Scores) -> None:
     """Typos and near wording, scored by rapidfuzz and kept below exact matches."""
     from rapidfuzz import fuzz, process
 
@@ -349,14 +359,14 @@ def _fuzzy_matches(index: SearchIndex, query: str, with_pinyin: bool, offer) -> 
         query, index.keys.as_list(), scorer=scorer, score_cutoff=FUZZY_CUTOFF, limit=None
     ):
         if _plausible_typo(key, score):
-            offer(index.key_postings[number], 0.8 * score, "fuzzy")
+            scores.offer(index.key_postings[number], 0.8 * score, "fuzzy")
     if with_pinyin and len(query) >= 5:
         compact = index.pinyin.blob.replace(" ", "").split("\n")  # " gao xin" -> "gaoxin"
         for key, score, number in process.extract(
             query.replace(" ", ""), compact, scorer=fuzz.ratio, score_cutoff=85, limit=None
         ):
             if _plausible_typo(key, score):
-                offer(index.pinyin_postings[number], 0.8 * score, "fuzzy")
+                scores.offer(index.pinyin_postings[number], 0.8 * score, "fuzzy")
 
 
 def _plausible_typo(key: str, score: float) -> bool:

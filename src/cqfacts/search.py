@@ -28,8 +28,10 @@ HEADLINE_BONUS = 1.0
 # Keys shorter than this need a near-perfect fuzzy score.
 SHORT_KEY = 6
 SHORT_KEY_CUTOFF = 95.0
-# The longest query tried as pinyin; bounds the regex's backtracking.
+# The longest query tried as pinyin, and the most places a loose pattern may skip
+# syllables: both bound the regex's backtracking.
 MAX_PINYIN_LETTERS = 40
+MAX_SKIPS = 4
 # Abbreviations (高企 for 高新技术企业) are tried on names only.
 _ABBREVIATION_FIELDS = frozenset(
     FIELD[name] for name in ("label", "topic", "alias", "topic_alias", "value_text")
@@ -256,6 +258,7 @@ def pinyin_pattern(
     parts = [" "]
     previous = ""
     word_break = False
+    skips = 0
     for char in query:
         if char == " ":
             word_break = True
@@ -271,6 +274,7 @@ def pinyin_pattern(
             # letters only at a space.
             piece_break = word_break or kind != previous or kind == "char"
             skip = "(?:[a-z]+ )*?" if loose and piece_break else ""
+            skips += bool(skip)
             if previous == "letter" and kind == "letter" and not word_break:
                 parts.append("(?:[a-z]* )?")  # the same syllable goes on, or the next starts
             elif previous == "letter":
@@ -279,6 +283,8 @@ def pinyin_pattern(
                 parts.append(f" {skip}")  # after a character's whole syllable
         parts.append(token)
         previous, word_break = kind, False
+    if skips > MAX_SKIPS:
+        return None  # each skip multiplies the ways a key can be tried
     return re.compile("".join(parts))
 
 

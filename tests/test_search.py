@@ -7,7 +7,14 @@ import pytest
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.search import MIN_SCORE, pinyin_pattern, prepare_query, search, suggest
 
-QUERIES = tomllib.loads((Path(__file__).parent / "search_queries.toml").read_text("utf-8"))
+# Two sets written blind from the report, by different hands; the second was first run
+# only after the search was tuned on the first.
+QUERY_FILES = ("search_queries.toml", "search_queries_holdout.toml")
+QUERIES = {"query": [], "nothing": []}
+for _name in QUERY_FILES:
+    _data = tomllib.loads((Path(__file__).parent / _name).read_text("utf-8"))
+    QUERIES["query"] += _data["query"]
+    QUERIES["nothing"] += _data["nothing"]
 
 
 def ids(loaded, query: str, **options) -> list[str]:
@@ -120,7 +127,8 @@ def test_pinyin_pattern_matches_syllable_prefixes_only():
 
 
 def test_suggest_offers_names_near_a_failed_query(small):
-    assert "技术经纪人" in suggest(small.base, "技术经纪")
+    assert "技术经纪人" in suggest(small.index, "技术经纪")
+    assert "technology brokers" in suggest(small.index, "tecnologee brokkers")
 
 
 # --- the evaluation set, on the shipped fact base -----------------------------------

@@ -281,7 +281,7 @@ def search(
         highlight=not json,
     )  # fmt: skip
     if not matches:
-        hint = suggest(loaded.base, query)
+        hint = suggest(loaded.index, query)
         typer.echo(f"cqfacts: nothing found for {query!r}.", err=True)
         if hint:
             typer.echo(f"Did you mean: {'、'.join(hint)}?", err=True)

@@ -7,9 +7,12 @@ equal scores a topic's headline fact (its first) comes before its parts. rapidfu
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Sequence, Set
+from collections import Counter
+from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass, field
+from math import ceil
 from typing import NamedTuple
 
 from cqfacts.errors import InvalidArgumentError
@@ -23,6 +26,8 @@ MIN_SCORE = 60.0
 STRONG_SCORE = 75.0
 #: rapidfuzz scores below this are not a match at all.
 FUZZY_CUTOFF = 78.0
+# With this many strong matches, abbreviations are not looked for.
+ENOUGH_MATCHES = 10
 # A topic's headline fact (its total, its stock) wins near-ties with its parts.
 HEADLINE_BONUS = 1.0
 # Keys shorter than this need a near-perfect fuzzy score.
@@ -32,10 +37,17 @@ SHORT_KEY_CUTOFF = 95.0
 # syllables: both bound the regex's backtracking.
 MAX_PINYIN_LETTERS = 40
 MAX_SKIPS = 4
-# Abbreviations (高企 for 高新技术企业) are tried on names only.
-_ABBREVIATION_FIELDS = frozenset(
-    FIELD[name] for name in ("label", "topic", "alias", "topic_alias", "value_text")
+# The longest query searched for the names it holds (its parts are tried one by one).
+MAX_CONTAINED_QUERY = 24
+# Names, not prose: abbreviations (高企 for 高新技术企业) and names held in a longer
+# query are looked for only there.
+_NAME_FIELDS = frozenset(
+    FIELD[name]
+    for name in ("label", "topic", "alias", "topic_alias", "value_text", "label_en", "topic_en")
 )
+_WORD = re.compile(r"[a-z][a-z0-9&]*")
+# A mixed query's pieces: runs of characters, runs of letters and digits.
+_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z0-9&+.%]+")
 _STOPWORDS = frozenset(
     (
         "a",
@@ -123,7 +135,7 @@ def search(
         raise InvalidArgumentError("the query is empty")
     scores = _Scores(index)
     _text_matches(index, folded, scores)
-    if all(is_cjk(char) for char in folded) and 2 <= len(folded) <= 8:
+    if all(is_cjk(char) for char in folded) and 2 <= len(folded) <= 8 and not scores.many():
         _abbreviation_matches(index, folded, scores)
     pattern = pinyin_pattern(folded, index.readings)
     if pattern is not None:
@@ -135,20 +147,20 @@ def search(
     _english_word_matches(index, folded, scores)
     _number_matches(index, folded, scores)
     if not scores.strong():
+        _contained_key_matches(index, folded, scores)
+        _token_matches(index, folded, scores)
+    if not scores.strong():
         _fuzzy_matches(index, folded, pattern is not None, scores)
 
-    ranked = sorted(
-        (
-            (hit, number)
-            for number, hit in scores.best.items()
-            if hit.score >= MIN_SCORE
-            and (pillar is None or base.facts[number].pillar == pillar)
-            and (kind is None or base.facts[number].kind == kind)
-        ),
-        key=lambda item: (-round(item[0].score, 6), index.headline_rank[item[1]], item[1]),
+    candidates = (
+        (-hit.score, index.headline_rank[number], number, hit)
+        for number, hit in scores.best.items()
+        if hit.score >= MIN_SCORE
+        and (pillar is None or base.facts[number].pillar == pillar)
+        and (kind is None or base.facts[number].kind == kind)
     )
-    if limit is not None:
-        ranked = ranked[:limit]
+    ordered = sorted(candidates) if limit is None else heapq.nsmallest(limit, candidates)
+    ranked = [(hit, number) for _, _, number, hit in ordered]
     return [
         Match(
             fact=base.facts[number],
@@ -183,10 +195,15 @@ class _Scores:
                 total = weighted + HEADLINE_BONUS if index.headline_rank[fact] == 0 else weighted
                 best = self.best.get(fact)
                 if best is None or total > best.score:
-                    self.best[fact] = _Hit(total, field_code, how)
+                    # Rounded so that equal scores reached by different sums tie exactly.
+                    self.best[fact] = _Hit(round(total, 6), field_code, how)
 
     def strong(self) -> bool:
         return any(hit.score >= STRONG_SCORE for hit in self.best.values())
+
+    def many(self) -> bool:
+        """Enough strong matches that weaker kinds of match would only pad the tail."""
+        return sum(hit.score >= STRONG_SCORE for hit in self.best.values()) >= ENOUGH_MATCHES
 
 
 def _cuts_number(key: str, start: int, end: int) -> bool:
@@ -236,7 +253,7 @@ def _abbreviation_matches(index: SearchIndex, query: str, scores: _Scores) -> No
     for found in re.finditer(pattern, index.keys.blob):
         number = index.keys.at(found.start())
         score = 68 + 14 * len(query) / (found.end() - found.start())
-        scores.offer(index.key_postings[number], score, "abbreviation", _ABBREVIATION_FIELDS)
+        scores.offer(index.key_postings[number], score, "abbreviation", _NAME_FIELDS)
 
 
 def pinyin_pattern(
@@ -322,26 +339,89 @@ def _stem(word: str) -> str:
 
 
 def _english_word_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
-    """Every word of an English query found at word starts in a key, in any order."""
-    words = [word for word in re.findall(r"[a-z][a-z0-9&]*", query) if word not in _STOPWORDS]
+    """The words of an English query at word starts in one key, in any order; a key
+    holding most of them (3 of 4, 4 of 5) counts too, for less."""
+    words = [word for word in _WORD.findall(query) if word not in _STOPWORDS]
     if len(words) < 2 or any(is_cjk(char) for char in query):
         return
     stems = list(dict.fromkeys(map(_stem, words)))
-    holders: set[int] | None = None
-    for stem in sorted(stems, key=len, reverse=True):
-        found = {
-            index.keys.at(match.start())
-            for match in re.finditer(rf"(?<![a-z0-9]){re.escape(stem)}", index.keys.blob)
-        }
-        holders = found if holders is None else holders & found
-        if not holders:
+    found: Counter[int] = Counter()
+    for stem in stems:
+        found.update({index.keys.at(hit.start()) for hit in _word_start(stem, index.keys.blob)})
+    needed = max(2, ceil(0.6 * len(stems)))
+    for number, count in found.items():
+        if count < needed:
+            continue
+        key_words = [w for w in _WORD.findall(index.keys[number]) if w not in _STOPWORDS]
+        share = min(1.0, count / max(1, len(key_words)))
+        score = 66 + 8 * count / len(stems) + 14 * share
+        scores.offer(index.key_postings[number], score, "words")
+
+
+def _word_start(text: str, blob: str) -> Iterator[re.Match[str]]:
+    return re.finditer(rf"(?<![a-z0-9]){re.escape(text)}", blob)
+
+
+def _contained_key_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
+    """Names the query holds whole, with words around them: 技术经纪人多少, 研发投入增长."""
+    if not 3 <= len(query) <= MAX_CONTAINED_QUERY:
+        return
+    blob = f"\n{index.keys.blob}\n"
+    parts = {
+        query[start:end]
+        for start in range(len(query))
+        for end in range(start + 2, len(query) + 1)
+        # Whole words only: "banana" does not hold the district Banan.
+        if not (start and _is_latin(query[start]) and _is_latin(query[start - 1]))
+        and not (end < len(query) and _is_latin(query[end]) and _is_latin(query[end - 1]))
+    }
+    for part in parts - {query}:
+        offset = blob.find(f"\n{part}\n")
+        if offset >= 0:
+            number = index.keys.at(offset)  # the blob here starts one character later
+            score = 66 + 24 * len(part) / len(query)
+            scores.offer(index.key_postings[number], score, "contained", _NAME_FIELDS)
+
+
+def _token_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
+    """Mixed queries (SDA智能汽车平台, R&D人员, nilong 66技术): each piece in some
+    key of the same fact, as text, pinyin or an abbreviation."""
+    tokens = [token for token in _TOKEN.findall(query) if len(token) > 1 or token.isdigit()]
+    if len(tokens) < 2:
+        return
+    common: set[int] | None = None
+    for token in tokens:
+        facts = _facts_holding(index, token)
+        common = facts if common is None else common & facts
+        if not common:
             return
-    for number in holders or ():
-        key_words = [
-            w for w in re.findall(r"[a-z][a-z0-9&]*", index.keys[number]) if w not in _STOPWORDS
-        ]
-        share = min(1.0, len(stems) / max(1, len(key_words)))
-        scores.offer(index.key_postings[number], 74 + 14 * share, "words")
+    for fact in common or ():
+        scores.offer((fact, FIELD["label"]), 78.0, "tokens")
+
+
+def _facts_holding(index: SearchIndex, token: str) -> set[int]:
+    keys = index.keys
+    if is_cjk(token[0]):
+        pattern = re.escape(token)
+        if len(token) >= 3:  # longer runs may be abbreviations too
+            pattern = "[^\n]*?".join(map(re.escape, token))
+        found = {keys.at(hit.start()) for hit in re.finditer(pattern, keys.blob)}
+        pinyin: set[int] = set()
+    else:
+        found = {keys.at(hit.start()) for hit in _word_start(token, keys.blob)}
+        syllables = pinyin_pattern(token, {}) if token.isalpha() else None
+        pinyin = (
+            {index.pinyin.at(hit.start()) for hit in syllables.finditer(index.pinyin.blob)}
+            if syllables is not None
+            else set()
+        )
+    facts: set[int] = set()
+    for postings in [index.key_postings[n] for n in found] + [
+        index.pinyin_postings[n] for n in pinyin
+    ]:
+        for owner in postings[::2]:
+            facts.update(index.owners(owner))
+    return facts
 
 
 def _number_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
@@ -426,20 +506,21 @@ def _pinyin_positions(number: int, index: SearchIndex, pattern: re.Pattern[str])
     return ()
 
 
-def suggest(base: FactBase, query: str, limit: int = 3) -> list[str]:
+def suggest(index: SearchIndex, query: str, limit: int = 3) -> list[str]:
     """Names near a query that found nothing, for a "did you mean" line."""
     from rapidfuzz import fuzz, process
 
-    names = list(
-        dict.fromkeys(
-            name
-            for topic in base.topics.values()
-            for name in (topic.name, topic.en, *topic.aliases)
-        )
-    )
-    names += [fact.label for fact in base.facts]
-    folded = fold(query)
+    keys = index.keys.as_list()
+    names = [
+        number
+        for number in range(len(keys))
+        if any(field in _NAME_FIELDS for field in index.key_postings[number][1::2])
+    ]
     picks = process.extract(
-        folded, [fold(name) for name in names], scorer=fuzz.WRatio, score_cutoff=50, limit=limit
+        prepare_query(query, index),
+        [keys[number] for number in names],
+        scorer=fuzz.WRatio,
+        score_cutoff=50,
+        limit=limit,
     )
-    return [names[number] for _, _, number in picks]
+    return [choice for choice, _, _ in picks]

@@ -40,3 +40,13 @@ def test_no_directory_means_no_cache():
 
 def test_missing_entry_reads_as_none(tmp_path: Path):
     assert cache.read("absent", tmp_path) is None
+
+
+def test_only_the_newest_entries_are_kept(tmp_path):
+    import os
+
+    for number in range(5):
+        assert cache.write(f"entry-{number}", b"x", tmp_path, keep=3)
+        os.utime(tmp_path / f"entry-{number}", ns=(number * 10**9, number * 10**9))
+    cache.write("entry-5", b"x", tmp_path, keep=3)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["entry-3", "entry-4", "entry-5"]

@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 
 ENV_CACHE_DIR = "CQFACTS_CACHE_DIR"
+# Entries kept per directory; each is one fact file's content, a few MB at most.
+KEEP = 8
 
 
 def cache_dir() -> Path | None:
@@ -35,8 +37,12 @@ def read(name: str, directory: Path | None) -> bytes | None:
         return None
 
 
-def write(name: str, data: bytes, directory: Path | None) -> bool:
-    """Store an entry; False (and nothing raised) where the directory is not writable."""
+def write(name: str, data: bytes, directory: Path | None, *, keep: int = KEEP) -> bool:
+    """Store an entry; False (and nothing raised) where the directory is not writable.
+
+    Every edit of a fact file makes a new entry: beyond ``keep`` entries, the least
+    recently written go.
+    """
     if directory is None:
         return False
     temporary = directory / f".{name}.{os.getpid()}.tmp"
@@ -48,4 +54,13 @@ def write(name: str, data: bytes, directory: Path | None) -> bool:
         with contextlib.suppress(OSError):
             temporary.unlink()
         return False
+    _prune(directory, keep)
     return True
+
+
+def _prune(directory: Path, keep: int) -> None:
+    with contextlib.suppress(OSError):  # another process may prune at the same time
+        entries = [entry for entry in directory.iterdir() if not entry.name.startswith(".")]
+        entries.sort(key=lambda entry: entry.stat().st_mtime_ns, reverse=True)
+        for entry in entries[keep:]:
+            entry.unlink(missing_ok=True)

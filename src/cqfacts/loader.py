@@ -1,6 +1,6 @@
 """Finding, loading and caching the fact base with its search index.
 
-A warm start reads one marshal file keyed by a hash of the fact file's bytes:
+A warm start reads one marshal file keyed by checksums of the fact file's bytes:
 no TOML parsing, no pypinyin, no OpenCC.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import marshal
+import sys
 import zlib
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
@@ -90,11 +91,14 @@ def load(path: Path | None = None, *, cache_dir: Path | bool | None = True) -> L
     path = path or shipped_fact_path()
     directory = cache.cache_dir() if cache_dir is True else (cache_dir or None)
     data = read_fact_file(path)
-    name = f"facts-{__version__}-{CACHE_FORMAT}-{content_key(data)}.marshal"
+    # marshal's format belongs to one Python version: the name says which.
+    python = "".join(map(str, sys.version_info[:2]))
+    name = f"facts-{__version__}-{CACHE_FORMAT}-py{python}-{content_key(data)}.marshal"
     cached = cache.read(name, directory)
     if cached is not None:
         # Unpacking makes many objects at once and none of them cyclic: the
         # collector's passes over them would only cost time.
+        collecting = gc.isenabled()
         gc.disable()
         try:
             base, index = _from_payload(marshal.loads(cached), str(path))
@@ -102,7 +106,8 @@ def load(path: Path | None = None, *, cache_dir: Path | bool | None = True) -> L
         except (ValueError, EOFError, TypeError, KeyError, IndexError):
             pass  # a damaged entry is rebuilt below
         finally:
-            gc.enable()
+            if collecting:
+                gc.enable()
     from cqfacts.build import build_index
     from cqfacts.factfile import parse_fact_file
 

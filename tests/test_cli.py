@@ -330,3 +330,17 @@ def test_shell_completion_offers_fact_ids_and_pillars():
 
     assert complete("cqfacts show high-tech-enterprises-t") == ["high-tech-enterprises-total"]
     assert complete("cqfacts pillar ") == ["0", "1", "2", "3", "4", "5", "6"]
+
+
+def test_processes_starting_together_share_one_cache_entry(tmp_path):
+    env = {**os.environ, "CQFACTS_CACHE_DIR": str(tmp_path)}
+    command = [sys.executable, "-m", "cqfacts", "search", "gxjsqy", "--json"]
+    processes = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    results = [process.communicate() for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0, 0]
+    assert len({stdout for stdout, _ in results}) == 1
+    assert all(stderr == b"" for _, stderr in results)
+    assert len(list(tmp_path.iterdir())) == 1  # one entry, no temporary files left

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass, field
+from functools import cache
 from math import ceil
 from typing import NamedTuple
 
@@ -45,9 +46,19 @@ _NAME_FIELDS = frozenset(
     FIELD[name]
     for name in ("label", "topic", "alias", "topic_alias", "value_text", "label_en", "topic_en")
 )
-_WORD = re.compile(r"[a-z][a-z0-9&]*")
-# A mixed query's pieces: runs of characters, runs of letters and digits.
-_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z0-9&+.%]+")
+_PATTERNS = {
+    "word": r"[a-z][a-z0-9&]*",
+    # A mixed query's pieces: runs of characters, runs of letters and digits.
+    "token": r"[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z0-9&+.%]+",
+}
+
+
+@cache
+def _pattern(name: str) -> re.Pattern[str]:
+    """Compiled on first use: most queries never need most patterns (1 ms each)."""
+    return re.compile(_PATTERNS[name])
+
+
 _STOPWORDS = frozenset(
     (
         "a",
@@ -225,10 +236,12 @@ def _is_latin(char: str) -> bool:
 
 def _text_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
     keys = index.keys
-    for found in re.finditer(re.escape(query), keys.blob):
-        number = keys.at(found.start())
+    offset = keys.blob.find(query)
+    while offset >= 0:
+        number = keys.at(offset)
         key = keys[number]
-        start = found.start() - keys.starts[number]
+        start = offset - keys.starts[number]
+        offset = keys.blob.find(query, offset + 1)
         end = start + len(query)
         if _cuts_number(key, start, end):
             continue
@@ -341,8 +354,10 @@ def _stem(word: str) -> str:
 def _english_word_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
     """The words of an English query at word starts in one key, in any order; a key
     holding most of them (3 of 4, 4 of 5) counts too, for less."""
-    words = [word for word in _WORD.findall(query) if word not in _STOPWORDS]
-    if len(words) < 2 or any(is_cjk(char) for char in query):
+    if " " not in query or any(is_cjk(char) for char in query):
+        return
+    words = [word for word in _pattern("word").findall(query) if word not in _STOPWORDS]
+    if len(words) < 2:
         return
     stems = list(dict.fromkeys(map(_stem, words)))
     found: Counter[int] = Counter()
@@ -352,7 +367,7 @@ def _english_word_matches(index: SearchIndex, query: str, scores: _Scores) -> No
     for number, count in found.items():
         if count < needed:
             continue
-        key_words = [w for w in _WORD.findall(index.keys[number]) if w not in _STOPWORDS]
+        key_words = [w for w in _pattern("word").findall(index.keys[number]) if w not in _STOPWORDS]
         share = min(1.0, count / max(1, len(key_words)))
         score = 66 + 8 * count / len(stems) + 14 * share
         scores.offer(index.key_postings[number], score, "words")
@@ -386,7 +401,9 @@ def _contained_key_matches(index: SearchIndex, query: str, scores: _Scores) -> N
 def _token_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
     """Mixed queries (SDA智能汽车平台, R&D人员, nilong 66技术): each piece in some
     key of the same fact, as text, pinyin or an abbreviation."""
-    tokens = [token for token in _TOKEN.findall(query) if len(token) > 1 or token.isdigit()]
+    tokens = [
+        token for token in _pattern("token").findall(query) if len(token) > 1 or token.isdigit()
+    ]
     if len(tokens) < 2:
         return
     common: set[int] | None = None

@@ -6,7 +6,6 @@ rapidfuzz's ``default_process`` is not used: it turns "19.2%" into "19 2".
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from functools import cache
 
@@ -40,11 +39,20 @@ def has_cjk(text: str) -> bool:
     return _pattern("cjk").search(text) is not None
 
 
+def _nfkc(text: str) -> str:
+    """NFKC, with unicodedata (an extension module) loaded only for non-ASCII text."""
+    if text.isascii():
+        return text  # NFKC leaves ASCII as it is
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text)
+
+
 def fold_char(char: str) -> str:
     """NFKC (full-width forms to ASCII) then casefold; '' for marks that never matter."""
     if char in _IGNORED:
         return ""
-    folded = unicodedata.normalize("NFKC", char).casefold()
+    folded = _nfkc(char).casefold()
     return " " if folded.isspace() else folded
 
 
@@ -59,7 +67,7 @@ def fold(text: str, simplified: Mapping[str, str] | None = None) -> str:
         text = "".join([simplified.get(char, char) for char in text])
     if "第" in text:
         text = _pattern("ordinal").sub(lambda found: "第" + _ORDINAL_DIGITS[found[1]], text)
-    text = " ".join(unicodedata.normalize("NFKC", text).casefold().translate(_DROP).split())
+    text = " ".join(_nfkc(text).casefold().translate(_DROP).split())
     return _pattern("space between cjk").sub("", text) if " " in text else text
 
 

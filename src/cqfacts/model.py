@@ -119,9 +119,12 @@ class Meta(NamedTuple):
     source: str
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class FactBase:
-    """Everything a fact file holds, facts in file order."""
+    """Everything a fact file holds, facts in file order.
+
+    Compared by identity, and its repr is a summary: printing every fact helps no one.
+    """
 
     meta: Meta
     pillars: dict[int, Pillar]
@@ -129,6 +132,9 @@ class FactBase:
     #: In file order; a tuple, or built lazily from the cache (see loader.LazyFacts).
     facts: Sequence[Fact]
     path: str = ""
+
+    def __repr__(self) -> str:
+        return f"FactBase(path={self.path!r}, facts={len(self.facts)}, topics={len(self.topics)})"
 
     @cached_property
     def by_id(self) -> dict[str, Fact]:

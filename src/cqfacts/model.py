@@ -38,7 +38,7 @@ FACT_KEYS = (
 CHINESE_NUMERALS = "〇一二三四五六七八九十"
 
 
-@dataclass(slots=True)
+@dataclass
 class Change:
     """A change the report states for a figure (a growth rate, an increase)."""
 
@@ -50,7 +50,7 @@ class Change:
         return {"value": self.value, "unit": self.unit, "text": self.text}
 
 
-@dataclass(slots=True)
+@dataclass
 class Fact:
     id: str
     topic: str

@@ -7,13 +7,11 @@ equal scores a topic's headline fact (its first) comes before its parts. rapidfu
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from functools import cache
-from math import ceil
 from typing import NamedTuple
 
 from cqfacts.errors import InvalidArgumentError
@@ -92,7 +90,7 @@ _ENGLISH_SYNONYMS = {
 }
 
 
-@dataclass(slots=True)
+@dataclass
 class Match:
     fact: Fact
     score: float
@@ -170,8 +168,7 @@ def search(
         and (pillar is None or base.facts[number].pillar == pillar)
         and (kind is None or base.facts[number].kind == kind)
     )
-    ordered = sorted(candidates) if limit is None else heapq.nsmallest(limit, candidates)
-    ranked = [(hit, number) for _, _, number, hit in ordered]
+    ranked = [(hit, number) for _, _, number, hit in sorted(candidates)[:limit]]
     return [
         Match(
             fact=base.facts[number],
@@ -363,7 +360,7 @@ def _english_word_matches(index: SearchIndex, query: str, scores: _Scores) -> No
     found: Counter[int] = Counter()
     for stem in stems:
         found.update({index.keys.at(hit.start()) for hit in _word_start(stem, index.keys.blob)})
-    needed = max(2, ceil(0.6 * len(stems)))
+    needed = max(2, -(-3 * len(stems) // 5))  # three in five, rounded up
     for number, count in found.items():
         if count < needed:
             continue

@@ -1,8 +1,8 @@
 """The fact base as plain, typed data.
 
-Facts, their changes and the base are dataclasses; the small fixed records (meta,
-pillars, topics) are NamedTuples, which cost a fifth as much to define: this module
-is imported on every run of a tool judged by its start-up time.
+Facts and their changes are dataclasses; the small fixed records (meta, pillars,
+topics) are NamedTuples, which cost a fifth as much to define: this module is
+imported on every run of a tool judged by its start-up time.
 """
 
 from __future__ import annotations
@@ -119,19 +119,28 @@ class Meta(NamedTuple):
     source: str
 
 
-@dataclass(repr=False, eq=False)
 class FactBase:
     """Everything a fact file holds, facts in file order.
 
-    Compared by identity, and its repr is a summary: printing every fact helps no one.
+    A container rather than a record: compared by identity, and its repr is a
+    summary (printing every fact helps no one).
     """
 
-    meta: Meta
-    pillars: dict[int, Pillar]
-    topics: Mapping[str, Topic]
-    #: In file order; a tuple, or built lazily from the cache (see loader.LazyFacts).
-    facts: Sequence[Fact]
-    path: str = ""
+    def __init__(
+        self,
+        *,
+        meta: Meta,
+        pillars: dict[int, Pillar],
+        topics: Mapping[str, Topic],
+        facts: Sequence[Fact],
+        path: str = "",
+    ) -> None:
+        self.meta = meta
+        self.pillars = pillars
+        self.topics = topics
+        #: In file order; a tuple, or built lazily from the cache (see loader.LazyFacts).
+        self.facts = facts
+        self.path = path
 
     def __repr__(self) -> str:
         return f"FactBase(path={self.path!r}, facts={len(self.facts)}, topics={len(self.topics)})"

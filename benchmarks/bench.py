@@ -4,7 +4,8 @@ Usage:  python benchmarks/bench.py [--runs N]
 
 Builds a fact base 150 times the shipped one (its topics repeated under new names
 and ids), then times each command interleaved with `python -c pass` in one run, so
-machine load affects both alike. Prints a table; exits 1 if a target is missed.
+machine load affects both alike (commands in a shuffled order each round). Prints a
+table; exits 1 if a target is missed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -106,9 +108,11 @@ def main() -> int:
         baseline: list[float] = []
         times: dict[str, list[float]] = {name: [] for name, *_ in cases}
         warm_memory = 0
+        order = random.Random(2023)
         for _ in range(runs):
             baseline.append(run_once([sys.executable, "-c", "pass"], env)[0])
-            for name, command, case_env, _ in cases:
+            # A fresh order each round: no command always follows the same one.
+            for name, command, case_env, _ in order.sample(cases, len(cases)):
                 elapsed, memory = run_once(command, case_env)
                 times[name].append(elapsed)
                 if case_env is large_env:

@@ -105,7 +105,11 @@ def pillar_view(base: FactBase, pillar: Pillar, lang: str = "zh") -> Group:
     parts: list[RenderableType] = [Text(heading, style="bold underline")]
     facts = base.facts_in(pillar.number)
     for section, section_title in pillar.sections.items():
-        in_section = [fact for fact in facts if fact.section == section]
+        # Figures first: they are what a reader of a pillar looks for.
+        in_section = sorted(
+            (fact for fact in facts if fact.section == section),
+            key=lambda fact: fact.kind not in FIGURE_KINDS,
+        )
         name = pillar.sections_en.get(section, section_title) if lang == "en" else section_title
         label = section_label(section) if pillar.number else ""
         parts.append(Text(""))

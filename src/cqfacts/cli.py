@@ -22,6 +22,7 @@ from cqfacts.model import KINDS, parse_pillar_number
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from typer._click.core import Context as ClickContext
 
 
 class ExitCode(IntEnum):
@@ -85,10 +86,10 @@ class _Group(TyperGroup):
     """Loads commands lazily, and turns the library's errors into one stderr line and
     an exit code, in one place."""
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx: "ClickContext") -> list[str]:
         return list(_COMMANDS)
 
-    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+    def get_command(self, ctx: "ClickContext", cmd_name: str) -> Any:
         single = _COMMANDS.get(cmd_name)
         if single is None:
             return None
@@ -96,7 +97,7 @@ class _Group(TyperGroup):
         command.name = cmd_name
         return command
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: "ClickContext") -> Any:
         try:
             return super().invoke(ctx)
         except CqfactsError as error:

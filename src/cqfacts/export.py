@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.model import FACT_KEYS, Fact, FactBase
@@ -37,7 +38,7 @@ def export(base: FactBase, fmt: str) -> str:
     raise InvalidArgumentError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def _csv(facts: tuple[Fact, ...]) -> str:
+def _csv(facts: Sequence[Fact]) -> str:
     """CSV with a byte-order mark, so Excel opens the Chinese text as UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

@@ -151,7 +151,12 @@ class _Checker:
             self.fail(
                 f"{where}: pillar {pillar!r} does not exist (known: {sorted(pillars)})", anchor
             )
-        elif pillar_known and "section" in raw and section not in pillars[pillar].sections:
+        elif (
+            isinstance(pillar, int)
+            and pillar_known
+            and "section" in raw
+            and section not in pillars[pillar].sections
+        ):
             known = ", ".join(pillars[pillar].sections)
             self.fail(f"{where}: section {section!r} is not in pillar {pillar} ({known})", anchor)
         if "kind" in raw and raw["kind"] not in KINDS:
@@ -230,7 +235,7 @@ def parse_fact_file(text: str, path: str) -> FactBase:
     try:
         import tomli as toml
     except ImportError:  # pragma: no cover - tomli is a dependency
-        import tomllib as toml
+        import tomllib as toml  # type: ignore[no-redef]
 
     checker = _Checker(text, path)
     try:

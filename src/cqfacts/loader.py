@@ -28,7 +28,7 @@ CACHE_FORMAT = 5
 
 class Loaded(NamedTuple):
     base: FactBase
-    index: SearchIndex
+    index: SearchIndex  # type: ignore[assignment]  # the name shadows tuple.index, knowingly
     from_cache: bool
 
 
@@ -113,7 +113,7 @@ def load(path: Path | None = None, *, cache_dir: Path | bool | None = True) -> L
 
     base = parse_fact_file(decode(data, path), str(path))
     index = build_index(base)
-    cache.write(name, marshal.dumps(_to_payload(base, index)), directory)
+    cache.write(name, marshal.dumps(_to_payload(base, index)), directory)  # type: ignore[arg-type]
     return Loaded(base, index, from_cache=False)
 
 
@@ -146,7 +146,7 @@ def _to_payload(base: FactBase, index: SearchIndex) -> tuple[object, ...]:
 
 def _fact(row: tuple) -> Fact:  # type: ignore[type-arg]
     change = row[12]
-    return Fact(*row[:12], Change(*change) if change else None, *row[13:])
+    return Fact(*row[:12], Change(*change) if change else None, *row[13:])  # type: ignore[call-arg]
 
 
 class LazyFacts(Sequence[Fact]):

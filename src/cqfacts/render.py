@@ -31,13 +31,15 @@ def make_console(color: str = "auto", file: IO[str] | None = None) -> Console:
     Markup and emoji codes are off: the report's text is data, never markup (and
     rich's emoji table costs 3 ms to import).
     """
-    options: dict[str, object] = {"file": file, "highlight": False, "markup": False, "emoji": False}
     if color == "always":
         # Our styles are the 16 standard colours; "always" means even on TERM=dumb.
-        return Console(force_terminal=True, no_color=False, color_system="standard", **options)
+        return Console(
+            file=file, highlight=False, markup=False, emoji=False,
+            force_terminal=True, no_color=False, color_system="standard",
+        )  # fmt: skip
     if color == "never":
-        return Console(color_system=None, **options)
-    return Console(**options)
+        return Console(file=file, highlight=False, markup=False, emoji=False, color_system=None)
+    return Console(file=file, highlight=False, markup=False, emoji=False)
 
 
 def _label(fact: Fact, lang: str, highlights: dict[str, tuple[int, ...]] | None = None) -> Text:

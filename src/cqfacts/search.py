@@ -7,10 +7,11 @@ equal scores a topic's headline fact (its first) comes before its parts. rapidfu
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
@@ -96,10 +97,11 @@ class Match:
     score: float
     #: The field the best match was on ("label", "topic", "label_en", …).
     field: str
-    #: How it matched: exact, prefix, substring, abbreviation, pinyin, number or fuzzy.
+    #: How: exact, prefix, substring, abbreviation, pinyin, words, number, contained,
+    #: tokens or fuzzy.
     how: str
     #: Characters to highlight in displayed fields: {"label": (0, 1, 2), …}.
-    highlights: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    highlights: dict[str, tuple[int, ...]] = dataclasses.field(default_factory=dict)
 
 
 class _Hit(NamedTuple):

@@ -1,0 +1,18 @@
+from cqfacts.errors import FactFileError, Problem, UnknownFactError
+
+
+def test_problem_names_file_and_line_when_known():
+    assert str(Problem("f.toml", "bad value", 12)) == "f.toml:12: bad value"
+    assert str(Problem("f.toml", "missing [meta] table")) == "f.toml: missing [meta] table"
+
+
+def test_fact_file_error_carries_every_problem():
+    problems = [Problem("f.toml", "one", 1), Problem("f.toml", "two")]
+    error = FactFileError(problems)
+    assert error.problems == problems
+    assert str(error) == "f.toml:1: one\nf.toml: two"
+
+
+def test_unknown_fact_error_names_the_nearest_ids():
+    assert str(UnknownFactError("x", ["y", "z"])) == "no fact has the id 'x'. Nearest ids: y, z."
+    assert str(UnknownFactError("x", [])) == "no fact has the id 'x'."

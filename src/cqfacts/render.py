@@ -12,7 +12,6 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from cqfacts import cite
 from cqfacts.model import section_label
 
 if TYPE_CHECKING:  # types only: importing these would cost a table its start-up time
@@ -55,8 +54,15 @@ def _figure(fact: Fact, lang: str) -> Text:
         return Text(fact.kind, style="dim italic")
     text = Text(fact.figure, style="bold")
     if fact.change:
-        text.append(f" {cite.change_text(fact, lang)}", style="green")
+        change = fact.change.text if lang != "en" else _english_change(fact)
+        text.append(f" {change}", style="green")
     return text
+
+
+def _english_change(fact: Fact) -> str:
+    from cqfacts.cite import change_text  # most tables need nothing else from cite
+
+    return change_text(fact, "en")
 
 
 def _table(*columns: str, title: str | None = None) -> Table:
@@ -148,6 +154,8 @@ def topics_table(base: FactBase) -> Table:
 
 def fact_view(fact: Fact, base: FactBase, lang: str = "zh") -> Group:
     """One fact in full; the caller prints :func:`citation_line` after it."""
+    from cqfacts import cite
+
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
@@ -191,6 +199,8 @@ def fact_view(fact: Fact, base: FactBase, lang: str = "zh") -> Group:
 def citation_line(fact: Fact, base: FactBase, lang: str = "zh") -> Text:
     """The citation, to be printed with soft_wrap=True: the terminal wraps it, so a
     copied line holds no line breaks."""
+    from cqfacts import cite
+
     return Text(cite.citation(fact, base, lang), style="bold")
 
 

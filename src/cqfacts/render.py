@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import IO, TYPE_CHECKING
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
@@ -107,26 +107,32 @@ def facts_table(
 
 
 def pillar_view(base: FactBase, pillar: Pillar, lang: str = "zh") -> Group:
-    """The pillar's title, then each section with its facts."""
+    """The pillar's title, then one table: each section's heading row, then its facts.
+
+    One table rather than one per section: every table costs a layout pass.
+    """
     title = pillar.title_en if lang == "en" else pillar.title
     heading = f"{section_label(str(pillar.number))}、{title}" if pillar.number else title
-    parts: list[RenderableType] = [Text(heading, style="bold underline")]
+    table = _table("Figure", "Label / id")
+    table.columns[0].no_wrap = True
+    table.columns[1].ratio = 1
+    table.columns[1].overflow = "fold"
     facts = base.facts_in(pillar.number)
     for section, section_title in pillar.sections.items():
+        name = pillar.sections_en.get(section, section_title) if lang == "en" else section_title
+        number = f"{section} {section_label(section)}" if pillar.number else section
+        if table.row_count:
+            table.add_section()
+        table.add_row(Text(number, style="bold"), Text(name, style="bold"))
         # Figures first: they are what a reader of a pillar looks for.
-        in_section = sorted(
+        for fact in sorted(
             (fact for fact in facts if fact.section == section),
             key=lambda fact: fact.kind not in FIGURE_KINDS,
-        )
-        name = pillar.sections_en.get(section, section_title) if lang == "en" else section_title
-        label = section_label(section) if pillar.number else ""
-        parts.append(Text(""))
-        parts.append(
-            facts_table(
-                in_section, lang, title=f"{section} {label} {name}".replace("  ", " "), where=False
-            )
-        )
-    return Group(*parts)
+        ):
+            label = _label(fact, lang)
+            label.append(f"\n{fact.id}", style="dim")
+            table.add_row(_figure(fact, lang), label)
+    return Group(Text(heading, style="bold underline"), Text(""), table)
 
 
 def pillars_table(base: FactBase, lang: str = "zh") -> Table:

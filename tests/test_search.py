@@ -165,3 +165,22 @@ def test_search_quality_on_the_evaluation_set(shipped):
 @pytest.mark.parametrize("query", [case["query"] for case in QUERIES["nothing"]])
 def test_queries_meaning_nothing_in_the_report_find_nothing(shipped, query):
     assert ids(shipped, query) == []
+
+
+def test_odd_queries_never_raise(shipped):
+    """Regex metacharacters, control characters, emoji, astral and combining characters."""
+    import random
+
+    alphabet = [
+        *"abcxyz019 .%+&-_*?()[]{}|\\^$\n\t\"'《》“”，。０１ＡＢ高新技术企业经纪人重庆第一術經",
+        *("😀", "\u0301", "\x00", "\u3000", "\U00020000"),
+    ]
+    chooser = random.Random(2023)
+    queries = ["".join(chooser.choices(alphabet, k=chooser.randint(1, 30))) for _ in range(200)]
+    for query in [*queries, "技术" * 500, "a" * 1000]:
+        try:
+            matches = search(shipped.base, shipped.index, query)
+        except InvalidArgumentError:
+            assert not query.strip(" \n\t\u3000\"'《》“”")  # only for queries that fold to nothing
+            continue
+        assert all(match.score >= MIN_SCORE for match in matches)

@@ -152,8 +152,8 @@ def search(
     if pattern is not None:
         typed = _typed_letters(folded, index.readings)
         _pinyin_matches(index, pattern, typed, scores)
-        loose = pinyin_pattern(folded, index.readings, loose=True)
-        if not scores.strong() and loose is not None and loose.pattern != pattern.pattern:
+        loose = None if scores.strong() else pinyin_pattern(folded, index.readings, loose=True)
+        if loose is not None and loose.pattern != pattern.pattern:
             _pinyin_matches(index, loose, typed, scores, floor=60)
     _english_word_matches(index, folded, scores)
     _number_matches(index, folded, scores)

@@ -585,7 +585,7 @@ def validate(
 
 
 def main() -> None:
-    """Console entry point."""
+    """Run the command line on UTF-8 streams (cqfacts.__main__ calls this)."""
     for stream in (sys.stdout, sys.stderr):
         if (getattr(stream, "encoding", None) or "").lower().replace("-", "") != "utf8":
             # A narrow codepage or an ASCII locale: write UTF-8 rather than crash.

@@ -7,26 +7,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cache
 
 # Quote and title marks never decide a match: 《方案》 and 方案 are the same query.
 _IGNORED = frozenset('“”‘’"《》「」『』〈〉')
 _LATIN_RUN = re.compile(r"[a-z0-9]+")
 _ORDINAL_DIGITS = {numeral: str(digit) for digit, numeral in enumerate("一二三四五六七八九", 1)}
 _DROP = {ord(char): None for char in _IGNORED}
-_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
-
-
-@cache
-def _pattern(name: str) -> re.Pattern[str]:
-    """Compiled on first use: compiling all at import costs a query ~4 ms."""
-    return re.compile(
-        {
-            "cjk": f"[{_CJK_CLASS}]",
-            "space between cjk": f"(?<=[{_CJK_CLASS}]) (?=[{_CJK_CLASS}])",
-            "ordinal": "第([一二三四五六七八九])",
-        }[name]
-    )
+#: The characters :func:`is_cjk` accepts, as a regular-expression class body.
+CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
+# Kept as text: re compiles (and caches) a pattern on its first use, where compiling
+# them all at import would cost every query a few milliseconds.
+_CJK = f"[{CJK_CLASS}]"
+_SPACE_BETWEEN_CJK = f"(?<=[{CJK_CLASS}]) (?=[{CJK_CLASS}])"
+_ORDINAL = "第([一二三四五六七八九])"
 
 
 def is_cjk(char: str) -> bool:
@@ -36,7 +29,7 @@ def is_cjk(char: str) -> bool:
 
 
 def has_cjk(text: str) -> bool:
-    return _pattern("cjk").search(text) is not None
+    return re.search(_CJK, text) is not None
 
 
 def _nfkc(text: str) -> str:
@@ -66,9 +59,9 @@ def fold(text: str, simplified: Mapping[str, str] | None = None) -> str:
     if simplified:
         text = "".join([simplified.get(char, char) for char in text])
     if "第" in text:
-        text = _pattern("ordinal").sub(lambda found: "第" + _ORDINAL_DIGITS[found[1]], text)
+        text = re.sub(_ORDINAL, lambda found: "第" + _ORDINAL_DIGITS[found[1]], text)
     text = " ".join(_nfkc(text).casefold().translate(_DROP).split())
-    return _pattern("space between cjk").sub("", text) if " " in text else text
+    return re.sub(_SPACE_BETWEEN_CJK, "", text) if " " in text else text
 
 
 def fold_with_positions(

@@ -12,13 +12,12 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
-from functools import cache
 from typing import NamedTuple
 
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.index import FIELD, FIELD_WEIGHTS, FIELDS, SearchIndex
 from cqfacts.model import Fact, FactBase
-from cqfacts.normalize import fold, fold_with_positions, is_cjk
+from cqfacts.normalize import CJK_CLASS, fold, fold_with_positions, is_cjk
 
 #: Facts scoring below this are noise and never shown.
 MIN_SCORE = 60.0
@@ -45,17 +44,10 @@ _NAME_FIELDS = frozenset(
     FIELD[name]
     for name in ("label", "topic", "alias", "topic_alias", "value_text", "label_en", "topic_en")
 )
-_PATTERNS = {
-    "word": r"[a-z][a-z0-9&]*",
-    # A mixed query's pieces: runs of characters, runs of letters and digits.
-    "token": r"[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z0-9&+.%]+",
-}
-
-
-@cache
-def _pattern(name: str) -> re.Pattern[str]:
-    """Compiled on first use: most queries never need most patterns (1 ms each)."""
-    return re.compile(_PATTERNS[name])
+# Kept as text, compiled (and cached) by re on first use: most queries need neither.
+_WORD = r"[a-z][a-z0-9&]*"
+# A mixed query's pieces: runs of characters, runs of letters and digits.
+_TOKEN = f"[{CJK_CLASS}]+|[a-z0-9&+.%]+"
 
 
 _STOPWORDS = frozenset(
@@ -355,7 +347,7 @@ def _english_word_matches(index: SearchIndex, query: str, scores: _Scores) -> No
     holding most of them (3 of 4, 4 of 5) counts too, for less."""
     if " " not in query or any(is_cjk(char) for char in query):
         return
-    words = [word for word in _pattern("word").findall(query) if word not in _STOPWORDS]
+    words = [word for word in re.findall(_WORD, query) if word not in _STOPWORDS]
     if len(words) < 2:
         return
     stems = list(dict.fromkeys(map(_stem, words)))
@@ -366,7 +358,7 @@ def _english_word_matches(index: SearchIndex, query: str, scores: _Scores) -> No
     for number, count in found.items():
         if count < needed:
             continue
-        key_words = [w for w in _pattern("word").findall(index.keys[number]) if w not in _STOPWORDS]
+        key_words = [w for w in re.findall(_WORD, index.keys[number]) if w not in _STOPWORDS]
         share = min(1.0, count / max(1, len(key_words)))
         score = 66 + 8 * count / len(stems) + 14 * share
         scores.offer(index.key_postings[number], score, "words")
@@ -400,9 +392,7 @@ def _contained_key_matches(index: SearchIndex, query: str, scores: _Scores) -> N
 def _token_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
     """Mixed queries (SDA智能汽车平台, R&D人员, nilong 66技术): each piece in some
     key of the same fact, as text, pinyin or an abbreviation."""
-    tokens = [
-        token for token in _pattern("token").findall(query) if len(token) > 1 or token.isdigit()
-    ]
+    tokens = [token for token in re.findall(_TOKEN, query) if len(token) > 1 or token.isdigit()]
     if len(tokens) < 2:
         return
     common: set[int] | None = None

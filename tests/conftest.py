@@ -6,8 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from cqfacts.loader import Loaded, load
+
+# No deadline: a test is not a timing (a cold index build takes a varying 0.1-0.5 s),
+# and Hypothesis's own "ci" profile, loaded where CI is set, has none either; it also
+# runs derandomized, so a CI run repeats. `--hypothesis-profile=thorough` tries twenty
+# times more examples.
+settings.register_profile("local", deadline=None)
+settings.register_profile("thorough", deadline=None, max_examples=2000)
+if settings.default.deadline is not None:
+    settings.load_profile("local")
 
 SMALL_FACTS = """\
 [meta]

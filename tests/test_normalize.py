@@ -1,3 +1,6 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
 from cqfacts.normalize import fold, fold_with_positions, is_cjk, latin_words
 
 
@@ -64,3 +67,56 @@ def test_fast_fold_agrees_with_the_position_tracking_fold(shipped):
     for text in texts:
         assert fold(text) == fold_with_positions(text)[0], text
         assert fold(text, mapping) == fold_with_positions(text, mapping)[0], text
+
+
+def test_fold_drops_characters_that_are_never_seen():
+    assert fold("\u200b高新\u200d技术\ufeff") == "高新技术"  # zero-width space, joiner, BOM
+    assert fold("\u202e高新技术\u202c") == "高新技术"  # a right-to-left override and its end
+    assert fold("r\u00add\x07 \x01") == "rd"  # soft hyphen and control characters
+    assert fold("\udcff高") == "高"  # a lone surrogate: an undecodable byte of a command line
+
+
+def test_fold_composes_combining_accents():
+    assert fold("e\u0301") == fold("é") == "é"
+
+
+def test_fold_with_positions_follows_composition_across_characters():
+    assert fold_with_positions("ae\u0301b") == ("aéb", [0, 1, 3])
+
+
+# --- properties ---------------------------------------------------------------------
+
+# Any text at all, and text dense in what folding treats specially.
+ANY_TEXT = st.text(st.characters(codec=None), max_size=40)
+TRICKY_TEXT = st.text(
+    st.sampled_from(list('第一二九 \u3000科技ae\u0301\u0345α\u200b\u202e\x07《》"＂ǰİßﬁ⼀術經')),
+    max_size=16,
+)
+TRADITIONAL = {"術": "术", "經": "经", "紀": "纪"}
+
+
+@given(ANY_TEXT | TRICKY_TEXT, st.booleans())
+def test_folding_twice_changes_nothing(text, traditional):
+    table = TRADITIONAL if traditional else None
+    once = fold(text, table)
+    assert fold(once, table) == once
+
+
+@given(ANY_TEXT | TRICKY_TEXT, st.booleans())
+def test_fold_with_positions_gives_the_folded_text_and_a_place_for_each_character(
+    text, traditional
+):
+    table = TRADITIONAL if traditional else None
+    folded, positions = fold_with_positions(text, table)
+    assert folded == fold(text, table)
+    assert len(positions) == len(folded)
+    assert positions == sorted(positions)
+    assert all(0 <= position < len(text) for position in positions)
+
+
+def test_folding_with_the_shipped_traditional_map_is_idempotent(shipped):
+    """The shipped map never maps a character to one it maps again."""
+    table = shipped.index.simplified
+    assert not set(table.values()) & set(table)
+    sample = "".join(table)  # every traditional character the map knows
+    assert fold(fold(sample, table), table) == fold(sample, table)

@@ -20,6 +20,14 @@ CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
 _CJK = f"[{CJK_CLASS}]"
 _SPACE_BETWEEN_CJK = f"(?<=[{CJK_CLASS}]) (?=[{CJK_CLASS}])"
 _ORDINAL = "第([一二三四五六七八九])"
+# Characters that are never seen but ride along in pasted text: control characters
+# (C0 and C1, whitespace apart), soft hyphen, zero-width spaces and joiners,
+# direction marks and overrides, word joiners, byte-order marks, tag characters and
+# lone surrogates (undecodable bytes in a command line).
+_INVISIBLE = (
+    "[\x00-\x08\x0e-\x1b\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]"
+)
 
 
 def is_cjk(char: str) -> bool:
@@ -32,36 +40,49 @@ def has_cjk(text: str) -> bool:
     return re.search(_CJK, text) is not None
 
 
-def _nfkc(text: str) -> str:
-    """NFKC, with unicodedata (an extension module) loaded only for non-ASCII text."""
+def _fold_forms(text: str) -> str:
+    """Invisible characters and quote marks dropped, NFKC, casefold; unicodedata (an
+    extension module) is loaded only for non-ASCII text.
+
+    Repeated until nothing changes, so that folding folded text changes nothing:
+    casefolding can undo NFKC (ǰ becomes j and a combining caron), and so can a
+    dropped mark between a letter and its accent. Chinese text needs one round.
+    """
+    text = re.sub(_INVISIBLE, "", text)
     if text.isascii():
-        return text  # NFKC leaves ASCII as it is
+        return text.casefold().translate(_DROP)  # NFKC leaves ASCII as it is
     import unicodedata
 
-    return unicodedata.normalize("NFKC", text)
+    for _ in range(4):
+        folded = unicodedata.normalize("NFKC", text).casefold().translate(_DROP)
+        if folded == text:
+            break
+        text = folded
+    return text
 
 
 def fold_char(char: str) -> str:
-    """NFKC (full-width forms to ASCII) then casefold; '' for marks that never matter."""
-    if char in _IGNORED:
-        return ""
-    folded = _nfkc(char).casefold()
+    """One character folded like :func:`fold`: '' for marks and invisible characters."""
+    folded = _fold_forms(char)
     return " " if folded.isspace() else folded
 
 
 def fold(text: str, simplified: Mapping[str, str] | None = None) -> str:
-    """Fold text for matching: NFKC, casefold, quotes dropped, whitespace collapsed.
+    """Fold text for matching: invisible characters dropped, NFKC, casefold, quotes
+    dropped, whitespace collapsed, then traditional -> simplified characters (with
+    ``simplified``), no space between two CJK characters, ordinals as digits.
 
-    With ``simplified`` (traditional -> simplified characters), CJK characters are
-    mapped as well, so 技術 and 技术 fold alike. Same result as
-    :func:`fold_with_positions`, in C-speed string operations (it runs on every key).
+    Folding is idempotent, and gives the same text as :func:`fold_with_positions`
+    in C-speed string operations (it runs on every key).
     """
+    text = " ".join(_fold_forms(text).split())
     if simplified:
         text = "".join([simplified.get(char, char) for char in text])
+    if " " in text:
+        text = re.sub(_SPACE_BETWEEN_CJK, "", text)
     if "第" in text:
         text = re.sub(_ORDINAL, lambda found: "第" + _ORDINAL_DIGITS[found[1]], text)
-    text = " ".join(_nfkc(text).casefold().translate(_DROP).split())
-    return re.sub(_SPACE_BETWEEN_CJK, "", text) if " " in text else text
+    return text
 
 
 def fold_with_positions(
@@ -74,24 +95,35 @@ def fold_with_positions(
     report writes ranks).
     """
     chars: list[str] = []
+    unconverted: list[str] = []  # chars before ordinals became digits
     positions: list[int] = []
     for index, char in enumerate(text):
-        if simplified is not None:
-            char = simplified.get(char, char)
-        if char in _ORDINAL_DIGITS and chars and chars[-1] == "第":
-            char = _ORDINAL_DIGITS[char]
         for part in fold_char(char):
+            if simplified is not None:
+                part = simplified.get(part, part)
             if part == " " and (not chars or chars[-1] == " "):
                 continue
-            if is_cjk(part) and len(chars) > 1 and chars[-1] == " " and is_cjk(chars[-2]):
-                chars.pop()
-                positions.pop()
+            if is_cjk(part) and len(chars) > 1 and chars[-1] == " " and is_cjk(unconverted[-2]):
+                del chars[-1], unconverted[-1], positions[-1]
+            unconverted.append(part)
+            if part in _ORDINAL_DIGITS and chars and chars[-1] == "第":
+                part = _ORDINAL_DIGITS[part]
             chars.append(part)
             positions.append(index)
     if chars and chars[-1] == " ":
-        chars.pop()
-        positions.pop()
-    return "".join(chars), positions
+        del chars[-1], positions[-1]
+    folded = "".join(chars)
+    whole = fold(text, simplified)
+    if folded != whole:
+        # Folding the whole text composed characters across positions (e and a
+        # combining accent are one é): place each folded character at the first
+        # position whose prefix reaches it.
+        positions = []
+        for index in range(len(text)):
+            reached = min(len(fold(text[: index + 1], simplified)), len(whole))
+            positions.extend([index] * (reached - len(positions)))
+        positions.extend([len(text) - 1] * (len(whole) - len(positions)))
+    return whole, positions
 
 
 def latin_words(text: str) -> list[str]:

@@ -16,3 +16,9 @@ def test_fact_file_error_carries_every_problem():
 def test_unknown_fact_error_names_the_nearest_ids():
     assert str(UnknownFactError("x", ["y", "z"])) == "no fact has the id 'x'. Nearest ids: y, z."
     assert str(UnknownFactError("x", [])) == "no fact has the id 'x'."
+
+
+def test_problem_in_a_fact_names_the_fact_and_keeps_the_field():
+    problem = Problem("f.toml", "value must be a number, not 'lots'", 12, "rd-total", "value")
+    assert str(problem) == "f.toml:12: fact 'rd-total': value must be a number, not 'lots'"
+    assert (problem.fact, problem.field) == ("rd-total", "value")

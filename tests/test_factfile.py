@@ -1,14 +1,27 @@
-import pytest
+import re
 
-from cqfacts.errors import FactFileError
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cqfacts.errors import FactFileError, InvalidFactFileError, Problem
 from cqfacts.factfile import parse_fact_file
 from tests.conftest import SMALL_FACTS
 
 
 def problems_of(text: str) -> list[str]:
+    return [str(problem) for problem in problem_records(text)]
+
+
+def problem_records(text: str) -> list[Problem]:
     with pytest.raises(FactFileError) as caught:
         parse_fact_file(text, "f.toml")
-    return [str(problem) for problem in caught.value.problems]
+    return caught.value.problems
+
+
+def line_of(text: str, needle: str, occurrence: int = 0) -> int:
+    offsets = [found.start() for found in re.finditer(re.escape(needle), text)]
+    return text.count("\n", 0, offsets[occurrence]) + 1
 
 
 def test_a_valid_file_loads_every_fact_in_file_order():
@@ -43,11 +56,85 @@ def test_missing_required_key():
     ]
 
 
-def test_duplicate_id():
+def test_duplicate_id_points_at_the_second_fact_and_names_the_first():
     text = SMALL_FACTS.replace(
         'id = "high-tech-enterprises-new"', 'id = "high-tech-enterprises-total"'
     )
-    assert any("duplicate id" in problem for problem in problems_of(text))
+    first = line_of(text, 'id = "high-tech-enterprises-total"')
+    second = line_of(text, 'id = "high-tech-enterprises-total"', 1)
+    assert problem_records(text) == [
+        Problem(
+            "f.toml",
+            f"duplicate id (the first fact with it is on line {first})",
+            second,
+            "high-tech-enterprises-total",
+            "id",
+        )
+    ]
+
+
+def test_each_problem_names_the_fact_the_field_and_the_line_of_the_key():
+    """The faults users make by hand, all in one file: every one is listed."""
+    text = (
+        SMALL_FACTS.replace("pillar = 0", "pillar = 11")
+        .replace("value = 3071", 'value = "lots"')
+        .replace('section = "4.2"\nkind = "policy"', 'section = "4.9"\nkind = "policy"')
+        .replace(
+            'value_text = "高校科技成果转化与产业化若干措施"',
+            'change = { value = 1, unit = "%", text = "增长1%" }',
+        )
+    )
+    found = {(p.fact, p.field): (p.line, p.message) for p in problem_records(text)}
+    assert found == {
+        ("rd-investment-total", "pillar"): (
+            line_of(text, "pillar = 11"),
+            "pillar 11 does not exist (known: [0, 4])",
+        ),
+        ("high-tech-enterprises-new", "value"): (
+            line_of(text, 'value = "lots"'),
+            "value must be a number, not 'lots'",
+        ),
+        ("university-transfer-measures", "section"): (
+            line_of(text, 'section = "4.9"'),
+            "section '4.9' is not in pillar 4 (4.1, 4.2)",
+        ),
+        ("university-transfer-measures", "change"): (
+            line_of(text, "change = { value = 1,"),
+            "a change needs a value to change",
+        ),
+    }
+
+
+@pytest.mark.parametrize("number", ["nan", "inf", "-inf"])
+def test_values_must_be_finite(number):
+    text = SMALL_FACTS.replace("value = 1133", f"value = {number}")
+    [problem] = problem_records(text)
+    assert (problem.fact, problem.field) == ("tech-brokers-new", "value")
+
+
+def test_a_byte_order_mark_is_not_an_error(tmp_path):
+    from cqfacts.loader import load
+
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + SMALL_FACTS.encode())
+    assert len(load(path, cache_dir=None).base.facts) == 5
+
+
+def test_a_syntax_error_at_the_end_names_the_last_line():
+    text = SMALL_FACTS + 'note = """unterminated\n\n'
+    [problem] = problem_records(text)
+    assert problem.line == text.count("\n") + 1
+    assert problem.message == "TOML syntax error: Unterminated string"
+
+
+def test_arrays_nested_too_deeply_are_a_problem_not_a_crash():
+    [problem] = problem_records("a = " + "[" * 100_000)
+    assert problem.message == "TOML nested too deeply to read"
+
+
+def test_a_file_that_breaks_the_rules_raises_invalid_fact_file_error():
+    with pytest.raises(InvalidFactFileError):
+        parse_fact_file(SMALL_FACTS.replace("value = 1133", 'value = "x"'), "f.toml")
 
 
 def test_unknown_pillar_and_section():
@@ -106,3 +193,73 @@ def test_missing_meta_and_topics():
 
 def _line(text: str, fact_id: str) -> int:
     return text[: text.index(f'"{fact_id}"')].count("\n") + 1
+
+
+# --- fuzz: hand-edited fact files ------------------------------------------------------
+
+_FACT_BLOCK = re.compile(r"\[\[topics\.\"[^\"]+\"\.facts\]\]\n(?:[a-z_]+ = .*\n)+")
+FACT_BLOCKS = [found for found in _FACT_BLOCK.finditer(SMALL_FACTS)]
+# Literals of the wrong type for each key.
+WRONG_VALUES = {
+    "id": ["7", "true", '"Not Kebab"', '""'],
+    "pillar": ['"4"', "4.5", "true", "99"],
+    "section": ["41", '"4.8"', "[]"],
+    "kind": ['"law"', "1"],
+    "label": ["12", '"  "', "[]"],
+    "label_en": ["12", "false"],
+    "value": ['"lots"', "true", "[1]", "nan", "inf", "{}"],
+    "unit": ["1", '""'],
+    "value_text": ["7565", "[]"],
+    "qualifier": ["1"],
+    "change": ["5", '{ value = "x", unit = "%", text = "t" }', "{ value = 1 }"],
+    "aliases": ['"x"', "[1]", '[""]'],
+}
+REQUIRED = ("pillar", "section", "kind", "label", "label_en")
+
+
+def _fact_id(block: str) -> str:
+    return re.search(r'^id = "(.*)"$', block, re.M)[1]
+
+
+@st.composite
+def broken_files(draw: st.DrawFn) -> tuple[str, str | None, str, int]:
+    """SMALL_FACTS with one fact broken: a key dropped, a key of the wrong type or
+    the fact duplicated. Returns the text, the fact id, the field and the line."""
+    block = draw(st.sampled_from(FACT_BLOCKS))
+    text, fact_id = block[0], _fact_id(block[0])
+    lines = text.splitlines(keepends=True)
+    keys = [line.split(" = ")[0] for line in lines[1:]]
+    how = draw(st.sampled_from(["drop", "retype", "duplicate"]))
+    if how == "duplicate":
+        broken = text + "\n" + text
+        result = SMALL_FACTS[: block.start()] + broken + SMALL_FACTS[block.end() :]
+        return result, fact_id, "id", line_of(result, f'id = "{fact_id}"', 1)
+    if how == "drop":
+        droppable = [
+            k for k in keys if k in REQUIRED or (k in ("unit", "value_text") and "value" in keys)
+        ]
+        key = draw(st.sampled_from(droppable))
+        kept = "".join(line for line in lines if not line.startswith(f"{key} = "))
+        result = SMALL_FACTS[: block.start()] + kept + SMALL_FACTS[block.end() :]
+        return result, fact_id, key, line_of(result, f'id = "{fact_id}"')
+    key = draw(st.sampled_from([k for k in keys if k in WRONG_VALUES]))
+    literal = draw(st.sampled_from(WRONG_VALUES[key]))
+    changed = "".join(
+        f"{key} = {literal}\n" if line.startswith(f"{key} = ") else line for line in lines
+    )
+    result = SMALL_FACTS[: block.start()] + changed + SMALL_FACTS[block.end() :]
+    if key == "id":
+        return result, None, "id", line_of(result, f"id = {literal}")
+    return result, fact_id, key, line_of(result, f"{key} = {literal}")
+
+
+@given(broken_files())
+def test_every_broken_fact_is_reported_by_id_field_and_line(case):
+    text, fact_id, field, line = case
+    with pytest.raises(InvalidFactFileError) as caught:
+        parse_fact_file(text, "f.toml")
+    reported = [(p.fact, (p.field or "").partition(".")[0], p.line) for p in caught.value.problems]
+    if fact_id is None:  # the id itself is unusable: the fact is named by its topic
+        assert any(field == "id" and problem_line == line for _, field, problem_line in reported)
+    else:
+        assert (fact_id, field, line) in reported, reported

@@ -15,18 +15,28 @@ class Problem(NamedTuple):
     path: str
     message: str
     line: int | None = None
+    #: The id of the fact at fault, where the fault is in a fact that has one.
+    fact: str | None = None
+    #: The key at fault: "value", "change.unit", "meta.year", "pillars.4.sections" …
+    field: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+        subject = f"fact {self.fact!r}: " if self.fact else ""
+        return f"{where}: {subject}{self.message}"
 
 
 class FactFileError(CqfactsError):
-    """A fact file is missing, unreadable or invalid; carries every problem found."""
+    """A fact file is missing, unreadable or not TOML; carries every problem found."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(problem) for problem in problems))
+
+
+class InvalidFactFileError(FactFileError):
+    """A fact file is TOML but breaks the fact-file rules (``cqfacts validate`` lists
+    every problem)."""
 
 
 class InvalidArgumentError(CqfactsError):

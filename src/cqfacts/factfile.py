@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
-from cqfacts.errors import FactFileError, Problem
+from cqfacts.errors import FactFileError, InvalidFactFileError, Problem
 from cqfacts.model import KINDS, Change, Fact, FactBase, Meta, Pillar, Topic
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+_TOML_POSITION = re.compile(r"\((?:at line (\d+), column \d+|at end of document)\)")
 
 _META_KEYS = {"title": str, "title_en": str, "year": int, "region": str, "source": str}
 _FACT_REQUIRED = ("id", "pillar", "section", "kind", "label", "label_en")
@@ -22,11 +23,25 @@ _PILLAR_KEYS = frozenset(("title", "title_en", "sections", "sections_en"))
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """An int or a finite float: JSON has no NaN or infinity, and neither has a report."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
 
 
 def _is_text_list(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) and item for item in value)
+
+
+class _FactPlace(NamedTuple):
+    """Where one fact sits in the text, looked up only when a problem needs a line:
+    by its id (the second fact with a duplicate id is its 2nd match) or, where the
+    id is unusable, as the Nth fact table of its topic."""
+
+    fact_id: str | None
+    occurrence: int
+    topic: str
+    entry: int
 
 
 class _Checker:
@@ -38,138 +53,207 @@ class _Checker:
         self.problems: list[Problem] = []
         # Equal texts become one object: marshal then caches each once, not per fact.
         self.shared: dict[object, object] = {}
+        self.id_counts: dict[str, int] = {}
 
     def share(self, value):  # type: ignore[no-untyped-def]
         return value if value is None else self.shared.setdefault(value, value)
 
-    def fail(self, message: str, anchor: str | None = None) -> None:
+    def fail(self, message: str, anchor: str | None = None, *, field: str | None = None) -> None:
         """Record a problem; ``anchor`` is text near it, looked up for a line number
         only now, so a valid file is never scanned for positions."""
         line = self.line_of(anchor) if anchor else None
-        self.problems.append(Problem(self.path, message, line))
+        self.problems.append(Problem(self.path, message, line, None, field))
+
+    def fail_fact(self, place: _FactPlace, message: str, field: str) -> None:
+        """Record a problem of one fact, on the line of the key at fault."""
+        if place.fact_id is None:
+            message = f"a fact of topic {place.topic!r}: {message}"
+        line = self.fact_line(place, field)
+        self.problems.append(Problem(self.path, message, line, place.fact_id, field))
+
+    def line_number(self, offset: int) -> int:
+        return self.text.count("\n", 0, offset) + 1
 
     def line_of(self, needle: str) -> int | None:
         """The line a TOML key or value first appears on (tomllib keeps no positions)."""
         offset = self.text.find(needle)
-        return self.text.count("\n", 0, offset) + 1 if offset >= 0 else None
+        return self.line_number(offset) if offset >= 0 else None
+
+    def fact_line(self, place: _FactPlace, field: str) -> int | None:
+        """The line of a fact's key at fault, else of the fact's id or table."""
+        if place.fact_id is not None:
+            quoted = re.escape(place.fact_id)
+            pattern = rf"(?m)^[ \t]*id[ \t]*=[ \t]*(?:\"{quoted}\"|'{quoted}')"
+            number = place.occurrence
+        else:
+            quoted = re.escape(place.topic)
+            name = rf"(?:\"{quoted}\"|'{quoted}'|{quoted})"
+            pattern = (
+                rf"(?m)^[ \t]*\[\[[ \t]*topics[ \t]*\.[ \t]*{name}[ \t]*\.[ \t]*facts[ \t]*\]\]"
+            )
+            number = place.entry
+        found = [match.start() for match in re.finditer(pattern, self.text)]
+        if len(found) <= number:
+            return None  # an inline table, or keys quoted in ways not looked for
+        start = found[number]
+        # The key's own line, if it is inside the same table.
+        table_start = start if place.fact_id is None else self.text.rfind("\n[", 0, start) + 1
+        table_end = self.text.find("\n[", start + 1)
+        table_end = len(self.text) if table_end < 0 else table_end
+        key = re.escape(field.partition(".")[0])
+        own = re.compile(rf"(?m)^[ \t]*(?:{key}|\"{key}\")[ \t]*=")
+        match = own.search(self.text, table_start, table_end)
+        return self.line_number(match.start() if match else start)
 
     def meta(self, data: dict[str, Any]) -> Meta | None:
         meta = data.get("meta")
         if not isinstance(meta, dict):
-            self.fail("missing [meta] table")
+            self.fail("missing [meta] table", field="meta")
             return None
         ok = True
         for key, kind in _META_KEYS.items():
             if not isinstance(meta.get(key), kind) or isinstance(meta.get(key), bool):
-                self.fail(f"[meta] needs {key} ({kind.__name__})", "[meta]")
+                self.fail(f"[meta] needs {key} ({kind.__name__})", "[meta]", field=f"meta.{key}")
                 ok = False
+        for unknown in sorted(set(meta) - set(_META_KEYS)):
+            self.fail(f"[meta]: unknown key {unknown!r}", "[meta]", field=f"meta.{unknown}")
         return Meta(**{key: meta[key] for key in _META_KEYS}) if ok else None
 
     def pillars(self, data: dict[str, Any]) -> dict[int, Pillar]:
         raw = data.get("pillars")
         if not isinstance(raw, dict) or not raw:
-            self.fail("missing [pillars.N] tables")
+            self.fail("missing [pillars.N] tables", field="pillars")
             return {}
         pillars: dict[int, Pillar] = {}
         for key, table in raw.items():
-            anchor = f"[pillars.{key}]"
-            if not key.isdigit() or not isinstance(table, dict):
-                self.fail(f"pillar key {key!r} is not a number", anchor)
+            anchor, field = f"[pillars.{key}]", f"pillars.{key}"
+            if not (key.isascii() and key.isdigit()) or not isinstance(table, dict):
+                self.fail(f"pillar key {key!r} is not a number", anchor, field=field)
                 continue
             for unknown in sorted(set(table) - _PILLAR_KEYS):
-                self.fail(f"pillar {key}: unknown key {unknown!r}", anchor)
+                self.fail(
+                    f"pillar {key}: unknown key {unknown!r}", anchor, field=f"{field}.{unknown}"
+                )
             title, title_en = table.get("title"), table.get("title_en")
             sections, sections_en = table.get("sections"), table.get("sections_en", {})
             if not isinstance(title, str) or not isinstance(title_en, str):
-                self.fail(f"pillar {key} needs title and title_en (text)", anchor)
+                self.fail(
+                    f"pillar {key} needs title and title_en (text)", anchor, field=f"{field}.title"
+                )
                 continue
             if not isinstance(sections, dict) or not all(
                 isinstance(v, str) for v in sections.values()
             ):
-                self.fail(f'pillar {key} needs sections = {{ "{key}.1" = "…" }}', anchor)
+                self.fail(
+                    f'pillar {key} needs sections = {{ "{key}.1" = "…" }}', anchor,
+                    field=f"{field}.sections",
+                )  # fmt: skip
                 continue
-            if not isinstance(sections_en, dict):
-                self.fail(f"pillar {key}: sections_en must be a table", anchor)
+            if not isinstance(sections_en, dict) or not all(
+                isinstance(v, str) for v in sections_en.values()
+            ):
+                self.fail(f"pillar {key}: sections_en must be a table of texts", anchor,
+                          field=f"{field}.sections_en")  # fmt: skip
                 sections_en = {}
             for section in sections:
-                if not section.startswith(f"{key}.") or not section[len(key) + 1 :].isdigit():
-                    self.fail(f"pillar {key}: section {section!r} is not of the form P.K", anchor)
+                number = section[len(key) + 1 :]
+                if not section.startswith(f"{key}.") or not (number.isascii() and number.isdigit()):
+                    self.fail(
+                        f"pillar {key}: section {section!r} is not of the form {key}.K", anchor,
+                        field=f"{field}.sections",
+                    )  # fmt: skip
             pillars[int(key)] = Pillar(int(key), title, title_en, sections, sections_en)
         return dict(sorted(pillars.items()))
 
-    def change(self, raw: object, where: str, anchor: str | None) -> Change | None:
+    def change(self, raw: object, place: _FactPlace) -> Change | None:
+        def fail(message: str, field: str) -> None:
+            self.fail_fact(place, message, field)
+
         if not isinstance(raw, dict):
-            self.fail(f"{where}: change must be a table {{ value, unit, text }}", anchor)
+            fail("change must be a table { value, unit, text }", "change")
             return None
         value, unit, text = raw.get("value"), raw.get("unit"), raw.get("text")
-        problems = []
+        before = len(self.problems)
         if not _is_number(value):
-            problems.append("value must be a number")
+            fail(f"change value must be a number, not {value!r}", "change.value")
         if not isinstance(unit, str) or not unit:
-            problems.append("unit must be text")
+            fail("change unit must be text", "change.unit")
         if not isinstance(text, str) or not text:
-            problems.append("text must be text")
-        if set(raw) - {"value", "unit", "text"}:
-            problems.append(f"unknown keys {sorted(set(raw) - {'value', 'unit', 'text'})}")
-        for problem in problems:
-            self.fail(f"{where}: change {problem}", anchor)
-        if problems:
+            fail("change text must be text", "change.text")
+        for unknown in sorted(set(raw) - {"value", "unit", "text"}):
+            fail(f"change: unknown key {unknown!r}", f"change.{unknown}")
+        if len(self.problems) > before:
             return None
         return Change(value, self.share(unit), self.share(text))  # type: ignore[arg-type]
 
     def fact(
-        self, raw: object, topic: str, topic_en: str, pillars: dict[int, Pillar], seen: set[str]
+        self,
+        raw: object,
+        topic: str,
+        topic_en: str,
+        entry: int,
+        pillars: dict[int, Pillar],
+        seen: set[str],
     ) -> Fact | None:
         if not isinstance(raw, dict):
-            self.fail(f"topic {topic!r}: a fact must be a table")
+            self.fail(
+                f"topic {topic!r}: a fact must be a table", f'[topics."{topic}"', field="facts"
+            )
             return None
         fact_id = raw.get("id")
-        where = f"fact {fact_id!r}" if isinstance(fact_id, str) else f"a fact of topic {topic!r}"
-        anchor = f'"{fact_id}"' if isinstance(fact_id, str) else None
+        usable = fact_id if isinstance(fact_id, str) and fact_id else None
+        occurrence = self.id_counts.get(usable, 0) if usable else 0
+        place = _FactPlace(usable, occurrence, topic, entry)
+        if usable:
+            self.id_counts[usable] = occurrence + 1
+
+        def fail(message: str, field: str) -> None:
+            self.fail_fact(place, message, field)
+
         before = len(self.problems)
         for key in _FACT_REQUIRED:
             if key not in raw:
-                self.fail(f"{where}: missing required key {key!r}", anchor)
+                fail(f"missing required key {key!r}", key)
         for key in sorted(set(raw) - _FACT_KEYS):
-            self.fail(f"{where}: unknown key {key!r}", anchor)
-        if isinstance(fact_id, str):
+            fail(f"unknown key {key!r}", key)
+        if isinstance(fact_id, str) and fact_id:
             if not _ID.match(fact_id):
-                self.fail(f"{where}: id must be lowercase ASCII kebab-case", anchor)
+                fail("id must be lowercase ASCII kebab-case", "id")
             if fact_id in seen:
-                self.fail(f"{where}: duplicate id", anchor)
+                first = self.fact_line(place._replace(occurrence=0), "id")
+                fail(f"duplicate id (the first fact with it is on line {first})", "id")
             seen.add(fact_id)
         elif "id" in raw:
-            self.fail(f"{where}: id must be text", anchor)
+            fail(f"id must be non-empty text, not {fact_id!r}", "id")
         for key in _FACT_TEXT_KEYS:
             if key in raw and (not isinstance(raw[key], str) or not raw[key].strip()):
-                self.fail(f"{where}: {key} must be non-empty text", anchor)
+                fail(f"{key} must be non-empty text", key)
         pillar, section = raw.get("pillar"), raw.get("section")
         pillar_known = (
             isinstance(pillar, int) and not isinstance(pillar, bool) and pillar in pillars
         )
+        if "section" in raw and not isinstance(section, str):
+            fail(f'section must be text such as "4.1", not {section!r}', "section")
         if "pillar" in raw and not pillar_known:
-            self.fail(
-                f"{where}: pillar {pillar!r} does not exist (known: {sorted(pillars)})", anchor
-            )
-        elif (
-            isinstance(pillar, int)
-            and pillar_known
-            and "section" in raw
-            and section not in pillars[pillar].sections
-        ):
-            known = ", ".join(pillars[pillar].sections)
-            self.fail(f"{where}: section {section!r} is not in pillar {pillar} ({known})", anchor)
+            fail(f"pillar {pillar!r} does not exist (known: {sorted(pillars)})", "pillar")
+        elif pillar_known and isinstance(section, str) and section not in pillars[pillar].sections:  # type: ignore[index]
+            known = ", ".join(pillars[pillar].sections)  # type: ignore[index]
+            fail(f"section {section!r} is not in pillar {pillar} ({known})", "section")
         if "kind" in raw and raw["kind"] not in KINDS:
-            self.fail(f"{where}: kind {raw['kind']!r} is not one of {', '.join(KINDS)}", anchor)
+            fail(f"kind {raw['kind']!r} is not one of {', '.join(KINDS)}", "kind")
         if "value" in raw:
             if not _is_number(raw["value"]):
-                self.fail(f"{where}: value must be a number, not {raw['value']!r}", anchor)
+                fail(f"value must be a number, not {raw['value']!r}", "value")
             for needed in ("unit", "value_text"):
                 if needed not in raw:
-                    self.fail(f"{where}: a value needs {needed}", anchor)
+                    fail(f"a value needs {needed}", needed)
         if "aliases" in raw and not _is_text_list(raw["aliases"]):
-            self.fail(f"{where}: aliases must be a list of non-empty texts", anchor)
-        change = self.change(raw["change"], where, anchor) if "change" in raw else None
+            fail("aliases must be a list of non-empty texts", "aliases")
+        change = None
+        if "change" in raw:
+            if "value" not in raw:
+                fail("a change needs a value to change", "change")
+            change = self.change(raw["change"], place)
         if len(self.problems) > before:
             return None
         share = self.share
@@ -196,29 +280,38 @@ class _Checker:
     ) -> tuple[dict[str, Topic], list[Fact]]:
         raw = data.get("topics")
         if not isinstance(raw, dict) or not raw:
-            self.fail("missing [topics.NAME] tables")
+            self.fail("missing [topics.NAME] tables", field="topics")
             return {}, []
         topics: dict[str, Topic] = {}
         facts: list[Fact] = []
         seen: set[str] = set()
         for name, table in raw.items():
-            anchor = f'[topics."{name}"]'
+            anchor, field = f'[topics."{name}"', f"topics.{name}"
             if not isinstance(table, dict):
-                self.fail(f"topic {name!r} must be a table", anchor)
+                self.fail(f"topic {name!r} must be a table", anchor, field=field)
                 continue
             for unknown in sorted(set(table) - _TOPIC_KEYS):
-                self.fail(f"topic {name!r}: unknown key {unknown!r}", anchor)
+                self.fail(
+                    f"topic {name!r}: unknown key {unknown!r}", anchor, field=f"{field}.{unknown}"
+                )
             en, aliases, entries = table.get("en"), table.get("aliases", []), table.get("facts")
             if not isinstance(en, str) or not en.strip():
-                self.fail(f"topic {name!r} needs en (its English name)", anchor)
+                self.fail(
+                    f"topic {name!r} needs en (its English name)", anchor, field=f"{field}.en"
+                )
                 en = ""
             if not _is_text_list(aliases):
-                self.fail(f"topic {name!r}: aliases must be a list of non-empty texts", anchor)
+                self.fail(f"topic {name!r}: aliases must be a list of non-empty texts", anchor,
+                          field=f"{field}.aliases")  # fmt: skip
                 aliases = []
             if not isinstance(entries, list) or not entries:
-                self.fail(f"topic {name!r} has no [[topics.{name!r}.facts]]", anchor)
+                self.fail(f"topic {name!r} has no [[topics.{name!r}.facts]]", anchor,
+                          field=f"{field}.facts")  # fmt: skip
                 continue
-            topic_facts = [self.fact(entry, name, en, pillars, seen) for entry in entries]
+            topic_facts = [
+                self.fact(raw_fact, name, en, number, pillars, seen)
+                for number, raw_fact in enumerate(entries)
+            ]
             kept = [fact for fact in topic_facts if fact is not None]
             facts.extend(kept)
             share = self.share
@@ -242,14 +335,18 @@ def parse_fact_file(text: str, path: str) -> FactBase:
         data = toml.loads(text)
     except toml.TOMLDecodeError as error:
         position = _TOML_POSITION.search(str(error))
-        line = int(position.group(1)) if position else None
+        # Errors at the very end ("at end of document") name no line: the last one.
+        line = int(position[1]) if position and position[1] else text.count("\n") + 1
         message = _TOML_POSITION.sub("", str(error)).strip()
         raise FactFileError([Problem(path, f"TOML syntax error: {message}", line)]) from None
+    except RecursionError:  # arrays nested thousands deep
+        message = "TOML nested too deeply to read"
+        raise FactFileError([Problem(path, message, None)]) from None
     meta = checker.meta(data)
     pillars = checker.pillars(data)
     topics, facts = checker.topics(data, pillars)
     for unknown in sorted(set(data) - {"meta", "pillars", "topics"}):
-        checker.fail(f"unknown top-level table {unknown!r}", unknown)
+        checker.fail(f"unknown top-level table {unknown!r}", unknown, field=unknown)
     if checker.problems or meta is None:
-        raise FactFileError(checker.problems)
+        raise InvalidFactFileError(checker.problems)
     return FactBase(meta=meta, pillars=pillars, topics=topics, facts=tuple(facts), path=path)

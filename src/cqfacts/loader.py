@@ -22,8 +22,8 @@ from cqfacts.index import SearchIndex, ints_from
 from cqfacts.model import Change, Fact, FactBase, Meta, Pillar, Topic
 
 ENV_FACTS = "CQFACTS_FACTS"
-# Bump when the cached layout changes.
-CACHE_FORMAT = 5
+# Bump when the cached layout (or the folding behind its keys) changes.
+CACHE_FORMAT = 6
 
 
 class Loaded(NamedTuple):
@@ -49,8 +49,9 @@ def read_fact_file(path: Path) -> bytes:
 
 
 def decode(data: bytes, path: Path) -> str:
+    """UTF-8 text; a byte-order mark (Windows editors write one) is dropped."""
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         problem = Problem(str(path), f"not UTF-8 text (byte {error.start})")
         raise FactFileError([problem]) from None

@@ -72,3 +72,60 @@ def test_validate_reports_a_count_or_every_problem(small_fact_file, tmp_path):
     path, count, problems = validate(broken)
     assert (path, count, len(problems)) == (broken, 0, 1)
     assert "kind 'x' is not one of" in problems[0].message
+
+
+def _only_entry(directory):
+    [entry] = list(directory.iterdir())
+    return entry
+
+
+def test_truncated_cache_entry_is_rebuilt_and_replaced(small_fact_file, tmp_path):
+    directory = tmp_path / "cache"
+    load(small_fact_file, cache_dir=directory)
+    entry = _only_entry(directory)
+    entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])
+    assert load(small_fact_file, cache_dir=directory).from_cache is False
+    assert load(small_fact_file, cache_dir=directory).from_cache is True
+
+
+def test_entry_of_an_older_cache_format_is_not_trusted(small_fact_file, tmp_path):
+    """An entry that is intact but laid out by another version of the format."""
+    import marshal
+
+    from cqfacts import cache
+    from cqfacts.loader import CACHE_FORMAT
+
+    directory = tmp_path / "cache"
+    first = load(small_fact_file, cache_dir=directory)
+    entry = _only_entry(directory)
+    payload = list(marshal.loads(cache.read(entry.name, directory)))
+    payload[0] = CACHE_FORMAT - 1
+    cache.write(entry.name, marshal.dumps(tuple(payload)), directory)
+    again = load(small_fact_file, cache_dir=directory)
+    assert again.from_cache is False
+    assert list(again.base.facts) == list(first.base.facts)
+
+
+def test_loading_never_writes_to_the_fact_file(small_fact_file, tmp_path):
+    before = (small_fact_file.read_bytes(), small_fact_file.stat().st_mtime_ns)
+    load(small_fact_file, cache_dir=tmp_path)
+    load(small_fact_file, cache_dir=tmp_path)
+    assert (small_fact_file.read_bytes(), small_fact_file.stat().st_mtime_ns) == before
+
+
+def test_a_directory_is_not_a_fact_file(tmp_path):
+    with pytest.raises(FactFileError, match=f"{tmp_path}: cannot read the fact file"):
+        load(tmp_path)
+
+
+def test_an_unreadable_fact_file_names_its_path(small_fact_file, monkeypatch):
+    """Root reads any file, so a permission error is simulated."""
+    from pathlib import Path
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(FactFileError) as caught:
+        load(small_fact_file)
+    assert str(caught.value) == f"{small_fact_file}: cannot read the fact file: Permission denied"

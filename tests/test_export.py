@@ -3,10 +3,13 @@ import io
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.export import CSV_COLUMNS, export
 from cqfacts.factfile import parse_fact_file
+from cqfacts.model import KINDS, Change, Fact, FactBase, Meta, Pillar, Topic
 
 
 def test_json_is_an_array_of_fact_objects(small):
@@ -41,3 +44,67 @@ def test_toml_export_loads_back_to_the_same_facts(shipped):
 def test_unknown_format(small):
     with pytest.raises(InvalidArgumentError):
         export(small.base, "xml")
+
+
+# --- property: any valid fact base survives export to TOML and back ------------------
+
+TEXT = st.text(st.characters(codec="utf-8"), min_size=1, max_size=12).filter(str.strip)
+NUMBER = st.integers(-(10**15), 10**15) | st.floats(allow_nan=False, allow_infinity=False)
+FACT_ID = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)
+
+
+@st.composite
+def fact_bases(draw: st.DrawFn) -> FactBase:
+    meta = Meta(draw(TEXT), draw(TEXT), draw(st.integers(1900, 2100)), draw(TEXT), draw(TEXT))
+    pillars = {
+        number: Pillar(
+            number,
+            draw(TEXT),
+            draw(TEXT),
+            {f"{number}.{k}": draw(TEXT) for k in range(1, 3)},
+            {f"{number}.1": draw(TEXT)},
+        )
+        for number in draw(st.sets(st.integers(0, 6), min_size=1, max_size=2))
+    }
+    names = draw(st.lists(TEXT, min_size=1, max_size=3, unique=True))
+    ids = iter(draw(st.lists(FACT_ID, min_size=3 * len(names), max_size=9, unique=True)))
+    topics, facts = {}, []
+    for name in names:
+        en = draw(TEXT)
+        topic_facts = []
+        for _ in range(draw(st.integers(1, 3))):
+            pillar = draw(st.sampled_from(sorted(pillars)))
+            value = draw(st.none() | NUMBER)
+            change = draw(st.none() | st.builds(Change, NUMBER, TEXT, TEXT)) if value else None
+            topic_facts.append(
+                Fact(
+                    id=next(ids),
+                    topic=name,
+                    topic_en=en,
+                    pillar=pillar,
+                    section=draw(st.sampled_from(sorted(pillars[pillar].sections))),
+                    kind=draw(st.sampled_from(KINDS)),
+                    label=draw(TEXT),
+                    label_en=draw(TEXT),
+                    value=value,
+                    unit=draw(TEXT) if value is not None else None,
+                    value_text=draw(TEXT) if value is not None else draw(st.none() | TEXT),
+                    qualifier=draw(st.none() | TEXT),
+                    change=change,
+                    note=draw(st.none() | TEXT),
+                    aliases=tuple(draw(st.lists(TEXT, max_size=2))),
+                )
+            )
+        aliases = tuple(draw(st.lists(TEXT, max_size=2)))
+        topics[name] = Topic(name, en, aliases, tuple(fact.id for fact in topic_facts))
+        facts += topic_facts
+    return FactBase(meta=meta, pillars=pillars, topics=topics, facts=tuple(facts))
+
+
+@given(fact_bases())
+def test_any_fact_base_exported_as_toml_loads_back_the_same(base):
+    again = parse_fact_file(export(base, "toml"), "export.toml")
+    assert again.facts == base.facts
+    assert again.topics == base.topics
+    assert again.pillars == base.pillars
+    assert again.meta == base.meta

@@ -59,10 +59,15 @@ def _csv(facts: Sequence[Fact]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
+def _toml_string(text: str) -> str:
+    """A TOML basic string. JSON's escapes are TOML's, \\uXXXX included; TOML also
+    forbids a raw DEL, which JSON leaves as it is."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
 def _toml_value(value: object) -> str:
     if isinstance(value, str):
-        # A JSON string is a valid TOML basic string: same escapes, \\uXXXX included.
-        return json.dumps(value, ensure_ascii=False)
+        return _toml_string(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -79,7 +84,7 @@ def _toml_key(key: str) -> str:
     return (
         key
         if key.replace("_", "").replace("-", "").isalnum() and key.isascii()
-        else (json.dumps(key, ensure_ascii=False))
+        else _toml_string(key)
     )
 
 

@@ -3,6 +3,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.search import MIN_SCORE, pinyin_pattern, prepare_query, search, suggest
@@ -167,20 +169,55 @@ def test_queries_meaning_nothing_in_the_report_find_nothing(shipped, query):
     assert ids(shipped, query) == []
 
 
-def test_odd_queries_never_raise(shipped):
-    """Regex metacharacters, control characters, emoji, astral and combining characters."""
-    import random
+# Queries users paste or type by accident: emoji, control and zero-width characters,
+# direction marks, combining accents, shell and regex metacharacters, a leading dash,
+# pasted pages, undecodable bytes.
+HOSTILE_QUERIES = [
+    "😀",
+    "👩\u200d🔬 科技",
+    "\x00\x07\x1b[31m",
+    "\u200b高新技术企业\u200d",
+    "\u202e高新技术企业\u202c",
+    "\u2066gxjsqy\u2069",
+    "e\u0301\u0301\u0301",
+    "$(rm -rf /); `id` | & ; * ? [a-z] {1,2} \\ ^$",
+    "-x",
+    "--json",
+    "\udcff\udcfe",
+    "高" * 20_000,
+    "technology " * 1_818,
+    "kj " * 6_666,
+    "7565 " * 4_000,
+    " ".join(str(number) for number in range(4_000)),
+    "".join(chr(0x4E00 + (number * 7919) % 20_000) for number in range(20_000)),
+]
 
-    alphabet = [
-        *"abcxyz019 .%+&-_*?()[]{}|\\^$\n\t\"'《》“”，。０１ＡＢ高新技术企业经纪人重庆第一術經",
-        *("😀", "\u0301", "\x00", "\u3000", "\U00020000"),
-    ]
-    chooser = random.Random(2023)
-    queries = ["".join(chooser.choices(alphabet, k=chooser.randint(1, 30))) for _ in range(200)]
-    for query in [*queries, "技术" * 500, "a" * 1000]:
-        try:
-            matches = search(shipped.base, shipped.index, query)
-        except InvalidArgumentError:
-            assert not query.strip(" \n\t\u3000\"'《》“”")  # only for queries that fold to nothing
-            continue
-        assert all(match.score >= MIN_SCORE for match in matches)
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES, ids=range(len(HOSTILE_QUERIES)))
+def test_hostile_queries_find_something_or_nothing_without_raising(shipped, query):
+    matches = search(shipped.base, shipped.index, query)
+    assert all(match.score >= MIN_SCORE for match in matches)
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+
+
+def test_invisible_characters_in_a_query_change_nothing(shipped):
+    plain = ids(shipped, "高新技术企业")
+    assert ids(shipped, "\u200b高新技术企业\u200d") == plain
+    assert ids(shipped, "\u202e高新技术企业\u202c") == plain
+
+
+def test_a_query_of_only_invisible_characters_finds_nothing(shipped):
+    assert ids(shipped, "\u200b\u200d\x07") == []
+    assert suggest(shipped.index, "\u200b\u200d\x07") == []
+
+
+@given(st.text(st.characters(exclude_categories=()), max_size=60) | st.text(max_size=60))
+def test_any_query_finds_something_or_nothing_without_raising(shipped, query):
+    if not query.strip():
+        with pytest.raises(InvalidArgumentError):
+            search(shipped.base, shipped.index, query)
+        return
+    matches = search(shipped.base, shipped.index, query)
+    assert all(match.score >= MIN_SCORE for match in matches)
+    assert len({match.fact.id for match in matches}) == len(matches)
+    suggest(shipped.index, query)

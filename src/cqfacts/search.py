@@ -38,6 +38,10 @@ MAX_PINYIN_LETTERS = 40
 MAX_SKIPS = 4
 # The longest query searched for the names it holds (its parts are tried one by one).
 MAX_CONTAINED_QUERY = 24
+# Each distinct word or piece of a query is one scan of every key; past these counts a
+# query is pasted prose, not a name, and those scans would only cost time.
+MAX_QUERY_WORDS = 16
+MAX_QUERY_PIECES = 8
 # Names, not prose: abbreviations (高企 for 高新技术企业) and names held in a longer
 # query are looked for only there.
 _NAME_FIELDS = frozenset(
@@ -129,13 +133,18 @@ def search(
     limit: int | None = 10,
     highlight: bool = True,
 ) -> list[Match]:
-    """The facts matching ``query``, best first; empty when nothing scores above noise.
+    """The facts matching ``query``, best first; empty when nothing scores above noise
+    (or the query holds only characters that are never matched, such as zero-width
+    spaces and control characters).
 
     ``highlight`` fills each match's highlights (characters to mark on screen).
+    Raises :class:`InvalidArgumentError` for a blank query.
     """
+    if not query.strip():
+        raise InvalidArgumentError("the query is empty")
     folded = prepare_query(query, index)
     if not folded:
-        raise InvalidArgumentError("the query is empty")
+        return []
     scores = _Scores(index)
     _text_matches(index, folded, scores)
     if all(is_cjk(char) for char in folded) and 2 <= len(folded) <= 8 and not scores.many():
@@ -351,6 +360,8 @@ def _english_word_matches(index: SearchIndex, query: str, scores: _Scores) -> No
     if len(words) < 2:
         return
     stems = list(dict.fromkeys(map(_stem, words)))
+    if len(stems) > MAX_QUERY_WORDS:
+        return
     found: Counter[int] = Counter()
     for stem in stems:
         found.update({index.keys.at(hit.start()) for hit in _word_start(stem, index.keys.blob)})
@@ -392,8 +403,12 @@ def _contained_key_matches(index: SearchIndex, query: str, scores: _Scores) -> N
 def _token_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
     """Mixed queries (SDA智能汽车平台, R&D人员, nilong 66技术): each piece in some
     key of the same fact, as text, pinyin or an abbreviation."""
-    tokens = [token for token in re.findall(_TOKEN, query) if len(token) > 1 or token.isdigit()]
-    if len(tokens) < 2:
+    tokens = list(
+        dict.fromkeys(
+            token for token in re.findall(_TOKEN, query) if len(token) > 1 or token.isdigit()
+        )
+    )
+    if not 2 <= len(tokens) <= MAX_QUERY_PIECES:
         return
     common: set[int] | None = None
     for token in tokens:
@@ -432,7 +447,8 @@ def _facts_holding(index: SearchIndex, token: str) -> set[int]:
 
 def _number_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
     plain = query.replace(",", "")
-    if not plain.lstrip("+-").replace(".", "", 1).isdigit():
+    digits = plain.lstrip("+-").replace(".", "", 1)
+    if not (digits.isascii() and digits.isdigit()):
         return
     wanted = float(plain)
     for number, value in enumerate(index.values):
@@ -516,6 +532,9 @@ def suggest(index: SearchIndex, query: str, limit: int = 3) -> list[str]:
     """Names near a query that found nothing, for a "did you mean" line."""
     from rapidfuzz import fuzz, process
 
+    folded = prepare_query(query, index)
+    if not folded:
+        return []
     keys = index.keys.as_list()
     names = [
         number
@@ -523,7 +542,7 @@ def suggest(index: SearchIndex, query: str, limit: int = 3) -> list[str]:
         if any(field in _NAME_FIELDS for field in index.key_postings[number][1::2])
     ]
     picks = process.extract(
-        prepare_query(query, index),
+        folded,
         [keys[number] for number in names],
         scorer=fuzz.WRatio,
         score_cutoff=50,

@@ -1,16 +1,23 @@
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cqfacts import __version__
 from cqfacts.cli import ExitCode, app
+from cqfacts.loader import shipped_fact_path
 from cqfacts.model import FACT_KEYS
+from tests.conftest import SMALL_FACTS
+from tests.test_factfile import broken_files
+from tests.test_search import HOSTILE_QUERIES
 
 FACT_KEY_SET = set(FACT_KEYS)
 README = Path(__file__).parents[1] / "README.md"
@@ -302,17 +309,28 @@ def test_the_json_query_path_imports_neither_rich_nor_pypinyin(tmp_path):
         assert warm.stderr.decode().endswith("loaded:"), warm.stderr.decode()
 
 
-def test_a_closed_pipe_ends_quietly():
-    with subprocess.Popen(
-        [sys.executable, "-m", "cqfacts", "export", "--format", "jsonl"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    ) as process:
-        process.stdout.read(10)
-        process.stdout.close()
-        stderr = process.stderr.read()
-        process.wait()
-    assert b"Traceback" not in stderr and b"BrokenPipe" not in stderr
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--format", "jsonl"],
+        ["list"],
+        ["pillar", "4"],
+        ["search", "gxjsqy", "--json"],
+        ["validate"],
+        ["--help"],
+    ],
+)
+def test_a_closed_pipe_ends_quietly_with_exit_0(args):
+    """The reader is gone before the first write (as with | head, but certain)."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "cqfacts", *args], stdout=writer, stderr=subprocess.PIPE
+        )
+    finally:
+        os.close(writer)
+    assert (result.returncode, result.stderr) == (0, b"")
 
 
 def test_works_under_the_c_locale():
@@ -332,15 +350,269 @@ def test_shell_completion_offers_fact_ids_and_pillars():
     assert complete("cqfacts pillar ") == ["0", "1", "2", "3", "4", "5", "6"]
 
 
-def test_processes_starting_together_share_one_cache_entry(tmp_path):
+@pytest.mark.parametrize("args", [["search", "gxjsqy", "--json"], ["pillar", "4"]])
+def test_processes_starting_together_on_a_cold_cache_agree(tmp_path, args):
     env = {**os.environ, "CQFACTS_CACHE_DIR": str(tmp_path)}
-    command = [sys.executable, "-m", "cqfacts", "search", "gxjsqy", "--json"]
+    command = [sys.executable, "-m", "cqfacts", *args]
     processes = [
         subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        for _ in range(4)
+        for _ in range(6)
     ]
     results = [process.communicate() for process in processes]
-    assert [process.returncode for process in processes] == [0, 0, 0, 0]
+    assert [process.returncode for process in processes] == [0] * 6
     assert len({stdout for stdout, _ in results}) == 1
     assert all(stderr == b"" for _, stderr in results)
     assert len(list(tmp_path.iterdir())) == 1  # one entry, no temporary files left
+    warm = _cqfacts(*args, env_extra={"CQFACTS_CACHE_DIR": str(tmp_path)})
+    assert warm.stdout == results[0][0]
+
+
+# --- bad fact files ---------------------------------------------------------------------
+
+
+def _line(text: str, needle: str, *, last: bool = False) -> int:
+    return text[: (text.rindex if last else text.index)(needle)].count("\n") + 1
+
+
+def test_an_invalid_fact_file_is_refused_with_a_pointer_to_validate(run, tmp_path, small_fact_file):
+    text = small_fact_file.read_text(encoding="utf-8")
+    for old, new in [
+        ("pillar = 0", "pillar = 11"),
+        ("value = 3071", 'value = "lots"'),
+        ('id = "tech-brokers-new"', 'id = "high-tech-enterprises-new"'),
+        ('section = "4.2"\nkind = "policy"', 'section = "4.9"\nkind = "policy"'),
+    ]:
+        text = text.replace(old, new)
+    broken = tmp_path / "broken.toml"
+    broken.write_text(text, encoding="utf-8")
+    pillar, value = _line(text, "pillar = 11"), _line(text, 'value = "lots"')
+    first = _line(text, 'id = "high-tech-enterprises-new"')
+    again = _line(text, 'id = "high-tech-enterprises-new"', last=True)
+    expected = [
+        f"{broken}:{pillar}: fact 'rd-investment-total': pillar 11 does not exist (known: [0, 4])",
+        f"{broken}:{value}: fact 'high-tech-enterprises-new': value must be a number, not 'lots'",
+        f"{broken}:{again}: fact 'high-tech-enterprises-new': "
+        f"duplicate id (the first fact with it is on line {first})",
+        "… and 1 more.",
+        f"cqfacts: {broken} is not a valid fact file; "
+        f"`cqfacts validate {broken}` lists every problem.",
+    ]
+    for args in (["search", "高新"], ["pillar", "4"], ["show", "tech-brokers-new"], ["export"]):
+        result = run(*args, facts=broken)
+        assert (result.exit_code, result.stdout) == (ExitCode.USAGE_ERROR, "")
+        assert result.stderr.splitlines() == expected
+    result = run("validate", str(broken), "--json")
+    assert result.exit_code == ExitCode.USAGE_ERROR
+    problems = json.loads(result.stdout)["problems"]
+    assert [(p["fact"], p["field"], p["line"]) for p in problems] == [
+        ("rd-investment-total", "pillar", pillar),
+        ("high-tech-enterprises-new", "value", value),
+        ("high-tech-enterprises-new", "id", again),
+        ("university-transfer-measures", "section", _line(text, 'section = "4.9"')),
+    ]
+
+
+def test_a_missing_or_unreadable_fact_file_names_its_path(
+    run, tmp_path, small_fact_file, monkeypatch
+):
+    result = run("list", facts=tmp_path / "absent.toml")
+    assert result.exit_code == ExitCode.USAGE_ERROR
+    assert (
+        result.stderr
+        == f"{tmp_path / 'absent.toml'}: cannot read the fact file: No such file or directory\n"
+    )
+    result = run("list", facts=tmp_path)
+    assert result.exit_code == ExitCode.USAGE_ERROR
+    assert f"'{tmp_path}' is a directory" in result.stderr
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)  # root reads every file: simulated
+    result = run("list")
+    assert (result.exit_code, result.stderr) == (
+        ExitCode.USAGE_ERROR,
+        f"{small_fact_file}: cannot read the fact file: Permission denied\n",
+    )
+
+
+_runner = CliRunner()
+COMMANDS = [
+    ["search", "高新技术企业"],
+    ["search", "gxjsqy", "--json"],
+    ["pillar", "4"],
+    ["pillars", "--json"],
+    ["show", "tech-brokers-new"],
+    ["list", "--json"],
+    ["rank"],
+    ["topics"],
+    ["export", "--format", "toml"],
+]
+
+
+def _invoke(facts: Path, args: list[str]):
+    return _runner.invoke(app, ["--color", "never", "--facts", str(facts), *args])
+
+
+@given(broken_files())
+def test_no_command_crashes_on_a_broken_fact(tmp_path_factory, case):
+    text = case[0]
+    path = tmp_path_factory.mktemp("broken") / "facts.toml"
+    path.write_text(text, encoding="utf-8")
+    validation = _invoke(path, ["validate"])
+    assert validation.exit_code == ExitCode.USAGE_ERROR
+    for args in COMMANDS:
+        result = _invoke(path, args)
+        assert result.exit_code == ExitCode.USAGE_ERROR, (args, result.output)
+        assert result.stderr.endswith(f"`cqfacts validate {path}` lists every problem.\n")
+    assert path.read_text(encoding="utf-8") == text
+
+
+@given(st.data())
+def test_no_command_crashes_on_a_damaged_fact_file(tmp_path_factory, data):
+    """Bytes cut out, or junk typed in, anywhere: a clean result or a clean error."""
+    text = SMALL_FACTS.encode()
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, min(len(text), start + 40)))
+    junk = data.draw(st.binary(max_size=8) | st.sampled_from([b"", b"[", b'"', b"=", b"\n[["]))
+    damaged = text[:start] + junk + text[end:]
+    path = tmp_path_factory.mktemp("damaged") / "facts.toml"
+    path.write_bytes(damaged)
+    for args in [["validate"], *COMMANDS]:
+        result = _invoke(path, args)
+        assert result.exit_code in (0, 1, 2), (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert path.read_bytes() == damaged
+
+
+def test_no_command_writes_to_the_fact_file(tmp_path, small_fact_file):
+    before = (small_fact_file.read_bytes(), small_fact_file.stat().st_mtime_ns)
+    shipped = shipped_fact_path()
+    shipped_before = (shipped.read_bytes(), shipped.stat().st_mtime_ns)
+    for args in [["validate"], *COMMANDS]:
+        _invoke(small_fact_file, args)
+        _runner.invoke(app, args)
+    assert (small_fact_file.read_bytes(), small_fact_file.stat().st_mtime_ns) == before
+    assert (shipped.read_bytes(), shipped.stat().st_mtime_ns) == shipped_before
+
+
+# --- any query ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES, ids=range(len(HOSTILE_QUERIES)))
+def test_hostile_queries_give_valid_json(run, query):
+    result = run("search", "--json", "--", query, facts=None)
+    assert result.exit_code in (ExitCode.FOUND, ExitCode.NOTHING_FOUND)
+    assert isinstance(json.loads(result.stdout), list)
+
+
+@given(st.text(st.characters(exclude_categories=()), max_size=40) | st.text(max_size=40))
+def test_any_query_gives_valid_json(query):
+    result = _runner.invoke(app, ["search", "--json", "--", query])
+    if not query.strip():
+        assert (result.exit_code, result.stdout) == (ExitCode.USAGE_ERROR, "")
+        assert result.stderr == "cqfacts: the query is empty\n"
+        return
+    assert result.exit_code in (ExitCode.FOUND, ExitCode.NOTHING_FOUND)
+    records = json.loads(result.stdout)
+    assert (records == []) == (result.exit_code == ExitCode.NOTHING_FOUND)
+
+
+def test_a_long_query_is_quoted_shortened_in_messages(run):
+    result = run("search", "--", "-" + "z" * 20_000)
+    assert result.exit_code == ExitCode.NOTHING_FOUND
+    assert result.stderr.startswith(f"cqfacts: nothing found for '-{'z' * 59}'….\n")
+
+
+def test_a_narrow_or_nonsense_terminal_width_still_draws_the_table(run):
+    """COLUMNS=0 used to print nothing at all; too narrow means the narrowest table."""
+    narrowest = run("search", "经纪人", env={"COLUMNS": "40"}).stdout
+    default = run("search", "经纪人", env={"COLUMNS": None}).stdout
+    assert "1133人" in narrowest
+    for columns, expected in (("0", narrowest), ("3", narrowest), ("abc", default)):
+        result = run("search", "经纪人", env={"COLUMNS": columns})
+        assert (result.exit_code, result.stdout) == (ExitCode.FOUND, expected), columns
+
+
+# --- odd environments, in real processes ------------------------------------------------
+
+
+def _environment(**changes: str | None) -> dict[str, str]:
+    env = {**os.environ}
+    for name, value in changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def test_an_unwritable_home_or_cache_directory_works_without_a_cache():
+    expected = _cqfacts("search", "gxjsqy", "--json").stdout
+    for changes in (
+        {"XDG_CACHE_HOME": "/proc/x"},
+        {"HOME": "/proc/x", "XDG_CACHE_HOME": None},
+        {"HOME": None, "XDG_CACHE_HOME": None},
+    ):
+        env = _environment(CQFACTS_CACHE_DIR=None, **changes)
+        result = subprocess.run(
+            [sys.executable, "-m", "cqfacts", "search", "gxjsqy", "--json"],
+            capture_output=True,
+            env=env,
+        )
+        assert (result.returncode, result.stdout, result.stderr) == (0, expected, b""), changes
+
+
+def test_a_damaged_cache_entry_is_rebuilt_not_trusted(tmp_path):
+    env = {"CQFACTS_CACHE_DIR": str(tmp_path)}
+    first = _cqfacts("pillar", "4", "--json", env_extra=env)
+    [entry] = list(tmp_path.iterdir())
+    for damage in (lambda data: data[: len(data) // 2], lambda data: data[:-1] + b"!"):
+        entry.write_bytes(damage(entry.read_bytes()))
+        again = _cqfacts("pillar", "4", "--json", env_extra=env)
+        assert (again.returncode, again.stdout, again.stderr) == (0, first.stdout, b"")
+
+
+def test_an_ascii_only_stdout_gets_escaped_json_or_a_clear_error():
+    env = {"PYTHONIOENCODING": "ascii"}
+    utf8 = _cqfacts("search", "高新技术企业", "--json")
+    escaped = _cqfacts("search", "高新技术企业", "--json", env_extra=env)
+    assert escaped.returncode == 0 and escaped.stdout.isascii()
+    assert json.loads(escaped.stdout) == json.loads(utf8.stdout)
+    table = _cqfacts("search", "高新技术企业", env_extra=env)
+    assert (table.returncode, table.stdout) == (ExitCode.USAGE_ERROR, b"")
+    assert table.stderr == (
+        b"cqfacts: standard output's encoding (ascii) cannot show Chinese text. Set "
+        b"PYTHONIOENCODING=utf-8 (or a UTF-8 locale), or use --json, which escapes it.\n"
+    )
+    # Messages are click's: it writes UTF-8 to a stream that claims to be ASCII.
+    nothing = _cqfacts("search", "香蕉", env_extra=env)
+    assert nothing.returncode == ExitCode.NOTHING_FOUND
+    assert nothing.stderr.decode().startswith("cqfacts: nothing found for '香蕉'.")
+
+
+def test_ctrl_c_in_a_real_process_exits_130_quietly(tmp_path):
+    """The process is stopped while it waits to read its fact file (a FIFO)."""
+    fifo = tmp_path / "facts.toml"
+    os.mkfifo(fifo)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cqfacts", "--facts", str(fifo), "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    with open(fifo, "wb"):  # returns once the process has opened the FIFO to read it
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    assert (process.returncode, stdout, stderr) == (ExitCode.INTERRUPTED, b"", b"")
+
+
+def test_ctrl_c_while_starting_up_exits_130(monkeypatch):
+    from cqfacts import __main__
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("cqfacts.cli.main", interrupted)
+    with pytest.raises(SystemExit) as stopped:
+        __main__.main()
+    assert stopped.value.code == ExitCode.INTERRUPTED

@@ -8,9 +8,14 @@ def main() -> None:
     # tens of thousands of objects typer and rich make while they load, for 5-10 ms
     # of a ~75 ms run. Reference counting still frees everything as usual.
     gc.disable()
-    from cqfacts.cli import main as run
+    try:
+        from cqfacts.cli import main as run
 
-    run()
+        run()
+    except KeyboardInterrupt:
+        # Ctrl-C while typer and rich load, before the command line's own handling
+        # starts: the same quiet exit as later.
+        raise SystemExit(130) from None
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ error, 3 internal error (a bug), 130 interrupted.
 """
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from enum import IntEnum, StrEnum
@@ -16,7 +17,13 @@ import typer.main
 from typer.core import TyperGroup
 
 from cqfacts import __version__
-from cqfacts.errors import CqfactsError, FactFileError, InvalidArgumentError, UnknownFactError
+from cqfacts.errors import (
+    CqfactsError,
+    FactFileError,
+    InvalidArgumentError,
+    InvalidFactFileError,
+    UnknownFactError,
+)
 from cqfacts.loader import ENV_FACTS, Loaded, load
 from cqfacts.model import KINDS, parse_pillar_number
 
@@ -35,6 +42,15 @@ class ExitCode(IntEnum):
 
 # Errors that mean "nothing found" rather than "you asked wrongly".
 _NOTHING_FOUND_ERRORS = (UnknownFactError,)
+# An invalid fact file refuses every command; this many of its problems are shown,
+# and `cqfacts validate` lists them all.
+_PROBLEMS_SHOWN = 3
+# A query echoed in a message is cut here: a pasted page need not come back whole.
+_QUERY_SHOWN = 60
+
+
+class UnprintableOutputError(CqfactsError):
+    """Standard output's encoding cannot show the report's Chinese text."""
 
 
 class Lang(StrEnum):
@@ -97,9 +113,20 @@ class _Group(TyperGroup):
         command.name = cmd_name
         return command
 
+    def make_context(self, *args: Any, **kwargs: Any) -> "ClickContext":
+        try:
+            return super().make_context(*args, **kwargs)  # prints --help and --version
+        except BrokenPipeError:
+            _reader_gone()
+
     def invoke(self, ctx: "ClickContext") -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        except BrokenPipeError:
+            _reader_gone()
         except CqfactsError as error:
             _fail(error)
         except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
@@ -115,8 +142,33 @@ class _Group(TyperGroup):
             raise typer.Exit(ExitCode.INTERNAL_ERROR) from None
 
 
+def _reader_gone() -> NoReturn:
+    """The reader of a pipe stopped reading (| head): a quiet, successful end.
+
+    What stdout still holds goes to the null device, so that flushing it at exit
+    raises nothing.
+    """
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (a test's capture): nothing is left to flush
+    raise typer.Exit(ExitCode.FOUND)
+
+
 def _fail(error: CqfactsError) -> NoReturn:
-    if isinstance(error, FactFileError):
+    if isinstance(error, InvalidFactFileError):
+        shown = error.problems[:_PROBLEMS_SHOWN]
+        lines = [str(problem) for problem in shown]
+        if len(error.problems) > len(shown):
+            lines.append(f"… and {len(error.problems) - len(shown)} more.")
+        path = error.problems[0].path if error.problems else ""
+        lines.append(
+            f"cqfacts: {path} is not a valid fact file; "
+            f"`cqfacts validate {_shell_quote(path)}` lists every problem."
+        )
+        typer.echo("\n".join(lines), err=True)
+    elif isinstance(error, FactFileError):
         typer.echo("\n".join(str(problem) for problem in error.problems), err=True)
     else:
         typer.echo(f"cqfacts: {error}", err=True)
@@ -192,18 +244,58 @@ def _load(ctx: typer.Context) -> Loaded:
     return load(ctx.obj.facts)
 
 
+def _shell_quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+def _shown(query: str) -> str:
+    """A query as a message quotes it: escaped (repr) and cut if long."""
+    return repr(query[:_QUERY_SHOWN]) + ("…" if len(query) > _QUERY_SHOWN else "")
+
+
+def _stdout_encoding() -> str:
+    """The codec name of stdout ("utf-8", "ascii", "gbk" …)."""
+    import codecs
+
+    try:
+        return codecs.lookup(getattr(sys.stdout, "encoding", None) or "utf-8").name
+    except LookupError:
+        return "ascii"
+
+
 def _print(ctx: typer.Context, *renderables: "RenderableType", soft_wrap: bool = False) -> None:
+    encoding = _stdout_encoding()
+    try:
+        "重庆".encode(encoding)
+    except UnicodeEncodeError:
+        raise UnprintableOutputError(
+            f"standard output's encoding ({encoding}) cannot show Chinese text. Set "
+            "PYTHONIOENCODING=utf-8 (or a UTF-8 locale), or use --json, which escapes it."
+        ) from None
     from cqfacts.render import make_console
 
     make_console(ctx.obj.color).print(*renderables, soft_wrap=soft_wrap)
 
 
 def _print_json(value: object) -> None:
-    """Compact for scripts (and json's fast C encoder); indented at a terminal."""
+    """Compact for scripts (and json's fast C encoder); indented at a terminal.
+
+    UTF-8 as it is where stdout is UTF-8; elsewhere (PYTHONIOENCODING=ascii, a
+    narrow code page) every non-ASCII character is escaped, which any JSON reader
+    decodes to the same text.
+    """
     import json
 
     indent = 2 if sys.stdout.isatty() else None
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=indent) + "\n")
+    readable = _stdout_encoding() == "utf-8"
+    text = json.dumps(value, ensure_ascii=not readable, indent=indent)
+    if readable and not text.isascii():
+        # A file name with undecodable bytes holds lone surrogates: escaped, the
+        # JSON stays valid where raw they could not be written at all.
+        text = re.sub("[\ud800-\udfff]", lambda found: f"\\u{ord(found[0]):04x}", text)
+    sys.stdout.write(text + "\n")
 
 
 def _pillar_number(text: str | None, loaded: Loaded) -> int | None:
@@ -283,7 +375,7 @@ def search(
     )  # fmt: skip
     if not matches:
         hint = suggest(loaded.index, query)
-        typer.echo(f"cqfacts: nothing found for {query!r}.", err=True)
+        typer.echo(f"cqfacts: nothing found for {_shown(query)}.", err=True)
         if hint:
             typer.echo(f"Did you mean: {'、'.join(hint)}?", err=True)
         if json:
@@ -572,7 +664,10 @@ def validate(
                 "path": str(target),
                 "valid": not problems,
                 "facts": count,
-                "problems": [{"line": p.line, "message": p.message} for p in problems],
+                "problems": [
+                    {"line": p.line, "fact": p.fact, "field": p.field, "message": p.message}
+                    for p in problems
+                ],
             }
         )
     elif not problems:
@@ -585,11 +680,14 @@ def validate(
 
 
 def main() -> None:
-    """Run the command line on UTF-8 streams (cqfacts.__main__ calls this)."""
+    """Run the command line (cqfacts.__main__ calls this).
+
+    Text that an output stream's encoding cannot carry (Chinese under
+    PYTHONIOENCODING=ascii, undecodable bytes of a file name) is written escaped,
+    never raised; tables refuse such a stream with a message instead.
+    """
     for stream in (sys.stdout, sys.stderr):
-        if (getattr(stream, "encoding", None) or "").lower().replace("-", "") != "utf8":
-            # A narrow codepage or an ASCII locale: write UTF-8 rather than crash.
-            reconfigure = getattr(stream, "reconfigure", None)
-            if reconfigure is not None:
-                reconfigure(encoding="utf-8")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     app(prog_name="cqfacts")

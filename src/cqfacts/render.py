@@ -5,6 +5,8 @@ Imported only when a table is drawn: rich costs ~25 ms to import.
 
 from __future__ import annotations
 
+import errno
+import os
 from typing import IO, TYPE_CHECKING
 
 from rich import box
@@ -22,23 +24,36 @@ if TYPE_CHECKING:  # types only: importing these would cost a table its start-up
 HIGHLIGHT = "bold yellow"
 FIGURE_KINDS = ("figure", "rank")
 BAR_WIDTH = 20
+# Narrower than this, a table is unreadable: COLUMNS=0 (cron, some CI) would print
+# nothing at all, and COLUMNS=3 one letter per line.
+MIN_WIDTH = 40
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """rich would exit with status 1; the caller decides what a closed pipe means."""
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
 def make_console(color: str = "auto", file: IO[str] | None = None) -> Console:
     """auto: colour on a terminal unless NO_COLOR is set; always; never.
 
     Markup and emoji codes are off: the report's text is data, never markup (and
-    rich's emoji table costs 3 ms to import).
+    rich's emoji table costs 3 ms to import). The width is at least MIN_WIDTH.
     """
     if color == "always":
         # Our styles are the 16 standard colours; "always" means even on TERM=dumb.
-        return Console(
+        console = _Console(
             file=file, highlight=False, markup=False, emoji=False,
             force_terminal=True, no_color=False, color_system="standard",
         )  # fmt: skip
-    if color == "never":
-        return Console(file=file, highlight=False, markup=False, emoji=False, color_system=None)
-    return Console(file=file, highlight=False, markup=False, emoji=False)
+    elif color == "never":
+        console = _Console(file=file, highlight=False, markup=False, emoji=False, color_system=None)
+    else:
+        console = _Console(file=file, highlight=False, markup=False, emoji=False)
+    if console.width < MIN_WIDTH:
+        console.width = MIN_WIDTH
+    return console
 
 
 def _label(fact: Fact, lang: str, highlights: dict[str, tuple[int, ...]] | None = None) -> Text:

@@ -42,6 +42,9 @@ MAX_CONTAINED_QUERY = 24
 # query is pasted prose, not a name, and those scans would only cost time.
 MAX_QUERY_WORDS = 16
 MAX_QUERY_PIECES = 8
+# rapidfuzz's time grows with the query's length; a near miss of a key (the longest,
+# an English note, has 161 characters) is not longer, so fuzzy matching reads no further.
+MAX_FUZZY_QUERY = 200
 # Names, not prose: abbreviations (高企 for 高新技术企业) and names held in a longer
 # query are looked for only there.
 _NAME_FIELDS = frozenset(
@@ -460,6 +463,7 @@ def _fuzzy_matches(index: SearchIndex, query: str, with_pinyin: bool, scores: _S
     """Typos and near wording, scored by rapidfuzz and kept below exact matches."""
     from rapidfuzz import fuzz, process
 
+    query = query[:MAX_FUZZY_QUERY]
     # Latin queries compare word sets (typos within words); WRatio's partial matching
     # would find "banana" inside a list of district names.
     scorer = fuzz.token_set_ratio if query.isascii() else fuzz.WRatio
@@ -542,7 +546,7 @@ def suggest(index: SearchIndex, query: str, limit: int = 3) -> list[str]:
         if any(field in _NAME_FIELDS for field in index.key_postings[number][1::2])
     ]
     picks = process.extract(
-        folded,
+        folded[:MAX_FUZZY_QUERY],
         [keys[number] for number in names],
         scorer=fuzz.WRatio,
         score_cutoff=50,

@@ -1,4 +1,4 @@
-from cqfacts.errors import FactFileError, Problem, UnknownFactError
+from cqfacts.errors import FactFileError, Problem, UnknownFactError, quoted
 
 
 def test_problem_names_file_and_line_when_known():
@@ -22,3 +22,9 @@ def test_problem_in_a_fact_names_the_fact_and_keeps_the_field():
     problem = Problem("f.toml", "value must be a number, not 'lots'", 12, "rd-total", "value")
     assert str(problem) == "f.toml:12: fact 'rd-total': value must be a number, not 'lots'"
     assert (problem.fact, problem.field) == ("rd-total", "value")
+
+
+def test_quoted_user_input_is_escaped_and_cut():
+    assert quoted("技术\u202e\x07") == "'技术\\u202e\\x07'"
+    assert quoted("x" * 61) == f"'{'x' * 60}'…"
+    assert str(UnknownFactError("y" * 100, [])) == f"no fact has the id '{'y' * 60}'…."

@@ -23,6 +23,7 @@ from cqfacts.errors import (
     InvalidArgumentError,
     InvalidFactFileError,
     UnknownFactError,
+    quoted,
 )
 from cqfacts.loader import ENV_FACTS, Loaded, load
 from cqfacts.model import KINDS, parse_pillar_number
@@ -45,8 +46,6 @@ _NOTHING_FOUND_ERRORS = (UnknownFactError,)
 # An invalid fact file refuses every command; this many of its problems are shown,
 # and `cqfacts validate` lists them all.
 _PROBLEMS_SHOWN = 3
-# A query echoed in a message is cut here: a pasted page need not come back whole.
-_QUERY_SHOWN = 60
 
 
 class UnprintableOutputError(CqfactsError):
@@ -250,11 +249,6 @@ def _shell_quote(text: str) -> str:
     return shlex.quote(text)
 
 
-def _shown(query: str) -> str:
-    """A query as a message quotes it: escaped (repr) and cut if long."""
-    return repr(query[:_QUERY_SHOWN]) + ("…" if len(query) > _QUERY_SHOWN else "")
-
-
 def _stdout_encoding() -> str:
     """The codec name of stdout ("utf-8", "ascii", "gbk" …)."""
     import codecs
@@ -304,7 +298,9 @@ def _pillar_number(text: str | None, loaded: Loaded) -> int | None:
     number = parse_pillar_number(text)
     if number is None or number not in loaded.base.pillars:
         valid = ", ".join(str(n) for n in loaded.base.pillars)
-        raise InvalidArgumentError(f"no pillar {text!r}; pillars are {valid} (0 is the overview)")
+        raise InvalidArgumentError(
+            f"no pillar {quoted(text)}; pillars are {valid} (0 is the overview)"
+        )
     return number
 
 
@@ -375,7 +371,7 @@ def search(
     )  # fmt: skip
     if not matches:
         hint = suggest(loaded.index, query)
-        typer.echo(f"cqfacts: nothing found for {_shown(query)}.", err=True)
+        typer.echo(f"cqfacts: nothing found for {quoted(query)}.", err=True)
         if hint:
             typer.echo(f"Did you mean: {'、'.join(hint)}?", err=True)
         if json:

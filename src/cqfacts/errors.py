@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+#: User input quoted in a message is cut here: a pasted page need not come back whole.
+QUOTED_LENGTH = 60
+
+
+def quoted(text: str) -> str:
+    """User input as a message quotes it: escaped (repr: control characters, direction
+    marks and undecodable bytes shown as escapes) and cut if long."""
+    return repr(text[:QUOTED_LENGTH]) + ("…" if len(text) > QUOTED_LENGTH else "")
+
 
 class CqfactsError(Exception):
     """Base of every error the library raises on purpose."""
@@ -50,4 +59,4 @@ class UnknownFactError(CqfactsError):
         self.fact_id = fact_id
         self.suggestions = suggestions
         hint = f" Nearest ids: {', '.join(suggestions)}." if suggestions else ""
-        super().__init__(f"no fact has the id {fact_id!r}.{hint}")
+        super().__init__(f"no fact has the id {quoted(fact_id)}.{hint}")

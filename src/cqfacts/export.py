@@ -7,7 +7,7 @@ import io
 import json
 from collections.abc import Sequence
 
-from cqfacts.errors import InvalidArgumentError
+from cqfacts.errors import InvalidArgumentError, quoted
 from cqfacts.model import FACT_KEYS, Fact, FactBase
 
 FORMATS = ("json", "jsonl", "csv", "toml")
@@ -35,7 +35,7 @@ def export(base: FactBase, fmt: str) -> str:
         return _csv(base.facts)
     if fmt == "toml":
         return to_toml(base)
-    raise InvalidArgumentError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    raise InvalidArgumentError(f"unknown format {quoted(fmt)}; choose one of {', '.join(FORMATS)}")
 
 
 def _csv(facts: Sequence[Fact]) -> str:

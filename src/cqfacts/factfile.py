@@ -82,12 +82,12 @@ class _Checker:
     def fact_line(self, place: _FactPlace, field: str) -> int | None:
         """The line of a fact's key at fault, else of the fact's id or table."""
         if place.fact_id is not None:
-            quoted = re.escape(place.fact_id)
-            pattern = rf"(?m)^[ \t]*id[ \t]*=[ \t]*(?:\"{quoted}\"|'{quoted}')"
+            escaped = re.escape(place.fact_id)
+            pattern = rf"(?m)^[ \t]*id[ \t]*=[ \t]*(?:\"{escaped}\"|'{escaped}')"
             number = place.occurrence
         else:
-            quoted = re.escape(place.topic)
-            name = rf"(?:\"{quoted}\"|'{quoted}'|{quoted})"
+            escaped = re.escape(place.topic)
+            name = rf"(?:\"{escaped}\"|'{escaped}'|{escaped})"
             pattern = (
                 rf"(?m)^[ \t]*\[\[[ \t]*topics[ \t]*\.[ \t]*{name}[ \t]*\.[ \t]*facts[ \t]*\]\]"
             )

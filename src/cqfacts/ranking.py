@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cqfacts.errors import InvalidArgumentError
+from cqfacts.errors import InvalidArgumentError, quoted
 from cqfacts.model import Fact
 
 # Units of one family and their size in the family's smallest unit.
@@ -61,5 +61,7 @@ def rank_by_value(
     ]
     if not rows and not any(fact.unit == unit for fact in facts):
         units = sorted({fact.unit for fact in facts if fact.unit and fact.value is not None})
-        raise InvalidArgumentError(f"no figure has the unit {unit!r}; units: {', '.join(units)}")
+        raise InvalidArgumentError(
+            f"no figure has the unit {quoted(unit)}; units: {', '.join(units)}"
+        )
     return sorted(rows, key=lambda row: -row.value)

@@ -616,3 +616,13 @@ def test_ctrl_c_while_starting_up_exits_130(monkeypatch):
     with pytest.raises(SystemExit) as stopped:
         __main__.main()
     assert stopped.value.code == ExitCode.INTERRUPTED
+
+
+def test_a_file_name_with_undecodable_bytes_gives_valid_json(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "cqfacts", "validate", b"\xff.toml", "--json"],
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == ExitCode.USAGE_ERROR
+    assert json.loads(result.stdout)["path"] == "\udcff.toml"

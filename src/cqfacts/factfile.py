@@ -197,7 +197,9 @@ class _Checker:
     ) -> Fact | None:
         if not isinstance(raw, dict):
             self.fail(
-                f"topic {topic!r}: a fact must be a table", f'[topics."{topic}"', field="facts"
+                f"topic {topic!r}: a fact must be a table",
+                f'[topics."{topic}"',
+                field=f"topics.{topic}.facts",
             )
             return None
         fact_id = raw.get("id")

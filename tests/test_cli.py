@@ -593,6 +593,9 @@ def test_an_ascii_only_stdout_gets_escaped_json_or_a_clear_error():
 
 def test_ctrl_c_in_a_real_process_exits_130_quietly(tmp_path):
     """The process is stopped while it waits to read its fact file (a FIFO)."""
+    import errno
+    import time
+
     fifo = tmp_path / "facts.toml"
     os.mkfifo(fifo)
     process = subprocess.Popen(
@@ -600,9 +603,21 @@ def test_ctrl_c_in_a_real_process_exits_130_quietly(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    with open(fifo, "wb"):  # returns once the process has opened the FIFO to read it
+    deadline = time.monotonic() + 30
+    while True:  # opening the FIFO to write succeeds once the process reads it
+        try:
+            writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError as error:
+            if error.errno != errno.ENXIO or process.poll() is not None:
+                raise
+            assert time.monotonic() < deadline, "the process never opened its fact file"
+            time.sleep(0.01)
+    try:
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=30)
+    finally:
+        os.close(writer)
     assert (process.returncode, stdout, stderr) == (ExitCode.INTERRUPTED, b"", b"")
 
 

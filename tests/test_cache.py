@@ -116,3 +116,13 @@ def test_temporary_files_left_by_a_dead_process_are_removed_only_when_old(tmp_pa
     os.utime(old, (long_ago, long_ago))
     cache.write("entry", b"data", tmp_path)
     assert sorted(path.name for path in tmp_path.iterdir()) == [".entry.2.tmp", "entry"]
+
+
+def test_an_entry_that_never_ends_or_blocks_reads_as_missing(tmp_path):
+    """A FIFO or a link to /dev/zero in an entry's place would hang the tool."""
+    import os
+
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "zero").symlink_to("/dev/zero")
+    assert cache.read("fifo", tmp_path) is None
+    assert cache.read("zero", tmp_path) is None

@@ -51,3 +51,11 @@ def test_no_previous_value_without_a_usable_change(small):
     assert previous_value(small.base.by_id["tech-brokers-new"]) is None
     fact = replace(small.base.by_id["tech-brokers-new"], change=Change(2, "小时", "增加2小时"))
     assert previous_value(fact) is None
+
+
+def test_a_fall_of_a_hundred_percent_or_more_has_no_previous_value(small):
+    """It would divide by zero (100%) or give a negative previous value."""
+    fact = small.base.by_id["tech-brokers-new"]
+    for change in (Change(100, "%", "下降100%"), Change(150, "%", "下降150%")):
+        assert previous_value(replace(fact, change=change)) is None
+    assert previous_value(replace(fact, change=Change(-100, "%", "增长-100%"))) is None

@@ -425,10 +425,10 @@ def test_a_missing_or_unreadable_fact_file_names_its_path(
     assert result.exit_code == ExitCode.USAGE_ERROR
     assert f"'{tmp_path}' is a directory" in result.stderr
 
-    def denied(self):
-        raise PermissionError(13, "Permission denied", str(self))
+    def denied(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(Path, "read_bytes", denied)  # root reads every file: simulated
+    monkeypatch.setattr("cqfacts.loader.open", denied, raising=False)  # root reads anything
     result = run("list")
     assert (result.exit_code, result.stderr) == (
         ExitCode.USAGE_ERROR,
@@ -602,6 +602,9 @@ def test_ctrl_c_in_a_real_process_exits_130_quietly(tmp_path):
         [sys.executable, "-m", "cqfacts", "--facts", str(fifo), "list"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # A shell's background jobs inherit SIGINT ignored, and Python then keeps
+        # ignoring it: the child gets the default a terminal would give it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 30
     while True:  # opening the FIFO to write succeeds once the process reads it
@@ -613,11 +616,18 @@ def test_ctrl_c_in_a_real_process_exits_130_quietly(tmp_path):
                 raise
             assert time.monotonic() < deadline, "the process never opened its fact file"
             time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
     try:
-        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=5)
+    except subprocess.TimeoutExpired:
+        # The signal landed just before the read began: CPython handles it between
+        # bytecodes, so only once the read returns, which end of file makes it do.
+        os.close(writer)
+        writer = None
         stdout, stderr = process.communicate(timeout=30)
     finally:
-        os.close(writer)
+        if writer is not None:
+            os.close(writer)
     assert (process.returncode, stdout, stderr) == (ExitCode.INTERRUPTED, b"", b"")
 
 
@@ -641,3 +651,61 @@ def test_a_file_name_with_undecodable_bytes_gives_valid_json(tmp_path):
     )
     assert result.returncode == ExitCode.USAGE_ERROR
     assert json.loads(result.stdout)["path"] == "\udcff.toml"
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["search", "高新技术企业"], 0), (["show", "nope"], 1), (["pillar", "9"], 2), (["--help"], 0)],
+)
+def test_a_closed_stdout_keeps_the_exit_code(args, code):
+    """Started with stdout closed (>&-): output goes nowhere, the exit code still tells."""
+    result = subprocess.run(
+        [sys.executable, "-m", "cqfacts", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    closed = subprocess.run(
+        [sys.executable, "-c", "import os, sys; os.close(1); os.execv(sys.argv[1], sys.argv[1:])",
+         sys.executable, "-m", "cqfacts", *args],
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert (closed.returncode, closed.stderr) == (code, result.stderr)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["list"], ["search", "gxjsqy", "--json"], ["--help"]])
+def test_a_full_disk_is_a_message_and_exit_2(args):
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "cqfacts", *args], stdout=full, stderr=subprocess.PIPE
+        )
+    assert (result.returncode, result.stderr) == (
+        ExitCode.USAGE_ERROR,
+        b"cqfacts: cannot write the output: No space left on device\n",
+    )
+
+
+def test_a_query_typed_under_a_locale_that_is_not_utf8_is_read_as_typed():
+    """PYTHONUTF8=0 LC_ALL=C: the UTF-8 bytes of 高新技术企业 reach Python as escapes."""
+    env = {"PYTHONUTF8": "0", "LC_ALL": "C", "LANG": "C"}
+    result = _cqfacts("search", "高新技术企业", "--json", env_extra=env)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)[0]["id"] == "high-tech-enterprises-total"
+    assert _cqfacts("pillar", "四", "--json", env_extra=env).returncode == 0
+
+
+def test_show_json_writes_null_for_an_unknown_id(run):
+    result = run("show", "tech-brokers", "--json")
+    assert (result.exit_code, result.stdout) == (ExitCode.NOTHING_FOUND, "null\n")
+
+
+def test_an_empty_topic_names_no_topic(run):
+    assert run("list", "--topic", "").exit_code == ExitCode.NOTHING_FOUND
+
+
+def test_a_cache_entry_that_never_ends_is_rebuilt_not_waited_for(tmp_path):
+    env = {"CQFACTS_CACHE_DIR": str(tmp_path)}
+    first = _cqfacts("search", "gxjsqy", "--json", env_extra=env)
+    [entry] = list(tmp_path.iterdir())
+    entry.unlink()
+    os.mkfifo(entry)
+    again = _cqfacts("search", "gxjsqy", "--json", env_extra=env, timeout=60)
+    assert (again.returncode, again.stdout) == (0, first.stdout)

@@ -263,3 +263,78 @@ def test_every_broken_fact_is_reported_by_id_field_and_line(case):
         assert any(field == "id" and problem_line == line for _, field, problem_line in reported)
     else:
         assert (fact_id, field, line) in reported, reported
+
+
+# --- values a float cannot hold, numbers int() will not read, text a terminal obeys ----
+
+
+def test_numbers_a_float_cannot_hold_are_refused():
+    """Rankings and derived values compute in floats: 10**400 would crash them."""
+    huge = "1" + "0" * 400
+    text = SMALL_FACTS.replace("value = 1133", f"value = {huge}")
+    text = text.replace("change = { value = 10,", f"change = {{ value = {huge},")
+    found = {(p.fact, p.field) for p in problem_records(text)}
+    assert found == {("tech-brokers-new", "value"), ("rd-investment-total", "change.value")}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("value = 1133", "value = 1{zeros}"), ("year = 2023", "year = 1{zeros}")],
+)
+def test_a_number_too_long_for_int_is_a_problem_on_its_line(old, new):
+    text = SMALL_FACTS.replace(old, new.format(zeros="0" * 5000))
+    [problem] = problem_records(text)
+    assert problem.message == "TOML syntax error: a number too long to read"
+    assert problem.line == line_of(text, new.format(zeros="000"))
+
+
+def test_pillar_and_section_numbers_have_at_most_four_digits():
+    long = "9" * 5000
+    text = SMALL_FACTS.replace("[pillars.0]", f"[pillars.{long}]")
+    text = text.replace('"4.2" = "科技成果加快落地转化"', f'"4.{long}" = "科技成果加快落地转化"')
+    fields = {p.field for p in problem_records(text)}
+    assert {f"pillars.{long}", "pillars.4.sections"} <= fields
+
+
+def test_the_year_must_be_a_year():
+    [problem] = problem_records(SMALL_FACTS.replace("year = 2023", "year = -5"))
+    assert (problem.field, problem.message) == ("meta.year", "[meta] year must be from 1 to 9999")
+
+
+@pytest.mark.parametrize(
+    ("text", "fault"),
+    [
+        ('"基金\\u001b]0;pwned\\u0007规模"', "holds a control character ('\\x1b')"),
+        ('"基金\\r规模"', "holds a control character ('\\r')"),
+        ('"基金\\u202e规模"', "holds a control character ('\\u202e')"),
+        ('"\\u200b"', "must be non-empty text"),
+        ('"   "', "must be non-empty text"),
+    ],
+)
+def test_text_that_would_drive_a_terminal_or_show_nothing_is_refused(text, fault):
+    broken = SMALL_FACTS.replace('label = "新培育技术经纪人"', f"label = {text}")
+    [problem] = problem_records(broken)
+    assert (problem.fact, problem.field) == ("tech-brokers-new", "label")
+    assert problem.message == f"label {fault}"
+
+
+def test_control_characters_are_refused_in_every_kind_of_text():
+    text = (
+        SMALL_FACTS.replace('title = "测试报告"', 'title = "测试\\u0007报告"')
+        .replace('en = "Technology brokers"', 'en = "Technology\\u001bbrokers"')
+        .replace('aliases = ["高企"]', 'aliases = ["高\\u0000企"]')
+        .replace('text = "增长10%"', 'text = "增长\\u009b10%"')
+    )
+    fields = {p.field for p in problem_records(text)}
+    assert fields == {
+        "meta.title",
+        "topics.技术经纪人.en",
+        "topics.高新技术企业.aliases",
+        "change.text",
+    }
+
+
+def test_an_id_with_a_trailing_newline_is_not_kebab_case():
+    text = SMALL_FACTS.replace('id = "tech-brokers-new"', 'id = "tech-brokers-new\\n"')
+    [problem] = problem_records(text)
+    assert problem.message == "id must be lowercase ASCII kebab-case"

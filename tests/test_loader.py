@@ -120,12 +120,42 @@ def test_a_directory_is_not_a_fact_file(tmp_path):
 
 def test_an_unreadable_fact_file_names_its_path(small_fact_file, monkeypatch):
     """Root reads any file, so a permission error is simulated."""
-    from pathlib import Path
 
-    def denied(self):
-        raise PermissionError(13, "Permission denied", str(self))
+    def denied(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr("cqfacts.loader.open", denied, raising=False)
     with pytest.raises(FactFileError) as caught:
         load(small_fact_file)
     assert str(caught.value) == f"{small_fact_file}: cannot read the fact file: Permission denied"
+
+
+def test_a_device_is_not_a_fact_file():
+    """/dev/zero would be read until the memory ran out."""
+    from pathlib import Path
+
+    with pytest.raises(FactFileError) as caught:
+        load(Path("/dev/zero"), cache_dir=None)
+    assert str(caught.value) == "/dev/zero: cannot read the fact file: a device, not a file"
+
+
+def test_a_fact_file_past_the_size_limit_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr("cqfacts.loader.MAX_FACT_FILE_BYTES", 10)
+    path = tmp_path / "big.toml"
+    path.write_bytes(b"x" * 11)
+    with pytest.raises(FactFileError, match="larger than"):
+        load(path, cache_dir=None)
+
+
+def test_a_fact_file_read_from_a_pipe_loads(small_fact_file, tmp_path):
+    """--facts <(…) gives a pipe: it is read like a file."""
+    import os
+    import threading
+
+    fifo = tmp_path / "facts.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(small_fact_file.read_bytes()))
+    writer.start()
+    loaded = load(fifo, cache_dir=None)
+    writer.join()
+    assert len(loaded.base.facts) == 5

@@ -29,6 +29,11 @@ def test_parse_pillar_number_accepts_digits_numerals_and_full_width():
     assert parse_pillar_number("six") is None
 
 
+def test_parse_pillar_number_refuses_what_int_would_stretch_to():
+    for text in ("0_4", "-1", "+4", "4.0", "²", "1" * 5000):
+        assert parse_pillar_number(text) is None, text
+
+
 def test_figure_puts_a_separate_qualifier_before_the_text():
     assert _fact(value_text="750亿元", qualifier="预计").figure == "预计750亿元"
     assert _fact(value_text="近1000名", qualifier="近").figure == "近1000名"
@@ -60,3 +65,4 @@ def test_select_narrows_by_pillar_kind_and_topic(small):
     assert [f.id for f in small.base.select(topic="TECHNOLOGY BROKERS")] == ["tech-brokers-new"]
     assert small.base.select(pillar=0, kind="policy") == []
     assert len(small.base.select()) == 5
+    assert small.base.select(topic="") == []  # an empty topic names none

@@ -30,3 +30,19 @@ def test_rank_by_value_in_wan_yuan_converts_yi_yuan_up(shipped):
 def test_unknown_unit_is_an_error_naming_the_units(small):
     with pytest.raises(InvalidArgumentError, match="units: "):
         rank_by_value(small.base.facts, "吨")
+
+
+def test_a_value_too_large_to_convert_is_left_out(small):
+    """1.7e308 亿元 in 元 is infinite, which JSON cannot write and no bar can scale."""
+    from dataclasses import replace
+
+    huge = replace(small.base.by_id["rd-investment-total"], value=1.7e308)
+    assert rank_by_value([huge], "元") == []
+    assert rank_by_value([huge], "亿元")[0].value == 1.7e308
+
+
+def test_a_unit_the_selection_lacks_is_no_error_when_the_base_has_it(small):
+    facts = small.base.select(pillar=4)
+    assert rank_by_value(facts, "亿元", known=small.base.facts) == []
+    with pytest.raises(InvalidArgumentError):
+        rank_by_value(facts, "吨", known=small.base.facts)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import time
 import zlib
 from pathlib import Path
@@ -50,14 +51,19 @@ def read(name: str, directory: Path | None) -> bytes | None:
     if directory is None:
         return None
     try:
-        with open(directory / name, "rb") as entry:
+        # Not blocking, and only a regular file: a FIFO or a link to /dev/zero put in
+        # an entry's place would otherwise hang the tool.
+        descriptor = os.open(directory / name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as entry:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None
             header = entry.read(_HEADER_SIZE)
-            data = entry.read()  # read apart from the header: no copy of a large entry
+            if len(header) < _HEADER_SIZE or not header.startswith(MAGIC):
+                return None
+            length = int.from_bytes(header[len(MAGIC) : len(MAGIC) + 8], "big")
+            data = entry.read(length + 1)  # apart from the header: no copy of a large entry
     except OSError:
         return None
-    if len(header) < _HEADER_SIZE or not header.startswith(MAGIC):
-        return None
-    length = int.from_bytes(header[len(MAGIC) : len(MAGIC) + 8], "big")
     checksum = int.from_bytes(header[len(MAGIC) + 8 :], "big")
     if len(data) != length or zlib.crc32(data) != checksum:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from cqfacts.model import Fact, FactBase, section_label
@@ -77,12 +78,17 @@ def previous_value(fact: Fact) -> Derived | None:
     sign = -1 if _is_decrease(change.text) else 1
     decimals = _decimals(fact.value) + 1
     if change.unit == "%":
-        value = fact.value / (1 + sign * change.value / 100)
+        factor = 1 + sign * change.value / 100
+        if factor <= 0:
+            return None  # a fall of 100% or more: no previous value gives it
+        value = fact.value / factor
         method = f"{fact.value} ÷ (1 {'+' if sign > 0 else '-'} {change.value}%)"
     elif change.unit == fact.unit:
         value = fact.value - sign * change.value
         method = f"{fact.value} {'-' if sign > 0 else '+'} {change.value}"
     else:
+        return None
+    if not math.isfinite(value):
         return None
     return Derived(round(value, decimals), fact.unit, f"推算：{method}", f"derived: {method}")
 

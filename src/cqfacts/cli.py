@@ -117,6 +117,8 @@ class _Group(TyperGroup):
             return super().make_context(*args, **kwargs)  # prints --help and --version
         except BrokenPipeError:
             _reader_gone()
+        except OSError as error:
+            _output_failed(error)
 
     def invoke(self, ctx: "ClickContext") -> Any:
         try:
@@ -126,6 +128,8 @@ class _Group(TyperGroup):
                 sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
         except BrokenPipeError:
             _reader_gone()
+        except OSError as error:  # the library catches its own: this is writing the output
+            _output_failed(error)
         except CqfactsError as error:
             _fail(error)
         except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
@@ -142,17 +146,27 @@ class _Group(TyperGroup):
 
 
 def _reader_gone() -> NoReturn:
-    """The reader of a pipe stopped reading (| head): a quiet, successful end.
+    """The reader of a pipe stopped reading (| head): a quiet, successful end."""
+    _discard_stdout()
+    raise typer.Exit(ExitCode.FOUND)
 
-    What stdout still holds goes to the null device, so that flushing it at exit
-    raises nothing.
-    """
+
+def _output_failed(error: OSError) -> NoReturn:
+    """stdout could not be written (a full disk): a message, exit 2."""
+    _discard_stdout()
+    reason = error.strerror or str(error)
+    typer.echo(f"cqfacts: cannot write the output: {reason}", err=True)
+    raise typer.Exit(ExitCode.USAGE_ERROR)
+
+
+def _discard_stdout() -> None:
+    """What stdout still holds goes to the null device, so that flushing it at exit
+    raises nothing."""
     try:
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):
         pass  # not a real file (a test's capture): nothing is left to flush
-    raise typer.Exit(ExitCode.FOUND)
 
 
 def _fail(error: CqfactsError) -> NoReturn:
@@ -304,6 +318,19 @@ def _pillar_number(text: str | None, loaded: Loaded) -> int | None:
     return number
 
 
+def _as_typed(value: str | None) -> str | None:
+    """Text as the user typed it. Under a locale that is not UTF-8 (PYTHONUTF8=0
+    LC_ALL=C, a Latin-1 locale) the UTF-8 bytes of 高新 reach Python as escapes or
+    Latin-1 letters; decoded as UTF-8 again they are 高新. Paths are left alone."""
+    if value is None or value.isascii():
+        return value
+    encoding = sys.getfilesystemencoding()
+    try:
+        return value.encode(encoding, "surrogateescape").decode("utf-8")
+    except UnicodeError:  # not UTF-8 bytes: the text was meant as it is
+        return value
+
+
 def _complete_pillar(incomplete: str) -> list[str]:
     return [str(n) for n in range(7) if str(n).startswith(incomplete)]
 
@@ -323,7 +350,7 @@ PillarOption = Annotated[
     str | None,
     typer.Option(
         "--pillar", "-p", metavar="N", help="Only pillar N (0-6 or 一…六; 0 is the overview).",
-        autocompletion=_complete_pillar,
+        autocompletion=_complete_pillar, callback=_as_typed,
     ),
 ]  # fmt: skip
 KindOption = Annotated[Kind | None, typer.Option("--kind", "-k", help="Only facts of this kind.")]
@@ -342,7 +369,9 @@ def search(
     query: Annotated[
         str,
         typer.Argument(
-            metavar="QUERY", help="Chinese, pinyin, initials, English, traditional or a number."
+            metavar="QUERY",
+            help="Chinese, pinyin, initials, English, traditional or a number.",
+            callback=_as_typed,
         ),
     ],
     pillar: PillarOption = None,
@@ -397,7 +426,10 @@ def pillar(
     number: Annotated[
         str,
         typer.Argument(
-            metavar="N", help="0-6 or 一…六 (0 is the overview).", autocompletion=_complete_pillar
+            metavar="N",
+            help="0-6 or 一…六 (0 is the overview).",
+            autocompletion=_complete_pillar,
+            callback=_as_typed,
         ),
     ],
     json: JsonFlag = False,
@@ -467,7 +499,10 @@ def show(
     ctx: typer.Context,
     *,
     fact_id: Annotated[
-        str, typer.Argument(metavar="ID", help="A fact id.", autocompletion=_complete_fact_id)
+        str,
+        typer.Argument(
+            metavar="ID", help="A fact id.", autocompletion=_complete_fact_id, callback=_as_typed
+        ),
     ],
     json: JsonFlag = False,
     lang: LangOption = Lang.zh,
@@ -482,7 +517,12 @@ def show(
     from cqfacts import cite
 
     loaded = _load(ctx)
-    fact = loaded.base.get(fact_id)
+    try:
+        fact = loaded.base.get(fact_id)
+    except UnknownFactError:
+        if json:
+            _print_json(None)  # --json always writes JSON, as search writes []
+        raise
     if json:
         previous = cite.previous_value(fact)
         _print_json(
@@ -509,7 +549,12 @@ def list_(
     kind: KindOption = None,
     topic: Annotated[
         str | None,
-        typer.Option("--topic", "-t", help="Only this topic (its Chinese or English name)."),
+        typer.Option(
+            "--topic",
+            "-t",
+            help="Only this topic (its Chinese or English name).",
+            callback=_as_typed,
+        ),
     ] = None,
     json: JsonFlag = False,
     lang: LangOption = Lang.zh,
@@ -545,7 +590,12 @@ def rank(
     ] = RankBy.change,
     unit: Annotated[
         str,
-        typer.Option("--unit", "-u", help="With --by value: the unit (money is compared in it)."),
+        typer.Option(
+            "--unit",
+            "-u",
+            help="With --by value: the unit (money is compared in it).",
+            callback=_as_typed,
+        ),
     ] = "亿元",
     pillar: PillarOption = None,
     limit: LimitOption = 10,
@@ -563,7 +613,10 @@ def rank(
 
     loaded = _load(ctx)
     facts = loaded.base.select(pillar=_pillar_number(pillar, loaded))
-    rows = (rank_by_change(facts) if by is RankBy.change else rank_by_value(facts, unit))[:limit]
+    if by is RankBy.change:
+        rows = rank_by_change(facts)[:limit]
+    else:
+        rows = rank_by_value(facts, unit, known=loaded.base.facts)[:limit]
     if json:
         _print_json(
             [{**row.fact.to_dict(), "rank": {"by": by.value, **row.to_dict()}} for row in rows]
@@ -680,10 +733,13 @@ def main() -> None:
 
     Text that an output stream's encoding cannot carry (Chinese under
     PYTHONIOENCODING=ascii, undecodable bytes of a file name) is written escaped,
-    never raised; tables refuse such a stream with a message instead.
+    never raised; tables refuse such a stream with a message instead. A stream the
+    process started without writes to the null device: the exit code still tells.
     """
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # started with the descriptor closed (>&-)
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+        reconfigure = getattr(getattr(sys, name), "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
     app(prog_name="cqfacts")

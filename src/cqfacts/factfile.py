@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 from cqfacts.errors import FactFileError, InvalidFactFileError, Problem
 from cqfacts.model import KINDS, Change, Fact, FactBase, Meta, Pillar, Topic
+from cqfacts.normalize import fold
 
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TOML_POSITION = re.compile(r"\((?:at line (\d+), column \d+|at end of document)\)")
 
 _META_KEYS = {"title": str, "title_en": str, "year": int, "region": str, "source": str}
@@ -22,15 +23,44 @@ _TOPIC_KEYS = frozenset(("en", "aliases", "facts"))
 _PILLAR_KEYS = frozenset(("title", "title_en", "sections", "sections_en"))
 
 
+# Pillar and section numbers have at most this many digits (int() refuses 4,300).
+_MAX_NUMBER_DIGITS = 4
+
+
 def _is_number(value: object) -> bool:
-    """An int or a finite float: JSON has no NaN or infinity, and neither has a report."""
-    if isinstance(value, bool):
+    """An int or float that a float can hold, finitely: JSON has no NaN or infinity,
+    rankings and derived values compute in floats, and a report has neither."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an integer of 309 digits or more
+        return False
+
+
+# Control characters and direction overrides: written to a terminal they move the
+# cursor, retitle the window or reorder what is shown.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _is_text(value: object) -> TypeGuard[str]:
+    """Text with something to show: not blank, not only invisible characters, and no
+    control characters."""
+    return isinstance(value, str) and bool(fold(value)) and not _CONTROL.search(value)
+
+
+def _text_fault(value: object) -> str:
+    """Why a value is not :func:`_is_text`, to follow a key's name."""
+    if not isinstance(value, str):
+        return f"must be text, not {value!r}"
+    control = _CONTROL.search(value)
+    if control:
+        return f"holds a control character ({control[0]!r})"
+    return "must be non-empty text"
 
 
 def _is_text_list(value: object) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) and item for item in value)
+    return isinstance(value, list) and all(_is_text(item) for item in value)
 
 
 class _FactPlace(NamedTuple):
@@ -111,9 +141,16 @@ class _Checker:
             self.fail("missing [meta] table", field="meta")
             return None
         ok = True
+        if isinstance(meta.get("year"), int) and not 1 <= meta["year"] <= 9999:
+            self.fail("[meta] year must be from 1 to 9999", "[meta]", field="meta.year")
+            ok = False
         for key, kind in _META_KEYS.items():
             if not isinstance(meta.get(key), kind) or isinstance(meta.get(key), bool):
                 self.fail(f"[meta] needs {key} ({kind.__name__})", "[meta]", field=f"meta.{key}")
+                ok = False
+            elif kind is str and not _is_text(meta[key]):
+                fault = _text_fault(meta[key])
+                self.fail(f"[meta] {key} {fault}", "[meta]", field=f"meta.{key}")
                 ok = False
         for unknown in sorted(set(meta) - set(_META_KEYS)):
             self.fail(f"[meta]: unknown key {unknown!r}", "[meta]", field=f"meta.{unknown}")
@@ -127,7 +164,8 @@ class _Checker:
         pillars: dict[int, Pillar] = {}
         for key, table in raw.items():
             anchor, field = f"[pillars.{key}]", f"pillars.{key}"
-            if not (key.isascii() and key.isdigit()) or not isinstance(table, dict):
+            digits = key.isascii() and key.isdigit() and len(key) <= _MAX_NUMBER_DIGITS
+            if not digits or not isinstance(table, dict):
                 self.fail(f"pillar key {key!r} is not a number", anchor, field=field)
                 continue
             for unknown in sorted(set(table) - _PILLAR_KEYS):
@@ -136,28 +174,27 @@ class _Checker:
                 )
             title, title_en = table.get("title"), table.get("title_en")
             sections, sections_en = table.get("sections"), table.get("sections_en", {})
-            if not isinstance(title, str) or not isinstance(title_en, str):
+            if not _is_text(title) or not _is_text(title_en):
                 self.fail(
                     f"pillar {key} needs title and title_en (text)", anchor, field=f"{field}.title"
                 )
                 continue
-            if not isinstance(sections, dict) or not all(
-                isinstance(v, str) for v in sections.values()
-            ):
+            if not isinstance(sections, dict) or not all(_is_text(v) for v in sections.values()):
                 self.fail(
                     f'pillar {key} needs sections = {{ "{key}.1" = "…" }}', anchor,
                     field=f"{field}.sections",
                 )  # fmt: skip
                 continue
             if not isinstance(sections_en, dict) or not all(
-                isinstance(v, str) for v in sections_en.values()
+                _is_text(v) for v in sections_en.values()
             ):
                 self.fail(f"pillar {key}: sections_en must be a table of texts", anchor,
                           field=f"{field}.sections_en")  # fmt: skip
                 sections_en = {}
             for section in sections:
                 number = section[len(key) + 1 :]
-                if not section.startswith(f"{key}.") or not (number.isascii() and number.isdigit()):
+                digits = number.isascii() and number.isdigit() and len(number) <= _MAX_NUMBER_DIGITS
+                if not section.startswith(f"{key}.") or not digits:
                     self.fail(
                         f"pillar {key}: section {section!r} is not of the form {key}.K", anchor,
                         field=f"{field}.sections",
@@ -176,10 +213,10 @@ class _Checker:
         before = len(self.problems)
         if not _is_number(value):
             fail(f"change value must be a number, not {value!r}", "change.value")
-        if not isinstance(unit, str) or not unit:
-            fail("change unit must be text", "change.unit")
-        if not isinstance(text, str) or not text:
-            fail("change text must be text", "change.text")
+        if not _is_text(unit):
+            fail(f"change unit {_text_fault(unit)}", "change.unit")
+        if not _is_text(text):
+            fail(f"change text {_text_fault(text)}", "change.text")
         for unknown in sorted(set(raw) - {"value", "unit", "text"}):
             fail(f"change: unknown key {unknown!r}", f"change.{unknown}")
         if len(self.problems) > before:
@@ -219,7 +256,7 @@ class _Checker:
         for key in sorted(set(raw) - _FACT_KEYS):
             fail(f"unknown key {key!r}", key)
         if isinstance(fact_id, str) and fact_id:
-            if not _ID.match(fact_id):
+            if not _ID.fullmatch(fact_id):
                 fail("id must be lowercase ASCII kebab-case", "id")
             if fact_id in seen:
                 first = self.fact_line(place._replace(occurrence=0), "id")
@@ -228,8 +265,8 @@ class _Checker:
         elif "id" in raw:
             fail(f"id must be non-empty text, not {fact_id!r}", "id")
         for key in _FACT_TEXT_KEYS:
-            if key in raw and (not isinstance(raw[key], str) or not raw[key].strip()):
-                fail(f"{key} must be non-empty text", key)
+            if key in raw and not _is_text(raw[key]):
+                fail(f"{key} {_text_fault(raw[key])}", key)
         pillar, section = raw.get("pillar"), raw.get("section")
         pillar_known = (
             isinstance(pillar, int) and not isinstance(pillar, bool) and pillar in pillars
@@ -297,7 +334,9 @@ class _Checker:
                     f"topic {name!r}: unknown key {unknown!r}", anchor, field=f"{field}.{unknown}"
                 )
             en, aliases, entries = table.get("en"), table.get("aliases", []), table.get("facts")
-            if not isinstance(en, str) or not en.strip():
+            if not _is_text(name):
+                self.fail(f"topic name {_text_fault(name)}", anchor, field=field)
+            if not _is_text(en):
                 self.fail(
                     f"topic {name!r} needs en (its English name)", anchor, field=f"{field}.en"
                 )
@@ -344,6 +383,11 @@ def parse_fact_file(text: str, path: str) -> FactBase:
     except RecursionError:  # arrays nested thousands deep
         message = "TOML nested too deeply to read"
         raise FactFileError([Problem(path, message, None)]) from None
+    except ValueError:  # int() refuses more than 4,300 digits
+        found = re.search(r"\d{4000,}", text)
+        where = text.count("\n", 0, found.start()) + 1 if found else None
+        message = "TOML syntax error: a number too long to read"
+        raise FactFileError([Problem(path, message, where)]) from None
     meta = checker.meta(data)
     pillars = checker.pillars(data)
     topics, facts = checker.topics(data, pillars)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gc
 import marshal
+import os
+import stat
 import sys
 import zlib
 from array import array
@@ -40,12 +42,28 @@ def shipped_fact_path() -> Path:
     return Path(__file__).resolve().parents[2] / "facts.toml"
 
 
+# The shipped file is 85 KB and a base 150 times larger 12 MB: past this, a file
+# (or a stream) is not a fact file, and reading on would only fill the memory.
+MAX_FACT_FILE_BYTES = 256 * 1024 * 1024
+
+
 def read_fact_file(path: Path) -> bytes:
+    """A fact file's bytes: a regular file, or a pipe (``--facts <(…)``), not a device."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as stream:
+            mode = os.fstat(stream.fileno()).st_mode
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+                raise _unreadable(path, "a device, not a file")
+            data = stream.read(MAX_FACT_FILE_BYTES + 1)
     except OSError as error:
-        reason = error.strerror or str(error)
-        raise FactFileError([Problem(str(path), f"cannot read the fact file: {reason}")]) from None
+        raise _unreadable(path, error.strerror or str(error)) from None
+    if len(data) > MAX_FACT_FILE_BYTES:
+        raise _unreadable(path, f"larger than {MAX_FACT_FILE_BYTES // 2**20} MiB")
+    return data
+
+
+def _unreadable(path: Path, reason: str) -> FactFileError:
+    return FactFileError([Problem(str(path), f"cannot read the fact file: {reason}")])
 
 
 def decode(data: bytes, path: Path) -> str:

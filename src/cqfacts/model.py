@@ -167,7 +167,7 @@ class FactBase:
     ) -> list[Fact]:
         """Facts in file order, narrowed to a pillar, a kind and a topic (its Chinese or
         English name, any case)."""
-        wanted = topic.casefold() if topic else None
+        wanted = topic.casefold() if topic is not None else None
         return [
             fact
             for fact in self.facts
@@ -201,7 +201,9 @@ def parse_pillar_number(text: str) -> int | None:
         return CHINESE_NUMERALS.index(text)
     if text in ("零", "总"):
         return 0
+    if not text.isdigit() or len(text) > 4:  # int() would also take "0_4" and "-1"
+        return None
     try:
-        return int(text)  # int() accepts full-width digits too
-    except ValueError:
+        return int(text)  # full-width digits too
+    except ValueError:  # a digit int() does not know (superscripts)
         return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cqfacts.errors import InvalidArgumentError, quoted
@@ -45,22 +47,24 @@ def family_of(unit: str) -> dict[str, float]:
 
 
 def rank_by_value(
-    facts: list[Fact] | tuple[Fact, ...], unit: str = DEFAULT_VALUE_UNIT
+    facts: Sequence[Fact], unit: str = DEFAULT_VALUE_UNIT, *, known: Sequence[Fact] | None = None
 ) -> list[Ranked]:
-    """Figures in ``unit``'s family, converted to ``unit``, largest first."""
+    """Figures in ``unit``'s family, converted to ``unit``, largest first.
+
+    ``known`` (all facts, where ``facts`` is a selection) decides whether the unit
+    exists at all: a unit no figure has is an error, one the selection lacks is not.
+    """
     family = family_of(unit)
-    rows = [
-        Ranked(
-            fact,
-            round(fact.value * family[fact.unit] / family[unit], 6),
-            unit,
-            converted=fact.unit != unit,
-        )
-        for fact in facts
-        if fact.value is not None and fact.unit in family and fact.kind == "figure"
-    ]
-    if not rows and not any(fact.unit == unit for fact in facts):
-        units = sorted({fact.unit for fact in facts if fact.unit and fact.value is not None})
+    rows: list[Ranked] = []
+    for fact in facts:
+        if fact.value is None or fact.unit not in family or fact.kind != "figure":
+            continue
+        value = fact.value * (family[fact.unit] / family[unit])
+        if math.isfinite(value):  # 1e308 yuan in 亿元 would be infinite
+            rows.append(Ranked(fact, round(value, 6), unit, converted=fact.unit != unit))
+    known = facts if known is None else known
+    if not rows and not any(fact.unit in family and fact.value is not None for fact in known):
+        units = sorted({fact.unit for fact in known if fact.unit and fact.value is not None})
         raise InvalidArgumentError(
             f"no figure has the unit {quoted(unit)}; units: {', '.join(units)}"
         )

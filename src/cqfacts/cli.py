@@ -1,7 +1,7 @@
 """The command line: parse arguments, call the library, pick a renderer.
 
-Exit codes (a documented contract): 0 found, 1 nothing found, 2 usage or data
-error, 3 internal error (a bug), 130 interrupted.
+Exit codes (a documented contract): 0 found, 1 nothing found, 2 usage, data or
+output error, 3 internal error (a bug), 130 interrupted.
 """
 
 import os
@@ -98,8 +98,8 @@ def _command(name: str | None = None) -> Callable[[_Function], _Function]:
 
 
 class _Group(TyperGroup):
-    """Loads commands lazily, and turns the library's errors into one stderr line and
-    an exit code, in one place."""
+    """Loads commands lazily, and turns errors (the library's, a closed pipe, output
+    that cannot be written) into a message on stderr and an exit code, in one place."""
 
     def list_commands(self, ctx: "ClickContext") -> list[str]:
         return list(_COMMANDS)
@@ -165,6 +165,7 @@ def _discard_stdout() -> None:
     try:
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, sys.stdout.fileno())
+        os.close(null)
     except (OSError, ValueError, AttributeError):
         pass  # not a real file (a test's capture): nothing is left to flush
 

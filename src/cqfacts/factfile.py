@@ -46,7 +46,13 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 def _is_text(value: object) -> TypeGuard[str]:
     """Text with something to show: not blank, not only invisible characters, and no
     control characters."""
-    return isinstance(value, str) and bool(fold(value)) and not _CONTROL.search(value)
+    if not isinstance(value, str):
+        return False
+    # Quick for nearly all text: printable means no control character, and a letter
+    # or digit survives folding (NFKC and casefold never map one to nothing).
+    if value.isprintable() and any(char.isalnum() for char in value):
+        return True
+    return bool(fold(value)) and not _CONTROL.search(value)
 
 
 def _text_fault(value: object) -> str:

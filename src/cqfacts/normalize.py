@@ -9,10 +9,10 @@ import re
 from collections.abc import Mapping
 
 # Quote and title marks never decide a match: 《方案》 and 方案 are the same query.
-_IGNORED = frozenset('“”‘’"《》「」『』〈〉')
+_QUOTE_MARKS = '“”‘’"《》「」『』〈〉'
 _LATIN_RUN = re.compile(r"[a-z0-9]+")
 _ORDINAL_DIGITS = {numeral: str(digit) for digit, numeral in enumerate("一二三四五六七八九", 1)}
-_DROP = {ord(char): None for char in _IGNORED}
+_DROP = {ord(char): None for char in _QUOTE_MARKS}
 #: The characters :func:`is_cjk` accepts, as a regular-expression class body.
 CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
 # Kept as text: re compiles (and caches) a pattern on its first use, where compiling

@@ -273,8 +273,17 @@ def test_numbers_a_float_cannot_hold_are_refused():
     huge = "1" + "0" * 400
     text = SMALL_FACTS.replace("value = 1133", f"value = {huge}")
     text = text.replace("change = { value = 10,", f"change = {{ value = {huge},")
-    found = {(p.fact, p.field) for p in problem_records(text)}
-    assert found == {("tech-brokers-new", "value"), ("rd-investment-total", "change.value")}
+    found = {(p.fact, p.field): p.message for p in problem_records(text)}
+    assert set(found) == {("tech-brokers-new", "value"), ("rd-investment-total", "change.value")}
+    assert found["tech-brokers-new", "value"] == (
+        "value must be a finite number a float can hold (no nan, inf or 309-digit integers)"
+    )
+
+
+def test_a_long_wrong_value_is_shown_cut():
+    text = SMALL_FACTS.replace("value = 1133", f'value = "{"x" * 500}"')
+    [problem] = problem_records(text)
+    assert problem.message == f"value must be a number, not '{'x' * 59}…"
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import math
 import re
 from typing import Any, NamedTuple, TypeGuard
 
-from cqfacts.errors import FactFileError, InvalidFactFileError, Problem
+from cqfacts.errors import QUOTED_LENGTH, FactFileError, InvalidFactFileError, Problem
 from cqfacts.model import KINDS, Change, Fact, FactBase, Meta, Pillar, Topic
 from cqfacts.normalize import fold
 
@@ -36,6 +36,14 @@ def _is_number(value: object) -> bool:
         return math.isfinite(float(value))
     except OverflowError:  # an integer of 309 digits or more
         return False
+
+
+def _number_fault(value: object) -> str:
+    """Why a value is not :func:`_is_number`, to follow a key's name."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "must be a finite number a float can hold (no nan, inf or 309-digit integers)"
+    shown = repr(value)
+    return f"must be a number, not {shown[:QUOTED_LENGTH]}{'…' * (len(shown) > QUOTED_LENGTH)}"
 
 
 # Control characters and direction overrides: written to a terminal they move the
@@ -218,7 +226,7 @@ class _Checker:
         value, unit, text = raw.get("value"), raw.get("unit"), raw.get("text")
         before = len(self.problems)
         if not _is_number(value):
-            fail(f"change value must be a number, not {value!r}", "change.value")
+            fail(f"change value {_number_fault(value)}", "change.value")
         if not _is_text(unit):
             fail(f"change unit {_text_fault(unit)}", "change.unit")
         if not _is_text(text):
@@ -288,7 +296,7 @@ class _Checker:
             fail(f"kind {raw['kind']!r} is not one of {', '.join(KINDS)}", "kind")
         if "value" in raw:
             if not _is_number(raw["value"]):
-                fail(f"value must be a number, not {raw['value']!r}", "value")
+                fail(f"value {_number_fault(raw['value'])}", "value")
             for needed in ("unit", "value_text"):
                 if needed not in raw:
                     fail(f"a value needs {needed}", needed)

@@ -60,7 +60,7 @@ def rank_by_value(
         if fact.value is None or fact.unit not in family or fact.kind != "figure":
             continue
         value = fact.value * (family[fact.unit] / family[unit])
-        if math.isfinite(value):  # 1e308 yuan in 亿元 would be infinite
+        if math.isfinite(value):  # 1e308 亿元 in 元 would be infinite
             rows.append(Ranked(fact, round(value, 6), unit, converted=fact.unit != unit))
     known = facts if known is None else known
     if not rows and not any(fact.unit in family and fact.value is not None for fact in known):

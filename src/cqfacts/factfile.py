@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
+from functools import cached_property
 from typing import Any, NamedTuple, TypeGuard
 
 from cqfacts.errors import QUOTED_LENGTH, FactFileError, InvalidFactFileError, Problem
@@ -11,6 +13,12 @@ from cqfacts.model import KINDS, Change, Fact, FactBase, Meta, Pillar, Topic
 from cqfacts.normalize import fold
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# A fact's id line and a topic's fact-table header, as written in the documented format.
+_ID_LINE = re.compile(r"""(?m)^[ \t]*id[ \t]*=[ \t]*(?:"([^"\n]*)"|'([^'\n]*)')""")
+_FACTS_HEADER = re.compile(
+    r"""(?m)^[ \t]*\[\[[ \t]*topics[ \t]*\.[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([A-Za-z0-9_-]+))"""
+    r"""[ \t]*\.[ \t]*facts[ \t]*\]\]"""
+)
 _TOML_POSITION = re.compile(r"\((?:at line (\d+), column \d+|at end of document)\)")
 
 _META_KEYS = {"title": str, "title_en": str, "year": int, "region": str, "source": str}
@@ -115,8 +123,30 @@ class _Checker:
         line = self.fact_line(place, field)
         self.problems.append(Problem(self.path, message, line, place.fact_id, field))
 
+    # Positions are indexed once, on the first problem that needs a line: a file with
+    # thousands of problems would otherwise be scanned thousands of times.
+    @cached_property
+    def _newlines(self) -> list[int]:
+        return [found.start() for found in re.finditer("\n", self.text)]
+
+    @cached_property
+    def _id_offsets(self) -> dict[str, list[int]]:
+        """Where each ``id = "…"`` line starts, by id, in file order."""
+        offsets: dict[str, list[int]] = {}
+        for found in _ID_LINE.finditer(self.text):
+            offsets.setdefault(found[1] or found[2], []).append(found.start())
+        return offsets
+
+    @cached_property
+    def _table_offsets(self) -> dict[str, list[int]]:
+        """Where each ``[[topics.NAME.facts]]`` header starts, by topic, in file order."""
+        offsets: dict[str, list[int]] = {}
+        for found in _FACTS_HEADER.finditer(self.text):
+            offsets.setdefault(found[1] or found[2] or found[3], []).append(found.start())
+        return offsets
+
     def line_number(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset) + 1
+        return bisect_left(self._newlines, offset) + 1
 
     def line_of(self, needle: str) -> int | None:
         """The line a TOML key or value first appears on (tomllib keeps no positions)."""
@@ -126,17 +156,9 @@ class _Checker:
     def fact_line(self, place: _FactPlace, field: str) -> int | None:
         """The line of a fact's key at fault, else of the fact's id or table."""
         if place.fact_id is not None:
-            escaped = re.escape(place.fact_id)
-            pattern = rf"(?m)^[ \t]*id[ \t]*=[ \t]*(?:\"{escaped}\"|'{escaped}')"
-            number = place.occurrence
+            found, number = self._id_offsets.get(place.fact_id, []), place.occurrence
         else:
-            escaped = re.escape(place.topic)
-            name = rf"(?:\"{escaped}\"|'{escaped}'|{escaped})"
-            pattern = (
-                rf"(?m)^[ \t]*\[\[[ \t]*topics[ \t]*\.[ \t]*{name}[ \t]*\.[ \t]*facts[ \t]*\]\]"
-            )
-            number = place.entry
-        found = [match.start() for match in re.finditer(pattern, self.text)]
+            found, number = self._table_offsets.get(place.topic, []), place.entry
         if len(found) <= number:
             return None  # an inline table, or keys quoted in ways not looked for
         start = found[number]

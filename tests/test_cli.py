@@ -16,7 +16,7 @@ from cqfacts.cli import ExitCode, app
 from cqfacts.loader import shipped_fact_path
 from cqfacts.model import FACT_KEYS
 from tests.conftest import SMALL_FACTS
-from tests.test_factfile import broken_files
+from tests.test_factfile import broken_files, line_of
 from tests.test_search import HOSTILE_QUERIES
 
 FACT_KEY_SET = set(FACT_KEYS)
@@ -370,10 +370,6 @@ def test_processes_starting_together_on_a_cold_cache_agree(tmp_path, args):
 # --- bad fact files ---------------------------------------------------------------------
 
 
-def _line(text: str, needle: str, *, last: bool = False) -> int:
-    return text[: (text.rindex if last else text.index)(needle)].count("\n") + 1
-
-
 def test_an_invalid_fact_file_is_refused_with_a_pointer_to_validate(run, tmp_path, small_fact_file):
     text = small_fact_file.read_text(encoding="utf-8")
     for old, new in [
@@ -385,9 +381,9 @@ def test_an_invalid_fact_file_is_refused_with_a_pointer_to_validate(run, tmp_pat
         text = text.replace(old, new)
     broken = tmp_path / "broken.toml"
     broken.write_text(text, encoding="utf-8")
-    pillar, value = _line(text, "pillar = 11"), _line(text, 'value = "lots"')
-    first = _line(text, 'id = "high-tech-enterprises-new"')
-    again = _line(text, 'id = "high-tech-enterprises-new"', last=True)
+    pillar, value = line_of(text, "pillar = 11"), line_of(text, 'value = "lots"')
+    first = line_of(text, 'id = "high-tech-enterprises-new"')
+    again = line_of(text, 'id = "high-tech-enterprises-new"', -1)
     expected = [
         f"{broken}:{pillar}: fact 'rd-investment-total': pillar 11 does not exist (known: [0, 4])",
         f"{broken}:{value}: fact 'high-tech-enterprises-new': value must be a number, not 'lots'",
@@ -408,7 +404,7 @@ def test_an_invalid_fact_file_is_refused_with_a_pointer_to_validate(run, tmp_pat
         ("rd-investment-total", "pillar", pillar),
         ("high-tech-enterprises-new", "value", value),
         ("high-tech-enterprises-new", "id", again),
-        ("university-transfer-measures", "section", _line(text, 'section = "4.9"')),
+        ("university-transfer-measures", "section", line_of(text, 'section = "4.9"')),
     ]
 
 

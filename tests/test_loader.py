@@ -147,6 +147,21 @@ def test_a_fact_file_past_the_size_limit_is_refused(tmp_path, monkeypatch):
         load(path, cache_dir=None)
 
 
+def test_a_pipe_past_the_size_limit_is_refused(tmp_path, monkeypatch):
+    """A pipe has no size to check first: it is read up to the limit, and no further."""
+    import os
+    import threading
+
+    monkeypatch.setattr("cqfacts.loader.MAX_FACT_FILE_BYTES", 10)
+    fifo = tmp_path / "big.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(b"x" * 11))
+    writer.start()
+    with pytest.raises(FactFileError, match="larger than"):
+        load(fifo, cache_dir=None)
+    writer.join()
+
+
 def test_a_fact_file_read_from_a_pipe_loads(small_fact_file, tmp_path):
     """--facts <(…) gives a pipe: it is read like a file."""
     import os

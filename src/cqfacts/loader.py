@@ -51,19 +51,27 @@ def read_fact_file(path: Path) -> bytes:
     """A fact file's bytes: a regular file, or a pipe (``--facts <(…)``), not a device."""
     try:
         with open(path, "rb") as stream:
-            mode = os.fstat(stream.fileno()).st_mode
-            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+            info = os.fstat(stream.fileno())
+            if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode):
                 raise _unreadable(path, "a device, not a file")
-            data = stream.read(MAX_FACT_FILE_BYTES + 1)
+            regular = stat.S_ISREG(info.st_mode)
+            if regular and info.st_size > MAX_FACT_FILE_BYTES:
+                raise _too_large(path)
+            # A file's read is sized by the file; a pipe's reads no further than the limit.
+            data = stream.read() if regular else stream.read(MAX_FACT_FILE_BYTES + 1)
     except OSError as error:
         raise _unreadable(path, error.strerror or str(error)) from None
     if len(data) > MAX_FACT_FILE_BYTES:
-        raise _unreadable(path, f"larger than {MAX_FACT_FILE_BYTES // 2**20} MiB")
+        raise _too_large(path)
     return data
 
 
 def _unreadable(path: Path, reason: str) -> FactFileError:
     return FactFileError([Problem(str(path), f"cannot read the fact file: {reason}")])
+
+
+def _too_large(path: Path) -> FactFileError:
+    return _unreadable(path, f"larger than {MAX_FACT_FILE_BYTES // 2**20} MiB")
 
 
 def decode(data: bytes, path: Path) -> str:

@@ -1,6 +1,26 @@
+"""The cache's own rules: where it lives, what it trusts, what it may remove."""
+
+import os
+import stat
+import time
 from pathlib import Path
 
+import pytest
+
 from cqfacts import cache
+
+NAME = cache.entry_name(cache.digest(b"test"))
+OTHER = cache.entry_name(cache.digest(b"other"))
+
+
+def _write(directory: Path, data: bytes, name: str = NAME, **options: int) -> bool:
+    with cache.open_cache(directory) as store:
+        return store.write(name, data, **options)
+
+
+def _read(directory: Path, name: str = NAME) -> bytes | None:
+    with cache.open_cache(directory) as store:
+        return store.read(name)
 
 
 def test_cache_dir_prefers_the_explicit_variable(monkeypatch, tmp_path):
@@ -11,6 +31,16 @@ def test_cache_dir_prefers_the_explicit_variable(monkeypatch, tmp_path):
 def test_empty_variable_turns_the_cache_off(monkeypatch):
     monkeypatch.setenv("CQFACTS_CACHE_DIR", "")
     assert cache.cache_dir() is None
+    assert cache.configuration_warning() is None
+
+
+def test_a_relative_variable_turns_the_cache_off_with_a_warning(monkeypatch):
+    """Row 1: `CQFACTS_CACHE_DIR=.` once made the working directory the cache."""
+    monkeypatch.setenv("CQFACTS_CACHE_DIR", "d")
+    assert cache.cache_dir() is None
+    assert cache.configuration_warning() == (
+        "CQFACTS_CACHE_DIR must be an absolute path; working without a cache"
+    )
 
 
 def test_xdg_cache_home_is_used_otherwise(monkeypatch, tmp_path):
@@ -21,63 +51,154 @@ def test_xdg_cache_home_is_used_otherwise(monkeypatch, tmp_path):
 
 def test_write_then_read_leaves_no_temporary_file(tmp_path):
     directory = tmp_path / "new" / "dir"
-    assert cache.write("entry", b"data", directory)
-    assert cache.read("entry", directory) == b"data"
-    assert [path.name for path in directory.iterdir()] == ["entry"]
+    assert _write(directory, b"data")
+    assert _read(directory) == b"data"
+    assert [path.name for path in directory.iterdir()] == [NAME]
+
+
+def test_the_directory_is_made_private_whatever_the_umask(tmp_path):
+    """Row 2: under `umask 000` it was made 0777."""
+    previous = os.umask(0)
+    try:
+        assert _write(tmp_path / "parent" / "cache", b"data")
+    finally:
+        os.umask(previous)
+    for made in (tmp_path / "parent", tmp_path / "parent" / "cache"):
+        assert stat.S_IMODE(made.stat().st_mode) == 0o700
+    entry = tmp_path / "parent" / "cache" / NAME
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+
+
+def test_a_symlinked_directory_is_refused_and_its_target_untouched(tmp_path):
+    """Row 2: clean-up once deleted files in a link's target."""
+    target = tmp_path / "target"
+    target.mkdir(mode=0o700)
+    (target / "precious").write_bytes(b"keep me")
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    with cache.open_cache(link) as store:
+        assert not store.usable
+        assert store.warning == (
+            f"the cache directory {link} is a symbolic link; working without a cache"
+        )
+        assert store.write(NAME, b"data") is False
+    assert [path.name for path in target.iterdir()] == ["precious"]
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o770, 0o702, 0o720])
+def test_a_directory_others_can_write_is_refused(tmp_path, mode):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(mode)
+    with cache.open_cache(shared) as store:
+        assert not store.usable
+        assert store.warning is not None and "writable by other users" in store.warning
+    assert list(shared.iterdir()) == []
+
+
+def test_a_directory_of_another_user_is_refused(tmp_path, monkeypatch):
+    """Simulated: the suite may run as root, who owns every directory it makes."""
+    monkeypatch.setattr(os, "geteuid", lambda: os.stat(tmp_path).st_uid + 1)
+    with cache.open_cache(tmp_path) as store:
+        assert not store.usable
+        assert store.warning is not None and "belongs to another user" in store.warning
+
+
+def test_clean_up_removes_only_the_caches_own_entries(tmp_path):
+    """Row 1: it kept the 8 newest files and deleted every other file, cqfacts' or not."""
+    for number in range(12):
+        path = tmp_path / f"f{number}"
+        path.write_bytes(b"user data")
+        os.utime(path, (number, number))
+    (tmp_path / "myfacts.toml").write_text("[meta]")
+    names = [cache.entry_name(cache.digest(str(n).encode())) for n in range(5)]
+    for number, name in enumerate(names):
+        assert _write(tmp_path, b"x", name, keep=3)
+        os.utime(tmp_path / name, ns=((100 + number) * 10**9,) * 2)
+    _write(tmp_path, b"x", OTHER, keep=3)
+    left = {path.name for path in tmp_path.iterdir()}
+    assert left == {f"f{n}" for n in range(12)} | {"myfacts.toml", *names[3:], OTHER}
+
+
+def test_an_entry_must_be_named_as_the_cache_names_them(tmp_path):
+    with cache.open_cache(tmp_path) as store:
+        assert store.write("../escape", b"data") is False
+    assert not (tmp_path.parent / "escape").exists()
+
+
+def test_a_planted_symlink_is_never_written_through(tmp_path):
+    """Row 3: the temporary name was predictable and opened without O_EXCL/O_NOFOLLOW."""
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    directory = tmp_path / "cache"
+    directory.mkdir(mode=0o700)
+    for pid in range(os.getpid() - 5, os.getpid() + 5):
+        (directory / f".{NAME}.{pid}.tmp").symlink_to(victim)
+    (directory / NAME).symlink_to(victim)
+    assert _read(directory) is None
+    assert _write(directory, b"data")
+    assert victim.read_bytes() == b"precious"
+    assert (directory / NAME).is_symlink() is False
 
 
 def test_unwritable_directory_is_skipped_quietly(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
-    assert cache.write("entry", b"data", blocker / "sub") is False
-    assert cache.read("entry", blocker / "sub") is None
+    with cache.open_cache(blocker / "sub") as store:
+        assert (store.usable, store.warning) == (False, None)
+        assert store.write(NAME, b"data") is False
+        assert store.read(NAME) is None
 
 
 def test_no_directory_means_no_cache():
-    assert cache.write("entry", b"data", None) is False
-    assert cache.read("entry", None) is None
+    with cache.open_cache(None) as store:
+        assert store.write(NAME, b"data") is False
+        assert store.read(NAME) is None
+        assert store.entries() == []
 
 
 def test_missing_entry_reads_as_none(tmp_path: Path):
-    assert cache.read("absent", tmp_path) is None
-
-
-def test_only_the_newest_entries_are_kept(tmp_path):
-    import os
-
-    for number in range(5):
-        assert cache.write(f"entry-{number}", b"x", tmp_path, keep=3)
-        os.utime(tmp_path / f"entry-{number}", ns=(number * 10**9, number * 10**9))
-    cache.write("entry-5", b"x", tmp_path, keep=3)
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["entry-3", "entry-4", "entry-5"]
+    assert _read(tmp_path) is None
 
 
 def test_a_truncated_entry_reads_as_missing(tmp_path):
-    cache.write("entry", b"0123456789" * 100, tmp_path)
-    path = tmp_path / "entry"
+    _write(tmp_path, b"0123456789" * 100)
+    path = tmp_path / NAME
     path.write_bytes(path.read_bytes()[:-1])
-    assert cache.read("entry", tmp_path) is None
+    assert _read(tmp_path) is None
 
 
 def test_a_damaged_byte_reads_as_missing(tmp_path):
-    cache.write("entry", b"0123456789" * 100, tmp_path)
-    path = tmp_path / "entry"
+    _write(tmp_path, b"0123456789" * 100)
+    path = tmp_path / NAME
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
-    assert cache.read("entry", tmp_path) is None
+    assert _read(tmp_path) is None
+
+
+@pytest.mark.parametrize("byte", [0xFF, 0x01, 0x7F])
+def test_a_damaged_length_field_reads_as_missing(tmp_path, byte):
+    """Row 6: byte 16 of an entry 0xff made every run exit 3 until deleted by hand."""
+    _write(tmp_path, b"0123456789" * 100)
+    path = tmp_path / NAME
+    data = bytearray(path.read_bytes())
+    data[16] = byte
+    path.write_bytes(bytes(data))
+    assert _read(tmp_path) is None
+    assert _write(tmp_path, b"again") and _read(tmp_path) == b"again"
 
 
 def test_a_file_without_the_header_reads_as_missing(tmp_path):
-    (tmp_path / "entry").write_bytes(b"written by something else")
-    assert cache.read("entry", tmp_path) is None
-    (tmp_path / "short").write_bytes(cache.MAGIC[:4])
-    assert cache.read("short", tmp_path) is None
+    (tmp_path / NAME).write_bytes(b"written by something else")
+    assert _read(tmp_path) is None
+    (tmp_path / OTHER).write_bytes(cache.MAGIC[:4])
+    assert _read(tmp_path, OTHER) is None
 
 
 def test_an_entry_that_is_a_directory_reads_as_missing(tmp_path):
-    (tmp_path / "entry").mkdir()
-    assert cache.read("entry", tmp_path) is None
+    (tmp_path / NAME).mkdir()
+    assert _read(tmp_path) is None
 
 
 def test_no_home_directory_means_no_cache(monkeypatch):
@@ -101,28 +222,43 @@ def test_a_home_under_proc_cannot_be_written_and_is_skipped(monkeypatch):
     monkeypatch.setenv("HOME", "/proc/x")
     directory = cache.cache_dir()
     assert directory == Path("/proc/x/.cache/cqfacts")
-    assert cache.write("entry", b"data", directory) is False
-    assert cache.read("entry", directory) is None
+    assert _write(directory, b"data") is False
+    assert _read(directory) is None
 
 
 def test_temporary_files_left_by_a_dead_process_are_removed_only_when_old(tmp_path):
-    import os
-    import time
-
-    old, fresh = tmp_path / ".entry.1.tmp", tmp_path / ".entry.2.tmp"
-    old.write_bytes(b"half")
-    fresh.write_bytes(b"half")
+    old, fresh = tmp_path / ".tmp-0123456789abcdef", tmp_path / ".tmp-fedcba9876543210"
+    lookalike = tmp_path / ".tmp-not-ours"
+    for path in (old, fresh, lookalike):
+        path.write_bytes(b"half")
     long_ago = time.time() - 2 * cache.STALE_SECONDS
-    os.utime(old, (long_ago, long_ago))
-    cache.write("entry", b"data", tmp_path)
-    assert sorted(path.name for path in tmp_path.iterdir()) == [".entry.2.tmp", "entry"]
+    for path in (old, lookalike):
+        os.utime(path, (long_ago, long_ago))
+    _write(tmp_path, b"data")
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        [fresh.name, lookalike.name, NAME]
+    )
 
 
 def test_an_entry_that_never_ends_or_blocks_reads_as_missing(tmp_path):
     """A FIFO or a link to /dev/zero in an entry's place would hang the tool."""
-    import os
+    os.mkfifo(tmp_path / NAME)
+    (tmp_path / OTHER).symlink_to("/dev/zero")
+    assert _read(tmp_path) is None
+    assert _read(tmp_path, OTHER) is None
 
-    os.mkfifo(tmp_path / "fifo")
-    (tmp_path / "zero").symlink_to("/dev/zero")
-    assert cache.read("fifo", tmp_path) is None
-    assert cache.read("zero", tmp_path) is None
+
+def test_clear_removes_the_entries_and_nothing_else(tmp_path):
+    _write(tmp_path, b"one")
+    _write(tmp_path, b"two", OTHER)
+    (tmp_path / "notes.txt").write_text("mine")
+    with cache.open_cache(tmp_path) as store:
+        assert sorted(entry.name for entry in store.entries()) == sorted([NAME, OTHER])
+        assert len(store.clear()) == 2
+        assert store.entries() == []
+    assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_digests_of_different_parts_differ_even_when_joined_alike():
+    assert cache.digest(b"ab", b"c") != cache.digest(b"a", b"bc")
+    assert len(cache.digest(b"x")) == 2 * cache.DIGEST_SIZE

@@ -419,7 +419,12 @@ def test_a_missing_or_unreadable_fact_file_names_its_path(
     )
     result = run("list", facts=tmp_path)
     assert result.exit_code == ExitCode.USAGE_ERROR
-    assert f"'{tmp_path}' is a directory" in result.stderr
+    assert result.stderr == f"{tmp_path}: cannot read the fact file: Is a directory\n"
+    result = CliRunner().invoke(app, ["--facts", "", "list"])
+    assert (result.exit_code, result.stderr) == (
+        ExitCode.USAGE_ERROR,
+        "cqfacts: the fact file path is empty\n",
+    )
 
     def denied(path, *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
@@ -634,9 +639,107 @@ def test_ctrl_c_while_starting_up_exits_130(monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr("cqfacts.cli.main", interrupted)
-    with pytest.raises(SystemExit) as stopped:
-        __main__.main()
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            __main__.main()
+    finally:  # main() installs the entry point's handler: pytest gets its own back
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     assert stopped.value.code == ExitCode.INTERRUPTED
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        # while typer loads
+        "class Finder:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'typer':\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "sys.meta_path.insert(0, Finder())\n",
+        # while the interpreter tears down, after the answer was written
+        "atexit.register(lambda: os.kill(os.getpid(), signal.SIGINT))\n",
+    ],
+    ids=["loading", "teardown"],
+)
+def test_ctrl_c_at_any_moment_of_the_entry_point_is_a_quiet_130(moment):
+    """Row 18: a Ctrl-C early or late printed a traceback (or exited 1)."""
+    script = (
+        "import atexit, os, signal, sys\n"
+        + moment
+        + "sys.argv = ['cqfacts', 'search', '高企', '--json']\n"
+        "from cqfacts.__main__ import main\n"
+        "main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert (result.returncode, result.stderr) == (ExitCode.INTERRUPTED, b"")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["search", "高企", "--pillar", "9"], ExitCode.USAGE_ERROR),
+        (["search", "香蕉"], ExitCode.NOTHING_FOUND),
+        (["show", "no-such-fact"], ExitCode.NOTHING_FOUND),
+        (["--facts", "/nonexistent.toml", "list"], ExitCode.USAGE_ERROR),
+        (["search", "高企", "--json"], ExitCode.FOUND),
+    ],
+)
+def test_a_stderr_that_cannot_be_written_keeps_the_exit_code(args, code):
+    """Row 14: with stderr full or a broken pipe the exit codes changed."""
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "cqfacts", *args], stderr=full,
+                                stdout=subprocess.DEVNULL)  # fmt: skip
+    assert result.returncode == code
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        result = subprocess.run([sys.executable, "-m", "cqfacts", *args], stderr=writer,
+                                stdout=subprocess.DEVNULL)  # fmt: skip
+    finally:
+        os.close(writer)
+    assert result.returncode == code
+
+
+def test_a_file_name_with_escape_sequences_is_shown_escaped(tmp_path):
+    """Row 17: `validate` printed a name with an escape sequence raw to the terminal."""
+    path = tmp_path / "x\x1b]0;PWNED\x07.toml"
+    path.write_text("[meta]\n", encoding="utf-8")
+    for args in (["validate", str(path)], ["--facts", str(path), "list"]):
+        result = _cqfacts(*args)
+        assert result.returncode == ExitCode.USAGE_ERROR
+        assert b"\x1b" not in result.stderr and b"\x07" not in result.stderr
+        assert b"x\\x1b]0;PWNED\\x07.toml" in result.stderr
+
+
+def test_the_validate_pointer_can_be_run_as_printed(tmp_path):
+    """Row 19: a suggested `cqfacts validate '…\udcff…'` could not be run as printed."""
+    path = os.path.join(os.fsencode(tmp_path), b"bad \xff.toml")
+    with open(path, "w", encoding="utf-8") as broken:
+        broken.write("[meta]\n")
+    result = _cqfacts("--facts", path, "list")
+    pointer = re.search(rb"`(cqfacts validate .*)` lists every problem", result.stderr)
+    assert pointer is not None, result.stderr
+    rerun = subprocess.run(
+        ["bash", "-c", pointer[1].decode().replace("cqfacts", f"{sys.executable} -m cqfacts", 1)],
+        capture_output=True,
+    )
+    assert rerun.returncode == ExitCode.USAGE_ERROR
+    assert b"[meta] needs title_en" in rerun.stderr
+
+
+def test_show_takes_an_id_in_any_case_and_suggests_for_any_case(run):
+    """Row 19: `show HIGH-TECH-…` gave no nearest ids."""
+    upper = run("show", "HIGH-TECH-ENTERPRISES-TOTAL", "--json")
+    assert upper.exit_code == ExitCode.FOUND
+    assert json.loads(upper.stdout)["id"] == "high-tech-enterprises-total"
+    near = run("show", "HIGH-TECH-ENTERPRISES-TOTL")
+    assert near.exit_code == ExitCode.NOTHING_FOUND
+    assert "high-tech-enterprises-total" in near.stderr
 
 
 def test_a_file_name_with_undecodable_bytes_gives_valid_json(tmp_path):

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from cqfacts.errors import FactFileError
@@ -88,22 +90,52 @@ def test_truncated_cache_entry_is_rebuilt_and_replaced(small_fact_file, tmp_path
     assert load(small_fact_file, cache_dir=directory).from_cache is True
 
 
-def test_entry_of_an_older_cache_format_is_not_trusted(small_fact_file, tmp_path):
-    """An entry that is intact but laid out by another version of the format."""
+@pytest.mark.parametrize(
+    "reshape",
+    [
+        lambda payload: payload[1:],
+        lambda payload: (payload[0][:-1], *payload[1:]),
+        lambda payload: (*payload[:3], (*payload[3], ("extra",)), payload[4]),
+        lambda payload: (*payload[:4], payload[4][:-1]),
+        lambda payload: [],
+        lambda payload: 7,
+    ],
+)
+def test_an_intact_entry_of_another_shape_is_rebuilt(small_fact_file, tmp_path, reshape):
+    """Row 5: entries of the wrong shape once gave exit 3 or a silent empty list."""
     import marshal
 
     from cqfacts import cache
-    from cqfacts.loader import CACHE_FORMAT
 
     directory = tmp_path / "cache"
     first = load(small_fact_file, cache_dir=directory)
     entry = _only_entry(directory)
-    payload = list(marshal.loads(cache.read(entry.name, directory)))
-    payload[0] = CACHE_FORMAT - 1
-    cache.write(entry.name, marshal.dumps(tuple(payload)), directory)
+    with cache.open_cache(directory) as store:
+        payload = marshal.loads(store.read(entry.name))
+        assert store.write(entry.name, marshal.dumps(reshape(payload)))
     again = load(small_fact_file, cache_dir=directory)
     assert again.from_cache is False
     assert list(again.base.facts) == list(first.base.facts)
+
+
+def test_editing_the_index_code_makes_the_next_run_rebuild(small_fact_file, tmp_path, monkeypatch):
+    """The key holds a digest of the code that builds the index, not a hand-bumped number."""
+    import cqfacts.loader as loader
+
+    directory = tmp_path / "cache"
+    assert load(small_fact_file, cache_dir=directory).from_cache is False
+    assert load(small_fact_file, cache_dir=directory).from_cache is True
+    copy = tmp_path / "code"
+    copy.mkdir()
+    for module in loader.INDEX_CODE:
+        source = Path(loader.__file__).with_name(f"{module}.py").read_bytes()
+        (copy / f"{module}.py").write_bytes(source)
+    monkeypatch.setattr(loader, "__file__", str(copy / "loader.py"))
+    assert load(small_fact_file, cache_dir=directory).from_cache is True
+    with (copy / "build.py").open("a") as build:
+        build.write("# an edit\n")
+    assert load(small_fact_file, cache_dir=directory).from_cache is False
+    assert load(small_fact_file, cache_dir=directory).from_cache is True
 
 
 def test_loading_never_writes_to_the_fact_file(small_fact_file, tmp_path):

@@ -1,9 +1,28 @@
 """The `cqfacts` console script and `python -m cqfacts`."""
 
 import gc
+import os
+import signal
+from types import FrameType
+
+#: The documented exit code of an interrupted run.
+INTERRUPTED = 130
+
+
+def _interrupted(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C: leave at once and quietly, wherever the run is (loading typer, writing
+    a cache entry, tearing down modules): the exit code tells, no traceback does."""
+    os._exit(INTERRUPTED)
 
 
 def main() -> None:
+    # First, before anything slow is imported: from here on, and through the
+    # interpreter's teardown, Ctrl-C is a quiet 130. What comes before (the
+    # interpreter's start and pip's console-script wrapper) is Python's own, and a
+    # Ctrl-C there can still print a traceback. Only for the process's entry point:
+    # code that calls the CLI in-process keeps its own handling.
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupted)
     # A lookup is a short-lived process: the cyclic collector would only sweep the
     # tens of thousands of objects typer and rich make while they load, for 5-10 ms
     # of a ~75 ms run. Reference counting still frees everything as usual.
@@ -13,9 +32,9 @@ def main() -> None:
 
         run()
     except KeyboardInterrupt:
-        # Ctrl-C while typer and rich load, before the command line's own handling
-        # starts: the same quiet exit as later.
-        raise SystemExit(130) from None
+        # Where the handler above could not be installed (SIGINT set otherwise by
+        # the caller): the same quiet exit.
+        raise SystemExit(INTERRUPTED) from None
 
 
 if __name__ == "__main__":

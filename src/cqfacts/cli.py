@@ -4,6 +4,7 @@ Exit codes (a documented contract): 0 found, 1 nothing found, 2 usage, data or
 output error, 3 internal error (a bug), 130 interrupted.
 """
 
+import contextlib
 import os
 import re
 import sys
@@ -24,6 +25,8 @@ from cqfacts.errors import (
     InvalidFactFileError,
     UnknownFactError,
     quoted,
+    shell_quoted,
+    shown,
 )
 from cqfacts.loader import ENV_FACTS, Loaded, load
 from cqfacts.model import KINDS, parse_pillar_number
@@ -137,12 +140,18 @@ class _Group(TyperGroup):
         except Exception as error:
             if os.environ.get("CQFACTS_DEBUG"):
                 raise
-            typer.echo(
+            _say(
                 f"cqfacts: internal error ({type(error).__name__}: {error}). This is a bug; "
-                "rerun with CQFACTS_DEBUG=1 for the traceback and report it.",
-                err=True,
+                "rerun with CQFACTS_DEBUG=1 for the traceback and report it."
             )
             raise typer.Exit(ExitCode.INTERNAL_ERROR) from None
+
+
+def _say(message: str) -> None:
+    """A message on stderr. A stderr that cannot be written (full, closed, a broken
+    pipe) loses the message but never changes the exit code: that still tells."""
+    with contextlib.suppress(OSError, ValueError):  # ValueError: the stream was closed
+        typer.echo(message, err=True)
 
 
 def _reader_gone() -> NoReturn:
@@ -155,7 +164,7 @@ def _output_failed(error: OSError) -> NoReturn:
     """stdout could not be written (a full disk): a message, exit 2."""
     _discard_stdout()
     reason = error.strerror or str(error)
-    typer.echo(f"cqfacts: cannot write the output: {reason}", err=True)
+    _say(f"cqfacts: cannot write the output: {reason}")
     raise typer.Exit(ExitCode.USAGE_ERROR)
 
 
@@ -172,20 +181,20 @@ def _discard_stdout() -> None:
 
 def _fail(error: CqfactsError) -> NoReturn:
     if isinstance(error, InvalidFactFileError):
-        shown = error.problems[:_PROBLEMS_SHOWN]
-        lines = [str(problem) for problem in shown]
-        if len(error.problems) > len(shown):
-            lines.append(f"… and {len(error.problems) - len(shown)} more.")
+        first = error.problems[:_PROBLEMS_SHOWN]
+        lines = [str(problem) for problem in first]
+        if len(error.problems) > len(first):
+            lines.append(f"… and {len(error.problems) - len(first)} more.")
         path = error.problems[0].path if error.problems else ""
         lines.append(
-            f"cqfacts: {path} is not a valid fact file; "
-            f"`cqfacts validate {_shell_quote(path)}` lists every problem."
+            f"cqfacts: {shown(path)} is not a valid fact file; "
+            f"`cqfacts validate {shell_quoted(path)}` lists every problem."
         )
-        typer.echo("\n".join(lines), err=True)
+        _say("\n".join(lines))
     elif isinstance(error, FactFileError):
-        typer.echo("\n".join(str(problem) for problem in error.problems), err=True)
+        _say("\n".join(str(problem) for problem in error.problems))
     else:
-        typer.echo(f"cqfacts: {error}", err=True)
+        _say(f"cqfacts: {error}")
     code = (
         ExitCode.NOTHING_FOUND if isinstance(error, _NOTHING_FOUND_ERRORS) else ExitCode.USAGE_ERROR
     )
@@ -226,11 +235,11 @@ def _main(
     ctx: typer.Context,
     *,
     facts: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--facts",
             envvar=ENV_FACTS,
-            dir_okay=False,
+            metavar="PATH",
             help="Fact file to read instead of the shipped one.",
         ),
     ] = None,
@@ -248,20 +257,27 @@ def _main(
         ),
     ] = False,
 ) -> None:
-    ctx.obj = _Options(facts=facts, color=color.value)
+    ctx.obj = _Options(facts=_fact_path(facts), color=color.value)
+
+
+def _fact_path(text: str | None) -> Path | None:
+    """A path as given; an empty one names no file (Path("") would be the current
+    directory, and the message would say "." is a directory)."""
+    if text is None:
+        return None
+    if not text:
+        raise InvalidArgumentError("the fact file path is empty")
+    return Path(text)
 
 
 # --- helpers shared by the commands -------------------------------------------------
 
 
 def _load(ctx: typer.Context) -> Loaded:
-    return load(ctx.obj.facts)
-
-
-def _shell_quote(text: str) -> str:
-    import shlex
-
-    return shlex.quote(text)
+    loaded = load(ctx.obj.facts)
+    for warning in loaded.warnings:
+        _say(f"cqfacts: {warning}")
+    return loaded
 
 
 def _stdout_encoding() -> str:
@@ -401,9 +417,9 @@ def search(
     )  # fmt: skip
     if not matches:
         hint = suggest(loaded.index, query)
-        typer.echo(f"cqfacts: nothing found for {quoted(query)}.", err=True)
+        _say(f"cqfacts: nothing found for {quoted(query)}.")
         if hint:
-            typer.echo(f"Did you mean: {'、'.join(hint)}?", err=True)
+            _say(f"Did you mean: {'、'.join(hint)}?")
         if json:
             _print_json([])
         raise typer.Exit(ExitCode.NOTHING_FOUND)
@@ -578,7 +594,7 @@ def list_(
 
         _print(ctx, facts_table(facts, lang.value))
     if not facts:
-        typer.echo("cqfacts: no fact matches these filters.", err=True)
+        _say("cqfacts: no fact matches these filters.")
         raise typer.Exit(ExitCode.NOTHING_FOUND)
 
 
@@ -627,7 +643,7 @@ def rank(
 
         _print(ctx, rank_table(rows, by.value, lang.value))
     if not rows:
-        typer.echo("cqfacts: no figure to rank with these filters.", err=True)
+        _say("cqfacts: no figure to rank with these filters.")
         raise typer.Exit(ExitCode.NOTHING_FOUND)
 
 
@@ -690,7 +706,7 @@ def validate(
     ctx: typer.Context,
     *,
     path: Annotated[
-        Path | None,
+        str | None,
         typer.Argument(metavar="[PATH]", help="Fact file to check (default: the one in use)."),
     ] = None,
     json: JsonFlag = False,
@@ -707,7 +723,7 @@ def validate(
     """
     from cqfacts.loader import validate as check
 
-    target, count, problems = check(path or ctx.obj.facts)
+    target, count, problems = check(_fact_path(path) or ctx.obj.facts)
     if json:
         _print_json(
             {
@@ -721,10 +737,10 @@ def validate(
             }
         )
     elif not problems:
-        typer.echo(f"{target}: valid, {count} facts")
+        typer.echo(f"{shown(str(target))}: valid, {count} facts")
     else:
-        typer.echo("\n".join(str(problem) for problem in problems), err=True)
-        typer.echo(f"{target}: {len(problems)} problem{'s' * (len(problems) > 1)}", err=True)
+        _say("\n".join(str(problem) for problem in problems))
+        _say(f"{shown(str(target))}: {len(problems)} problem{'s' * (len(problems) > 1)}")
     if problems:
         raise typer.Exit(ExitCode.USAGE_ERROR)
 

@@ -14,6 +14,49 @@ def quoted(text: str) -> str:
     return repr(text[:QUOTED_LENGTH]) + ("…" if len(text) > QUOTED_LENGTH else "")
 
 
+def shown(text: str) -> str:
+    """A path or name as a message shows it: as it is where every character prints,
+    else with control characters, direction marks and undecodable bytes as escapes,
+    so that a file named with an escape sequence cannot retitle or recolour the
+    terminal."""
+    if text.isprintable() and not _has_surrogates(text):
+        return text
+    return "".join(char if char.isprintable() and not _is_surrogate(char) else _escape(char)
+                   for char in text)  # fmt: skip
+
+
+def shell_quoted(text: str) -> str:
+    """A path quoted so that a shell (bash, zsh) given it back gets the same bytes:
+    shlex's quoting where every character prints, else ANSI-C quoting ($'…')."""
+    import shlex
+
+    if text.isprintable() and not _has_surrogates(text):
+        return shlex.quote(text)
+    inner = "".join(
+        _escape(char) if not char.isprintable() or _is_surrogate(char)
+        else "\\\\" if char == "\\" else "\\'" if char == "'" else char
+        for char in text
+    )  # fmt: skip
+    return f"$'{inner}'"
+
+
+def _is_surrogate(char: str) -> bool:
+    return "\ud800" <= char <= "\udfff"
+
+
+def _has_surrogates(text: str) -> bool:
+    return not text.isascii() and any(map(_is_surrogate, text))
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, as surrogateescape keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 class CqfactsError(Exception):
     """Base of every error the library raises on purpose."""
 
@@ -30,7 +73,7 @@ class Problem(NamedTuple):
     field: str | None = None
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        where = f"{shown(self.path)}:{self.line}" if self.line else shown(self.path)
         subject = f"fact {self.fact!r}: " if self.fact else ""
         return f"{where}: {subject}{self.message}"
 

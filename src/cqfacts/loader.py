@@ -1,7 +1,7 @@
 """Finding, loading and caching the fact base with its search index.
 
-A warm start reads one marshal file keyed by checksums of the fact file's bytes:
-no TOML parsing, no pypinyin, no OpenCC.
+A warm start reads one marshal file keyed by a digest of the fact file's bytes and
+of the code that builds the index: no TOML parsing, no pypinyin, no OpenCC.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import marshal
 import os
 import stat
 import sys
-import zlib
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
@@ -24,14 +23,18 @@ from cqfacts.index import SearchIndex, ints_from
 from cqfacts.model import Change, Fact, FactBase, Meta, Pillar, Topic
 
 ENV_FACTS = "CQFACTS_FACTS"
-# Bump when the cached layout (or the folding behind its keys) changes.
-CACHE_FORMAT = 6
+# The modules whose code decides what a cache entry holds: editing any of them makes
+# the next run rebuild its entry rather than answer from an index built by old code.
+INDEX_CODE = ("build", "factfile", "index", "loader", "model", "normalize")
 
 
 class Loaded(NamedTuple):
     base: FactBase
     index: SearchIndex  # type: ignore[assignment]  # the name shadows tuple.index, knowingly
     from_cache: bool
+    #: Why the cache was not used, where that needs saying (a symlinked or shared
+    #: directory); the CLI prints each on stderr.
+    warnings: tuple[str, ...] = ()
 
 
 def shipped_fact_path() -> Path:
@@ -83,13 +86,22 @@ def decode(data: bytes, path: Path) -> str:
         raise FactFileError([problem]) from None
 
 
-def content_key(data: bytes) -> str:
-    """Two checksums and the length of a fact file's bytes: any edit changes the key.
+def code_digest() -> bytes:
+    """What the cache key takes from the code: the version, the Python (marshal's
+    format belongs to one), and the source of every module in :data:`INDEX_CODE`."""
+    package = Path(__file__).parent
+    parts = [__version__.encode(), sys.version.encode()]
+    for module in INDEX_CODE:
+        try:
+            parts.append((package / f"{module}.py").read_bytes())
+        except OSError:  # installed without sources: the version must do
+            parts.append(module.encode())
+    return cache.digest(*parts).encode()
 
-    Not cryptographic, and need not be: 10 ms less than a hash on a 12 MB file,
-    and hashlib alone costs 13 ms to import.
-    """
-    return f"{len(data):x}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
+
+def cache_key(data: bytes) -> str:
+    """A cryptographic digest of a fact file's bytes and of the code that indexes them."""
+    return cache.digest(code_digest(), data)
 
 
 class Validation(NamedTuple):
@@ -117,38 +129,39 @@ def load(path: Path | None = None, *, cache_dir: Path | bool | None = True) -> L
     """
     path = path or shipped_fact_path()
     directory = cache.cache_dir() if cache_dir is True else (cache_dir or None)
+    warnings = [cache.configuration_warning()] if cache_dir is True else []
     data = read_fact_file(path)
-    # marshal's format belongs to one Python version: the name says which.
-    python = "".join(map(str, sys.version_info[:2]))
-    name = f"facts-{__version__}-{CACHE_FORMAT}-py{python}-{content_key(data)}.marshal"
-    cached = cache.read(name, directory)
-    if cached is not None:
-        # Unpacking makes many objects at once and none of them cyclic: the
-        # collector's passes over them would only cost time.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            base, index = _from_payload(marshal.loads(cached), str(path))
-            return Loaded(base, index, from_cache=True)
-        except (ValueError, EOFError, TypeError, KeyError, IndexError):
-            pass  # a damaged entry is rebuilt below
-        finally:
-            if collecting:
-                gc.enable()
-    from cqfacts.build import build_index
-    from cqfacts.factfile import parse_fact_file
+    name = cache.entry_name(cache_key(data))
+    with cache.open_cache(directory) as store:
+        warnings.append(store.warning)
+        notes = tuple(warning for warning in warnings if warning)
+        cached = store.read(name)
+        if cached is not None:
+            # Unpacking makes many objects at once and none of them cyclic: the
+            # collector's passes over them would only cost time.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                base, index = _from_payload(marshal.loads(cached), str(path))
+                return Loaded(base, index, from_cache=True, warnings=notes)
+            except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
+                pass  # not what this version writes: rebuilt below
+            finally:
+                if collecting:
+                    gc.enable()
+        from cqfacts.build import build_index
+        from cqfacts.factfile import parse_fact_file
 
-    base = parse_fact_file(decode(data, path), str(path))
-    index = build_index(base)
-    cache.write(name, marshal.dumps(_to_payload(base, index)), directory)  # type: ignore[arg-type]
-    return Loaded(base, index, from_cache=False)
+        base = parse_fact_file(decode(data, path), str(path))
+        index = build_index(base)
+        store.write(name, marshal.dumps(_to_payload(base, index)))  # type: ignore[arg-type]
+    return Loaded(base, index, from_cache=False, warnings=notes)
 
 
 def _to_payload(base: FactBase, index: SearchIndex) -> tuple[object, ...]:
     meta = base.meta
     numbers = {fact.id: number for number, fact in enumerate(base.facts)}
     return (
-        CACHE_FORMAT,
         (meta.title, meta.title_en, meta.year, meta.region, meta.source),
         tuple(
             (p.number, p.title, p.title_en, p.sections, p.sections_en)
@@ -226,10 +239,23 @@ class LazyTopics(Mapping[str, Topic]):
         return len(self._rows)
 
 
+# The lengths of a payload's parts as _to_payload writes them.
+_META_FIELDS, _PILLAR_FIELDS, _TOPIC_FIELDS, _FACT_FIELDS, _INDEX_PARTS = 5, 5, 4, 15, 11
+
+
 def _from_payload(payload: tuple, path: str) -> tuple[FactBase, SearchIndex]:  # type: ignore[type-arg]
-    format_, meta, pillars, topics, rows, index = payload
-    if format_ != CACHE_FORMAT:
-        raise ValueError("cache format")
+    """The base and index of an entry; ValueError (or TypeError …) where its shape is
+    not what this version writes: checked before any of it is trusted."""
+    meta, pillars, topics, rows, index = payload
+    shapes = (
+        (meta, _META_FIELDS, False), (pillars, _PILLAR_FIELDS, True),
+        (topics, _TOPIC_FIELDS, True), (rows, _FACT_FIELDS, True), (index, _INDEX_PARTS, False),
+    )  # fmt: skip
+    for part, size, nested in shapes:
+        if not isinstance(part, tuple) or not all(
+            isinstance(item, tuple) and len(item) == size for item in (part if nested else (part,))
+        ):
+            raise ValueError("not an entry of this version")
     base = FactBase(
         meta=Meta(*meta),
         pillars={p[0]: Pillar(*p) for p in pillars},
@@ -237,4 +263,7 @@ def _from_payload(payload: tuple, path: str) -> tuple[FactBase, SearchIndex]:  #
         facts=LazyFacts(rows),
         path=path,
     )
-    return base, SearchIndex.from_tuple(index)
+    search_index = SearchIndex.from_tuple(index)
+    if not len(search_index.headline_rank) == len(search_index.values) == len(rows):
+        raise ValueError("an index of another fact base")
+    return base, search_index

@@ -153,12 +153,14 @@ class FactBase:
         return [fact for fact in self.facts if fact.pillar == pillar]
 
     def get(self, fact_id: str) -> Fact:
-        """The fact with this id; :class:`UnknownFactError` names the nearest ids."""
-        fact = self.by_id.get(fact_id)
+        """The fact with this id, in any case (ids are lowercase); :class:`UnknownFactError`
+        names the nearest ids."""
+        fact = self.by_id.get(fact_id) or self.by_id.get(fact_id.strip().lower())
         if fact is None:
             from difflib import get_close_matches
 
-            nearest = get_close_matches(fact_id, list(self.by_id), n=3, cutoff=0.5)
+            wanted = fact_id.strip().lower()
+            nearest = get_close_matches(wanted, list(self.by_id), n=3, cutoff=0.5)
             raise UnknownFactError(fact_id, nearest)
         return fact
 

@@ -17,7 +17,7 @@ import typer
 import typer.main
 from typer.core import TyperGroup
 
-from cqfacts import __version__
+from cqfacts import __version__, shapes
 from cqfacts.errors import (
     CqfactsError,
     FactFileError,
@@ -424,12 +424,7 @@ def search(
             _print_json([])
         raise typer.Exit(ExitCode.NOTHING_FOUND)
     if json:
-        _print_json(
-            [
-                {**m.fact.to_dict(), "score": m.score, "match": {"field": m.field, "how": m.how}}
-                for m in matches
-            ]
-        )
+        _print_json(shapes.search_results(matches))
     else:
         from cqfacts.render import search_table
 
@@ -462,36 +457,11 @@ def pillar(
     loaded = _load(ctx)
     chosen = loaded.base.pillars[_pillar_number(number, loaded)]  # type: ignore[index]
     if json:
-        _print_json(
-            {
-                **_pillar_dict(loaded, chosen.number),
-                "facts": [fact.to_dict() for fact in loaded.base.facts_in(chosen.number)],
-            }
-        )
+        _print_json(shapes.pillar(loaded.base, chosen.number))
     else:
         from cqfacts.render import pillar_view
 
         _print(ctx, pillar_view(loaded.base, chosen, lang.value))
-
-
-def _pillar_dict(loaded: Loaded, number: int) -> dict[str, Any]:
-    chosen = loaded.base.pillars[number]
-    facts = loaded.base.facts_in(number)
-    return {
-        "pillar": number,
-        "title": chosen.title,
-        "title_en": chosen.title_en,
-        "sections": [
-            {
-                "section": section,
-                "title": title,
-                "title_en": chosen.sections_en.get(section),
-                "fact_count": sum(fact.section == section for fact in facts),
-            }
-            for section, title in chosen.sections.items()
-        ],
-        "fact_count": len(facts),
-    }
 
 
 @_command()
@@ -504,7 +474,7 @@ def pillars(ctx: typer.Context, *, json: JsonFlag = False, lang: LangOption = La
     """
     loaded = _load(ctx)
     if json:
-        _print_json([_pillar_dict(loaded, number) for number in loaded.base.pillars])
+        _print_json(shapes.pillars(loaded.base))
     else:
         from cqfacts.render import pillars_table
 
@@ -531,8 +501,6 @@ def show(
       cqfacts show high-tech-enterprises-total
       cqfacts show tech-contract-turnover --lang en
     """
-    from cqfacts import cite
-
     loaded = _load(ctx)
     try:
         fact = loaded.base.get(fact_id)
@@ -541,16 +509,7 @@ def show(
             _print_json(None)  # --json always writes JSON, as search writes []
         raise
     if json:
-        previous = cite.previous_value(fact)
-        _print_json(
-            {
-                **fact.to_dict(),
-                "where": cite.where(fact),
-                "citation": cite.citation(fact, loaded.base, "zh"),
-                "citation_en": cite.citation(fact, loaded.base, "en"),
-                "previous": previous.to_dict() if previous else None,
-            }
-        )
+        _print_json(shapes.detail(fact, loaded.base))
     else:
         from cqfacts.render import citation_line, fact_view
 
@@ -588,7 +547,7 @@ def list_(
         pillar=_pillar_number(pillar, loaded), kind=kind.value if kind else None, topic=topic
     )
     if json:
-        _print_json([fact.to_dict() for fact in facts])
+        _print_json(shapes.facts(facts))
     elif facts:
         from cqfacts.render import facts_table
 
@@ -635,9 +594,7 @@ def rank(
     else:
         rows = rank_by_value(facts, unit, known=loaded.base.facts)[:limit]
     if json:
-        _print_json(
-            [{**row.fact.to_dict(), "rank": {"by": by.value, **row.to_dict()}} for row in rows]
-        )
+        _print_json(shapes.ranked(rows, by.value))
     elif rows:
         from cqfacts.render import rank_table
 
@@ -657,18 +614,7 @@ def topics(ctx: typer.Context, *, json: JsonFlag = False) -> None:
     """
     base = _load(ctx).base
     if json:
-        _print_json(
-            [
-                {
-                    "topic": t.name,
-                    "en": t.en,
-                    "aliases": list(t.aliases),
-                    "fact_count": len(t.fact_ids),
-                    "fact_ids": list(t.fact_ids),
-                }
-                for t in base.topics.values()
-            ]
-        )
+        _print_json(shapes.topics(base))
     else:
         from cqfacts.render import topics_table
 
@@ -725,17 +671,7 @@ def validate(
 
     target, count, problems = check(_fact_path(path) or ctx.obj.facts)
     if json:
-        _print_json(
-            {
-                "path": str(target),
-                "valid": not problems,
-                "facts": count,
-                "problems": [
-                    {"line": p.line, "fact": p.fact, "field": p.field, "message": p.message}
-                    for p in problems
-                ],
-            }
-        )
+        _print_json(shapes.validation(str(target), count, problems))
     elif not problems:
         typer.echo(f"{shown(str(target))}: valid, {count} facts")
     else:

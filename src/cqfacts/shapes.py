@@ -1,0 +1,118 @@
+"""Every documented JSON shape, built here once.
+
+The CLI's ``--json``, the web API and the MCP server all print these objects, so they
+can never disagree. Each function returns plain dicts and lists of JSON types; the
+README's "JSON schema" section documents them, and tests check their exact key sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from cqfacts.model import Fact, FactBase
+
+if TYPE_CHECKING:  # types only: the modules load where their functions are called
+    from cqfacts.errors import Problem
+    from cqfacts.ranking import Ranked
+    from cqfacts.search import Match
+
+JSON = dict[str, Any]
+
+
+def fact(item: Fact) -> JSON:
+    """The fact object: every declared field of a fact (see ``model.Fact``)."""
+    return item.to_dict()
+
+
+def facts(items: Iterable[Fact]) -> list[JSON]:
+    return [item.to_dict() for item in items]
+
+
+def search_results(matches: Sequence[Match]) -> list[JSON]:
+    """Fact objects, best first, each with its ``score`` and how it ``match``-ed."""
+    return [
+        {**match.fact.to_dict(), "score": match.score,
+         "match": {"field": match.field, "how": match.how}}
+        for match in matches
+    ]  # fmt: skip
+
+
+def detail(item: Fact, base: FactBase) -> JSON:
+    """The ``show`` object: the fact, where it stands, its citations and the previous
+    value derived from its change (``null`` where none can be)."""
+    from cqfacts import cite
+
+    previous = cite.previous_value(item)
+    return {
+        **item.to_dict(),
+        "where": cite.where(item),
+        "citation": cite.citation(item, base, "zh"),
+        "citation_en": cite.citation(item, base, "en"),
+        "previous": previous.to_dict() if previous else None,
+    }
+
+
+def pillar_summary(base: FactBase, number: int) -> JSON:
+    """One pillar: its titles, its sections with their fact counts, its fact count."""
+    chosen = base.pillars[number]
+    in_pillar = base.facts_in(number)
+    return {
+        "pillar": number,
+        "title": chosen.title,
+        "title_en": chosen.title_en,
+        "sections": [
+            {
+                "section": section,
+                "title": title,
+                "title_en": chosen.sections_en.get(section),
+                "fact_count": sum(item.section == section for item in in_pillar),
+            }
+            for section, title in chosen.sections.items()
+        ],
+        "fact_count": len(in_pillar),
+    }
+
+
+def pillar(base: FactBase, number: int) -> JSON:
+    """The ``pillar N`` object: the summary and every fact of the pillar."""
+    return {**pillar_summary(base, number), "facts": facts(base.facts_in(number))}
+
+
+def pillars(base: FactBase) -> list[JSON]:
+    return [pillar_summary(base, number) for number in base.pillars]
+
+
+def ranked(rows: Sequence[Ranked], by: str) -> list[JSON]:
+    """Fact objects in rank order, each with ``rank``: by, value, unit, converted."""
+    return [{**row.fact.to_dict(), "rank": {"by": by, **row.to_dict()}} for row in rows]
+
+
+def topics(base: FactBase) -> list[JSON]:
+    return [
+        {
+            "topic": topic.name,
+            "en": topic.en,
+            "aliases": list(topic.aliases),
+            "fact_count": len(topic.fact_ids),
+            "fact_ids": list(topic.fact_ids),
+        }
+        for topic in base.topics.values()
+    ]
+
+
+def validation(path: str, fact_count: int, problems: Sequence[Problem]) -> JSON:
+    return {
+        "path": path,
+        "valid": not problems,
+        "facts": fact_count,
+        "problems": [
+            {"line": p.line, "fact": p.fact, "field": p.field, "message": p.message}
+            for p in problems
+        ],
+    }
+
+
+def error(message: str, status: int) -> JSON:
+    """What the web API answers with for a request it cannot serve."""
+    return {"error": message, "status": status}

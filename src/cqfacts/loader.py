@@ -20,7 +20,7 @@ from typing import NamedTuple, overload
 from cqfacts import __version__, cache
 from cqfacts.errors import FactFileError, Problem
 from cqfacts.index import SearchIndex, ints_from
-from cqfacts.model import Change, Fact, FactBase, Meta, Pillar, Topic
+from cqfacts.model import FACT_KEYS, Fact, FactBase, Meta, Pillar, Topic, fact_from_row, fact_row
 
 ENV_FACTS = "CQFACTS_FACTS"
 # The modules whose code decides what a cache entry holds: editing any of them makes
@@ -171,22 +171,9 @@ def _to_payload(base: FactBase, index: SearchIndex) -> tuple[object, ...]:
             (t.name, t.en, t.aliases, array("i", (numbers[i] for i in t.fact_ids)).tobytes())
             for t in base.topics.values()
         ),
-        tuple(
-            (
-                f.id, f.topic, f.topic_en, f.pillar, f.section, f.kind, f.label, f.label_en,
-                f.value, f.unit, f.value_text, f.qualifier,
-                (f.change.value, f.change.unit, f.change.text) if f.change else None,
-                f.note, f.aliases,
-            )
-            for f in base.facts
-        ),
+        tuple(fact_row(fact) for fact in base.facts),
         index.to_tuple(),
     )  # fmt: skip
-
-
-def _fact(row: tuple) -> Fact:  # type: ignore[type-arg]
-    change = row[12]
-    return Fact(*row[:12], Change(*change) if change else None, *row[13:])  # type: ignore[call-arg]
 
 
 class LazyFacts(Sequence[Fact]):
@@ -211,7 +198,7 @@ class LazyFacts(Sequence[Fact]):
             return [self[i] for i in range(*number.indices(len(self)))]
         fact = self._made[number]
         if fact is None:
-            fact = self._made[number] = _fact(self._rows[number])
+            fact = self._made[number] = fact_from_row(self._rows[number])
         return fact
 
 
@@ -240,7 +227,8 @@ class LazyTopics(Mapping[str, Topic]):
 
 
 # The lengths of a payload's parts as _to_payload writes them.
-_META_FIELDS, _PILLAR_FIELDS, _TOPIC_FIELDS, _FACT_FIELDS, _INDEX_PARTS = 5, 5, 4, 15, 11
+_META_FIELDS, _PILLAR_FIELDS, _TOPIC_FIELDS, _INDEX_PARTS = 5, 5, 4, 11
+_FACT_FIELDS = len(FACT_KEYS)
 
 
 def _from_payload(payload: tuple, path: str) -> tuple[FactBase, SearchIndex]:  # type: ignore[type-arg]

@@ -8,7 +8,7 @@ imported on every run of a tool judged by its start-up time.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, field, fields
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -16,26 +16,28 @@ from cqfacts.errors import UnknownFactError
 
 KINDS = ("figure", "rank", "policy", "event", "achievement", "platform", "programme")
 
-#: The keys of a fact object in JSON output: a documented contract (add keys, never rename).
-FACT_KEYS = (
-    "id",
-    "topic",
-    "topic_en",
-    "pillar",
-    "section",
-    "kind",
-    "label",
-    "label_en",
-    "value",
-    "unit",
-    "value_text",
-    "qualifier",
-    "change",
-    "note",
-    "aliases",
-)
-
 CHINESE_NUMERALS = "〇一二三四五六七八九十"
+
+
+class Spec(NamedTuple):
+    """How one field of a fact is read, checked and written: the one declaration that
+    the fact file's checker, the JSON object, the TOML and CSV exports and the cache's
+    rows are all derived from (see :data:`FIELDS`)."""
+
+    #: What the fact file holds: text, texts (a list), number, int, kind, id,
+    #: section, or "table" (a nested record: Change …).
+    type: str
+    #: A key every fact table must have.
+    required: bool = False
+    #: Where the value comes from: the fact's own table ("fact") or its topic's ("topic").
+    origin: str = "fact"
+    #: One line for the README's JSON schema.
+    doc: str = ""
+
+
+def _spec(type: str, doc: str, *, required: bool = False, origin: str = "fact") -> dict[str, Spec]:
+    """A field's metadata: its :class:`Spec`."""
+    return {"spec": Spec(type, required, origin, doc)}
 
 
 @dataclass
@@ -50,23 +52,43 @@ class Change:
         return {"value": self.value, "unit": self.unit, "text": self.text}
 
 
+#: Records nested in a fact, by field name: their fields are the table's keys.
+NESTED: dict[str, type[Change]] = {"change": Change}
+
+
 @dataclass
 class Fact:
-    id: str
-    topic: str
-    topic_en: str
-    pillar: int
-    section: str
-    kind: str
-    label: str
-    label_en: str
-    value: int | float | None = None
-    unit: str | None = None
-    value_text: str | None = None
-    qualifier: str | None = None
-    change: Change | None = None
-    note: str | None = None
-    aliases: tuple[str, ...] = ()
+    id: str = field(
+        metadata=_spec("id", "unique within a report, lowercase ASCII kebab-case", required=True)
+    )
+    topic: str = field(
+        metadata=_spec("text", "the topic it is filed under (Chinese)", origin="topic")
+    )
+    topic_en: str = field(metadata=_spec("text", "the topic's English name", origin="topic"))
+    pillar: int = field(metadata=_spec("pillar", "0 (overview) to 6", required=True))
+    section: str = field(
+        metadata=_spec("section", '"4.1" is 四（一）; "0.0" the overview', required=True)
+    )
+    kind: str = field(metadata=_spec("kind", "one of KINDS", required=True))
+    label: str = field(metadata=_spec("text", "what it is, in Chinese (our words)", required=True))
+    label_en: str = field(metadata=_spec("text", "the same in English", required=True))
+    value: int | float | None = field(
+        default=None, metadata=_spec("number", "the number as written; null if none")
+    )
+    unit: str | None = field(default=None, metadata=_spec("text", "家, 亿元, %, 个百分点 …"))
+    value_text: str | None = field(
+        default=None, metadata=_spec("text", "the figure or name exactly as the report writes it")
+    )
+    qualifier: str | None = field(
+        default=None, metadata=_spec("text", "预计, 累计, 近, 超过, 余, 以上 …")
+    )
+    change: Change | None = field(
+        default=None, metadata=_spec("table", "{value, unit, text}: the stated change")
+    )
+    note: str | None = field(default=None, metadata=_spec("text", "a short note (our words)"))
+    aliases: tuple[str, ...] = field(
+        default=(), metadata=_spec("texts", "other names it is searched by")
+    )
 
     @property
     def figure(self) -> str:
@@ -77,23 +99,42 @@ class Fact:
         return text
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "topic": self.topic,
-            "topic_en": self.topic_en,
-            "pillar": self.pillar,
-            "section": self.section,
-            "kind": self.kind,
-            "label": self.label,
-            "label_en": self.label_en,
-            "value": self.value,
-            "unit": self.unit,
-            "value_text": self.value_text,
-            "qualifier": self.qualifier,
-            "change": self.change.to_dict() if self.change else None,
-            "note": self.note,
-            "aliases": list(self.aliases),
-        }
+        """The fact object of the JSON contract: every field, in declared order."""
+        return {name: _json_value(getattr(self, name)) for name in FACT_KEYS}
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, Change):
+        return value.to_dict()
+    return value
+
+
+#: Every field of a fact with its declaration, in order.
+FIELDS: dict[str, Spec] = {item.name: item.metadata["spec"] for item in fields(Fact)}
+#: The keys of a fact object in JSON output: a documented contract (add keys, never rename).
+FACT_KEYS = tuple(FIELDS)
+#: The keys a fact table in a fact file may hold, and those it must.
+FILE_KEYS = tuple(name for name, spec in FIELDS.items() if spec.origin == "fact")
+REQUIRED_KEYS = tuple(name for name in FILE_KEYS if FIELDS[name].required)
+
+
+def fact_row(fact: Fact) -> tuple[object, ...]:
+    """A fact as a tuple of plain values (a nested record as a tuple of its fields),
+    for the cache; :func:`fact_from_row` reverses it."""
+    return tuple(
+        astuple(value) if name in NESTED and value is not None else value
+        for name, value in zip(FACT_KEYS, (getattr(fact, name) for name in FACT_KEYS), strict=True)
+    )
+
+
+def fact_from_row(row: Sequence[Any]) -> Fact:
+    values: dict[str, Any] = {
+        name: NESTED[name](*value) if name in NESTED and value is not None else value
+        for name, value in zip(FACT_KEYS, row, strict=True)
+    }
+    return Fact(**values)
 
 
 class Topic(NamedTuple):

@@ -88,7 +88,11 @@ def previous_value(fact: Fact) -> Derived | None:
         method = f"{fact.value} {'-' if sign > 0 else '+'} {change.value}"
     else:
         return None
-    if not math.isfinite(value):
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # integers past a float's range: 10**308 less -10**308
+        finite = False
+    if not finite:
         return None
     return Derived(round(value, decimals), fact.unit, f"推算：{method}", f"derived: {method}")
 
@@ -98,5 +102,6 @@ def _is_decrease(text: str) -> bool:
 
 
 def _decimals(value: float) -> int:
-    text = repr(value)
-    return len(text.partition(".")[2]) if "." in text else 0
+    """Decimal places of a figure as repr writes it, exponents counted: 1.5e-07 has 8."""
+    mantissa, _, exponent = repr(value).lower().partition("e")
+    return max(0, len(mantissa.partition(".")[2]) - int(exponent or 0))

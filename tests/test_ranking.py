@@ -67,3 +67,21 @@ def test_values_near_the_float_limit_rank_and_draw(small, value):
     assert rows[0].value == value
     table = draw(rank_table(rows, "change"))
     assert "█" * BAR_WIDTH in table and "█" * (BAR_WIDTH + 1) not in table
+
+
+def test_rank_by_change_ranks_a_fall_below_every_rise(small):
+    """下降50% is -50%, as show derives it (÷ (1 - 50%)), not +50% growth."""
+    from dataclasses import replace
+
+    from cqfacts.cite import previous_value
+    from cqfacts.model import Change
+
+    facts = list(small.base.facts)
+    facts[3] = fall = replace(facts[3], change=Change(50, "%", "下降50%"))
+    rows = rank_by_change(facts)
+    assert [(row.fact.id, row.value) for row in rows] == [
+        ("high-tech-enterprises-total", 19.2),
+        ("rd-investment-total", 10),
+        ("tech-brokers-new", -50),
+    ]
+    assert previous_value(fall).value == round(fall.value / (1 + rows[-1].value / 100), 1)

@@ -119,3 +119,33 @@ def test_any_fact_base_exported_as_toml_loads_back_the_same(base):
     assert again.topics == base.topics
     assert again.pillars == base.pillars
     assert again.meta == base.meta
+
+
+def test_csv_text_cells_that_a_spreadsheet_would_run_are_neutralised(small):
+    """=HYPERLINK(…) in a label is a formula to Excel: text cells starting with = + - @,
+    a tab or a carriage return get a leading quote (OWASP); numbers stay numbers."""
+    from dataclasses import replace
+
+    facts = list(small.base.facts)
+    facts[0] = replace(
+        facts[0],
+        label='=HYPERLINK("http://evil.example","点击")',
+        label_en="+1+1",
+        value=-5,
+        value_text="-5亿元",
+        change=Change(-1.5, "%", "@SUM(1)"),
+        note="\tTab",
+        qualifier="\rCR",
+        aliases=("=1", "ok"),
+    )
+    base = FactBase(meta=small.base.meta, pillars=small.base.pillars, topics={}, facts=facts)
+    rows = list(csv.DictReader(io.StringIO(export(base, "csv")[1:])))
+    assert rows[0]["label"] == '\'=HYPERLINK("http://evil.example","点击")'
+    assert rows[0]["label_en"] == "'+1+1"
+    assert rows[0]["value_text"] == "'-5亿元"
+    assert rows[0]["change_text"] == "'@SUM(1)"
+    assert rows[0]["note"] == "'\tTab"
+    assert rows[0]["qualifier"] == "'\rCR"
+    assert rows[0]["aliases"] == "'=1|ok"
+    assert (rows[0]["value"], rows[0]["change_value"]) == ("-5", "-1.5")
+    assert rows[1]["label"] == facts[1].label  # ordinary text as it is

@@ -59,3 +59,20 @@ def test_a_fall_of_a_hundred_percent_or_more_has_no_previous_value(small):
     for change in (Change(100, "%", "下降100%"), Change(150, "%", "下降150%")):
         assert previous_value(replace(fact, change=change)) is None
     assert previous_value(replace(fact, change=Change(-100, "%", "增长-100%"))) is None
+
+
+def test_previous_value_near_the_float_limit_is_none_not_a_crash(small):
+    """Integers a float can just hold: their difference may be one it cannot."""
+    fact = small.base.by_id["rd-investment-total"]
+    for value in (10**308, 1.7e308):
+        fall = replace(fact, value=value, change=Change(value, "亿元", "减少"))
+        assert previous_value(fall) is None
+    rise = replace(fact, value=10**308, change=Change(1, "亿元", "增长"))
+    assert previous_value(rise).value == 10**308 - 1  # type: ignore[union-attr]
+
+
+def test_previous_value_of_a_tiny_figure_keeps_its_digits(small):
+    """1.5e-07 has eight decimals, not the five its repr shows after the point."""
+    fact = replace(small.base.by_id["rd-investment-total"], value=1.5e-7)
+    derived = previous_value(fact)
+    assert derived is not None and derived.value == round(1.5e-7 / 1.1, 9) != 0

@@ -305,6 +305,45 @@ def test_pillar_and_section_numbers_have_at_most_four_digits():
     assert {f"pillars.{long}", "pillars.4.sections"} <= fields
 
 
+@pytest.mark.parametrize("key", ["04", "004", "0004", "00"])
+def test_a_pillar_number_with_leading_zeros_is_refused(key):
+    """[pillars.04] and [pillars.4] would fold into one pillar 4 without a word."""
+    pillar = "0" if key == "00" else "4"
+    text = SMALL_FACTS.replace(f"[pillars.{pillar}]", f"[pillars.{key}]").replace(
+        f'"{pillar}.', f'"{key}.'
+    )
+    problems = problem_records(text)
+    assert (problems[0].field, problems[0].message) == (
+        f"pillars.{key}",
+        f"pillar key {key!r} has a leading zero (write {pillar})",
+    )
+    assert problems[0].line == line_of(text, f"[pillars.{key}]")
+
+
+def test_two_pillar_keys_for_one_number_are_refused():
+    text = (
+        SMALL_FACTS + '\n[pillars.04]\ntitle = "x"\ntitle_en = "x"\nsections = { "04.3" = "y" }\n'
+    )
+    fields = [p.field for p in problem_records(text)]
+    assert fields == ["pillars.04"]
+
+
+def test_a_section_number_with_leading_zeros_is_refused():
+    """4.01 and 4.1 both read as 四（一）."""
+    text = SMALL_FACTS.replace('"4.2" = "科技成果', '"4.02" = "科技成果')
+    messages = [p.message for p in problem_records(text) if p.field == "pillars.4.sections"]
+    assert messages == ["pillar 4: section '4.02' is not of the form 4.K (K without leading zeros)"]
+
+
+def test_sections_en_may_only_translate_sections_that_exist():
+    text = SMALL_FACTS.replace('"4.2" = "Commercialising results"', '"4.9" = "Nowhere"')
+    [problem] = problem_records(text)
+    assert (problem.field, problem.message) == (
+        "pillars.4.sections_en",
+        "pillar 4: sections_en has '4.9', which is not in sections",
+    )
+
+
 def test_the_year_must_be_a_year():
     [problem] = problem_records(SMALL_FACTS.replace("year = 2023", "year = -5"))
     assert (problem.field, problem.message) == ("meta.year", "[meta] year must be from 1 to 9999")
@@ -318,6 +357,16 @@ def test_the_year_must_be_a_year():
         ('"基金\\u202e规模"', "holds a control character ('\\u202e')"),
         ('"\\u200b"', "must be non-empty text"),
         ('"   "', "must be non-empty text"),
+        # Blank glyphs and marks with nothing to mark: they show nothing at all.
+        ('"\\u3164"', "must be non-empty text"),
+        ('"\\u3164\\u3164"', "must be non-empty text"),
+        ('"\\u2800"', "must be non-empty text"),
+        ('"\\ufe0f"', "must be non-empty text"),
+        ('"\\u0301\\u20e3"', "must be non-empty text"),
+        ('"\\uffa0\\u115f\\u1160"', "must be non-empty text"),
+        # Line and paragraph separators break a line wherever text is shown.
+        ('"基金\\u2028规模"', "holds a control character ('\\u2028')"),
+        ('"基金\\u2029规模"', "holds a control character ('\\u2029')"),
     ],
 )
 def test_text_that_would_drive_a_terminal_or_show_nothing_is_refused(text, fault):
@@ -341,6 +390,11 @@ def test_control_characters_are_refused_in_every_kind_of_text():
         "topics.高新技术企业.aliases",
         "change.text",
     }
+
+
+def test_text_with_a_visible_character_beside_blank_ones_is_text():
+    text = SMALL_FACTS.replace('label = "新培育技术经纪人"', 'label = "❤\\ufe0f\\u2800技术"')
+    assert parse_fact_file(text, "f.toml").by_id["tech-brokers-new"].label == "❤\ufe0f\u2800技术"
 
 
 def test_an_id_with_a_trailing_newline_is_not_kebab_case():

@@ -2,6 +2,7 @@ import pytest
 
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.ranking import rank_by_change, rank_by_value
+from cqfacts.render import BAR_WIDTH
 
 
 def test_rank_by_change_orders_percentage_growth(small):
@@ -46,3 +47,41 @@ def test_a_unit_the_selection_lacks_is_no_error_when_the_base_has_it(small):
     assert rank_by_value(facts, "亿元", known=small.base.facts) == []
     with pytest.raises(InvalidArgumentError):
         rank_by_value(facts, "吨", known=small.base.facts)
+
+
+@pytest.mark.parametrize("value", [1e307, 1.7e308, 10**308])
+def test_values_near_the_float_limit_rank_and_draw(small, value):
+    """Twenty bar cells times 1e307 overflowed before the division by the largest."""
+    from dataclasses import replace
+
+    from cqfacts.render import rank_table
+    from tests.test_render import draw
+
+    facts = small.base.facts
+    huge = replace(facts[0], value=value)
+    rows = rank_by_value([huge, *facts[1:]], "亿元")
+    assert [row.value for row in rows] == [pytest.approx(value)]
+    assert "█" * BAR_WIDTH in draw(rank_table(rows, "value"))
+    growth = replace(facts[1], change=replace(facts[1].change, value=value))
+    rows = rank_by_change([growth, *facts[2:], facts[0]])
+    assert rows[0].value == value
+    table = draw(rank_table(rows, "change"))
+    assert "█" * BAR_WIDTH in table and "█" * (BAR_WIDTH + 1) not in table
+
+
+def test_rank_by_change_ranks_a_fall_below_every_rise(small):
+    """下降50% is -50%, as show derives it (÷ (1 - 50%)), not +50% growth."""
+    from dataclasses import replace
+
+    from cqfacts.cite import previous_value
+    from cqfacts.model import Change
+
+    facts = list(small.base.facts)
+    facts[3] = fall = replace(facts[3], change=Change(50, "%", "下降50%"))
+    rows = rank_by_change(facts)
+    assert [(row.fact.id, row.value) for row in rows] == [
+        ("high-tech-enterprises-total", 19.2),
+        ("rd-investment-total", 10),
+        ("tech-brokers-new", -50),
+    ]
+    assert previous_value(fall).value == round(fall.value / (1 + rows[-1].value / 100), 1)

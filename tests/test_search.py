@@ -66,6 +66,27 @@ def test_a_number_never_matches_inside_another_number(small):
     assert ids(small, "19.2%") == ["high-tech-enterprises-total"]
 
 
+@pytest.mark.parametrize("query", ["+-5", "++1", "＋－１", ",+,-,1", "-+", "+.", "1.2.3", "--1"])
+def test_a_number_query_of_any_sign_or_punctuation_shape_never_raises(small, query):
+    assert ids(small, query) == []
+
+
+def test_a_signed_number_still_matches_its_value(small):
+    assert ids(small, "+1133") == ["tech-brokers-new"]
+    assert ids(small, "1,133") == ["tech-brokers-new"]
+
+
+def test_a_decimal_fraction_never_matches_inside_another_number(small):
+    """.2 is not a number in 19.2; nor is 19. (its digits go on)."""
+    assert ids(small, ".2") == []
+    assert ids(small, ".2%") == []
+    assert ids(small, "19.") == []
+    # A query's number piece too: 11 is not the 1133 the fact holds, 19 not 19.2.
+    assert ids(small, "jjr 1133") == ["tech-brokers-new"]
+    assert ids(small, "jjr 11") == []
+    assert ids(small, "gxjsqy 19") == []
+
+
 def test_english_words_match_from_their_start(small):
     # "ring" is inside "brokers"? No, but "rokers" is: it must not match.
     assert ids(small, "rokers") == []

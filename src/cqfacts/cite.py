@@ -7,9 +7,6 @@ from dataclasses import dataclass
 
 from cqfacts.model import Fact, FactBase, section_label
 
-# A change text with one of these words is a fall, not a rise.
-_DECREASE_WORDS = ("下降", "减少", "降低")
-
 
 @dataclass(slots=True)
 class Derived:
@@ -44,7 +41,7 @@ def change_text(fact: Fact, lang: str = "zh") -> str:
         return ""
     if lang != "en":
         return fact.change.text
-    sign = "-" if _is_decrease(fact.change.text) else "+"
+    sign = "-" if fact.change.is_decrease else "+"
     unit = "%" if fact.change.unit == "%" else f" {fact.change.unit}"
     return f"{sign}{fact.change.value}{unit}"
 
@@ -75,28 +72,28 @@ def previous_value(fact: Fact) -> Derived | None:
     change = fact.change
     if fact.value is None or change is None or fact.unit is None:
         return None
-    sign = -1 if _is_decrease(change.text) else 1
     decimals = _decimals(fact.value) + 1
     if change.unit == "%":
-        factor = 1 + sign * change.value / 100
+        factor = 1 + change.signed_value / 100
         if factor <= 0:
             return None  # a fall of 100% or more: no previous value gives it
         value = fact.value / factor
-        method = f"{fact.value} ÷ (1 {'+' if sign > 0 else '-'} {change.value}%)"
+        method = f"{fact.value} ÷ (1 {'-' if change.is_decrease else '+'} {change.value}%)"
     elif change.unit == fact.unit:
-        value = fact.value - sign * change.value
-        method = f"{fact.value} {'-' if sign > 0 else '+'} {change.value}"
+        value = fact.value - change.signed_value
+        method = f"{fact.value} {'+' if change.is_decrease else '-'} {change.value}"
     else:
         return None
-    if not math.isfinite(value):
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # integers past a float's range: 10**308 less -10**308
+        finite = False
+    if not finite:
         return None
     return Derived(round(value, decimals), fact.unit, f"推算：{method}", f"derived: {method}")
 
 
-def _is_decrease(text: str) -> bool:
-    return any(word in text for word in _DECREASE_WORDS)
-
-
 def _decimals(value: float) -> int:
-    text = repr(value)
-    return len(text.partition(".")[2]) if "." in text else 0
+    """Decimal places of a figure as repr writes it, exponents counted: 1.5e-07 has 8."""
+    mantissa, _, exponent = repr(value).lower().partition("e")
+    return max(0, len(mantissa.partition(".")[2]) - int(exponent or 0))

@@ -38,6 +38,18 @@ def export(base: FactBase, fmt: str) -> str:
     raise InvalidArgumentError(f"unknown format {quoted(fmt)}; choose one of {', '.join(FORMATS)}")
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(…)).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: object) -> object:
+    """Text that a spreadsheet would run, behind a quote that makes it text (OWASP's
+    advice for CSV injection); numbers are left to be numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(facts: Sequence[Fact]) -> str:
     """CSV with a byte-order mark, so Excel opens the Chinese text as UTF-8."""
     buffer = io.StringIO()
@@ -47,15 +59,14 @@ def _csv(facts: Sequence[Fact]) -> str:
         row = fact.to_dict()
         change = row.pop("change") or {}
         aliases = row.pop("aliases")
-        writer.writerow(
-            [
-                *("" if value is None else value for value in row.values()),
-                change.get("value", ""),
-                change.get("unit", ""),
-                change.get("text", ""),
-                "|".join(aliases),
-            ]
-        )
+        cells = [
+            *("" if value is None else value for value in row.values()),
+            change.get("value", ""),
+            change.get("unit", ""),
+            change.get("text", ""),
+            "|".join(aliases),
+        ]
+        writer.writerow([_csv_cell(cell) for cell in cells])
     return "\ufeff" + buffer.getvalue()
 
 

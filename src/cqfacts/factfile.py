@@ -54,21 +54,36 @@ def _number_fault(value: object) -> str:
     return f"must be a number, not {shown[:QUOTED_LENGTH]}{'…' * (len(shown) > QUOTED_LENGTH)}"
 
 
-# Control characters and direction overrides: written to a terminal they move the
-# cursor, retitle the window or reorder what is shown.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Control characters, line and paragraph separators and direction overrides: written
+# to a terminal they move the cursor, retitle the window, break a line where none is
+# or reorder what is shown.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Letters and symbols that draw nothing: the Hangul fillers and the blank Braille pattern.
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Characters of these categories show nothing on their own: marks with no base (a
+# variation selector), format characters, separators, controls, lone surrogates.
+_UNSEEN_CATEGORIES = frozenset(("Mn", "Me", "Cf", "Cc", "Cs", "Zs", "Zl", "Zp"))
 
 
 def _is_text(value: object) -> TypeGuard[str]:
-    """Text with something to show: not blank, not only invisible characters, and no
-    control characters."""
+    """Text with something to show: not blank, not only invisible characters or blank
+    glyphs, and no control characters."""
     if not isinstance(value, str):
         return False
     # Quick for nearly all text: printable means no control character, and a letter
     # or digit survives folding (NFKC and casefold never map one to nothing).
-    if value.isprintable() and any(char.isalnum() for char in value):
+    if value.isprintable() and any(char.isalnum() and char not in _BLANK_GLYPHS for char in value):
         return True
-    return bool(fold(value)) and not _CONTROL.search(value)
+    return not _CONTROL.search(value) and _shows_something(fold(value))
+
+
+def _shows_something(folded: str) -> bool:
+    import unicodedata  # fold has imported it for any text that gets here but ASCII
+
+    return any(
+        char not in _BLANK_GLYPHS and unicodedata.category(char) not in _UNSEEN_CATEGORIES
+        for char in folded
+    )
 
 
 def _text_fault(value: object) -> str:
@@ -204,6 +219,13 @@ class _Checker:
             if not digits or not isinstance(table, dict):
                 self.fail(f"pillar key {key!r} is not a number", anchor, field=field)
                 continue
+            if key != str(int(key)):
+                # [pillars.04] is int 4 as [pillars.4] is: two tables would fold into one.
+                self.fail(
+                    f"pillar key {key!r} has a leading zero (write {int(key)})", anchor,
+                    field=field,
+                )  # fmt: skip
+                continue
             for unknown in sorted(set(table) - _PILLAR_KEYS):
                 self.fail(
                     f"pillar {key}: unknown key {unknown!r}", anchor, field=f"{field}.{unknown}"
@@ -230,10 +252,17 @@ class _Checker:
             for section in sections:
                 number = section[len(key) + 1 :]
                 digits = number.isascii() and number.isdigit() and len(number) <= _MAX_NUMBER_DIGITS
-                if not section.startswith(f"{key}.") or not digits:
+                # 4.02 and 4.2 would both read as 四（二）.
+                if not section.startswith(f"{key}.") or not digits or number != str(int(number)):
                     self.fail(
-                        f"pillar {key}: section {section!r} is not of the form {key}.K", anchor,
-                        field=f"{field}.sections",
+                        f"pillar {key}: section {section!r} is not of the form {key}.K"
+                        " (K without leading zeros)", anchor, field=f"{field}.sections",
+                    )  # fmt: skip
+            for section in sections_en:
+                if section not in sections:
+                    self.fail(
+                        f"pillar {key}: sections_en has {section!r}, which is not in sections",
+                        anchor, field=f"{field}.sections_en",
                     )  # fmt: skip
             pillars[int(key)] = Pillar(int(key), title, title_en, sections, sections_en)
         return dict(sorted(pillars.items()))

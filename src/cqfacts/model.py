@@ -17,6 +17,8 @@ from cqfacts.errors import UnknownFactError
 KINDS = ("figure", "rank", "policy", "event", "achievement", "platform", "programme")
 
 CHINESE_NUMERALS = "〇一二三四五六七八九十"
+# A change text with one of these words is a fall, not a rise: the value is its size.
+DECREASE_WORDS = ("下降", "减少", "降低")
 
 
 class Spec(NamedTuple):
@@ -47,6 +49,16 @@ class Change:
     value: int | float
     unit: str
     text: str
+
+    @property
+    def is_decrease(self) -> bool:
+        return any(word in self.text for word in DECREASE_WORDS)
+
+    @property
+    def signed_value(self) -> int | float:
+        """The change with its direction: 下降50% is -50. Ranking and derived values
+        both read this, so a fall is one thing everywhere."""
+        return -self.value if self.is_decrease else self.value
 
     def to_dict(self) -> dict[str, Any]:
         return {"value": self.value, "unit": self.unit, "text": self.text}

@@ -30,9 +30,9 @@ class Ranked:
 
 
 def rank_by_change(facts: list[Fact] | tuple[Fact, ...]) -> list[Ranked]:
-    """Figures with a percentage change, fastest growth first."""
+    """Figures with a percentage change, fastest growth first, falls (negative) last."""
     rows = [
-        Ranked(fact, fact.change.value, "%", converted=False)
+        Ranked(fact, fact.change.signed_value, "%", converted=False)
         for fact in facts
         if fact.change is not None and fact.change.unit == "%"
     ]

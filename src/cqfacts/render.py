@@ -237,7 +237,8 @@ def rank_table(rows: list[Ranked], by: str, lang: str = "zh") -> Table:
         value = f"{row.value:g}{'%' if by == 'change' else ' ' + row.unit}"
         if row.converted:
             value += "*"
-        bar = "█" * max(1, round(BAR_WIDTH * abs(row.value) / top))
+        # Divided first: twenty times a value near the float limit is infinite.
+        bar = "█" * max(1, round(BAR_WIDTH * (abs(row.value) / top)))
         table.add_row(
             str(position), _label(row.fact, lang), row.fact.figure, value, Text(bar, "cyan")
         )

@@ -53,6 +53,8 @@ _NAME_FIELDS = frozenset(
 )
 # Kept as text, compiled (and cached) by re on first use: most queries need neither.
 _WORD = r"[a-z][a-z0-9&]*"
+# A number as a query may write it (ASCII digits after folding).
+_NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)"
 # A mixed query's pieces: runs of characters, runs of letters and digits.
 _TOKEN = f"[{CJK_CLASS}]+|[a-z0-9&+.%]+"
 
@@ -220,17 +222,29 @@ class _Scores:
         return sum(hit.score >= STRONG_SCORE for hit in self.best.values()) >= ENOUGH_MATCHES
 
 
-def _cuts_number(key: str, start: int, end: int) -> bool:
-    """True where a match would split a number: '12' inside '12.12' or '112'."""
-    before = key[start - 1] if start else ""
-    after = key[end] if end < len(key) else ""
-    if key[start].isdigit() and (
-        before.isdigit() or (before == "." and start > 1 and key[start - 2].isdigit())
-    ):
-        return True
-    return key[end - 1].isdigit() and (
-        after.isdigit() or (after == "." and end + 1 < len(key) and key[end + 1].isdigit())
+def _is_decimal_point(key: str, at: int) -> bool:
+    """A '.' with a digit on each side: part of a number, as in 19.2."""
+    return (
+        0 < at < len(key) - 1 and key[at] == "." and key[at - 1].isdigit() and key[at + 1].isdigit()
     )
+
+
+def _cuts_number(key: str, start: int, end: int) -> bool:
+    """True where a match would split a number: '12' inside '12.12' or '112', '.2'
+    inside '19.2', '19.' inside '19.2'."""
+    first, last = key[start], key[end - 1]
+    # The match starts inside a number: a digit after a digit or a decimal point,
+    # or a decimal point itself.
+    if (
+        first.isdigit()
+        and start
+        and (key[start - 1].isdigit() or _is_decimal_point(key, start - 1))
+    ) or _is_decimal_point(key, start):
+        return True
+    # The match ends inside one: the number's digits go on after it.
+    return (
+        last.isdigit() and end < len(key) and (key[end].isdigit() or _is_decimal_point(key, end))
+    ) or _is_decimal_point(key, end - 1)
 
 
 def _is_latin(char: str) -> bool:
@@ -432,7 +446,13 @@ def _facts_holding(index: SearchIndex, token: str) -> set[int]:
         found = {keys.at(hit.start()) for hit in re.finditer(pattern, keys.blob)}
         pinyin: set[int] = set()
     else:
-        found = {keys.at(hit.start()) for hit in _word_start(token, keys.blob)}
+        found = set()
+        for hit in _word_start(token, keys.blob):
+            number = keys.at(hit.start())
+            start = hit.start() - keys.starts[number]
+            # A number piece is a whole number, as a number query is: 11 is not 1133.
+            if not _cuts_number(keys[number], start, start + len(token)):
+                found.add(number)
         syllables = pinyin_pattern(token, {}) if token.isalpha() else None
         pinyin = (
             {index.pinyin.at(hit.start()) for hit in syllables.finditer(index.pinyin.blob)}
@@ -449,9 +469,10 @@ def _facts_holding(index: SearchIndex, token: str) -> set[int]:
 
 
 def _number_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
-    plain = query.replace(",", "")
-    digits = plain.lstrip("+-").replace(".", "", 1)
-    if not (digits.isascii() and digits.isdigit()):
+    plain = query.replace(",", "")  # thousands separators: 1,133
+    # One sign at most, then digits with at most one point: anything else (+-5, 1.2.3)
+    # is not a number, and float() would refuse it.
+    if not re.fullmatch(_NUMBER, plain):
         return
     wanted = float(plain)
     for number, value in enumerate(index.values):

@@ -66,3 +66,70 @@ def test_select_narrows_by_pillar_kind_and_topic(small):
     assert small.base.select(pillar=0, kind="policy") == []
     assert len(small.base.select()) == 5
     assert small.base.select(topic="") == []  # an empty topic names none
+
+
+def _every_field_set() -> Fact:
+    from cqfacts.model import Status
+
+    return _fact(
+        value=7565, unit="家", value_text="7565家", qualifier="累计",
+        change=Change(19.2, "%", "增长19.2%"), note="注", aliases=("a", "b"),
+        status=Status("issued", "印发实施"),
+    )  # fmt: skip
+
+
+def test_every_declared_field_round_trips_through_cache_rows_json_csv_and_toml(tmp_path):
+    """One declaration (model.FIELDS) drives every format: a field added there
+    appears in each, with no other edit."""
+    import csv
+    import io
+    import json
+
+    from cqfacts.export import CSV_COLUMNS, export
+    from cqfacts.loader import load
+    from cqfacts.model import FIELDS, FactBase, Meta, Pillar, Topic, fact_from_row, fact_row
+
+    fact = _every_field_set()
+    assert all(getattr(fact, name) not in (None, ()) for name in FIELDS)
+    assert fact_from_row(fact_row(fact)) == fact
+    record = fact.to_dict()
+    assert tuple(record) == FACT_KEYS == tuple(FIELDS)
+    base = FactBase(
+        meta=Meta("标题", "Title", 2023, "重庆市", "source"),
+        pillars={4: Pillar(4, "四", "Four", {"4.1": "一"}, {"4.1": "One"})},
+        topics={"话题": Topic("话题", "Topic", (), ("x",))},
+        facts=(fact,),
+    )
+    assert json.loads(export(base, "json")) == [record]
+    [row] = csv.DictReader(io.StringIO(export(base, "csv").lstrip("\ufeff")))
+    assert tuple(row) == CSV_COLUMNS
+    assert (row["status_state"], row["change_text"], row["aliases"]) == (
+        "issued",
+        "增长19.2%",
+        "a|b",
+    )
+    path = tmp_path / "all.toml"
+    path.write_text(export(base, "toml"), encoding="utf-8")
+    for cache_dir in (None, tmp_path / "cache", tmp_path / "cache"):
+        loaded = load(path, cache_dir=cache_dir)
+        assert list(loaded.base.facts) == [fact]
+    assert loaded.from_cache
+
+
+def test_a_status_outside_the_documented_states_is_a_problem():
+    from cqfacts.errors import FactFileError
+    from cqfacts.factfile import parse_fact_file
+    from tests.conftest import SMALL_FACTS
+
+    document = 'value_text = "高校科技成果转化与产业化若干措施"'
+    status = 'status = { state = "done", text = "出台" }'
+    text = SMALL_FACTS.replace(document, f"{document}\n{status}")
+    try:
+        parse_fact_file(text, "x.toml")
+    except FactFileError as error:
+        messages = [problem.message for problem in error.problems]
+    else:
+        messages = []
+    assert messages == [
+        "status state 'done' is not one of issued, approved, drafting, revised, pursued"
+    ]

@@ -8,16 +8,15 @@ import json
 from collections.abc import Sequence
 
 from cqfacts.errors import InvalidArgumentError, quoted
-from cqfacts.model import FACT_KEYS, Fact, FactBase
+from cqfacts.model import FACT_KEYS, FIELDS, FILE_KEYS, NESTED, Fact, FactBase, specs
 
 FORMATS = ("json", "jsonl", "csv", "toml")
-# CSV has no nesting: change and aliases are spread over plain columns.
-CSV_COLUMNS = (
-    *(key for key in FACT_KEYS if key not in ("change", "aliases")),
-    "change_value",
-    "change_unit",
-    "change_text",
-    "aliases",
+# CSV has no nesting: a nested record is spread over columns of its own (change_value,
+# change_unit …), and a list of texts is joined with "|".
+CSV_COLUMNS = tuple(
+    column
+    for key in FACT_KEYS
+    for column in ([f"{key}_{part}" for part in specs(NESTED[key])] if key in NESTED else [key])
 )
 
 
@@ -56,16 +55,14 @@ def _csv(facts: Sequence[Fact]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for fact in facts:
-        row = fact.to_dict()
-        change = row.pop("change") or {}
-        aliases = row.pop("aliases")
-        cells = [
-            *("" if value is None else value for value in row.values()),
-            change.get("value", ""),
-            change.get("unit", ""),
-            change.get("text", ""),
-            "|".join(aliases),
-        ]
+        cells: list[object] = []
+        for key, value in fact.to_dict().items():
+            if key in NESTED:
+                cells += [(value or {}).get(part, "") for part in specs(NESTED[key])]
+            elif FIELDS[key].type == "texts":
+                cells.append("|".join(value))
+            else:
+                cells.append("" if value is None else value)
         writer.writerow([_csv_cell(cell) for cell in cells])
     return "\ufeff" + buffer.getvalue()
 
@@ -118,9 +115,7 @@ def to_toml(base: FactBase) -> str:
         for fact_id in topic.fact_ids:
             lines += ["", f"[[topics.{name}.facts]]"]
             record = base.by_id[fact_id].to_dict()
-            for key in ("topic", "topic_en"):
-                del record[key]
-            for key, value in record.items():
+            for key, value in ((key, record[key]) for key in FILE_KEYS):
                 if value is None or value == []:
                     continue
                 lines.append(f"{key} = {_toml_value(value)}")

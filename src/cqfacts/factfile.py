@@ -5,11 +5,27 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any, NamedTuple, TypeGuard
 
 from cqfacts.errors import QUOTED_LENGTH, FactFileError, InvalidFactFileError, Problem
-from cqfacts.model import KINDS, Change, Fact, FactBase, Meta, Pillar, Topic
+from cqfacts.model import (
+    FIELDS,
+    FILE_KEYS,
+    KINDS,
+    NESTED,
+    REQUIRED_KEYS,
+    STATES,
+    Change,
+    Fact,
+    FactBase,
+    Meta,
+    Pillar,
+    Status,
+    Topic,
+    specs,
+)
 from cqfacts.normalize import fold
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -22,11 +38,7 @@ _FACTS_HEADER = re.compile(
 _TOML_POSITION = re.compile(r"\((?:at line (\d+), column \d+|at end of document)\)")
 
 _META_KEYS = {"title": str, "title_en": str, "year": int, "region": str, "source": str}
-_FACT_REQUIRED = ("id", "pillar", "section", "kind", "label", "label_en")
-_FACT_TEXT_KEYS = ("label", "label_en", "unit", "value_text", "qualifier", "note")
-_FACT_KEYS = frozenset(
-    (*_FACT_REQUIRED, "value", "unit", "value_text", "qualifier", "change", "note", "aliases")
-)
+_FACT_KEYS = frozenset(FILE_KEYS)
 _TOPIC_KEYS = frozenset(("en", "aliases", "facts"))
 _PILLAR_KEYS = frozenset(("title", "title_en", "sections", "sections_en"))
 
@@ -100,6 +112,22 @@ def _is_text_list(value: object) -> bool:
     return isinstance(value, list) and all(_is_text(item) for item in value)
 
 
+def _fault(type_: str, value: object) -> str | None:
+    """Why a value is not of a declared field type (model.Spec.type); None where it
+    is. Ids, pillars and sections have checks of their own, against the file."""
+    if type_ == "text":
+        return None if _is_text(value) else _text_fault(value)
+    if type_ == "number":
+        return None if _is_number(value) else _number_fault(value)
+    if type_ == "texts":
+        return None if _is_text_list(value) else "must be a list of non-empty texts"
+    if type_ == "kind":
+        return None if value in KINDS else f"{value!r} is not one of {', '.join(KINDS)}"
+    if type_ == "state":
+        return None if value in STATES else f"{value!r} is not one of {', '.join(STATES)}"
+    return None
+
+
 class _FactPlace(NamedTuple):
     """Where one fact sits in the text, looked up only when a problem needs a line:
     by its id (the second fact with a duplicate id is its 2nd match) or, where the
@@ -118,12 +146,7 @@ class _Checker:
         self.text = text
         self.path = path
         self.problems: list[Problem] = []
-        # Equal texts become one object: marshal then caches each once, not per fact.
-        self.shared: dict[object, object] = {}
         self.id_counts: dict[str, int] = {}
-
-    def share(self, value):  # type: ignore[no-untyped-def]
-        return value if value is None else self.shared.setdefault(value, value)
 
     def fail(self, message: str, anchor: str | None = None, *, field: str | None = None) -> None:
         """Record a problem; ``anchor`` is text near it, looked up for a line number
@@ -267,26 +290,26 @@ class _Checker:
             pillars[int(key)] = Pillar(int(key), title, title_en, sections, sections_en)
         return dict(sorted(pillars.items()))
 
-    def change(self, raw: object, place: _FactPlace) -> Change | None:
-        def fail(message: str, field: str) -> None:
-            self.fail_fact(place, message, field)
-
+    def record(self, name: str, raw: object, place: _FactPlace) -> Change | Status | None:
+        """A record nested in a fact (its change, its status), every fault reported."""
+        record = NESTED[name]
+        declared = specs(record)
         if not isinstance(raw, dict):
-            fail("change must be a table { value, unit, text }", "change")
+            keys = ", ".join(declared)
+            self.fail_fact(place, f"{name} must be a table {{ {keys} }}", name)
             return None
-        value, unit, text = raw.get("value"), raw.get("unit"), raw.get("text")
         before = len(self.problems)
-        if not _is_number(value):
-            fail(f"change value {_number_fault(value)}", "change.value")
-        if not _is_text(unit):
-            fail(f"change unit {_text_fault(unit)}", "change.unit")
-        if not _is_text(text):
-            fail(f"change text {_text_fault(text)}", "change.text")
-        for unknown in sorted(set(raw) - {"value", "unit", "text"}):
-            fail(f"change: unknown key {unknown!r}", f"change.{unknown}")
+        for key, spec in declared.items():
+            # A missing key reads as None: "change unit must be text, not None".
+            fault = _fault(spec.type, raw.get(key)) if key in raw or spec.required else None
+            if fault:
+                self.fail_fact(place, f"{name} {key} {fault}", f"{name}.{key}")
+        for unknown in sorted(set(raw) - set(declared)):
+            self.fail_fact(place, f"{name}: unknown key {unknown!r}", f"{name}.{unknown}")
         if len(self.problems) > before:
             return None
-        return Change(value, self.share(unit), self.share(text))  # type: ignore[arg-type]
+        made: Change | Status = record(**raw)
+        return made
 
     def fact(
         self,
@@ -315,7 +338,7 @@ class _Checker:
             self.fail_fact(place, message, field)
 
         before = len(self.problems)
-        for key in _FACT_REQUIRED:
+        for key in REQUIRED_KEYS:
             if key not in raw:
                 fail(f"missing required key {key!r}", key)
         for key in sorted(set(raw) - _FACT_KEYS):
@@ -329,9 +352,30 @@ class _Checker:
             seen.add(fact_id)
         elif "id" in raw:
             fail(f"id must be non-empty text, not {fact_id!r}", "id")
-        for key in _FACT_TEXT_KEYS:
-            if key in raw and not _is_text(raw[key]):
-                fail(f"{key} {_text_fault(raw[key])}", key)
+        for key in FILE_KEYS:
+            fault = _fault(FIELDS[key].type, raw[key]) if key in raw else None
+            if fault:
+                fail(f"{key} {fault}", key)
+        self._place_faults(raw, pillars, fail)
+        if "value" in raw:
+            for needed in ("unit", "value_text"):
+                if needed not in raw:
+                    fail(f"a value needs {needed}", needed)
+        if "change" in raw and "value" not in raw:
+            fail("a change needs a value to change", "change")
+        records = {name: self.record(name, raw[name], place) for name in NESTED if name in raw}
+        if len(self.problems) > before:
+            return None
+        values = {key: raw[key] for key in FILE_KEYS if key in raw and key not in NESTED}
+        if "aliases" in values:
+            values["aliases"] = tuple(values["aliases"])
+        return Fact(**values, **records, topic=topic, topic_en=topic_en)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _place_faults(
+        raw: dict[str, Any], pillars: dict[int, Pillar], fail: Callable[[str, str], None]
+    ) -> None:
+        """A fact's pillar must exist, and its section be one of that pillar's."""
         pillar, section = raw.get("pillar"), raw.get("section")
         pillar_known = (
             isinstance(pillar, int) and not isinstance(pillar, bool) and pillar in pillars
@@ -343,41 +387,6 @@ class _Checker:
         elif pillar_known and isinstance(section, str) and section not in pillars[pillar].sections:  # type: ignore[index]
             known = ", ".join(pillars[pillar].sections)  # type: ignore[index]
             fail(f"section {section!r} is not in pillar {pillar} ({known})", "section")
-        if "kind" in raw and raw["kind"] not in KINDS:
-            fail(f"kind {raw['kind']!r} is not one of {', '.join(KINDS)}", "kind")
-        if "value" in raw:
-            if not _is_number(raw["value"]):
-                fail(f"value {_number_fault(raw['value'])}", "value")
-            for needed in ("unit", "value_text"):
-                if needed not in raw:
-                    fail(f"a value needs {needed}", needed)
-        if "aliases" in raw and not _is_text_list(raw["aliases"]):
-            fail("aliases must be a list of non-empty texts", "aliases")
-        change = None
-        if "change" in raw:
-            if "value" not in raw:
-                fail("a change needs a value to change", "change")
-            change = self.change(raw["change"], place)
-        if len(self.problems) > before:
-            return None
-        share = self.share
-        return Fact(
-            id=raw["id"],
-            topic=share(topic),
-            topic_en=share(topic_en),
-            pillar=raw["pillar"],
-            section=share(raw["section"]),
-            kind=share(raw["kind"]),
-            label=share(raw["label"]),
-            label_en=share(raw["label_en"]),
-            value=raw.get("value"),
-            unit=share(raw.get("unit")),
-            value_text=share(raw.get("value_text")),
-            qualifier=share(raw.get("qualifier")),
-            change=change,
-            note=share(raw.get("note")),
-            aliases=share(tuple(share(alias) for alias in raw.get("aliases", ()))),
-        )
 
     def topics(
         self, data: dict[str, Any], pillars: dict[int, Pillar]
@@ -420,10 +429,7 @@ class _Checker:
             ]
             kept = [fact for fact in topic_facts if fact is not None]
             facts.extend(kept)
-            share = self.share
-            topics[name] = Topic(
-                name, share(en), share(tuple(map(share, aliases))), tuple(f.id for f in kept)
-            )
+            topics[name] = Topic(name, en, tuple(aliases), tuple(f.id for f in kept))
         return topics, facts
 
 

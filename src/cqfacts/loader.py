@@ -158,6 +158,20 @@ def load(path: Path | None = None, *, cache_dir: Path | bool | None = True) -> L
     return Loaded(base, index, from_cache=False, warnings=notes)
 
 
+def _shared(rows: tuple[tuple[object, ...], ...]) -> tuple[tuple[object, ...], ...]:
+    """The rows with equal texts (and equal nested tuples) as one object each: marshal
+    writes an object it has seen as a reference, so a topic's name or a unit repeated
+    by thousands of facts is stored once."""
+    seen: dict[object, object] = {}
+
+    def one(value: object) -> object:
+        if isinstance(value, tuple):
+            value = tuple(map(one, value))
+        return seen.setdefault(value, value) if isinstance(value, str | tuple) else value
+
+    return tuple(tuple(map(one, row)) for row in rows)
+
+
 def _to_payload(base: FactBase, index: SearchIndex) -> tuple[object, ...]:
     meta = base.meta
     numbers = {fact.id: number for number, fact in enumerate(base.facts)}
@@ -171,7 +185,7 @@ def _to_payload(base: FactBase, index: SearchIndex) -> tuple[object, ...]:
             (t.name, t.en, t.aliases, array("i", (numbers[i] for i in t.fact_ids)).tobytes())
             for t in base.topics.values()
         ),
-        tuple(fact_row(fact) for fact in base.facts),
+        _shared(tuple(fact_row(fact) for fact in base.facts)),
         index.to_tuple(),
     )  # fmt: skip
 

@@ -42,13 +42,31 @@ def _spec(type: str, doc: str, *, required: bool = False, origin: str = "fact") 
     return {"spec": Spec(type, required, origin, doc)}
 
 
+#: What the report says was done with a policy document, and so what state it is in.
+STATES = {
+    "issued": "in force: 印发, 印发实施, 出台, 联合出台, 制定, 建立",
+    "approved": "approved and issued by a higher authority: 科技部批复印发",
+    "drafting": "being prepared, not said to be issued: 组织编制, 研究形成",
+    "revised": "an existing document amended: 修订",
+    "pursued": "a standing strategy or layout being carried out: 深入实施, 着力构建",
+}
+
+
+class _Record:
+    """A record nested in a fact (a table in the fact file): its JSON object is its
+    declared fields."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {item.name: getattr(self, item.name) for item in fields(self)}  # type: ignore[arg-type]
+
+
 @dataclass
-class Change:
+class Change(_Record):
     """A change the report states for a figure (a growth rate, an increase)."""
 
-    value: int | float
-    unit: str
-    text: str
+    value: int | float = field(metadata=_spec("number", "its size as written", required=True))
+    unit: str = field(metadata=_spec("text", "% or the figure's own unit", required=True))
+    text: str = field(metadata=_spec("text", "as the report words it", required=True))
 
     @property
     def is_decrease(self) -> bool:
@@ -60,12 +78,17 @@ class Change:
         both read this, so a fall is one thing everywhere."""
         return -self.value if self.is_decrease else self.value
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "unit": self.unit, "text": self.text}
+
+@dataclass
+class Status(_Record):
+    """What the report says was done with a policy document."""
+
+    state: str = field(metadata=_spec("state", "one of STATES", required=True))
+    text: str = field(metadata=_spec("text", "the report's verb, verbatim", required=True))
 
 
 #: Records nested in a fact, by field name: their fields are the table's keys.
-NESTED: dict[str, type[Change]] = {"change": Change}
+NESTED: dict[str, type[Change] | type[Status]] = {"change": Change, "status": Status}
 
 
 @dataclass
@@ -101,6 +124,9 @@ class Fact:
     aliases: tuple[str, ...] = field(
         default=(), metadata=_spec("texts", "other names it is searched by")
     )
+    status: Status | None = field(
+        default=None, metadata=_spec("table", "{state, text}: a policy's state (null otherwise)")
+    )
 
     @property
     def figure(self) -> str:
@@ -118,13 +144,18 @@ class Fact:
 def _json_value(value: object) -> object:
     if isinstance(value, tuple):
         return list(value)
-    if isinstance(value, Change):
+    if isinstance(value, _Record):
         return value.to_dict()
     return value
 
 
+def specs(record: type[object]) -> dict[str, Spec]:
+    """The declared fields of a fact or of a record nested in one."""
+    return {item.name: item.metadata["spec"] for item in fields(record)}  # type: ignore[arg-type]
+
+
 #: Every field of a fact with its declaration, in order.
-FIELDS: dict[str, Spec] = {item.name: item.metadata["spec"] for item in fields(Fact)}
+FIELDS: dict[str, Spec] = specs(Fact)
 #: The keys of a fact object in JSON output: a documented contract (add keys, never rename).
 FACT_KEYS = tuple(FIELDS)
 #: The keys a fact table in a fact file may hold, and those it must.

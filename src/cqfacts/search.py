@@ -125,7 +125,8 @@ def _opencc_simplify(text: str) -> str:
         import opencc
     except ImportError:  # pragma: no cover - opencc is a dependency
         return text
-    return opencc.OpenCC("t2s").convert(text)
+    simplified: str = opencc.OpenCC("t2s").convert(text)
+    return simplified
 
 
 def search(

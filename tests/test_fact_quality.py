@@ -11,7 +11,9 @@ Each test guards one kind of mistake:
   subject (60%科研人员…), says so in its qualifier and labels;
 - notes hold no number that the report does not;
 - district figures carry the district in label and label_en, and no alias without it;
-- aliases hold no digits; every value_text stands in its own section of the report.
+- aliases hold no digits; every value_text stands in its own section of the report;
+- every policy says what the report says was done with it: a status whose state is one
+  of STATES and whose text is the report's verb, standing in the document's clause.
 """
 
 from __future__ import annotations
@@ -59,6 +61,22 @@ DISTRICTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 _NOT_ALONE = "、和与及,，"
 
 _NUMERALS = "一二三四五六七八九"
+
+# The states of a policy, each with the report's verbs that mean it. A text is read as
+# the first state whose verb it holds, in this order (科技部批复印发 is approved, not
+# issued, though it holds 印发).
+STATES: dict[str, tuple[str, ...]] = {
+    "approved": ("批复",),  # approved and issued by a higher authority: 科技部批复印发
+    "revised": ("修订",),  # an existing document amended
+    "drafting": ("组织编制", "研究形成"),  # being prepared, not said to be issued
+    "pursued": ("深入实施", "着力构建"),  # a standing strategy carried out
+    "issued": ("印发", "出台", "制定", "建立"),  # in force: 印发实施, 联合出台 …
+}
+
+
+def state_of(verb: str) -> str | None:
+    """The state a verb of the report means, if it is one of STATES' verbs."""
+    return next((state for state, verbs in STATES.items() if any(v in verb for v in verbs)), None)
 
 
 def _fold(text: str) -> str:
@@ -273,6 +291,58 @@ def test_every_value_text_stands_in_its_own_section(facts, sections):
         fact["id"] for fact in facts if fact.get("value_text") and not _places(fact, sections)
     ]
     assert astray == []
+
+
+def status_faults(facts, sections) -> list[str]:
+    """Every policy has status = {state, text}: text the report's verb, standing before
+    the document in its clause, and state the one that verb means. No other kind has
+    one."""
+    faults = []
+    for fact in facts:
+        status = fact.get("status")
+        if fact.get("kind") != "policy":
+            if "status" in fact:
+                faults.append(f"{fact['id']}: a {fact.get('kind')} has no status")
+            continue
+        if not isinstance(status, dict) or set(status) != {"state", "text"}:
+            faults.append(f"{fact['id']}: needs status = {{ state, text }}")
+            continue
+        state, verb = status["state"], status["text"]
+        if state not in STATES:
+            faults.append(f"{fact['id']}: state {state!r} is not one of {', '.join(STATES)}")
+        elif state_of(verb) != state:
+            faults.append(f"{fact['id']}: {verb!r} does not mean {state!r}")
+        places = _places(fact, sections)
+        before = [
+            text[_span(text, start, end, CLAUSE_END)[0] : start] for text, start, end in places
+        ]
+        if not any(_fold(verb) in clause for clause in before):
+            faults.append(f"{fact['id']}: {verb!r} does not stand before it in its clause")
+    return faults
+
+
+def test_every_policy_has_the_status_the_report_gives_it(facts, sections):
+    assert status_faults(facts, sections) == []
+
+
+def test_the_status_check_fails_a_wrong_or_missing_status(sections):
+    policy = {
+        "id": "x",
+        "kind": "policy",
+        "section": "1.2",
+        "value_text": "成渝综合性科学中心建设方案",
+        "label": "",
+        "label_en": "",
+    }
+    assert status_faults([policy], sections) == ["x: needs status = { state, text }"]
+    issued = {**policy, "status": {"state": "issued", "text": "组织编制"}}
+    assert status_faults([issued], sections) == ["x: '组织编制' does not mean 'issued'"]
+    elsewhere = {**policy, "status": {"state": "issued", "text": "印发实施"}}
+    assert status_faults([elsewhere], sections) == [
+        "x: '印发实施' does not stand before it in its clause"
+    ]
+    figure = {**policy, "kind": "figure", "status": {"state": "issued", "text": "出台"}}
+    assert status_faults([figure], sections) == ["x: a figure has no status"]
 
 
 # The facts issue 14 found misleading, as they stood before it (trimmed to the keys the

@@ -808,3 +808,29 @@ def test_a_cache_entry_that_never_ends_is_rebuilt_not_waited_for(tmp_path):
     os.mkfifo(entry)
     again = _cqfacts("search", "gxjsqy", "--json", env_extra=env, timeout=60)
     assert (again.returncode, again.stdout) == (0, first.stdout)
+
+
+def test_list_filters_policies_by_state_and_tables_show_the_verb(run):
+    result = run("list", "--kind", "policy", "--status", "drafting", "--json", facts=None)
+    assert result.exit_code == ExitCode.FOUND
+    records = json.loads(result.stdout)
+    assert records and {record["status"]["state"] for record in records} == {"drafting"}
+    assert {record["kind"] for record in records} == {"policy"}
+    table = run("list", "--kind", "policy", "--status", "drafting", facts=None)
+    for record in records:
+        assert f"policy · {record['status']['text']}" in table.stdout
+    shown = run("show", records[0]["id"], facts=None)
+    status = records[0]["status"]
+    assert f"status    {status['state']} ({status['text']})" in shown.stdout
+    assert run("list", "--status", "someday", facts=None).exit_code == ExitCode.USAGE_ERROR
+
+
+def test_the_readme_json_schema_lists_every_declared_field():
+    """The fact object's table in the README is the declaration's (model.FIELDS)."""
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("## JSON schema") : text.index("A policy's **state**")]
+    documented = {
+        key for cell in re.findall(r"^\| (`[^|]+`) \|", table, re.M)
+        for key in re.findall(r"`(\w+)`", cell)
+    }  # fmt: skip
+    assert documented == FACT_KEY_SET

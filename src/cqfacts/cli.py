@@ -29,7 +29,7 @@ from cqfacts.errors import (
     shown,
 )
 from cqfacts.loader import ENV_FACTS, Loaded, load
-from cqfacts.model import KINDS, parse_pillar_number
+from cqfacts.model import KINDS, STATES, parse_pillar_number
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -67,6 +67,7 @@ class Color(StrEnum):
 
 
 Kind = StrEnum("Kind", {kind: kind for kind in KINDS})  # type: ignore[misc]
+State = StrEnum("State", {state: state for state in STATES})  # type: ignore[misc]
 
 
 class RankBy(StrEnum):
@@ -532,19 +533,27 @@ def list_(
             callback=_as_typed,
         ),
     ] = None,
+    status: Annotated[
+        State | None,
+        typer.Option("--status", "-s", help="Only policies in this state (see JSON schema)."),
+    ] = None,
     json: JsonFlag = False,
     lang: LangOption = Lang.zh,
 ) -> None:
-    """Every fact, or those of one pillar, kind or topic.
+    """Every fact, or those of one pillar, kind, topic or policy state.
 
     \b
     Examples:
       cqfacts list --pillar 4 --kind figure
+      cqfacts list --kind policy --status drafting
       cqfacts list --json | jq -r '.[] | [.id, .value_text] | @tsv'
     """
     loaded = _load(ctx)
     facts = loaded.base.select(
-        pillar=_pillar_number(pillar, loaded), kind=kind.value if kind else None, topic=topic
+        pillar=_pillar_number(pillar, loaded),
+        kind=kind.value if kind else None,
+        topic=topic,
+        status=status.value if status else None,
     )
     if json:
         _print_json(shapes.facts(facts))

@@ -249,10 +249,15 @@ class FactBase:
         return fact
 
     def select(
-        self, *, pillar: int | None = None, kind: str | None = None, topic: str | None = None
+        self,
+        *,
+        pillar: int | None = None,
+        kind: str | None = None,
+        topic: str | None = None,
+        status: str | None = None,
     ) -> list[Fact]:
-        """Facts in file order, narrowed to a pillar, a kind and a topic (its Chinese or
-        English name, any case)."""
+        """Facts in file order, narrowed to a pillar, a kind, a topic (its Chinese or
+        English name, any case) and a policy's state."""
         wanted = topic.casefold() if topic is not None else None
         return [
             fact
@@ -260,6 +265,7 @@ class FactBase:
             if (pillar is None or fact.pillar == pillar)
             and (kind is None or fact.kind == kind)
             and (wanted is None or wanted in (fact.topic.casefold(), fact.topic_en.casefold()))
+            and (status is None or (fact.status is not None and fact.status.state == status))
         ]
 
 

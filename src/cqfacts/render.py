@@ -66,7 +66,10 @@ def _label(fact: Fact, lang: str, highlights: dict[str, tuple[int, ...]] | None 
 
 def _figure(fact: Fact, lang: str) -> Text:
     if fact.kind not in FIGURE_KINDS:
-        return Text(fact.kind, style="dim italic")
+        text = Text(fact.kind, style="dim italic")
+        if fact.status is not None:  # 出台, or in English: issued
+            text.append(f" · {fact.status.state if lang == 'en' else fact.status.text}")
+        return text
     text = Text(fact.figure, style="bold")
     if fact.change:
         change = fact.change.text if lang != "en" else _english_change(fact)
@@ -193,6 +196,7 @@ def fact_view(fact: Fact, base: FactBase, lang: str = "zh") -> Group:
         ("qualifier", fact.qualifier or ""),
         ("change", fact.change.text if fact.change else ""),
         ("kind", fact.kind),
+        ("status", f"{fact.status.state} ({fact.status.text})" if fact.status else ""),
         ("topic", f"{fact.topic} ({fact.topic_en})"),
         (
             "where",

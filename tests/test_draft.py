@@ -335,6 +335,16 @@ def test_changes_attach_to_the_figure_before_them():
     assert drafted["1.5万亿元"]["change"] == {"value": 15.8, "unit": "%", "text": "年均增长15.8%"}
 
 
+def test_a_comparison_may_stand_between_a_figure_and_its_change():
+    text = (
+        "平台达到1297家、较“十三五”末增长80%,成交额630.4亿元,比2020年增长25.5%,人均GDP1.2万美元。"
+    )
+    drafted = by_text(figures_of(text))
+    assert drafted["1297家"]["change"]["text"] == "较“十三五”末增长80%"
+    assert drafted["630.4亿元"]["change"]["text"] == "比2020年增长25.5%"
+    assert drafted["1.2万美元"]["label"] == "人均GDP"
+
+
 def test_declines_keep_their_value_as_written_and_say_so():
     """Like the shipped base: the value as written, the direction in the text."""
     text = "研发投入强度2.1%,提高0.56个百分点;能耗强度0.38吨,下降1.69个百分点。"

@@ -16,12 +16,15 @@ What counts as a figure (the audit uses the same reading, :func:`find_figures`):
 
 A change (增长19.2%, 同比增长6.6%, 年均增长15.8%, 提高0.56个百分点, 下降1.69个百分点)
 belongs to the figure just before it in its sentence, with nothing but separators
-between; ``A、B分别增长7.5%、49.4%`` gives its changes, in order, to the figures just
-before it (``1121项、资金12.12亿元,分别增长9.9%、20.14%``). Following the shipped
-base, a change keeps its value as written (positive) and says in its ``text`` which
-way it went; the first change of a 分别 list keeps its text verbatim, the others are
-its verb and their figure (``增长36.1%``). A change with no figure before it (研发人员
-增长64.4%) is a figure of its own, its label ending in the verb.
+and a comparison between (``865.1亿元、增长37.2%``, ``630.4亿元,比上年增长25.5%``,
+``1297家、较“十三五”末增长80%``). A rate is preferred to a count: ``7565家,比上年增加
+1220家,增长19.2%`` gives 7565家 the 19.2%, and 1220家 stays a figure. A 分别 list
+(``1121项、资金12.12亿元,分别增长9.9%、20.14%``) gives its changes, in order, to the
+figures just before it. Following the shipped base, a change keeps its value as
+written (positive) and says in its ``text`` which way it went; the first change of a
+分别 list keeps its text verbatim, the others are its verb and their figure
+(``增长36.1%``). A change with no figure before it (研发人员增长64.4%) is a figure of
+its own, its label ending in the verb and its note saying so.
 
 Detection reads :func:`cqfacts.report.detection_text`, so traditional characters and
 full-width digits work; ``value_text``, labels and change texts are sliced from the
@@ -43,8 +46,8 @@ from cqfacts.report import (
     Report,
     chinese_number,
     detection_text,
+    parse_report,
 )
-from cqfacts.report import parse_report as parse_report
 
 # --- What a figure looks like --------------------------------------------------------
 
@@ -56,7 +59,7 @@ _UNITS = sorted(
         "项", "件", "篇", "部", "册", "本", "份", "台套", "套", "台", "条", "类",
         "场次", "场", "次", "批", "支", "只", "头", "株", "种", "款", "颗", "辆", "架", "艘",
         "张", "例", "门", "处", "轮", "期", "方面", "强",
-        "吨", "千克", "公斤", "克", "亩", "公顷", "平方公里", "平方米", "立方米",
+        "吨", "千克", "公斤", "克", "毫克", "微克", "亩", "公顷", "平方公里", "平方米", "立方米",
         "公里", "千米", "米", "厘米", "毫米", "微米", "纳米",
         "千瓦时", "千瓦", "兆瓦", "吉瓦", "瓦", "小时", "分钟", "秒", "天", "周", "岁",
     ),
@@ -79,7 +82,9 @@ _SUFFIXES = "以上|以下|左右|以内"
 _ABOUT = "余|多"  # 600余项, 80多个, 505万余条
 # Qualifiers found earlier in the clause (累计达到105家).
 _CLAUSE_QUALIFIERS = ("累计", "预计")
-_NOT_AFTER = r"(?<![A-Za-z0-9.第])"
+# Not inside a longer number nor after 第 (an ordinal); after letters is fine
+# (人均GDP1.2万美元): a model name's digits (C919, 5G) have no unit anyway.
+_NOT_AFTER = r"(?<![0-9.第])"
 
 _FIGURE = re.compile(
     rf"""{_NOT_AFTER}(?P<pre>{_PREFIXES})?
@@ -117,10 +122,9 @@ _SINGLE_CHAR_VERBS = ("增", "降", "减")
 
 # --- Changes --------------------------------------------------------------------------
 
-_CHANGE_MODIFIERS = (
-    r"同比|环比|比上年同期|较上年同期|比上年|较上年|比去年|较去年|较上年末|比上年末"
-    r"|较\d{4}年|比\d{4}年|年均|平均|分别"
-)
+# What may stand between a figure and its change: 同比, 年均, a comparison (较上年,
+# 比2020年, 较“十三五”末) and 分别.
+_CHANGE_MODIFIERS = r"同比|环比|年均|平均|分别|(?:较|比)[^\s,。;:、!?较比]{1,10}?"
 _CHANGE_VERBS = (
     "增长率|增长|增加|增幅|增速|提高|提升|上升|上涨|下降|减少|降低|下滑|回落|扩大|缩小|增|降|减"
 )
@@ -166,7 +170,7 @@ _KEY_ORDER = (
 
 
 @dataclass
-class Change:
+class ChangeFound:
     """A change found in the text: its figure, verbatim text and where it stands."""
 
     value: int | float
@@ -189,8 +193,7 @@ class Figure:
     verb_start: int | None = None
     verb: str = ""  # modifiers and verb, e.g. 同比增长
     list_id: int | None = None  # the 分别 list it is in
-    list_verb: str = ""
-    change: Change | None = None
+    change: ChangeFound | None = None
     note: str | None = None
     text: str = field(default="", repr=False)
 
@@ -312,7 +315,7 @@ def _mark_changes_and_lists(report: Report, figures: list[Figure]) -> None:
             and previous.kind == figure.kind
         ):
             # The next item of a 分别 list: like the first one.
-            figure.list_id, figure.list_verb = previous.list_id, previous.list_verb
+            figure.list_id = previous.list_id
             if previous.is_change:
                 figure.verb_start, figure.verb = figure.start, previous.verb
             previous = figure
@@ -320,7 +323,7 @@ def _mark_changes_and_lists(report: Report, figures: list[Figure]) -> None:
         listed = _LIST_START.search(before)
         if listed:
             lists += 1
-            figure.list_id, figure.list_verb = lists, listed["verb"]
+            figure.list_id = lists
         change = _CHANGE_BEFORE.search(before) if figure.kind == "figure" else None
         if change and figure.value is not None:
             single = change["verb"] in _SINGLE_CHAR_VERBS
@@ -372,7 +375,7 @@ def _give(report: Report, target: Figure, change: Figure, *, verbatim: bool) -> 
     assert change.verb_start is not None and change.value is not None
     text = report.text
     wording = text[change.verb_start : change.end] if verbatim else change.verb + change.text
-    target.change = Change(change.value, change.unit or "", wording, change.verb_start)
+    target.change = ChangeFound(change.value, change.unit or "", wording, change.verb_start)
 
 
 def _prefer_rate(

@@ -28,7 +28,7 @@ in simplified characters can be audited against a traditional source.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -133,7 +133,13 @@ class _Holder(NamedTuple):
     spans: list[tuple[int, int]]
 
 
-def _holders(report: Report, facts: Sequence[Fact]) -> dict[tuple[int, str], list[_Holder]]:
+#: Where a text stands in the source, each text looked up once per audit.
+_Stands = Callable[[str], list[int]]
+
+
+def _holders(
+    report: Report, facts: Sequence[Fact], stands: _Stands
+) -> dict[tuple[int, str], list[_Holder]]:
     by_place: dict[tuple[int, str], list[_Holder]] = {}
     for fact in facts:
         texts = [fact.value_text or ""]
@@ -143,7 +149,7 @@ def _holders(report: Report, facts: Sequence[Fact]) -> dict[tuple[int, str], lis
         spans = [
             (start, start + len(text))
             for text in texts
-            for start in stands_at(report, text)
+            for start in stands(text)
             if report.place_of(start) == place
         ]
         by_place.setdefault(place, []).append(_Holder(fact, spans))
@@ -173,8 +179,8 @@ def _holds_change(holder: _Holder, figure: Figure) -> bool:
     )
 
 
-def _uncovered(report: Report, facts: Sequence[Fact]) -> list[Uncovered]:
-    holders = _holders(report, facts)
+def _uncovered(report: Report, facts: Sequence[Fact], stands: _Stands) -> list[Uncovered]:
+    holders = _holders(report, facts, stands)
     missing: list[Uncovered] = []
     figures = sorted(find_figures(report) + find_documents(report), key=lambda f: f.start)
     for figure in figures:
@@ -205,7 +211,7 @@ def _value_faults(fact: Fact) -> list[str]:
     return []
 
 
-def _change_faults(report: Report, fact: Fact) -> list[str]:
+def _change_faults(report: Report, fact: Fact, stands: _Stands) -> list[str]:
     change = fact.change
     if change is None:
         return []
@@ -221,19 +227,19 @@ def _change_faults(report: Report, fact: Fact) -> list[str]:
         return [f"change {change.value:g}{change.unit} is not the figure in {change.text!r}"]
     place = (fact.pillar, fact.section)
     if not any(
-        report.place_of(start) == place
-        for figure in agreeing
-        for start in stands_at(report, figure.text)
+        report.place_of(start) == place for figure in agreeing for start in stands(figure.text)
     ):
         return [f"change {change.text!r} does not stand in section {fact.section}"]
     return []
 
 
-def _check_fact(report: Report, fact: Fact) -> tuple[list[Unsupported], Misplaced | None]:
+def _check_fact(
+    report: Report, fact: Fact, stands: _Stands
+) -> tuple[list[Unsupported], Misplaced | None]:
     faults: list[str] = []
     misplaced = None
     if fact.value_text:
-        places = stands_at(report, fact.value_text)
+        places = stands(fact.value_text)
         if not places:
             faults.append(f"value_text {fact.value_text!r} does not stand in the source")
         elif all(report.place_of(start) != (fact.pillar, fact.section) for start in places):
@@ -244,7 +250,7 @@ def _check_fact(report: Report, fact: Fact) -> tuple[list[Unsupported], Misplace
                 found_pillar, found_section, line, column,
             )  # fmt: skip
     faults += _value_faults(fact)
-    faults += _change_faults(report, fact)
+    faults += _change_faults(report, fact, stands)
     return [Unsupported(fact.id, fact.value_text, reason) for reason in faults], misplaced
 
 
@@ -253,17 +259,24 @@ def audit(
 ) -> AuditResult:
     """Audit facts against their source text (see the module docstring)."""
     report = parse_report(source_text)
+    found: dict[str, list[int]] = {}
+
+    def stands(text: str) -> list[int]:
+        if text not in found:
+            found[text] = stands_at(report, text)
+        return found[text]
+
     unsupported: list[Unsupported] = []
     misplaced: list[Misplaced] = []
     for fact in facts:
-        faults, place = _check_fact(report, fact)
+        faults, place = _check_fact(report, fact, stands)
         unsupported += faults
         if place is not None:
             misplaced.append(place)
     return AuditResult(
         source=source,
         paths=tuple(paths),
-        uncovered=tuple(_uncovered(report, facts)),
+        uncovered=tuple(_uncovered(report, facts, stands)),
         unsupported=tuple(unsupported),
         misplaced=tuple(misplaced),
     )

@@ -39,6 +39,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from cqfacts.normalize import CJK_CLASS
 from cqfacts.report import (
     OVERVIEW,
     OVERVIEW_TITLE,
@@ -131,7 +132,7 @@ _CHANGE_VERBS = (
 _CHANGE_BEFORE = re.compile(
     rf"(?P<mods>(?:{_CHANGE_MODIFIERS})*)(?P<verb>{_CHANGE_VERBS})(?:了|达到|达|为)?$"
 )
-_LIST_START = re.compile(r"分别(?P<verb>[\u4e00-\u9fff]{0,4})$")
+_LIST_START = re.compile(f"分别[{CJK_CLASS}]{{0,4}}$")  # 分别达到, 分别增长
 _LOOK_BACK = 16  # characters before a figure searched for its verb
 _LIST_SEPARATOR = re.compile(r"[\s]*[、,和及与][\s]*")
 _ATTACH_GAP = re.compile(r"[\s、,]*(?:分别)?")
@@ -148,7 +149,7 @@ _TRAILING_WORDS = re.compile(
     r"(?:分别|达到|达|为|是|有|共计|合计|总计|共|累计|预计|实现|位居|居|排名|排|位列|名列)+$"
 )
 _SUBJECT_SPLIT = re.compile(r"、|和|与|及")
-_CJK = re.compile(r"[\u3400-\u9fff“]")
+_CJK = re.compile(f"[{CJK_CLASS}“]")  # a noun after a figure starts so
 
 # --- The drafted file -----------------------------------------------------------------
 

@@ -1,0 +1,227 @@
+"""The structure of a report's text: its overview, pillars and sections, and where an
+offset of the text falls in them.
+
+A report in the style of the shipped one opens with an overview, then numbers its
+pillars ``一、…`` and their sections ``（一）…`` or ``(一)…`` at the start of a line. A
+text without such headings (a news story, a press release) is all overview.
+
+Headings, and everything the draft and the audit look for, are found in a
+*detection copy* of the text (:func:`detection_text`): traditional characters folded
+to simplified ones and full-width forms to ASCII, one character for each character
+of the original. Every offset therefore names the same place in both, and what is
+quoted back to a reader (titles, ``value_text``) is sliced from the original.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+OVERVIEW = 0
+OVERVIEW_SECTION = "0.0"
+OVERVIEW_TITLE = "总体情况"
+
+_DIGITS = "一二三四五六七八九"
+_TEN = "十"
+# Full-width ASCII forms (！ to ～) sit at a fixed distance from their ASCII twins.
+_FULL_WIDTH_OFFSET = 0xFEE0
+_WIDTH_TABLE = {code: code - _FULL_WIDTH_OFFSET for code in range(0xFF01, 0xFF5F)}
+_WIDTH_TABLE[0x3000] = ord(" ")  # the ideographic space
+
+# Headings are read on the detection copy, where （ is already (.
+_LEADING = r"^[ \t\ufeff]*"
+_NUMERAL = rf"([{_DIGITS}{_TEN}]{{1,3}})"
+_PILLAR_HEADING = re.compile(rf"{_LEADING}{_NUMERAL}、[ \t]*(?=\S)", re.MULTILINE)
+_SECTION_HEADING = re.compile(rf"{_LEADING}\({_NUMERAL}\)[ \t]*(?=\S)", re.MULTILINE)
+# A heading's title runs to the end of its first sentence or of its line.
+_TITLE_END = re.compile(r"[。;!?\n\r]|:(?!\d)")
+_TITLE_STRIP = " \t\u3000。.:：;；,，"
+
+
+def chinese_number(numeral: str) -> int | None:
+    """一 -> 1, 十二 -> 12, 二十 -> 20, 三十五 -> 35; None for anything else."""
+    if not numeral or any(char not in _DIGITS + _TEN for char in numeral):
+        return None
+    if _TEN not in numeral:
+        return _DIGITS.index(numeral) + 1 if len(numeral) == 1 else None
+    tens_text, _, units_text = numeral.partition(_TEN)
+    if _TEN in units_text or len(tens_text) > 1 or len(units_text) > 1:
+        return None
+    tens = _DIGITS.index(tens_text) + 1 if tens_text else 1
+    units = _DIGITS.index(units_text) + 1 if units_text else 0
+    return tens * 10 + units
+
+
+@cache
+def _t2s() -> Any:
+    # Imported on first use: OpenCC loads its dictionaries (about 20 ms) when built.
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _simplified(text: str) -> str:
+    """Traditional characters folded to simplified ones, keeping every offset: a
+    conversion that changes the length (a phrase mapped to a shorter one) is redone
+    line by line, and on such a line character by character."""
+    converter = _t2s()
+    whole: str = converter.convert(text)
+    if len(whole) == len(text):
+        return whole
+    lines = []
+    for line in text.splitlines(keepends=True):
+        converted: str = converter.convert(line)
+        if len(converted) != len(line):
+            converted = "".join(
+                folded if len(folded := converter.convert(char)) == 1 else char for char in line
+            )
+        lines.append(converted)
+    return "".join(lines)
+
+
+def detection_text(text: str) -> str:
+    """The text as detection reads it: simplified characters, ASCII digits, letters and
+    punctuation (１２．５％ is 12.5%, （一） is (一)); exactly as long as ``text``."""
+    return _simplified(text).translate(_WIDTH_TABLE)
+
+
+@dataclass(frozen=True)
+class PillarText:
+    """One pillar as the report titles it: ``sections`` maps "N.K" to a title."""
+
+    number: int
+    title: str
+    sections: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Heading:
+    start: int  # where the heading's line starts
+    number: int
+    title: str
+    body: int  # where the text after the title begins
+
+
+@dataclass
+class Report:
+    """A report's text read for its structure; offsets index ``text``."""
+
+    text: str
+    detect: str
+    pillars: dict[int, PillarText]
+    # Region starts in text order, each with the (pillar, section) it opens.
+    _starts: list[int] = field(repr=False)
+    _places: list[tuple[int, str]] = field(repr=False)
+    _newlines: list[int] = field(repr=False)
+
+    def place_of(self, offset: int) -> tuple[int, str]:
+        """The pillar and section an offset of the text falls in."""
+        index = bisect_right(self._starts, offset) - 1
+        return self._places[max(index, 0)]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """The 1-based line and column (in characters) of an offset of the text."""
+        line = bisect_left(self._newlines, offset)
+        line_start = self._newlines[line - 1] + 1 if line else 0
+        return line + 1, offset - line_start + 1
+
+    def section_title(self, pillar: int, section: str) -> str:
+        return self.pillars[pillar].sections[section]
+
+    @property
+    def first_line(self) -> str:
+        """The first line with something on it, stripped (a title, or the overview)."""
+        for line in self.text.splitlines():
+            if line.strip():
+                return line.strip()
+        return ""
+
+
+def _title(text: str, detect: str, start: int) -> tuple[str, int]:
+    """A heading's title from ``start``, and where the text after it begins."""
+    end_match = _TITLE_END.search(detect, start)
+    end = end_match.start() if end_match else len(detect)
+    return text[start:end].strip(_TITLE_STRIP), end
+
+
+def _headings(pattern: re.Pattern[str], text: str, detect: str) -> list[_Heading]:
+    """Headings of one level, numbered by their numerals; a numeral out of order
+    (a repeated 二、, a list restarting) takes the next free number instead."""
+    found: list[_Heading] = []
+    for match in pattern.finditer(detect):
+        title, body = _title(text, detect, match.end())
+        number = chinese_number(match[1])
+        if number is None or not title:
+            continue
+        found.append(_Heading(match.start(), number, title, body))
+    return found
+
+
+def _renumbered(headings: list[_Heading], previous: int) -> list[_Heading]:
+    numbered = []
+    for heading in headings:
+        number = heading.number if heading.number > previous else previous + 1
+        numbered.append(
+            _Heading(heading.start, number, heading.title, heading.body)
+            if number != heading.number
+            else heading
+        )
+        previous = number
+    return numbered
+
+
+def _has_content(detect: str, start: int, end: int) -> bool:
+    """Whether a stretch holds more than whitespace and punctuation."""
+    return any(char.isalnum() for char in detect[start:end])
+
+
+def parse_report(text: str) -> Report:
+    """Read a report's overview, pillars and sections (see the module docstring).
+
+    Text between a pillar's heading and its first section, or a pillar without
+    sections, is that pillar's section "N.0", titled like the pillar; the overview is
+    pillar 0, section "0.0" (总体情况), always present even if empty.
+    """
+    detect = detection_text(text)
+    pillar_headings = _renumbered(_headings(_PILLAR_HEADING, text, detect), OVERVIEW)
+    section_headings = _headings(_SECTION_HEADING, text, detect)
+    pillar_starts = [heading.start for heading in pillar_headings]
+
+    pillars = {OVERVIEW: PillarText(OVERVIEW, OVERVIEW_TITLE, {OVERVIEW_SECTION: OVERVIEW_TITLE})}
+    regions: list[tuple[int, tuple[int, str]]] = [(0, (OVERVIEW, OVERVIEW_SECTION))]
+    owners: list[tuple[int, int, int]] = [(-1, OVERVIEW, len(text))]  # (start, pillar, body)
+    owners += [(h.start, h.number, h.body) for h in pillar_headings]
+    for index, (start, number, body) in enumerate(owners):
+        end = pillar_starts[index] if index < len(pillar_starts) else len(text)
+        mine = [h for h in section_headings if start < h.start < end]
+        mine = _renumbered(mine, 0)
+        if number != OVERVIEW:
+            heading = pillar_headings[index - 1]
+            pillars[number] = PillarText(number, heading.title, {})
+        sections = pillars[number].sections
+        first_section = mine[0].start if mine else end
+        body_start = 0 if number == OVERVIEW else body
+        if number != OVERVIEW and (not mine or _has_content(detect, body_start, first_section)):
+            sections[f"{number}.0"] = pillars[number].title
+            regions.append((start, (number, f"{number}.0")))
+        for position, heading in enumerate(mine):
+            key = f"{number}.{heading.number}"
+            sections[key] = heading.title
+            # A pillar heading with nothing under it before its first section
+            # belongs to that section.
+            region_start = (
+                start if position == 0 and f"{number}.0" not in sections else heading.start
+            )
+            regions.append((max(region_start, 0), (number, key)))
+    regions.sort(key=lambda region: region[0])
+    return Report(
+        text=text,
+        detect=detect,
+        pillars=pillars,
+        _starts=[start for start, _ in regions],
+        _places=[place for _, place in regions],
+        _newlines=[found.start() for found in re.finditer("\n", text)],
+    )

@@ -74,7 +74,7 @@ def _every_field_set() -> Fact:
     return _fact(
         value=7565, unit="家", value_text="7565家", qualifier="累计",
         change=Change(19.2, "%", "增长19.2%"), note="注", aliases=("a", "b"),
-        status=Status("issued", "印发实施"),
+        status=Status("issued", "印发实施"), draft=True, line=3, column=17,
     )  # fmt: skip
 
 

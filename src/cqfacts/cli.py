@@ -678,16 +678,86 @@ def validate(
     """
     from cqfacts.loader import validate as check
 
-    target, count, problems = check(_fact_path(path) or ctx.obj.facts)
+    target, count, problems, drafts = check(_fact_path(path) or ctx.obj.facts)
     if json:
-        _print_json(shapes.validation(str(target), count, problems))
+        _print_json(shapes.validation(str(target), count, problems, drafts))
     elif not problems:
-        typer.echo(f"{shown(str(target))}: valid, {count} facts")
+        waiting = f" ({drafts} still drafts for a curator to check)" if drafts else ""
+        typer.echo(f"{shown(str(target))}: valid, {count} facts{waiting}")
     else:
         _say("\n".join(str(problem) for problem in problems))
         _say(f"{shown(str(target))}: {len(problems)} problem{'s' * (len(problems) > 1)}")
     if problems:
         raise typer.Exit(ExitCode.USAGE_ERROR)
+
+
+SourceArgument = Annotated[
+    str, typer.Argument(metavar="SOURCE", help="The report's plain text (UTF-8), or - for stdin.")
+]
+
+
+@_command()
+def draft(
+    ctx: typer.Context,
+    *,
+    source: SourceArgument,
+    year: Annotated[
+        int | None, typer.Option("--year", min=1, max=9999, help="[meta] year.")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="[meta] title.")] = None,
+    json: JsonFlag = False,
+) -> None:
+    """Draft a fact file from a report's text, for a curator to finish.
+
+    Every figure with its unit, qualifier and change, every 《》 document, in its
+    pillar and section, each fact marked draft = true with its line and column.
+    Writes TOML to stdout (--json: the drafted fact objects).
+
+    \b
+    Examples:
+      cqfacts draft report-2024.txt --year 2024 > facts-2024.toml
+      cqfacts --facts facts-2024.toml audit report-2024.txt
+    """
+    from cqfacts.draft import draft_report
+    from cqfacts.factfile import parse_fact_file
+    from cqfacts.loader import read_source
+
+    drafted = draft_report(read_source(source), year=year, title=_as_typed(title), source=None)
+    text = drafted.to_toml()
+    if json:
+        _print_json(shapes.facts(parse_fact_file(text, source).facts))
+    else:
+        typer.echo(text, nl=False)
+
+
+@_command()
+def audit(ctx: typer.Context, *, source: SourceArgument, json: JsonFlag = False) -> None:
+    """Check the fact base against the text it comes from.
+
+    Lists figures of the source no fact holds, facts whose value_text is not in the
+    source (or whose value disagrees with it), and facts filed in another section
+    than the one their figure stands in. Exit 0 when all agree, 1 when anything is
+    listed.
+
+    \b
+    Examples:
+      cqfacts audit report-2023.txt
+      cqfacts --facts facts-2024.toml audit report-2024.txt --json | jq '.uncovered'
+    """
+    from cqfacts.audit import audit as run_audit
+    from cqfacts.loader import read_source
+
+    loaded = _load(ctx)
+    text = read_source(source)
+    result = run_audit(text, loaded.base.facts, source=source, paths=[loaded.base.path])
+    if json:
+        _print_json(result.to_dict())
+    else:
+        from cqfacts.render import audit_lines
+
+        typer.echo(audit_lines(result.to_dict()))
+    if not result.clean:
+        raise typer.Exit(ExitCode.NOTHING_FOUND)
 
 
 def main() -> None:

@@ -116,7 +116,7 @@ def to_toml(base: FactBase) -> str:
             lines += ["", f"[[topics.{name}.facts]]"]
             record = base.by_id[fact_id].to_dict()
             for key, value in ((key, record[key]) for key in FILE_KEYS):
-                if value is None or value == []:
+                if value is None or value is False or value == []:  # the defaults
                     continue
                 lines.append(f"{key} = {_toml_value(value)}")
     return "\n".join(lines) + "\n"

@@ -123,6 +123,11 @@ def _fault(type_: str, value: object) -> str | None:
         return None if _is_text_list(value) else "must be a list of non-empty texts"
     if type_ == "kind":
         return None if value in KINDS else f"{value!r} is not one of {', '.join(KINDS)}"
+    if type_ == "bool":
+        return None if isinstance(value, bool) else f"must be true or false, not {value!r}"
+    if type_ == "position":
+        valid = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 10**9
+        return None if valid else f"must be a whole number from 1, not {value!r}"
     if type_ == "state":
         return None if value in STATES else f"{value!r} is not one of {', '.join(STATES)}"
     return None

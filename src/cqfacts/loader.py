@@ -69,6 +69,21 @@ def read_fact_file(path: Path) -> bytes:
     return data
 
 
+def read_source(path: str) -> str:
+    """A report's text: a UTF-8 file (a byte-order mark is dropped), or stdin for "-"."""
+    if path == "-":
+        data = sys.stdin.buffer.read(MAX_FACT_FILE_BYTES + 1)
+        if len(data) > MAX_FACT_FILE_BYTES:
+            raise _too_large(Path("-"))
+    else:
+        data = read_fact_file(Path(path))
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        problem = Problem(path, f"not UTF-8 text (byte {error.start})")
+        raise FactFileError([problem]) from None
+
+
 def _unreadable(path: Path, reason: str) -> FactFileError:
     return FactFileError([Problem(str(path), f"cannot read the fact file: {reason}")])
 
@@ -108,6 +123,8 @@ class Validation(NamedTuple):
     path: Path
     fact_count: int
     problems: list[Problem]
+    #: Facts still marked ``draft = true`` (valid, but not yet checked by a curator).
+    draft_count: int = 0
 
 
 def validate(path: Path | None = None) -> Validation:
@@ -119,7 +136,7 @@ def validate(path: Path | None = None) -> Validation:
         base = parse_fact_file(decode(read_fact_file(path), path), str(path))
     except FactFileError as error:
         return Validation(path, 0, error.problems)
-    return Validation(path, len(base.facts), [])
+    return Validation(path, len(base.facts), [], sum(fact.draft for fact in base.facts))
 
 
 def load(path: Path | None = None, *, cache_dir: Path | bool | None = True) -> Loaded:

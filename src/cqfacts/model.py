@@ -127,6 +127,15 @@ class Fact:
     status: Status | None = field(
         default=None, metadata=_spec("table", "{state, text}: a policy's state (null otherwise)")
     )
+    draft: bool = field(
+        default=False, metadata=_spec("bool", "true until a curator has checked a drafted fact")
+    )
+    line: int | None = field(
+        default=None, metadata=_spec("position", "the line of value_text in the source, if known")
+    )
+    column: int | None = field(
+        default=None, metadata=_spec("position", "its column (1-based), if known")
+    )
 
     @property
     def figure(self) -> str:

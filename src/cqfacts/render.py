@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console, Group
@@ -249,3 +249,25 @@ def rank_table(rows: list[Ranked], by: str, lang: str = "zh") -> Table:
     if any(row.converted for row in rows):
         table.caption = "* converted from the report's unit (derived)"
     return table
+
+
+def audit_lines(report: dict[str, Any]) -> str:
+    """An audit as plain lines, one per finding, grep-able: SOURCE:LINE:COLUMN: …"""
+    source = report["source"]
+    lines = [
+        f"{source}:{item['line']}:{item['column']}: uncovered figure {item['text']!r} "
+        f"(section {item['section']})"
+        for item in report["uncovered"]
+    ]
+    lines += [
+        f"fact {item['id']!r}: unsupported: {item['reason']} ({item['value_text']!r})"
+        for item in report["unsupported"]
+    ]
+    lines += [
+        f"{source}:{item['line']}:{item['column']}: fact {item['id']!r} says section "
+        f"{item['section']}, its figure {item['value_text']!r} stands in {item['found_section']}"
+        for item in report["misplaced"]
+    ]
+    found = len(lines)
+    lines.append(f"{source}: {'clean' if not found else f'{found} finding' + 's' * (found > 1)}")
+    return "\n".join(lines)

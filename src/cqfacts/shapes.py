@@ -101,11 +101,14 @@ def topics(base: FactBase) -> list[JSON]:
     ]
 
 
-def validation(path: str, fact_count: int, problems: Sequence[Problem]) -> JSON:
+def validation(
+    path: str, fact_count: int, problems: Sequence[Problem], draft_count: int = 0
+) -> JSON:
     return {
         "path": path,
         "valid": not problems,
         "facts": fact_count,
+        "drafts": draft_count,
         "problems": [
             {"line": p.line, "fact": p.fact, "field": p.field, "message": p.message}
             for p in problems

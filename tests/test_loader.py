@@ -66,12 +66,12 @@ def test_file_that_is_not_utf8_is_a_fact_file_error(tmp_path):
 def test_validate_reports_a_count_or_every_problem(small_fact_file, tmp_path):
     from cqfacts.loader import validate
 
-    assert validate(small_fact_file)[1:] == (5, [])
+    assert validate(small_fact_file)[1:] == (5, [], 0)
     broken = tmp_path / "broken.toml"
     broken.write_text(
         small_fact_file.read_text(encoding="utf-8").replace('kind = "policy"', 'kind = "x"')
     )
-    path, count, problems = validate(broken)
+    path, count, problems, _ = validate(broken)
     assert (path, count, len(problems)) == (broken, 0, 1)
     assert "kind 'x' is not one of" in problems[0].message
 

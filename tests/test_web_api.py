@@ -385,3 +385,30 @@ def test_the_json_query_path_imports_no_server_framework(tmp_path):
             [sys.executable, "-c", probe], env=env, capture_output=True, check=True, text=True
         )
         assert run.stderr.endswith("loaded:"), run.stderr
+
+
+def test_open_waits_for_the_server_then_opens_its_url(monkeypatch):
+    import webbrowser
+    from types import SimpleNamespace
+
+    from cqfacts.web import _open_when_started
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", opened.append)
+    _open_when_started(SimpleNamespace(started=True, should_exit=False), "http://127.0.0.1:1/")
+    _open_when_started(SimpleNamespace(started=False, should_exit=True), "http://127.0.0.1:2/")
+    assert opened == ["http://127.0.0.1:1/"]
+
+
+def test_the_printed_url_is_one_a_browser_here_can_open():
+    from cqfacts.web import url_of
+
+    with socket.create_server(("127.0.0.1", 0)) as sock:
+        assert url_of(sock) == f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    if socket.has_ipv6:
+        try:
+            sock = socket.create_server(("::1", 0), family=socket.AF_INET6)
+        except OSError:
+            return  # no IPv6 loopback here
+        with sock:
+            assert url_of(sock) == f"http://[::1]:{sock.getsockname()[1]}/"

@@ -131,13 +131,17 @@ function topicOf(fact) {
   return state.lang === "en" ? fact.topic_en : fact.topic;
 }
 
-function sectionTitle(section) {
+// The section's title from the pillars (loaded once), "" where it is not known.
+function sectionName(section) {
   const pillarNumber = Number(section.split(".")[0]);
   const found = (pillarsCache || []).find((p) => p.pillar === pillarNumber);
   const entry = found && found.sections.find((s) => s.section === section);
-  if (!entry) return section;
-  const title = state.lang === "en" ? entry.title_en || entry.title : entry.title;
-  return `${section} ${title}`;
+  if (!entry) return "";
+  return state.lang === "en" ? entry.title_en || entry.title : entry.title;
+}
+
+function sectionTitle(section) {
+  return `${section} ${sectionName(section)}`.trim();
 }
 
 function figure(fact) {
@@ -222,7 +226,7 @@ async function showFact(id) {
     article.append(el("p", "figure big", figure(fact) || ""), el("h2", "label", label(fact)));
     const details = el("dl", "details");
     if (fact.change) row(details, t("change"), fact.change.text);
-    row(details, t("where"), `${fact.where} ${sectionTitle(fact.section)}`);
+    row(details, t("where"), `${fact.where} ${sectionName(fact.section)}`.trim());
     row(details, t("topic"), topicOf(fact));
     row(details, t("note"), fact.note);
     if (fact.previous) row(details, t("previous"), `${fact.previous.value} ${fact.previous.unit}`);

@@ -760,6 +760,62 @@ def audit(ctx: typer.Context, *, source: SourceArgument, json: JsonFlag = False)
         raise typer.Exit(ExitCode.NOTHING_FOUND)
 
 
+@_command()
+def serve(
+    ctx: typer.Context,
+    *,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            metavar="ADDRESS",
+            help="Address to listen on. 0.0.0.0 opens the page and API to every machine "
+            "that can reach this one.",
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[
+        int,
+        typer.Option(
+            "--port", min=0, max=65535, metavar="PORT", help="Port to listen on (0: any free one)."
+        ),
+    ] = 8765,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the page in the default web browser.")
+    ] = False,
+) -> None:
+    """Serve a search page and a read-only JSON API until Ctrl-C.
+
+    The API answers with the JSON of --json: /api/search?q=, /api/facts/ID,
+    /api/pillars, /api/pillars/N, /api/rank, /api/topics, /openapi.json.
+
+    \b
+    Examples:
+      cqfacts serve --open
+      curl 'http://127.0.0.1:8765/api/search?q=jsjjr'
+    """
+    from cqfacts.web import serve as run_server
+
+    run_server(
+        _load(ctx), host=host, port=port, open_browser=open_browser, say=typer.echo, warn=_say
+    )
+
+
+@_command()
+def mcp(ctx: typer.Context) -> None:
+    """Answer an AI assistant over MCP (stdio), with citations.
+
+    Tools: search, show, pillar, rank. Register it in an MCP client's configuration.
+
+    \b
+    Examples:
+      cqfacts mcp  (an MCP client starts it and talks to it on stdin and stdout)
+      {"mcpServers": {"cqfacts": {"command": "cqfacts", "args": ["mcp"]}}}
+    """
+    from cqfacts.mcp_server import run as run_server
+
+    run_server(_load(ctx))
+
+
 def main() -> None:
     """Run the command line (cqfacts.__main__ calls this).
 

@@ -119,3 +119,21 @@ def validation(
 def error(message: str, status: int) -> JSON:
     """What the web API answers with for a request it cannot serve."""
     return {"error": message, "status": status}
+
+
+def cited(result: object, items: Iterable[Fact], base: FactBase) -> JSON:
+    """An answer for an AI assistant (the MCP server): the CLI's object as it is, and
+    the citation of each fact in it, so that a figure is quoted, not paraphrased."""
+    from cqfacts import cite
+
+    return {
+        "result": result,
+        "citations": [
+            {
+                "id": item.id,
+                "citation": cite.citation(item, base, "zh"),
+                "citation_en": cite.citation(item, base, "en"),
+            }
+            for item in items
+        ],
+    }

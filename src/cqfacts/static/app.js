@@ -1,0 +1,434 @@
+// cqfacts' page: one state per URL (?q=, ?id=, ?pillar=, ?pillars=1, ?rank=, &lang=),
+// every text put in with textContent (never innerHTML), no outside resource.
+"use strict";
+
+const TEXT = {
+  zh: {
+    subtitle: "重庆市科技工作总结里的每一个数字",
+    search: "搜索",
+    placeholder: "高新技术企业、gxjsqy、technology brokers、7565 …",
+    hint: "中文、拼音、首字母、英文、繁体或数字；Enter 打开第一条，Esc 清空。",
+    pillars: "分项浏览",
+    byChange: "增速排行",
+    byValue: "规模排行（亿元）",
+    searching: "正在搜索…",
+    none: "没有找到与之相关的数字。",
+    found: (n) => `找到 ${n} 条`,
+    citation: "引用",
+    copy: "复制引用",
+    copied: "已复制",
+    copyFailed: "无法复制，请手动选择",
+    change: "变化",
+    where: "位置",
+    topic: "主题",
+    note: "说明",
+    previous: "推算上年",
+    facts: (n) => `${n} 条`,
+    overview: "总体情况",
+    rankChange: "按增速排列",
+    rankValue: (unit) => `按规模排列（${unit}）`,
+    converted: "（已换算）",
+    error: "出错了：",
+    offline: "无法连接服务器。",
+    source: "数据来自",
+    other: "English",
+  },
+  en: {
+    subtitle: "Every figure of Chongqing's science-and-technology work summary",
+    search: "Search",
+    placeholder: "high-tech enterprises, gxjsqy, 技术经纪人, 7565 …",
+    hint: "Chinese, pinyin, initials, English, traditional or a number; Enter opens the first result, Esc clears.",
+    pillars: "Browse by part",
+    byChange: "Fastest growth",
+    byValue: "Largest (亿元)",
+    searching: "Searching…",
+    none: "No figure matches.",
+    found: (n) => `${n} found`,
+    citation: "Citation",
+    copy: "Copy citation",
+    copied: "Copied",
+    copyFailed: "Could not copy; select the text",
+    change: "Change",
+    where: "Where",
+    topic: "Topic",
+    note: "Note",
+    previous: "Previous year (derived)",
+    facts: (n) => `${n} facts`,
+    overview: "Overview",
+    rankChange: "By growth rate",
+    rankValue: (unit) => `By size (${unit})`,
+    converted: " (converted)",
+    error: "Error: ",
+    offline: "Cannot reach the server.",
+    source: "Source",
+    other: "中文",
+  },
+};
+
+const $ = (id) => document.getElementById(id);
+const state = { q: "", id: "", pillar: "", pillars: "", rank: "", unit: "", lang: "zh" };
+let pillarsCache = null;
+let searchTimer = 0;
+let searchSeq = 0;
+let firstResult = null;
+
+function t(key, ...args) {
+  const value = TEXT[state.lang][key];
+  return typeof value === "function" ? value(...args) : value;
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+function readUrl() {
+  const params = new URLSearchParams(location.search);
+  for (const key of Object.keys(state)) state[key] = params.get(key) || "";
+  if (state.lang !== "en") state.lang = "zh";
+}
+
+function urlOf(next) {
+  const params = new URLSearchParams();
+  for (const key of ["q", "id", "pillar", "pillars", "rank", "unit"]) {
+    if (next[key]) params.set(key, next[key]);
+  }
+  if (next.lang === "en") params.set("lang", "en");
+  const query = params.toString();
+  return query ? `/?${query}` : "/";
+}
+
+// Typing replaces the current entry; opening a fact or a part adds one, so Back returns.
+function go(changes, push) {
+  const next = { q: "", id: "", pillar: "", pillars: "", rank: "", unit: "", lang: state.lang, ...changes };
+  Object.assign(state, next);
+  const url = urlOf(state);
+  if (push) history.pushState(null, "", url);
+  else history.replaceState(null, "", url);
+  render();
+}
+
+async function getJson(path) {
+  const response = await fetch(path, { headers: { Accept: "application/json" } });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body && body.error ? body.error : response.statusText);
+  return body;
+}
+
+function setStatus(text, isError) {
+  const status = $("status");
+  status.textContent = text || "";
+  status.classList.toggle("error", Boolean(isError));
+}
+
+function label(fact) {
+  return state.lang === "en" ? fact.label_en : fact.label;
+}
+
+function topicOf(fact) {
+  return state.lang === "en" ? fact.topic_en : fact.topic;
+}
+
+// The section's title from the pillars (loaded once), "" where it is not known.
+function sectionName(section) {
+  const pillarNumber = Number(section.split(".")[0]);
+  const found = (pillarsCache || []).find((p) => p.pillar === pillarNumber);
+  const entry = found && found.sections.find((s) => s.section === section);
+  if (!entry) return "";
+  return state.lang === "en" ? entry.title_en || entry.title : entry.title;
+}
+
+function sectionTitle(section) {
+  return `${section} ${sectionName(section)}`.trim();
+}
+
+function figure(fact) {
+  let text = fact.value_text || "";
+  if (fact.qualifier && !text.includes(fact.qualifier)) text = fact.qualifier + text;
+  return text;
+}
+
+function factLink(fact) {
+  const link = el("a", "fact-link");
+  link.href = urlOf({ id: fact.id, lang: state.lang });
+  link.addEventListener("click", (event) => {
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    go({ id: fact.id }, true);
+  });
+  return link;
+}
+
+function factCard(fact) {
+  const item = el("li", "card");
+  const link = factLink(fact);
+  const shown = figure(fact);
+  if (shown && shown !== fact.label) link.append(el("span", "figure", shown));
+  link.append(el("span", "label", label(fact)));
+  if (fact.change) link.append(el("span", "change", fact.change.text));
+  const meta = el("span", "meta");
+  meta.append(el("span", "topic", topicOf(fact)), el("span", "section", sectionTitle(fact.section)),
+    el("code", "id", fact.id));
+  link.append(meta);
+  item.append(link);
+  return item;
+}
+
+function showFacts(facts) {
+  const view = $("view");
+  const list = el("ol", "cards");
+  for (const fact of facts) list.append(factCard(fact));
+  view.replaceChildren(list);
+  const first = list.querySelector("a");
+  firstResult = first ? first : null;
+}
+
+// --- views ---------------------------------------------------------------------
+
+function scheduleSearch() {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(runSearch, 120);
+}
+
+async function runSearch() {
+  const query = state.q;
+  const seq = ++searchSeq;
+  firstResult = null;
+  if (!query.trim()) {
+    showHome();
+    return;
+  }
+  setStatus(t("searching"));
+  try {
+    const results = await getJson(`/api/search?${new URLSearchParams({ q: query, limit: "20" })}`);
+    if (seq !== searchSeq) return; // a later keystroke has its own answer coming
+    setStatus(results.length ? t("found", results.length) : t("none"));
+    showFacts(results);
+  } catch (error) {
+    if (seq !== searchSeq) return;
+    $("view").replaceChildren();
+    setStatus(t("error") + error.message, true);
+  }
+}
+
+function row(list, name, value) {
+  if (value === null || value === undefined || value === "") return;
+  list.append(el("dt", null, name), el("dd", null, value));
+}
+
+async function showFact(id) {
+  setStatus("");
+  try {
+    const fact = await getJson(`/api/facts/${encodeURIComponent(id)}`);
+    const article = el("article", "fact");
+    article.append(el("p", "figure big", figure(fact) || ""), el("h2", "label", label(fact)));
+    const details = el("dl", "details");
+    if (fact.change) row(details, t("change"), fact.change.text);
+    row(details, t("where"), `${fact.where} ${sectionName(fact.section)}`.trim());
+    row(details, t("topic"), topicOf(fact));
+    row(details, t("note"), fact.note);
+    if (fact.previous) row(details, t("previous"), `${fact.previous.value} ${fact.previous.unit}`);
+    row(details, "id", fact.id);
+    article.append(details);
+
+    const citation = state.lang === "en" ? fact.citation_en : fact.citation;
+    const box = el("figure", "citation");
+    const caption = el("figcaption", null, t("citation"));
+    const quote = el("blockquote", null, citation);
+    quote.id = "citation";
+    const button = el("button", "copy", t("copy"));
+    button.type = "button";
+    button.id = "copy";
+    button.addEventListener("click", () => copy(citation, button));
+    box.append(caption, quote, button);
+    article.append(box);
+    $("view").replaceChildren(article);
+    document.title = `${label(fact)} · cqfacts`;
+  } catch (error) {
+    $("view").replaceChildren();
+    setStatus(t("error") + error.message, true);
+  }
+}
+
+async function copy(text, button) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // No clipboard API (an older browser, a page not on localhost): select and copy.
+    const area = el("textarea", "visually-hidden");
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const done = document.execCommand && document.execCommand("copy");
+    area.remove();
+    if (!done) {
+      button.textContent = t("copyFailed");
+      return;
+    }
+  }
+  button.textContent = t("copied");
+  button.classList.add("done");
+  setTimeout(() => {
+    button.textContent = t("copy");
+    button.classList.remove("done");
+  }, 2000);
+}
+
+async function loadPillars() {
+  if (!pillarsCache) pillarsCache = await getJson("/api/pillars");
+  return pillarsCache;
+}
+
+async function showPillars() {
+  setStatus("");
+  try {
+    const pillars = await loadPillars();
+    const list = el("ol", "pillars");
+    for (const p of pillars) {
+      const item = el("li");
+      const link = el("a", "pillar-link");
+      link.href = urlOf({ pillar: String(p.pillar), lang: state.lang });
+      link.addEventListener("click", (event) => {
+        if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+        event.preventDefault();
+        go({ pillar: String(p.pillar) }, true);
+      });
+      link.append(el("span", "number", p.pillar), el("span", "label", state.lang === "en" ? p.title_en : p.title),
+        el("span", "count", t("facts", p.fact_count)));
+      item.append(link);
+      list.append(item);
+    }
+    $("view").replaceChildren(list);
+  } catch (error) {
+    setStatus(t("error") + error.message, true);
+  }
+}
+
+async function showPillar(number) {
+  setStatus("");
+  try {
+    const pillar = await getJson(`/api/pillars/${encodeURIComponent(number)}`);
+    const view = $("view");
+    const parts = [el("h2", "pillar-title", `${pillar.pillar} ${state.lang === "en" ? pillar.title_en : pillar.title}`)];
+    for (const section of pillar.sections) {
+      parts.push(el("h3", "section-title", `${section.section} ${state.lang === "en" ? section.title_en || section.title : section.title}`));
+      const list = el("ol", "cards");
+      for (const fact of pillar.facts.filter((f) => f.section === section.section)) list.append(factCard(fact));
+      parts.push(list);
+    }
+    view.replaceChildren(...parts);
+  } catch (error) {
+    $("view").replaceChildren();
+    setStatus(t("error") + error.message, true);
+  }
+}
+
+async function showRank(by, unit) {
+  setStatus("");
+  const params = new URLSearchParams({ by, limit: "20" });
+  if (by === "value") params.set("unit", unit || "亿元");
+  try {
+    const rows = await getJson(`/api/rank?${params}`);
+    const heading = el("h2", null, by === "change" ? t("rankChange") : t("rankValue", unit || "亿元"));
+    const chart = el("ol", "bars");
+    const largest = Math.max(...rows.map((r) => Math.abs(r.rank.value)), 1);
+    for (const fact of rows) {
+      const item = el("li", "bar-row");
+      const link = factLink(fact);
+      link.append(el("span", "bar-label", label(fact)));
+      const track = el("span", "track");
+      const bar = el("span", fact.rank.value < 0 ? "bar negative" : "bar");
+      // A style property set from script: CSP blocks style attributes, not the CSSOM.
+      bar.style.width = `${(Math.abs(fact.rank.value) / largest) * 100}%`;
+      track.append(bar);
+      const amount = by === "change" ? `${fact.rank.value}%` : `${fact.rank.value} ${fact.rank.unit}`;
+      link.append(track, el("span", "bar-value", amount + (fact.rank.converted ? t("converted") : "")));
+      item.append(link);
+      chart.append(item);
+    }
+    $("view").replaceChildren(heading, chart);
+  } catch (error) {
+    $("view").replaceChildren();
+    setStatus(t("error") + error.message, true);
+  }
+}
+
+function showHome() {
+  setStatus("");
+  showPillars();
+}
+
+function applyLanguage() {
+  document.documentElement.lang = state.lang === "en" ? "en" : "zh-CN";
+  $("subtitle").textContent = t("subtitle");
+  $("q-label").textContent = t("search");
+  $("q").placeholder = t("placeholder");
+  $("hint").textContent = t("hint");
+  $("nav-pillars").textContent = t("pillars");
+  $("nav-change").textContent = t("byChange");
+  $("nav-value").textContent = t("byValue");
+  const switcher = $("lang");
+  switcher.textContent = t("other");
+  switcher.lang = state.lang === "en" ? "zh-CN" : "en";
+  for (const [id, changes] of [["nav-pillars", { pillars: "1" }], ["nav-change", { rank: "change" }],
+    ["nav-value", { rank: "value" }], ["home", {}]]) {
+    $(id).href = urlOf({ ...changes, lang: state.lang });
+  }
+}
+
+function render() {
+  applyLanguage();
+  document.title = "cqfacts · 重庆科技数据";
+  const box = $("q");
+  if (box.value !== state.q) box.value = state.q;
+  if (state.id) showFact(state.id);
+  else if (state.pillar) showPillar(state.pillar);
+  else if (state.rank) showRank(state.rank === "value" ? "value" : "change", state.unit);
+  else if (state.q) runSearch();
+  else showHome();
+}
+
+function start() {
+  readUrl();
+  const box = $("q");
+  box.addEventListener("input", () => {
+    state.q = box.value;
+    for (const key of ["id", "pillar", "pillars", "rank", "unit"]) state[key] = "";
+    history.replaceState(null, "", urlOf(state));
+    scheduleSearch();
+  });
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      clearTimeout(searchTimer);
+      searchSeq++;
+      go({});
+      box.focus();
+    }
+  });
+  $("search").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearTimeout(searchTimer);
+    if (!firstResult && state.q.trim()) await runSearch();
+    if (firstResult) firstResult.click();
+  });
+  $("lang").addEventListener("click", () => go({ ...state, lang: state.lang === "en" ? "zh" : "en" }));
+  for (const [id, changes] of [["nav-pillars", { pillars: "1" }], ["nav-change", { rank: "change" }],
+    ["nav-value", { rank: "value" }], ["home", {}]]) {
+    $(id).addEventListener("click", (event) => {
+      if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+      event.preventDefault();
+      go(changes, true);
+    });
+  }
+  window.addEventListener("popstate", () => {
+    readUrl();
+    render();
+  });
+  // Section titles come with the pillars; a failure here only leaves numbers shown.
+  loadPillars().catch(() => setStatus(t("offline"), true)).finally(render);
+}
+
+start();

@@ -329,18 +329,27 @@ def _shortest_spread(key: str, text: str) -> int:
 _FIRST, _GOES_ON, _AFTER_LETTER, _AFTER_CHAR = range(4)
 
 
-class _Token(NamedTuple):
-    follows: int
-    #: The letter, or a character's readings (each a whole syllable).
-    texts: tuple[str, ...]
-    whole_syllable: bool
-    #: Whole syllables may be skipped before this token (loose patterns).
-    skips: bool
-    #: The regular expression for the token and the way it follows the one before.
-    pattern: str
+class _Token:
+    """One letter or character of a pinyin query. A plain class: a NamedTuple would
+    cost every run 0.3 ms to define, for pinyin queries only."""
+
+    __slots__ = ("follows", "pattern", "skips", "texts", "whole_syllable")
+
+    def __init__(
+        self, follows: int, texts: tuple[str, ...], whole_syllable: bool, skips: bool, pattern: str
+    ) -> None:
+        self.follows = follows
+        #: The letter, or a character's readings (each a whole syllable).
+        self.texts = texts
+        self.whole_syllable = whole_syllable
+        #: Whole syllables may be skipped before this token (loose patterns).
+        self.skips = skips
+        #: The regular expression for the token and the way it follows the one before.
+        self.pattern = pattern
 
 
-_LETTERS = re.compile("[a-z]*")
+# The rest of a syllable; compiled on first use, as the other patterns here.
+_LETTERS = "[a-z]*"
 # A pinyin pattern's opening tokens, as a regular expression, find where a match may
 # start: tokens up to the first skip, with this many "goes on or starts the next
 # syllable" choices at most, so that re tries at most 2**6 ways at each place.
@@ -358,11 +367,12 @@ class PinyinPattern:
     but remembering each (token, position) tried: at most tokens x key length steps.
     """
 
-    __slots__ = ("_in_order", "_opening", "_tokens", "_whole", "pattern")
+    __slots__ = ("_in_order", "_letters", "_opening", "_tokens", "_whole", "pattern")
 
     def __init__(self, tokens: list[_Token]) -> None:
         self.pattern = " " + "".join(token.pattern for token in tokens)
         self._tokens = tokens
+        self._letters = re.compile(_LETTERS).match
         opening = [tokens[0].pattern]
         choices = 0
         for token in tokens[1:]:
@@ -448,14 +458,14 @@ class PinyinPattern:
         if following.follows == _GOES_ON:
             # The syllable ends and the next starts (tried first, as (?:[a-z]* )? is
             # greedy), or the letter goes on in this syllable.
-            syllable_end = _LETTERS.match(key, end).end()  # type: ignore[union-attr]
+            syllable_end = self._letters(key, end).end()  # type: ignore[union-attr]
             if key[syllable_end : syllable_end + 1] == " ":
                 found = self._at(key, number + 1, syllable_end + 1, memo)
                 if found >= 0:
                     return found
             return self._at(key, number + 1, end, memo)
         if following.follows == _AFTER_LETTER:
-            end = _LETTERS.match(key, end).end()  # type: ignore[union-attr]
+            end = self._letters(key, end).end()  # type: ignore[union-attr]
         if key[end : end + 1] != " ":
             return -1
         return self._skipping(key, number + 1, end + 1, memo)
@@ -479,7 +489,7 @@ class PinyinPattern:
             end = self._at(key, number, position, memo)
             if end >= 0:
                 break
-            syllable_end = _LETTERS.match(key, position).end()  # type: ignore[union-attr]
+            syllable_end = self._letters(key, position).end()  # type: ignore[union-attr]
             if syllable_end == position or key[syllable_end : syllable_end + 1] != " ":
                 break
             position = syllable_end + 1

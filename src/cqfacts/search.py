@@ -350,6 +350,14 @@ class _Token:
 
 # The rest of a syllable; compiled on first use, as the other patterns here.
 _LETTERS = "[a-z]*"
+
+
+def _letters_end(key: str, position: int) -> int:
+    """Where the run of letters at ``position`` ends (the syllable's end, after a letter)."""
+    found = re.compile(_LETTERS).match(key, position)  # re caches the compiled pattern
+    return found.end() if found else position
+
+
 # A pinyin pattern's opening tokens, as a regular expression, find where a match may
 # start: tokens up to the first skip, with this many "goes on or starts the next
 # syllable" choices at most, so that re tries at most 2**6 ways at each place.
@@ -367,12 +375,13 @@ class PinyinPattern:
     but remembering each (token, position) tried: at most tokens x key length steps.
     """
 
-    __slots__ = ("_in_order", "_letters", "_opening", "_tokens", "_whole", "pattern")
+    __slots__ = ("_in_order", "_opening", "_tokens", "_whole", "pattern")
 
     def __init__(self, tokens: list[_Token]) -> None:
         self.pattern = " " + "".join(token.pattern for token in tokens)
         self._tokens = tokens
-        self._letters = re.compile(_LETTERS).match
+        # The patterns below are kept as text and compiled (and cached by re) on first
+        # use: each costs 0.1-0.3 ms to compile, and most patterns need only one.
         opening = [tokens[0].pattern]
         choices = 0
         for token in tokens[1:]:
@@ -381,15 +390,15 @@ class PinyinPattern:
                 break
             opening.append(token.pattern)
         # A pattern that is all opening is safe to match with re, and faster there.
-        self._whole = re.compile(self.pattern) if len(opening) == len(tokens) else None
+        self._whole = self.pattern if len(opening) == len(tokens) else None
         # Zero-width after the space, so that no place where a match may start is
         # passed over inside another one's opening.
-        self._opening = re.compile(f" (?={''.join(opening)})")
+        self._opening = f" (?={''.join(opening)})"
         # A key can only match if it holds each token's first letter in order: checked
         # once per key in C (each gap stops at the first such letter, and never gives
         # back), it spares most keys the matching here.
         firsts = ["".join(sorted({text[0] for text in token.texts})) for token in tokens]
-        self._in_order = re.compile("".join(f"[^\\n{letters}]*+[{letters}]" for letters in firsts))
+        self._in_order = "".join(f"[^\\n{letters}]*+[{letters}]" for letters in firsts)
 
     def search(self, key: str) -> tuple[int, int] | None:
         """The first match's (start, end), as ``re.search`` would find it."""
@@ -405,20 +414,21 @@ class PinyinPattern:
 
     def _matches(self, blob: str, starts: Sequence[int]) -> Iterator[tuple[int, int, int]]:
         if self._whole is not None:
-            for found in self._whole.finditer(blob):
+            for found in re.finditer(self._whole, blob):
                 number = bisect_right(starts, found.start()) - 1
                 yield number, found.start() - starts[number], found.end() - starts[number]
             return
         number, key, offset, limit = -1, "", 0, 0
         memo: dict[tuple[int, int], int] = {}
         resume = 0  # where the last match in this key ended
-        for found in self._opening.finditer(blob):
+        in_order = re.compile(self._in_order).match
+        for found in re.finditer(self._opening, blob):
             place = found.start()
             if place >= limit:  # the first place in another key
                 number = bisect_right(starts, place) - 1
                 offset, limit = starts[number], starts[number + 1]
                 key, memo, resume = blob[offset : limit - 1], {}, 0
-                if self._in_order.match(blob, offset, limit) is None:
+                if in_order(blob, offset, limit) is None:
                     resume = limit  # no match in this key
             start = place - offset
             if start < resume:
@@ -458,14 +468,14 @@ class PinyinPattern:
         if following.follows == _GOES_ON:
             # The syllable ends and the next starts (tried first, as (?:[a-z]* )? is
             # greedy), or the letter goes on in this syllable.
-            syllable_end = self._letters(key, end).end()  # type: ignore[union-attr]
+            syllable_end = _letters_end(key, end)
             if key[syllable_end : syllable_end + 1] == " ":
                 found = self._at(key, number + 1, syllable_end + 1, memo)
                 if found >= 0:
                     return found
             return self._at(key, number + 1, end, memo)
         if following.follows == _AFTER_LETTER:
-            end = self._letters(key, end).end()  # type: ignore[union-attr]
+            end = _letters_end(key, end)
         if key[end : end + 1] != " ":
             return -1
         return self._skipping(key, number + 1, end + 1, memo)
@@ -489,7 +499,7 @@ class PinyinPattern:
             end = self._at(key, number, position, memo)
             if end >= 0:
                 break
-            syllable_end = self._letters(key, position).end()  # type: ignore[union-attr]
+            syllable_end = _letters_end(key, position)
             if syllable_end == position or key[syllable_end : syllable_end + 1] != " ":
                 break
             position = syllable_end + 1

@@ -401,3 +401,111 @@ def test_an_id_with_a_trailing_newline_is_not_kebab_case():
     text = SMALL_FACTS.replace('id = "tech-brokers-new"', 'id = "tech-brokers-new\\n"')
     [problem] = problem_records(text)
     assert problem.message == "id must be lowercase ASCII kebab-case"
+
+
+# --- sizes: a valid file's work is bounded per fact and in all -----------------------
+
+
+def test_a_label_over_the_length_limit_is_refused_quickly():
+    """A 5M-character label once took minutes and gigabytes to index."""
+    from cqfacts.factfile import MAX_NAME_LENGTH
+
+    assert parse_fact_file(SMALL_FACTS.replace("新培育技术经纪人", "技" * MAX_NAME_LENGTH), "f")
+    text = SMALL_FACTS.replace("新培育技术经纪人", "技" * 5_000_000)
+    [problem] = problem_records(text)
+    line = line_of(text, 'label = "技')
+    assert (problem.fact, problem.field, problem.line) == ("tech-brokers-new", "label", line)
+    assert problem.message == "label is 5,000,000 characters long (at most 500)"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fact", "field"),
+    [
+        ('label_en = "Technology brokers newly trained"', 'label_en = "{long}"',
+         "tech-brokers-new", "label_en"),
+        ('value_text = "1133人"', 'value_text = "{long}"', "tech-brokers-new", "value_text"),
+        ('unit = "人"', 'unit = "{long}"', "tech-brokers-new", "unit"),
+        ('qualifier = "预计"', 'qualifier = "{long}"', "rd-investment-total", "qualifier"),
+        ('text = "增长10%"', 'text = "{long}"', "rd-investment-total", "change.text"),
+        ('unit = "%", text = "增长10%"', 'unit = "{long}", text = "增长10%"',
+         "rd-investment-total", "change.unit"),
+        ('value_text = "1133人"', 'value_text = "1133人"\nnote = "{note}"',
+         "tech-brokers-new", "note"),
+        ('value_text = "1133人"', 'value_text = "1133人"\naliases = ["{long}"]',
+         "tech-brokers-new", "aliases"),
+        ('value_text = "1133人"', 'value_text = "1133人"\naliases = [{many}]',
+         "tech-brokers-new", "aliases"),
+        ('id = "tech-brokers-new"', 'id = "{long_id}"', "{long_id}", "id"),
+    ],
+)  # fmt: skip
+def test_each_text_of_a_fact_has_a_length_limit(old, new, fact, field):
+    from cqfacts.factfile import MAX_ALIASES, MAX_NAME_LENGTH, MAX_NOTE_LENGTH
+
+    values = {
+        "long": "x" * (MAX_NAME_LENGTH + 1),
+        "note": "x" * (MAX_NOTE_LENGTH + 1),
+        "many": ", ".join(f'"a{n}"' for n in range(MAX_ALIASES + 1)),
+        "long_id": "x" * (MAX_NAME_LENGTH + 1),
+    }
+    text = SMALL_FACTS.replace(old, new.format(**values), 1)
+    [problem] = problem_records(text)
+    assert (problem.fact, problem.field) == (fact.format(**values), field)
+    assert "at most" in problem.message
+    fitting = {
+        "long": "x" * MAX_NAME_LENGTH,
+        "note": "x" * MAX_NOTE_LENGTH,
+        "many": ", ".join(f'"a{n}"' for n in range(MAX_ALIASES)),
+        "long_id": "x" * MAX_NAME_LENGTH,
+    }
+    assert parse_fact_file(SMALL_FACTS.replace(old, new.format(**fitting), 1), "f.toml")
+
+
+def test_names_of_topics_pillars_sections_and_the_report_have_a_length_limit():
+    long = "x" * 501
+    text = (
+        SMALL_FACTS.replace('en = "Technology brokers"', f'en = "{long}"')
+        .replace('aliases = ["R&D spending"]', f'aliases = ["{long}"]')
+        .replace('title_en = "Enterprises as innovators"', f'title_en = "{long}"')
+        .replace('"4.2" = "Commercialising results"', f'"4.2" = "{long}"')
+        .replace('"0.0" = "总体情况"', f'"0.0" = "{long}"')
+        .replace('region = "重庆市"', f'region = "{long}"')
+        .replace('source = "A tiny fact file for tests"', f'source = "{long * 4}"')
+        .replace('[topics."成果转化政策"]', f'[topics."{long}"]')
+        .replace('[[topics."成果转化政策".facts]]', f'[[topics."{long}".facts]]')
+    )
+    fields = sorted(p.field for p in problem_records(text))
+    assert fields == sorted(
+        [
+            "meta.region",
+            "meta.source",
+            "pillars.0.sections",
+            "pillars.4.sections_en",
+            "pillars.4.title_en",
+            "topics.技术经纪人.en",
+            "topics.研发投入.aliases",
+            f"topics.{long}",
+        ]
+    )
+
+
+def test_too_many_facts_pillars_or_sections_is_one_problem(monkeypatch):
+    from cqfacts import factfile
+
+    monkeypatch.setattr(factfile, "MAX_FACTS", 4)
+    [problem] = problem_records(SMALL_FACTS)
+    assert (problem.field, problem.message) == (
+        "topics",
+        "5 facts: a fact file holds at most 4",
+    )
+    monkeypatch.setattr(factfile, "MAX_FACTS", 5)
+    assert parse_fact_file(SMALL_FACTS, "f.toml")
+    monkeypatch.setattr(factfile, "MAX_SECTIONS", 2)
+    [problem] = problem_records(SMALL_FACTS)
+    assert (problem.field, problem.message) == (
+        "pillars",
+        "3 sections: a fact file holds at most 2",
+    )
+    monkeypatch.setattr(factfile, "MAX_PILLARS", 1)
+    assert [p.message for p in problem_records(SMALL_FACTS)] == [
+        "2 pillars: a fact file holds at most 1"
+    ]

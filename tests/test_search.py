@@ -1,3 +1,5 @@
+import subprocess
+import sys
 import tomllib
 from collections import defaultdict
 from pathlib import Path
@@ -8,6 +10,15 @@ from hypothesis import strategies as st
 
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.search import MIN_SCORE, pinyin_pattern, prepare_query, search, suggest
+from tests.conftest import SMALL_FACTS
+
+# 150 characters of one reading in a label, an alias and a topic name.
+SMALL_FACTS_WITH_LONG_LABELS = (
+    SMALL_FACTS.replace('label = "新培育技术经纪人"', f'label = "{"技" * 150}"')
+    .replace('aliases = ["高企"]', f'aliases = ["高企", "{"黁" * 150}", "{"技 " * 150}"]')
+    .replace('[topics."技术经纪人"]', f'[topics."{"纪" * 150}"]')
+    .replace('[[topics."技术经纪人".facts]]', f'[[topics."{"纪" * 150}".facts]]')
+)
 
 # Two sets written blind from the report, by different hands; the second was first run
 # only after the search was tuned on the first.
@@ -147,6 +158,105 @@ def test_pinyin_pattern_matches_syllable_prefixes_only():
     assert loose.search(" ji shu jing ji ren")
     assert not pinyin_pattern("技术jr", readings).search(" ji shu jing ji ren")
     assert pinyin_pattern("1133", readings) is None
+
+
+def test_pinyin_pattern_is_not_made_for_a_query_too_long_to_be_a_name():
+    """a + 19,999 characters once built (and compiled) a pattern of 20,000 syllables."""
+    readings = {"平": ["ping"], "技": ["ji"], "术": ["shu"]}
+    assert pinyin_pattern("a" + "平" * 19_999, readings) is None
+    assert pinyin_pattern("a" + "平" * 19_999, readings, loose=True) is None
+    assert pinyin_pattern("技术jjr" + "平" * 30, readings) is not None
+
+
+@pytest.mark.parametrize("loose", [False, True])
+def test_pinyin_pattern_matches_where_its_regular_expression_would(loose):
+    """The pattern is matched without re, in the order re would try it: same spans."""
+    import re
+
+    readings = {"技": ["ji"], "术": ["shu", "zhu"], "经": ["jing"], "大": ["da", "dai"]}
+    keys = [
+        " ji shu jing ji ren",
+        " xin pei yu ji shu jing ji ren ji shu",
+        " ji shu xin jing ji ren",
+        " yi dai yi lu jiao liu da hui",
+        " ji zhu 1 jing ji",
+        " nun nun nun nun nun",
+        " jing jing jing",
+    ]
+    queries = [
+        "jsjjr",
+        "技术jjr",
+        "jishu jingjiren",
+        "技术jr",
+        "jj",
+        "技j",
+        "jing",
+        "jin",
+        "jjj",
+        "j j j",
+        "nunnun",
+        "nun nun",
+        "大hui",
+        "ydyl大会",
+        "技术",
+        "s j",
+    ]
+    for query in queries:
+        pattern = pinyin_pattern(query, {**readings, "会": ["hui"]}, loose=loose)
+        if pattern is None:
+            continue
+        compiled = re.compile(pattern.pattern)
+        for key in keys:
+            expected = [(found.start(), found.end()) for found in compiled.finditer(key)]
+            assert list(pattern.finditer(key)) == expected, (query, key)
+            first = compiled.search(key)
+            assert pattern.search(key) == (first and (first.start(), first.end())), (query, key)
+
+
+# Queries that once took minutes on a fact file with a long label: re backtracked through
+# every way a loose pattern could skip syllables, or an abbreviation could spread.
+BACKTRACKING_QUERIES = [
+    "技技技技技龙",
+    "j j j j z",
+    "技技技技z",
+    "技j j z",
+    "jijijijijijijijijijijijijijijijijijijiz",
+    "nunnunnunnunnunnunnunnunnunnunnunv",
+    "技技技技技技技龙",
+    "技技技 龙",
+]
+
+
+def test_no_query_backtracks_on_a_fact_file_with_long_labels(tmp_path):
+    """A generous bound, run in a child process: in re, the broken state took minutes."""
+    facts = SMALL_FACTS_WITH_LONG_LABELS
+    path = tmp_path / "long.toml"
+    path.write_text(facts, encoding="utf-8")
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from cqfacts.loader import load\n"
+        "from cqfacts.search import search\n"
+        "loaded = load(Path(sys.argv[1]), cache_dir=None)\n"
+        "for query in sys.argv[2:]:\n"
+        "    start = time.perf_counter()\n"
+        "    search(loaded.base, loaded.index, query)\n"
+        "    print(f'{time.perf_counter() - start:.3f}', query, flush=True)\n"
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(path), *BACKTRACKING_QUERIES],
+            capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired as error:
+        pytest.fail(f"searches still running after 60 s; finished: {error.stdout!r}")
+    times = {
+        query: float(took)
+        for took, query in (line.split(" ", 1) for line in done.stdout.splitlines())
+    }
+    assert set(times) == set(BACKTRACKING_QUERIES)
+    slow = {query: took for query, took in times.items() if took >= 5}
+    assert not slow, slow
 
 
 def test_suggest_offers_names_near_a_failed_query(small):

@@ -74,7 +74,7 @@ class Problem(NamedTuple):
 
     def __str__(self) -> str:
         where = f"{shown(self.path)}:{self.line}" if self.line else shown(self.path)
-        subject = f"fact {self.fact!r}: " if self.fact else ""
+        subject = f"fact {quoted(self.fact)}: " if self.fact else ""  # an id may be long
         return f"{where}: {subject}{self.message}"
 
 

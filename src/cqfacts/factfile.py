@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any, NamedTuple, TypeGuard
 
-from cqfacts.errors import QUOTED_LENGTH, FactFileError, InvalidFactFileError, Problem
+from cqfacts.errors import QUOTED_LENGTH, FactFileError, InvalidFactFileError, Problem, quoted
 from cqfacts.model import (
     FIELDS,
     FILE_KEYS,
@@ -45,6 +45,22 @@ _PILLAR_KEYS = frozenset(("title", "title_en", "sections", "sections_en"))
 
 # Pillar and section numbers have at most this many digits (int() refuses 4,300).
 _MAX_NUMBER_DIGITS = 4
+
+# A fact file's size within its 256 MiB: each fact, name and note is indexed (pinyin,
+# traditional forms, folded keys), and a file within these limits indexes in seconds
+# where a 5M-character label or 300,000 facts took minutes and gigabytes.
+#: Labels, aliases, ids, units, figures, changes, names and titles, in characters.
+MAX_NAME_LENGTH = 500
+#: Notes and the report's source, in characters.
+MAX_NOTE_LENGTH = 2_000
+#: Aliases of one fact or topic.
+MAX_ALIASES = 50
+MAX_FACTS = 100_000
+MAX_PILLARS = 100
+#: Sections of all pillars together.
+MAX_SECTIONS = 1_000
+# Keys whose text may be longer than a name.
+_LONG_TEXT_KEYS = frozenset(("note", "source"))
 
 
 def _is_number(value: object) -> bool:
@@ -112,15 +128,41 @@ def _is_text_list(value: object) -> bool:
     return isinstance(value, list) and all(_is_text(item) for item in value)
 
 
-def _fault(type_: str, value: object) -> str | None:
+def _length_fault(text: str, limit: int = MAX_NAME_LENGTH) -> str | None:
+    """Why a text is too long, to follow its key's name; None if it is not."""
+    if len(text) <= limit:
+        return None
+    return f"is {len(text):,} characters long (at most {limit:,})"
+
+
+def _aliases_fault(aliases: list[str]) -> str | None:
+    """Why a list of aliases is too long, or one of them is; None if neither."""
+    if len(aliases) > MAX_ALIASES:
+        return f"are {len(aliases):,} (at most {MAX_ALIASES})"
+    for alias in aliases:
+        fault = _length_fault(alias)
+        if fault:
+            return f"hold one that {fault}"
+    return None
+
+
+def _count_fault(count: int, what: str, limit: int) -> str | None:
+    return f"{count:,} {what}: a fact file holds at most {limit:,}" if count > limit else None
+
+
+def _fault(type_: str, value: object, key: str = "") -> str | None:
     """Why a value is not of a declared field type (model.Spec.type); None where it
     is. Ids, pillars and sections have checks of their own, against the file."""
     if type_ == "text":
-        return None if _is_text(value) else _text_fault(value)
+        if not _is_text(value):
+            return _text_fault(value)
+        return _length_fault(value, MAX_NOTE_LENGTH if key in _LONG_TEXT_KEYS else MAX_NAME_LENGTH)
     if type_ == "number":
         return None if _is_number(value) else _number_fault(value)
     if type_ == "texts":
-        return None if _is_text_list(value) else "must be a list of non-empty texts"
+        if not _is_text_list(value):
+            return "must be a list of non-empty texts"
+        return _aliases_fault(value)  # type: ignore[arg-type]
     if type_ == "kind":
         return None if value in KINDS else f"{value!r} is not one of {', '.join(KINDS)}"
     if type_ == "bool":
@@ -152,6 +194,8 @@ class _Checker:
         self.path = path
         self.problems: list[Problem] = []
         self.id_counts: dict[str, int] = {}
+        # Too many facts, pillars or sections: one problem, and nothing more is checked.
+        self.oversized = False
 
     def fail(self, message: str, anchor: str | None = None, *, field: str | None = None) -> None:
         """Record a problem; ``anchor`` is text near it, looked up for a line number
@@ -162,7 +206,7 @@ class _Checker:
     def fail_fact(self, place: _FactPlace, message: str, field: str) -> None:
         """Record a problem of one fact, on the line of the key at fault."""
         if place.fact_id is None:
-            message = f"a fact of topic {place.topic!r}: {message}"
+            message = f"a fact of topic {quoted(place.topic)}: {message}"
         line = self.fact_line(place, field)
         self.problems.append(Problem(self.path, message, line, place.fact_id, field))
 
@@ -227,8 +271,7 @@ class _Checker:
             if not isinstance(meta.get(key), kind) or isinstance(meta.get(key), bool):
                 self.fail(f"[meta] needs {key} ({kind.__name__})", "[meta]", field=f"meta.{key}")
                 ok = False
-            elif kind is str and not _is_text(meta[key]):
-                fault = _text_fault(meta[key])
+            elif kind is str and (fault := _fault("text", meta[key], key)):
                 self.fail(f"[meta] {key} {fault}", "[meta]", field=f"meta.{key}")
                 ok = False
         for unknown in sorted(set(meta) - set(_META_KEYS)):
@@ -239,6 +282,18 @@ class _Checker:
         raw = data.get("pillars")
         if not isinstance(raw, dict) or not raw:
             self.fail("missing [pillars.N] tables", field="pillars")
+            return {}
+        sections_count = sum(
+            len(table["sections"])
+            for table in raw.values()
+            if isinstance(table, dict) and isinstance(table.get("sections"), dict)
+        )
+        fault = _count_fault(len(raw), "pillars", MAX_PILLARS) or _count_fault(
+            sections_count, "sections", MAX_SECTIONS
+        )
+        if fault:
+            self.fail(fault, field="pillars")
+            self.oversized = True
             return {}
         pillars: dict[int, Pillar] = {}
         for key, table in raw.items():
@@ -277,6 +332,14 @@ class _Checker:
                 self.fail(f"pillar {key}: sections_en must be a table of texts", anchor,
                           field=f"{field}.sections_en")  # fmt: skip
                 sections_en = {}
+            for name, text in (("title", title), ("title_en", title_en)):
+                if fault := _length_fault(text):
+                    self.fail(f"pillar {key}: {name} {fault}", anchor, field=f"{field}.{name}")
+            for name, titles in (("sections", sections), ("sections_en", sections_en)):
+                for section, text in titles.items():
+                    if fault := _length_fault(text):
+                        self.fail(f"pillar {key}: {name} {section!r} {fault}", anchor,
+                                  field=f"{field}.{name}")  # fmt: skip
             for section in sections:
                 number = section[len(key) + 1 :]
                 digits = number.isascii() and number.isdigit() and len(number) <= _MAX_NUMBER_DIGITS
@@ -306,7 +369,7 @@ class _Checker:
         before = len(self.problems)
         for key, spec in declared.items():
             # A missing key reads as None: "change unit must be text, not None".
-            fault = _fault(spec.type, raw.get(key)) if key in raw or spec.required else None
+            fault = _fault(spec.type, raw.get(key), key) if key in raw or spec.required else None
             if fault:
                 self.fail_fact(place, f"{name} {key} {fault}", f"{name}.{key}")
         for unknown in sorted(set(raw) - set(declared)):
@@ -327,7 +390,7 @@ class _Checker:
     ) -> Fact | None:
         if not isinstance(raw, dict):
             self.fail(
-                f"topic {topic!r}: a fact must be a table",
+                f"topic {quoted(topic)}: a fact must be a table",
                 f'[topics."{topic}"',
                 field=f"topics.{topic}.facts",
             )
@@ -349,7 +412,9 @@ class _Checker:
         for key in sorted(set(raw) - _FACT_KEYS):
             fail(f"unknown key {key!r}", key)
         if isinstance(fact_id, str) and fact_id:
-            if not _ID.fullmatch(fact_id):
+            if fault := _length_fault(fact_id):
+                fail(f"id {fault}", "id")
+            elif not _ID.fullmatch(fact_id):
                 fail("id must be lowercase ASCII kebab-case", "id")
             if fact_id in seen:
                 first = self.fact_line(place._replace(occurrence=0), "id")
@@ -358,7 +423,7 @@ class _Checker:
         elif "id" in raw:
             fail(f"id must be non-empty text, not {fact_id!r}", "id")
         for key in FILE_KEYS:
-            fault = _fault(FIELDS[key].type, raw[key]) if key in raw else None
+            fault = _fault(FIELDS[key].type, raw[key], key) if key in raw else None
             if fault:
                 fail(f"{key} {fault}", key)
         self._place_faults(raw, pillars, fail)
@@ -400,32 +465,54 @@ class _Checker:
         if not isinstance(raw, dict) or not raw:
             self.fail("missing [topics.NAME] tables", field="topics")
             return {}, []
+        count = sum(
+            len(table["facts"])
+            for table in raw.values()
+            if isinstance(table, dict) and isinstance(table.get("facts"), list)
+        )
+        if fault := _count_fault(count, "facts", MAX_FACTS):
+            # Checked before any fact, which would only cost time.
+            self.fail(fault, field="topics")
+            self.oversized = True
+            return {}, []
         topics: dict[str, Topic] = {}
         facts: list[Fact] = []
         seen: set[str] = set()
         for name, table in raw.items():
             anchor, field = f'[topics."{name}"', f"topics.{name}"
             if not isinstance(table, dict):
-                self.fail(f"topic {name!r} must be a table", anchor, field=field)
+                self.fail(f"topic {quoted(name)} must be a table", anchor, field=field)
                 continue
             for unknown in sorted(set(table) - _TOPIC_KEYS):
                 self.fail(
-                    f"topic {name!r}: unknown key {unknown!r}", anchor, field=f"{field}.{unknown}"
+                    f"topic {quoted(name)}: unknown key {unknown!r}",
+                    anchor,
+                    field=f"{field}.{unknown}",
                 )
             en, aliases, entries = table.get("en"), table.get("aliases", []), table.get("facts")
             if not _is_text(name):
                 self.fail(f"topic name {_text_fault(name)}", anchor, field=field)
+            elif fault := _length_fault(name):
+                self.fail(f"topic name {fault}", anchor, field=field)
             if not _is_text(en):
                 self.fail(
-                    f"topic {name!r} needs en (its English name)", anchor, field=f"{field}.en"
+                    f"topic {quoted(name)} needs en (its English name)", anchor, field=f"{field}.en"
                 )
                 en = ""
+            elif fault := _length_fault(en):
+                self.fail(f"topic {quoted(name)}: en {fault}", anchor, field=f"{field}.en")
             if not _is_text_list(aliases):
-                self.fail(f"topic {name!r}: aliases must be a list of non-empty texts", anchor,
-                          field=f"{field}.aliases")  # fmt: skip
+                self.fail(
+                    f"topic {quoted(name)}: aliases must be a list of non-empty texts", anchor,
+                    field=f"{field}.aliases",
+                )  # fmt: skip
                 aliases = []
+            elif fault := _aliases_fault(aliases):
+                self.fail(
+                    f"topic {quoted(name)}: aliases {fault}", anchor, field=f"{field}.aliases"
+                )
             if not isinstance(entries, list) or not entries:
-                self.fail(f"topic {name!r} has no [[topics.{name!r}.facts]]", anchor,
+                self.fail(f"topic {quoted(name)} has no [[topics.{quoted(name)}.facts]]", anchor,
                           field=f"{field}.facts")  # fmt: skip
                 continue
             topic_facts = [
@@ -466,6 +553,8 @@ def parse_fact_file(text: str, path: str) -> FactBase:
         raise FactFileError([Problem(path, message, where)]) from None
     meta = checker.meta(data)
     pillars = checker.pillars(data)
+    if checker.oversized:
+        raise InvalidFactFileError(checker.problems)
     topics, facts = checker.topics(data, pillars)
     for unknown in sorted(set(data) - {"meta", "pillars", "topics"}):
         checker.fail(f"unknown top-level table {unknown!r}", unknown, field=unknown)

@@ -135,18 +135,18 @@ def pillar_view(base: FactBase, pillar: Pillar, lang: str = "zh") -> Group:
     table.columns[0].no_wrap = True
     table.columns[1].ratio = 1
     table.columns[1].overflow = "fold"
-    facts = base.facts_in(pillar.number)
+    # Facts by section in one pass, figures first: they are what a reader of a pillar
+    # looks for.
+    by_section: dict[str, list[Fact]] = {}
+    for fact in sorted(base.facts_in(pillar.number), key=lambda f: f.kind not in FIGURE_KINDS):
+        by_section.setdefault(fact.section, []).append(fact)
     for section, section_title in pillar.sections.items():
         name = pillar.sections_en.get(section, section_title) if lang == "en" else section_title
         number = f"{section} {section_label(section)}" if pillar.number else section
         if table.row_count:
             table.add_section()
         table.add_row(Text(number, style="bold"), Text(name, style="bold"))
-        # Figures first: they are what a reader of a pillar looks for.
-        for fact in sorted(
-            (fact for fact in facts if fact.section == section),
-            key=lambda fact: fact.kind not in FIGURE_KINDS,
-        ):
+        for fact in by_section.get(section, ()):
             label = _label(fact, lang)
             label.append(f"\n{fact.id}", style="dim")
             table.add_row(_figure(fact, lang), label)

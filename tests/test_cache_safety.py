@@ -200,7 +200,7 @@ def test_planted_links_are_never_written_through(tmp_path):
     "planted",
     [
         b"\xe3\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xf0\x7f" + bytes(16),
-        b"cqfacts-cache-2\n" + (2**62).to_bytes(8, "big") + bytes(16),
+        b"cqfacts-cache-3\n" + (2**62).to_bytes(8, "big") + bytes(4),
         b"",
     ],
 )

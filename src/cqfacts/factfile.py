@@ -186,32 +186,14 @@ class _FactPlace(NamedTuple):
     entry: int
 
 
-class _Checker:
-    """Collects every problem of one file instead of stopping at the first."""
+class LineLocator:
+    """Finds the line of a key or a fact in a fact file's text (TOML parsers keep no
+    positions). Positions are indexed once, on the first problem that needs a line:
+    a file with thousands of problems would otherwise be scanned thousands of times."""
 
-    def __init__(self, text: str, path: str) -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
-        self.path = path
-        self.problems: list[Problem] = []
-        self.id_counts: dict[str, int] = {}
-        # Too many facts, pillars or sections: one problem, and nothing more is checked.
-        self.oversized = False
 
-    def fail(self, message: str, anchor: str | None = None, *, field: str | None = None) -> None:
-        """Record a problem; ``anchor`` is text near it, looked up for a line number
-        only now, so a valid file is never scanned for positions."""
-        line = self.line_of(anchor) if anchor else None
-        self.problems.append(Problem(self.path, message, line, None, field))
-
-    def fail_fact(self, place: _FactPlace, message: str, field: str) -> None:
-        """Record a problem of one fact, on the line of the key at fault."""
-        if place.fact_id is None:
-            message = f"a fact of topic {quoted(place.topic)}: {message}"
-        line = self.fact_line(place, field)
-        self.problems.append(Problem(self.path, message, line, place.fact_id, field))
-
-    # Positions are indexed once, on the first problem that needs a line: a file with
-    # thousands of problems would otherwise be scanned thousands of times.
     @cached_property
     def _newlines(self) -> list[int]:
         return [found.start() for found in re.finditer("\n", self.text)]
@@ -257,6 +239,31 @@ class _Checker:
         own = re.compile(rf"(?m)^[ \t]*(?:{key}|\"{key}\")[ \t]*=")
         match = own.search(self.text, table_start, table_end)
         return self.line_number(match.start() if match else start)
+
+
+class _Checker:
+    """Collects every problem of one file instead of stopping at the first."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.lines = LineLocator(text)
+        self.path = path
+        self.problems: list[Problem] = []
+        self.id_counts: dict[str, int] = {}
+        # Too many facts, pillars or sections: one problem, and nothing more is checked.
+        self.oversized = False
+
+    def fail(self, message: str, anchor: str | None = None, *, field: str | None = None) -> None:
+        """Record a problem; ``anchor`` is text near it, looked up for a line number
+        only now, so a valid file is never scanned for positions."""
+        line = self.lines.line_of(anchor) if anchor else None
+        self.problems.append(Problem(self.path, message, line, None, field))
+
+    def fail_fact(self, place: _FactPlace, message: str, field: str) -> None:
+        """Record a problem of one fact, on the line of the key at fault."""
+        if place.fact_id is None:
+            message = f"a fact of topic {quoted(place.topic)}: {message}"
+        line = self.lines.fact_line(place, field)
+        self.problems.append(Problem(self.path, message, line, place.fact_id, field))
 
     def meta(self, data: dict[str, Any]) -> Meta | None:
         meta = data.get("meta")
@@ -417,7 +424,7 @@ class _Checker:
             elif not _ID.fullmatch(fact_id):
                 fail("id must be lowercase ASCII kebab-case", "id")
             if fact_id in seen:
-                first = self.fact_line(place._replace(occurrence=0), "id")
+                first = self.lines.fact_line(place._replace(occurrence=0), "id")
                 fail(f"duplicate id (the first fact with it is on line {first})", "id")
             seen.add(fact_id)
         elif "id" in raw:

@@ -18,6 +18,7 @@ import typer.main
 from typer.core import TyperGroup
 
 from cqfacts import __version__, shapes
+from cqfacts.environment import Environment
 from cqfacts.errors import (
     CqfactsError,
     FactFileError,
@@ -29,11 +30,12 @@ from cqfacts.errors import (
     shown,
 )
 from cqfacts.loader import ENV_FACTS, Loaded, load
-from cqfacts.model import KINDS, STATES, parse_pillar_number
+from cqfacts.model import KINDS, STATES
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from rich.console import RenderableType
-    from typer._click.core import Context as ClickContext
 
 
 class ExitCode(IntEnum):
@@ -105,10 +107,11 @@ class _Group(TyperGroup):
     """Loads commands lazily, and turns errors (the library's, a closed pipe, output
     that cannot be written) into a message on stderr and an exit code, in one place."""
 
-    def list_commands(self, ctx: "ClickContext") -> list[str]:
+    # ``ctx`` is click's Context, whose type only typer's private modules export: Any.
+    def list_commands(self, ctx: Any) -> list[str]:
         return list(_COMMANDS)
 
-    def get_command(self, ctx: "ClickContext", cmd_name: str) -> Any:
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
         single = _COMMANDS.get(cmd_name)
         if single is None:
             return None
@@ -116,7 +119,7 @@ class _Group(TyperGroup):
         command.name = cmd_name
         return command
 
-    def make_context(self, *args: Any, **kwargs: Any) -> "ClickContext":
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().make_context(*args, **kwargs)  # prints --help and --version
         except BrokenPipeError:
@@ -124,7 +127,7 @@ class _Group(TyperGroup):
         except OSError as error:
             _output_failed(error)
 
-    def invoke(self, ctx: "ClickContext") -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             try:
                 return super().invoke(ctx)
@@ -223,6 +226,7 @@ app = typer.Typer(
 class _Options(NamedTuple):
     facts: Path | None
     color: str
+    env: Environment
 
 
 def _version(value: bool) -> None:
@@ -258,7 +262,9 @@ def _main(
         ),
     ] = False,
 ) -> None:
-    ctx.obj = _Options(facts=_fact_path(facts), color=color.value)
+    # A test (or a caller) may pass its own Environment as the context's object.
+    env = ctx.obj if isinstance(ctx.obj, Environment) else Environment.from_process()
+    ctx.obj = _Options(facts=_fact_path(facts), color=color.value, env=env)
 
 
 def _fact_path(text: str | None) -> Path | None:
@@ -281,31 +287,37 @@ def _load(ctx: typer.Context) -> Loaded:
     return loaded
 
 
-def _stdout_encoding() -> str:
-    """The codec name of stdout ("utf-8", "ascii", "gbk" …)."""
-    import codecs
+def _output(
+    ctx: typer.Context,
+    *,
+    as_json: bool,
+    data: Callable[[], object],
+    table: Callable[["ModuleType"], "RenderableType"],
+) -> None:
+    """The one way a command writes its answer: the library's JSON object, or a table
+    drawn by the rendering module (imported only then: rich costs ~25 ms)."""
+    if as_json:
+        _print_json(ctx, data())
+    else:
+        from cqfacts import render
 
-    try:
-        return codecs.lookup(getattr(sys.stdout, "encoding", None) or "utf-8").name
-    except LookupError:
-        return "ascii"
+        _print(ctx, table(render))
 
 
 def _print(ctx: typer.Context, *renderables: "RenderableType", soft_wrap: bool = False) -> None:
-    encoding = _stdout_encoding()
-    try:
-        "重庆".encode(encoding)
-    except UnicodeEncodeError:
+    env: Environment = ctx.obj.env
+    if not env.can_show_chinese():
         raise UnprintableOutputError(
-            f"standard output's encoding ({encoding}) cannot show Chinese text. Set "
-            "PYTHONIOENCODING=utf-8 (or a UTF-8 locale), or use --json, which escapes it."
-        ) from None
+            f"standard output's encoding ({env.stdout_encoding}) cannot show Chinese text. "
+            "Set PYTHONIOENCODING=utf-8 (or a UTF-8 locale), or use --json, which escapes it."
+        )
     from cqfacts.render import make_console
 
-    make_console(ctx.obj.color).print(*renderables, soft_wrap=soft_wrap)
+    console = make_console(ctx.obj.color, env.stdout, terminal=env.stdout_isatty or None)
+    console.print(*renderables, soft_wrap=soft_wrap)
 
 
-def _print_json(value: object) -> None:
+def _print_json(ctx: typer.Context, value: object) -> None:
     """Compact for scripts (and json's fast C encoder); indented at a terminal.
 
     UTF-8 as it is where stdout is UTF-8; elsewhere (PYTHONIOENCODING=ascii, a
@@ -314,26 +326,21 @@ def _print_json(value: object) -> None:
     """
     import json
 
-    indent = 2 if sys.stdout.isatty() else None
-    readable = _stdout_encoding() == "utf-8"
+    env: Environment = ctx.obj.env
+    indent = 2 if env.stdout_isatty else None
+    readable = env.stdout_encoding == "utf-8"
     text = json.dumps(value, ensure_ascii=not readable, indent=indent)
     if readable and not text.isascii():
         # A file name with undecodable bytes holds lone surrogates: escaped, the
         # JSON stays valid where raw they could not be written at all.
         text = re.sub("[\ud800-\udfff]", lambda found: f"\\u{ord(found[0]):04x}", text)
-    sys.stdout.write(text + "\n")
+    env.stdout.write(text + "\n")
 
 
 def _pillar_number(text: str | None, loaded: Loaded) -> int | None:
-    if text is None:
-        return None
-    number = parse_pillar_number(text)
-    if number is None or number not in loaded.base.pillars:
-        valid = ", ".join(str(n) for n in loaded.base.pillars)
-        raise InvalidArgumentError(
-            f"no pillar {quoted(text)}; pillars are {valid} (0 is the overview)"
-        )
-    return number
+    from cqfacts.api import pillar
+
+    return pillar(text, loaded.base)
 
 
 def _as_typed(value: str | None) -> str | None:
@@ -422,14 +429,12 @@ def search(
         if hint:
             _say(f"Did you mean: {'、'.join(hint)}?")
         if json:
-            _print_json([])
+            _print_json(ctx, [])
         raise typer.Exit(ExitCode.NOTHING_FOUND)
-    if json:
-        _print_json(shapes.search_results(matches))
-    else:
-        from cqfacts.render import search_table
-
-        _print(ctx, search_table(matches, lang.value))
+    _output(
+        ctx, as_json=json, data=lambda: shapes.search_results(matches),
+        table=lambda render: render.search_table(matches, lang.value),
+    )  # fmt: skip
 
 
 @_command()
@@ -457,12 +462,10 @@ def pillar(
     """
     loaded = _load(ctx)
     chosen = loaded.base.pillars[_pillar_number(number, loaded)]  # type: ignore[index]
-    if json:
-        _print_json(shapes.pillar(loaded.base, chosen.number))
-    else:
-        from cqfacts.render import pillar_view
-
-        _print(ctx, pillar_view(loaded.base, chosen, lang.value))
+    _output(
+        ctx, as_json=json, data=lambda: shapes.pillar(loaded.base, chosen.number),
+        table=lambda render: render.pillar_view(loaded.base, chosen, lang.value),
+    )  # fmt: skip
 
 
 @_command()
@@ -474,12 +477,10 @@ def pillars(ctx: typer.Context, *, json: JsonFlag = False, lang: LangOption = La
       cqfacts pillars --json | jq '.[] | {pillar, fact_count}'
     """
     loaded = _load(ctx)
-    if json:
-        _print_json(shapes.pillars(loaded.base))
-    else:
-        from cqfacts.render import pillars_table
-
-        _print(ctx, pillars_table(loaded.base, lang.value))
+    _output(
+        ctx, as_json=json, data=lambda: shapes.pillars(loaded.base),
+        table=lambda render: render.pillars_table(loaded.base, lang.value),
+    )  # fmt: skip
 
 
 @_command()
@@ -507,14 +508,16 @@ def show(
         fact = loaded.base.get(fact_id)
     except UnknownFactError:
         if json:
-            _print_json(None)  # --json always writes JSON, as search writes []
+            _print_json(ctx, None)  # --json always writes JSON, as search writes []
         raise
-    if json:
-        _print_json(shapes.detail(fact, loaded.base))
-    else:
-        from cqfacts.render import citation_line, fact_view
+    _output(
+        ctx, as_json=json, data=lambda: shapes.detail(fact, loaded.base),
+        table=lambda render: render.fact_view(fact, loaded.base, lang.value),
+    )  # fmt: skip
+    if not json:
+        from cqfacts.render import citation_line
 
-        _print(ctx, fact_view(fact, loaded.base, lang.value))
+        # Printed without wrapping: the terminal wraps it, and a copied line holds none.
         _print(ctx, citation_line(fact, loaded.base, lang.value), soft_wrap=True)
 
 
@@ -555,12 +558,11 @@ def list_(
         topic=topic,
         status=status.value if status else None,
     )
-    if json:
-        _print_json(shapes.facts(facts))
-    elif facts:
-        from cqfacts.render import facts_table
-
-        _print(ctx, facts_table(facts, lang.value))
+    if json or facts:
+        _output(
+            ctx, as_json=json, data=lambda: shapes.facts(facts),
+            table=lambda render: render.facts_table(facts, lang.value),
+        )  # fmt: skip
     if not facts:
         _say("cqfacts: no fact matches these filters.")
         raise typer.Exit(ExitCode.NOTHING_FOUND)
@@ -602,12 +604,11 @@ def rank(
         rows = rank_by_change(facts)[:limit]
     else:
         rows = rank_by_value(facts, unit, known=loaded.base.facts)[:limit]
-    if json:
-        _print_json(shapes.ranked(rows, by.value))
-    elif rows:
-        from cqfacts.render import rank_table
-
-        _print(ctx, rank_table(rows, by.value, lang.value))
+    if json or rows:
+        _output(
+            ctx, as_json=json, data=lambda: shapes.ranked(rows, by.value),
+            table=lambda render: render.rank_table(rows, by.value, lang.value),
+        )  # fmt: skip
     if not rows:
         _say("cqfacts: no figure to rank with these filters.")
         raise typer.Exit(ExitCode.NOTHING_FOUND)
@@ -622,12 +623,10 @@ def topics(ctx: typer.Context, *, json: JsonFlag = False) -> None:
       cqfacts topics --json | jq -r '.[].topic'
     """
     base = _load(ctx).base
-    if json:
-        _print_json(shapes.topics(base))
-    else:
-        from cqfacts.render import topics_table
-
-        _print(ctx, topics_table(base))
+    _output(
+        ctx, as_json=json, data=lambda: shapes.topics(base),
+        table=lambda render: render.topics_table(base),
+    )  # fmt: skip
 
 
 @_command()
@@ -652,8 +651,9 @@ def export(
 
     text = export_text(_load(ctx).base, fmt.value)
     # Bytes, not text: CSV's \r\n must reach the file as written, on every platform.
-    sys.stdout.flush()
-    sys.stdout.buffer.write(text.encode("utf-8"))
+    stdout = ctx.obj.env.stdout
+    stdout.flush()
+    stdout.buffer.write(text.encode("utf-8"))
 
 
 @_command()
@@ -680,7 +680,7 @@ def validate(
 
     target, count, problems, drafts = check(_fact_path(path) or ctx.obj.facts)
     if json:
-        _print_json(shapes.validation(str(target), count, problems, drafts))
+        _print_json(ctx, shapes.validation(str(target), count, problems, drafts))
     elif not problems:
         waiting = f" ({drafts} still drafts for a curator to check)" if drafts else ""
         typer.echo(f"{shown(str(target))}: valid, {count} facts{waiting}")
@@ -725,7 +725,7 @@ def draft(
     drafted = draft_report(read_source(source), year=year, title=_as_typed(title), source=None)
     text = drafted.to_toml()
     if json:
-        _print_json(shapes.facts(parse_fact_file(text, source).facts))
+        _print_json(ctx, shapes.facts(parse_fact_file(text, source).facts))
     else:
         typer.echo(text, nl=False)
 
@@ -751,7 +751,7 @@ def audit(ctx: typer.Context, *, source: SourceArgument, json: JsonFlag = False)
     text = read_source(source)
     result = run_audit(text, loaded.base.facts, source=source, paths=[loaded.base.path])
     if json:
-        _print_json(result.to_dict())
+        _print_json(ctx, result.to_dict())
     else:
         from cqfacts.render import audit_lines
 

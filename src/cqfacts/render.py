@@ -35,8 +35,11 @@ class _Console(Console):
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
-def make_console(color: str = "auto", file: IO[str] | None = None) -> Console:
-    """auto: colour on a terminal unless NO_COLOR is set; always; never.
+def make_console(
+    color: str = "auto", file: IO[str] | None = None, *, terminal: bool | None = None
+) -> Console:
+    """auto: colour on a terminal unless NO_COLOR is set; always; never. ``terminal``
+    says whether ``file`` is one (None: ask the file).
 
     Markup and emoji codes are off: the report's text is data, never markup (and
     rich's emoji table costs 3 ms to import). The width is at least MIN_WIDTH.
@@ -50,7 +53,9 @@ def make_console(color: str = "auto", file: IO[str] | None = None) -> Console:
     elif color == "never":
         console = _Console(file=file, highlight=False, markup=False, emoji=False, color_system=None)
     else:
-        console = _Console(file=file, highlight=False, markup=False, emoji=False)
+        console = _Console(
+            file=file, highlight=False, markup=False, emoji=False, force_terminal=terminal
+        )
     if console.width < MIN_WIDTH:
         console.width = MIN_WIDTH
     return console

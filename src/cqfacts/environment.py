@@ -1,0 +1,58 @@
+"""What the CLI writes to and what it knows about it: streams, terminal, encoding.
+
+One object carries them (httpie's ``Environment``), so that the CLI never reads
+``sys.stdout`` itself and tests run it in-process with any stream they like: a
+terminal that is not one, an ASCII-only pipe, a closed file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import IO
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (ValueError, AttributeError):  # closed, or not a real stream
+        return False
+
+
+@dataclass
+class Environment:
+    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
+    stderr: IO[str] = field(default_factory=lambda: sys.stderr)
+    stdin: IO[str] = field(default_factory=lambda: sys.stdin)
+    #: Whether stdout is a terminal: tables in colour, JSON indented.
+    stdout_isatty: bool | None = None
+    #: NO_COLOR is set (https://no-color.org): no colour, whatever the terminal.
+    no_color: bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.stdout_isatty is None:
+            self.stdout_isatty = _isatty(self.stdout)
+        if self.no_color is None:
+            self.no_color = bool(os.environ.get("NO_COLOR"))
+
+    @classmethod
+    def from_process(cls) -> Environment:
+        """The process's own streams, as they are now (a test's capture included)."""
+        return cls()
+
+    @property
+    def stdout_encoding(self) -> str:
+        """The codec name of stdout ("utf-8", "ascii", "gbk" …)."""
+        try:
+            return codecs.lookup(getattr(self.stdout, "encoding", None) or "utf-8").name
+        except LookupError:
+            return "ascii"
+
+    def can_show_chinese(self) -> bool:
+        try:
+            "重庆".encode(self.stdout_encoding)
+        except UnicodeEncodeError:
+            return False
+        return True

@@ -3,11 +3,18 @@ width and no fact-file override from the caller's environment."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
+from typer.testing import CliRunner
 
+from cqfacts.cli import app
 from cqfacts.loader import Loaded, load
 
 # No deadline: a test is not a timing (a cold index build takes a varying 0.1-0.5 s),
@@ -149,3 +156,25 @@ def small(small_fact_file: Path) -> Loaded:
 def shipped() -> Loaded:
     """The shipped fact base, indexed once for the whole session."""
     return load(cache_dir=None)
+
+
+@pytest.fixture
+def run(small_fact_file: Path) -> Callable[..., Any]:
+    """Invoke the CLI in-process on the small fact file, colour off, 80 columns."""
+    runner = CliRunner()
+
+    def invoke(*args: str, facts: Path | None = small_fact_file, **kwargs: Any) -> Any:
+        options = ["--color", "never"] + (["--facts", str(facts)] if facts else [])
+        return runner.invoke(app, [*options, *args], **kwargs)
+
+    return invoke
+
+
+def cqfacts_process(
+    *args: str | bytes, env_extra: dict[str, str] | None = None, **kwargs: Any
+) -> subprocess.CompletedProcess[bytes]:
+    """Run `python -m cqfacts` in a real process: for what only a process shows."""
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "cqfacts", *args], capture_output=True, env=env, **kwargs
+    )

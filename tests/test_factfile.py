@@ -1,12 +1,10 @@
-import re
-
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from cqfacts.errors import FactFileError, InvalidFactFileError, Problem
 from cqfacts.factfile import parse_fact_file
 from tests.conftest import SMALL_FACTS
+from tests.helpers import broken_files, line_of
 
 
 def problems_of(text: str) -> list[str]:
@@ -17,11 +15,6 @@ def problem_records(text: str) -> list[Problem]:
     with pytest.raises(FactFileError) as caught:
         parse_fact_file(text, "f.toml")
     return caught.value.problems
-
-
-def line_of(text: str, needle: str, occurrence: int = 0) -> int:
-    offsets = [found.start() for found in re.finditer(re.escape(needle), text)]
-    return text.count("\n", 0, offsets[occurrence]) + 1
 
 
 def test_a_valid_file_loads_every_fact_in_file_order():
@@ -196,61 +189,6 @@ def _line(text: str, fact_id: str) -> int:
 
 
 # --- fuzz: hand-edited fact files ------------------------------------------------------
-
-_FACT_BLOCK = re.compile(r"\[\[topics\.\"[^\"]+\"\.facts\]\]\n(?:[a-z_]+ = .*\n)+")
-FACT_BLOCKS = [found for found in _FACT_BLOCK.finditer(SMALL_FACTS)]
-# Literals of the wrong type for each key.
-WRONG_VALUES = {
-    "id": ["7", "true", '"Not Kebab"', '""'],
-    "pillar": ['"4"', "4.5", "true", "99"],
-    "section": ["41", '"4.8"', "[]"],
-    "kind": ['"law"', "1"],
-    "label": ["12", '"  "', "[]"],
-    "label_en": ["12", "false"],
-    "value": ['"lots"', "true", "[1]", "nan", "inf", "{}"],
-    "unit": ["1", '""'],
-    "value_text": ["7565", "[]"],
-    "qualifier": ["1"],
-    "change": ["5", '{ value = "x", unit = "%", text = "t" }', "{ value = 1 }"],
-    "aliases": ['"x"', "[1]", '[""]'],
-}
-REQUIRED = ("pillar", "section", "kind", "label", "label_en")
-
-
-def _fact_id(block: str) -> str:
-    return re.search(r'^id = "(.*)"$', block, re.M)[1]
-
-
-@st.composite
-def broken_files(draw: st.DrawFn) -> tuple[str, str | None, str, int]:
-    """SMALL_FACTS with one fact broken: a key dropped, a key of the wrong type or
-    the fact duplicated. Returns the text, the fact id, the field and the line."""
-    block = draw(st.sampled_from(FACT_BLOCKS))
-    text, fact_id = block[0], _fact_id(block[0])
-    lines = text.splitlines(keepends=True)
-    keys = [line.split(" = ")[0] for line in lines[1:]]
-    how = draw(st.sampled_from(["drop", "retype", "duplicate"]))
-    if how == "duplicate":
-        broken = text + "\n" + text
-        result = SMALL_FACTS[: block.start()] + broken + SMALL_FACTS[block.end() :]
-        return result, fact_id, "id", line_of(result, f'id = "{fact_id}"', 1)
-    if how == "drop":
-        droppable = [
-            k for k in keys if k in REQUIRED or (k in ("unit", "value_text") and "value" in keys)
-        ]
-        key = draw(st.sampled_from(droppable))
-        kept = "".join(line for line in lines if not line.startswith(f"{key} = "))
-        result = SMALL_FACTS[: block.start()] + kept + SMALL_FACTS[block.end() :]
-        return result, fact_id, key, line_of(result, f'id = "{fact_id}"')
-    key = draw(st.sampled_from([k for k in keys if k in WRONG_VALUES]))
-    literal = draw(st.sampled_from(WRONG_VALUES[key]))
-    changed = "".join(
-        f"{key} = {literal}\n" if line.startswith(f"{key} = ") else line for line in lines
-    )
-    result = SMALL_FACTS[: block.start()] + changed + SMALL_FACTS[block.end() :]
-    if key == "id":
-        return result, None, "id", line_of(result, f"id = {literal}")
-    return result, fact_id, key, line_of(result, f"{key} = {literal}")
 
 
 @given(broken_files())

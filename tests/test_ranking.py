@@ -55,7 +55,7 @@ def test_values_near_the_float_limit_rank_and_draw(small, value):
     from dataclasses import replace
 
     from cqfacts.render import rank_table
-    from tests.test_render import draw
+    from tests.helpers import draw
 
     facts = small.base.facts
     huge = replace(facts[0], value=value)

@@ -15,14 +15,7 @@ from cqfacts.render import (
     topics_table,
 )
 from cqfacts.search import search
-
-
-def draw(renderable, color: str = "never", width: int = 80) -> str:
-    buffer = io.StringIO()
-    console = make_console(color, file=buffer)
-    console.width = width
-    console.print(renderable)
-    return buffer.getvalue()
+from tests.helpers import draw
 
 
 def test_search_table_highlights_matched_characters(small):

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.search import MIN_SCORE, pinyin_pattern, prepare_query, search, suggest
 from tests.conftest import SMALL_FACTS
+from tests.helpers import HOSTILE_QUERIES
 
 # 150 characters of one reading in a label, an alias and a topic name.
 SMALL_FACTS_WITH_LONG_LABELS = (
@@ -298,30 +299,6 @@ def test_search_quality_on_the_evaluation_set(shipped):
 @pytest.mark.parametrize("query", [case["query"] for case in QUERIES["nothing"]])
 def test_queries_meaning_nothing_in_the_report_find_nothing(shipped, query):
     assert ids(shipped, query) == []
-
-
-# Queries users paste or type by accident: emoji, control and zero-width characters,
-# direction marks, combining accents, shell and regex metacharacters, a leading dash,
-# pasted pages, undecodable bytes.
-HOSTILE_QUERIES = [
-    "😀",
-    "👩\u200d🔬 科技",
-    "\x00\x07\x1b[31m",
-    "\u200b高新技术企业\u200d",
-    "\u202e高新技术企业\u202c",
-    "\u2066gxjsqy\u2069",
-    "e\u0301\u0301\u0301",
-    "$(rm -rf /); `id` | & ; * ? [a-z] {1,2} \\ ^$",
-    "-x",
-    "--json",
-    "\udcff\udcfe",
-    "高" * 20_000,
-    "technology " * 1_818,
-    "kj " * 6_666,
-    "7565 " * 4_000,
-    " ".join(str(number) for number in range(4_000)),
-    "".join(chr(0x4E00 + (number * 7919) % 20_000) for number in range(20_000)),
-]
 
 
 @pytest.mark.parametrize("query", HOSTILE_QUERIES, ids=range(len(HOSTILE_QUERIES)))

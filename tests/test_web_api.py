@@ -23,6 +23,7 @@ from cqfacts.api import MAX_LIMIT, MAX_QUERY_LENGTH
 from cqfacts.cli import app as cli_app
 from cqfacts.loader import Loaded
 from cqfacts.web import SECURITY_HEADERS, create_app
+from tests.helpers import start_server, stop
 
 BROKERS = "tech-brokers-new"
 
@@ -294,30 +295,6 @@ def test_any_path_under_the_api_is_never_a_500(shipped_client, text):
 
 
 # --- over a real socket, as `cqfacts serve` -------------------------------------------------
-
-
-def start_server(*args: str, facts: Path | None = None) -> tuple[subprocess.Popen, str]:
-    """`cqfacts serve --port 0` in its own process; its first line names its URL."""
-    options = ["--facts", str(facts)] if facts else []
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cqfacts", *options, "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
-    )  # fmt: skip
-    line = process.stdout.readline() if process.stdout else ""
-    if "http://" not in line:
-        process.kill()
-        raise AssertionError(f"no URL printed: {line!r} {process.communicate()[1]!r}")
-    url = line.split(" at ")[1].split()[0]
-    return process, url
-
-
-def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> int:
-    process.send_signal(sig)
-    try:
-        return process.wait(timeout=15)
-    finally:
-        if process.poll() is None:
-            process.kill()
 
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 0), (signal.SIGINT, 130)])

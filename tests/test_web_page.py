@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SMALL_FACTS
-from tests.test_web_api import start_server, stop
+from tests.helpers import start_server, stop
 
 DOCS = Path(__file__).parents[1] / "docs"
 HOSTILE = "<img src=x onerror=alert(1)>"

@@ -1,0 +1,138 @@
+"""Shared by several test files (not a test module): text builders, fuzz
+strategies and the queries users paste by accident."""
+
+import io
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from hypothesis import strategies as st
+
+from cqfacts.render import make_console
+from tests.conftest import SMALL_FACTS
+
+
+def line_of(text: str, needle: str, occurrence: int = 0) -> int:
+    offsets = [found.start() for found in re.finditer(re.escape(needle), text)]
+    return text.count("\n", 0, offsets[occurrence]) + 1
+
+
+_FACT_BLOCK = re.compile(r"\[\[topics\.\"[^\"]+\"\.facts\]\]\n(?:[a-z_]+ = .*\n)+")
+
+
+FACT_BLOCKS = [found for found in _FACT_BLOCK.finditer(SMALL_FACTS)]
+
+
+# Literals of the wrong type for each key.
+WRONG_VALUES = {
+    "id": ["7", "true", '"Not Kebab"', '""'],
+    "pillar": ['"4"', "4.5", "true", "99"],
+    "section": ["41", '"4.8"', "[]"],
+    "kind": ['"law"', "1"],
+    "label": ["12", '"  "', "[]"],
+    "label_en": ["12", "false"],
+    "value": ['"lots"', "true", "[1]", "nan", "inf", "{}"],
+    "unit": ["1", '""'],
+    "value_text": ["7565", "[]"],
+    "qualifier": ["1"],
+    "change": ["5", '{ value = "x", unit = "%", text = "t" }', "{ value = 1 }"],
+    "aliases": ['"x"', "[1]", '[""]'],
+}
+
+
+REQUIRED = ("pillar", "section", "kind", "label", "label_en")
+
+
+def _fact_id(block: str) -> str:
+    return re.search(r'^id = "(.*)"$', block, re.M)[1]
+
+
+@st.composite
+def broken_files(draw: st.DrawFn) -> tuple[str, str | None, str, int]:
+    """SMALL_FACTS with one fact broken: a key dropped, a key of the wrong type or
+    the fact duplicated. Returns the text, the fact id, the field and the line."""
+    block = draw(st.sampled_from(FACT_BLOCKS))
+    text, fact_id = block[0], _fact_id(block[0])
+    lines = text.splitlines(keepends=True)
+    keys = [line.split(" = ")[0] for line in lines[1:]]
+    how = draw(st.sampled_from(["drop", "retype", "duplicate"]))
+    if how == "duplicate":
+        broken = text + "\n" + text
+        result = SMALL_FACTS[: block.start()] + broken + SMALL_FACTS[block.end() :]
+        return result, fact_id, "id", line_of(result, f'id = "{fact_id}"', 1)
+    if how == "drop":
+        droppable = [
+            k for k in keys if k in REQUIRED or (k in ("unit", "value_text") and "value" in keys)
+        ]
+        key = draw(st.sampled_from(droppable))
+        kept = "".join(line for line in lines if not line.startswith(f"{key} = "))
+        result = SMALL_FACTS[: block.start()] + kept + SMALL_FACTS[block.end() :]
+        return result, fact_id, key, line_of(result, f'id = "{fact_id}"')
+    key = draw(st.sampled_from([k for k in keys if k in WRONG_VALUES]))
+    literal = draw(st.sampled_from(WRONG_VALUES[key]))
+    changed = "".join(
+        f"{key} = {literal}\n" if line.startswith(f"{key} = ") else line for line in lines
+    )
+    result = SMALL_FACTS[: block.start()] + changed + SMALL_FACTS[block.end() :]
+    if key == "id":
+        return result, None, "id", line_of(result, f"id = {literal}")
+    return result, fact_id, key, line_of(result, f"{key} = {literal}")
+
+
+# Queries users paste or type by accident: emoji, control and zero-width characters,
+# direction marks, combining accents, shell and regex metacharacters, a leading dash,
+# pasted pages, undecodable bytes.
+HOSTILE_QUERIES = [
+    "😀",
+    "👩\u200d🔬 科技",
+    "\x00\x07\x1b[31m",
+    "\u200b高新技术企业\u200d",
+    "\u202e高新技术企业\u202c",
+    "\u2066gxjsqy\u2069",
+    "e\u0301\u0301\u0301",
+    "$(rm -rf /); `id` | & ; * ? [a-z] {1,2} \\ ^$",
+    "-x",
+    "--json",
+    "\udcff\udcfe",
+    "高" * 20_000,
+    "technology " * 1_818,
+    "kj " * 6_666,
+    "7565 " * 4_000,
+    " ".join(str(number) for number in range(4_000)),
+    "".join(chr(0x4E00 + (number * 7919) % 20_000) for number in range(20_000)),
+]
+
+
+def start_server(*args: str, facts: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """`cqfacts serve --port 0` in its own process; its first line names its URL."""
+    options = ["--facts", str(facts)] if facts else []
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cqfacts", *options, "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+    )  # fmt: skip
+    line = process.stdout.readline() if process.stdout else ""
+    if "http://" not in line:
+        process.kill()
+        raise AssertionError(f"no URL printed: {line!r} {process.communicate()[1]!r}")
+    url = line.split(" at ")[1].split()[0]
+    return process, url
+
+
+def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> int:
+    process.send_signal(sig)
+    try:
+        return process.wait(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def draw(renderable: Any, color: str = "never", width: int = 80) -> str:
+    buffer = io.StringIO()
+    console = make_console(color, file=buffer)
+    console.width = width
+    console.print(renderable)
+    return buffer.getvalue()

@@ -1,0 +1,214 @@
+"""The commands, in-process: what each prints and its exit code."""
+
+import json
+from pathlib import Path
+
+from cqfacts import __version__
+from cqfacts.cli import ExitCode
+from cqfacts.model import FACT_KEYS
+from tests.conftest import cqfacts_process
+
+FACT_KEY_SET = set(FACT_KEYS)
+README = Path(__file__).parents[1] / "README.md"
+_cqfacts = cqfacts_process
+
+
+def test_search_draws_a_table(run):
+    result = run("search", "高新技术企业")
+    assert result.exit_code == ExitCode.FOUND
+    assert result.stdout == (
+        "Figure             Label                Topic          Where\n"
+        "────────────────────────────────────────────────────────────\n"
+        "7565家 增长19.2%   高新技术企业总数     高新技术企业   4.1  \n"
+        "3071家             新认定高新技术企业   高新技术企业   4.1  \n"
+    )
+
+
+def test_search_json_has_the_contract_keys_and_a_score(run):
+    result = run("search", "gxjsqy", "--json")
+    assert result.exit_code == ExitCode.FOUND
+    records = json.loads(result.stdout)
+    assert [record["id"] for record in records] == [
+        "high-tech-enterprises-total",
+        "high-tech-enterprises-new",
+    ]
+    assert set(records[0]) == FACT_KEY_SET | {"score", "match"}
+    assert set(records[0]["match"]) == {"field", "how"}
+    assert result.stderr == ""
+
+
+def test_search_finding_nothing_exits_1_with_a_hint_on_stderr(run):
+    result = run("search", "技术经纪")
+    assert result.exit_code == ExitCode.FOUND
+    result = run("search", "banana")
+    assert result.exit_code == ExitCode.NOTHING_FOUND
+    assert result.stdout == ""
+    assert result.stderr.startswith("cqfacts: nothing found for 'banana'.\n")
+    result = run("search", "banana", "--json")
+    assert (result.exit_code, result.stdout) == (ExitCode.NOTHING_FOUND, "[]\n")
+
+
+def test_search_options_narrow_results(run):
+    result = run("search", "高新技术企业", "--limit", "1", "--json")
+    assert [record["id"] for record in json.loads(result.stdout)] == ["high-tech-enterprises-total"]
+    assert run("search", "高新技术企业", "--pillar", "0").exit_code == ExitCode.NOTHING_FOUND
+    assert run("search", "转化", "--kind", "policy").exit_code == ExitCode.FOUND
+    assert run("search", "转化", "--kind", "law").exit_code == ExitCode.USAGE_ERROR
+    assert run("search", "x", "--limit", "0").exit_code == ExitCode.USAGE_ERROR
+
+
+def test_search_in_english(run):
+    result = run("search", "technology brokers", "--lang", "en")
+    assert "Technology brokers newly trained" in result.stdout
+    assert "Technology brokers " in result.stdout
+
+
+def test_pillar_accepts_chinese_numerals(run):
+    assert run("pillar", "四").stdout == run("pillar", "4").stdout
+    assert run("pillar", "4").stdout.startswith("四、强化企业创新主体地位取得新突破\n")
+
+
+def test_pillar_json_shape(run):
+    result = run("pillar", "4", "--json")
+    record = json.loads(result.stdout)
+    assert set(record) == {"pillar", "title", "title_en", "sections", "fact_count", "facts"}
+    assert record["pillar"] == 4 and record["fact_count"] == 4
+    assert set(record["sections"][0]) == {"section", "title", "title_en", "fact_count"}
+    assert set(record["facts"][0]) == FACT_KEY_SET
+
+
+def test_unknown_pillar_is_a_usage_error_naming_the_pillars(run):
+    result = run("pillar", "9")
+    assert result.exit_code == ExitCode.USAGE_ERROR
+    assert result.stderr == "cqfacts: no pillar '9'; pillars are 0, 4 (0 is the overview)\n"
+
+
+def test_pillars_lists_counts(run):
+    result = run("pillars", "--json")
+    records = json.loads(result.stdout)
+    assert [(r["pillar"], r["fact_count"]) for r in records] == [(0, 1), (4, 4)]
+    assert "强化企业创新主体地位取得新突破" in run("pillars").stdout
+
+
+def test_show_prints_the_fact_and_a_citation(run):
+    result = run("show", "tech-brokers-new")
+    assert result.exit_code == ExitCode.FOUND
+    assert result.stdout.endswith("\n「新培育技术经纪人：1133人（测试报告，四（二））」\n")
+
+
+def test_show_json_adds_citations_and_the_derived_previous_value(run):
+    record = json.loads(run("show", "high-tech-enterprises-total", "--json").stdout)
+    assert set(record) == FACT_KEY_SET | {"where", "citation", "citation_en", "previous"}
+    assert record["previous"]["derived"] is True
+    assert record["previous"]["value"] == 6346.5
+    assert json.loads(run("show", "tech-brokers-new", "--json").stdout)["previous"] is None
+
+
+def test_show_unknown_id_suggests_the_nearest(run):
+    result = run("show", "tech-brokers")
+    assert result.exit_code == ExitCode.NOTHING_FOUND
+    assert result.stderr == (
+        "cqfacts: no fact has the id 'tech-brokers'. Nearest ids: tech-brokers-new.\n"
+    )
+
+
+def test_list_filters_and_exit_codes(run):
+    result = run("list", "--kind", "policy", "--json")
+    assert [r["id"] for r in json.loads(result.stdout)] == ["university-transfer-measures"]
+    result = run("list", "--topic", "technology brokers", "--json")
+    assert [r["id"] for r in json.loads(result.stdout)] == ["tech-brokers-new"]
+    result = run("list", "--pillar", "0", "--kind", "policy")
+    assert result.exit_code == ExitCode.NOTHING_FOUND
+    assert result.stderr == "cqfacts: no fact matches these filters.\n"
+    assert len(json.loads(run("list", "--json").stdout)) == 5
+
+
+def test_rank_by_change_and_value(run):
+    result = run("rank", "--by", "change", "--json")
+    records = json.loads(result.stdout)
+    assert [r["id"] for r in records] == ["high-tech-enterprises-total", "rd-investment-total"]
+    assert set(records[0]) == FACT_KEY_SET | {"rank"}
+    assert records[0]["rank"] == {"by": "change", "value": 19.2, "unit": "%", "converted": False}
+    table = run("rank").stdout
+    assert "████████████████████" in table and "19.2%" in table
+    result = run("rank", "--by", "value", "--unit", "亿元", "--json")
+    assert [r["id"] for r in json.loads(result.stdout)] == ["rd-investment-total"]
+    assert run("rank", "--by", "value", "--unit", "吨").exit_code == ExitCode.USAGE_ERROR
+
+
+def test_topics(run):
+    records = json.loads(run("topics", "--json").stdout)
+    assert set(records[0]) == {"topic", "en", "aliases", "fact_count", "fact_ids"}
+    assert records[1]["fact_ids"] == ["high-tech-enterprises-total", "high-tech-enterprises-new"]
+
+
+def test_export_formats(run, tmp_path):
+    assert len(json.loads(run("export", "--format", "json").stdout)) == 5
+    assert len(run("export", "--format", "jsonl").stdout.splitlines()) == 5
+    assert run("export", "--format", "csv").stdout_bytes.startswith(b"\xef\xbb\xbf")
+    copy = tmp_path / "copy.toml"
+    copy.write_text(run("export", "--format", "toml").stdout, encoding="utf-8")
+    result = run("validate", str(copy))
+    assert (result.exit_code, result.stdout) == (ExitCode.FOUND, f"{copy}: valid, 5 facts\n")
+
+
+def test_validate_reports_every_problem_and_exits_2(run, tmp_path, small_fact_file):
+    broken = tmp_path / "broken.toml"
+    text = small_fact_file.read_text(encoding="utf-8")
+    broken.write_text(
+        text.replace('kind = "policy"', 'kind = "law"').replace("value = 1133", 'value = "x"'),
+        "utf-8",
+    )
+    result = run("validate", str(broken))
+    assert result.exit_code == ExitCode.USAGE_ERROR
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3 and lines[-1] == f"{broken}: 2 problems"
+    record = json.loads(run("validate", str(broken), "--json").stdout)
+    assert record["valid"] is False and len(record["problems"]) == 2
+
+
+def test_validate_defaults_to_the_fact_file_in_use(run, small_fact_file):
+    assert run("validate").stdout == f"{small_fact_file}: valid, 5 facts\n"
+
+
+def test_fact_file_from_the_environment(run, small_fact_file):
+    result = run("list", "--json", facts=None, env={"CQFACTS_FACTS": str(small_fact_file)})
+    assert len(json.loads(result.stdout)) == 5
+
+
+def test_version(run):
+    assert run("--version").stdout == f"cqfacts {__version__}\n"
+
+
+def test_show_takes_an_id_in_any_case_and_suggests_for_any_case(run):
+    """Row 19: `show HIGH-TECH-…` gave no nearest ids."""
+    upper = run("show", "HIGH-TECH-ENTERPRISES-TOTAL", "--json")
+    assert upper.exit_code == ExitCode.FOUND
+    assert json.loads(upper.stdout)["id"] == "high-tech-enterprises-total"
+    near = run("show", "HIGH-TECH-ENTERPRISES-TOTL")
+    assert near.exit_code == ExitCode.NOTHING_FOUND
+    assert "high-tech-enterprises-total" in near.stderr
+
+
+def test_show_json_writes_null_for_an_unknown_id(run):
+    result = run("show", "tech-brokers", "--json")
+    assert (result.exit_code, result.stdout) == (ExitCode.NOTHING_FOUND, "null\n")
+
+
+def test_an_empty_topic_names_no_topic(run):
+    assert run("list", "--topic", "").exit_code == ExitCode.NOTHING_FOUND
+
+
+def test_list_filters_policies_by_state_and_tables_show_the_verb(run):
+    result = run("list", "--kind", "policy", "--status", "drafting", "--json", facts=None)
+    assert result.exit_code == ExitCode.FOUND
+    records = json.loads(result.stdout)
+    assert records and {record["status"]["state"] for record in records} == {"drafting"}
+    assert {record["kind"] for record in records} == {"policy"}
+    table = run("list", "--kind", "policy", "--status", "drafting", facts=None)
+    for record in records:
+        assert f"policy · {record['status']['text']}" in table.stdout
+    shown = run("show", records[0]["id"], facts=None)
+    status = records[0]["status"]
+    assert f"status    {status['state']} ({status['text']})" in shown.stdout
+    assert run("list", "--status", "someday", facts=None).exit_code == ExitCode.USAGE_ERROR

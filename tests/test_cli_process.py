@@ -1,0 +1,225 @@
+"""What only a real process shows: the entry point, imports, pipes, locales, signals
+and several processes on one cache."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cqfacts.cli import ExitCode
+from cqfacts.model import FACT_KEYS
+from tests.conftest import cqfacts_process
+
+FACT_KEY_SET = set(FACT_KEYS)
+README = Path(__file__).parents[1] / "README.md"
+_cqfacts = cqfacts_process
+
+
+def test_the_json_query_path_imports_neither_rich_nor_pypinyin(tmp_path):
+    probe = (
+        "import sys\n"
+        "from cqfacts.cli import main\n"
+        "sys.argv = ['cqfacts', 'search', sys.argv[1], '--json']\n"
+        "try:\n    main()\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = ('rich', 'pypinyin', 'opencc', 'tomllib', 'tomli', 'rapidfuzz')\n"
+        "heavy = sorted(m for m in heavy if m in sys.modules)\n"
+        "sys.stderr.write('loaded:' + ','.join(heavy))\n"
+    )
+    env = {**os.environ, "CQFACTS_CACHE_DIR": str(tmp_path)}
+    for query in ("高新技术企业", "gxjsqy"):
+        subprocess.run(
+            [sys.executable, "-c", probe, query], env=env, capture_output=True, check=True
+        )
+        warm = subprocess.run(
+            [sys.executable, "-c", probe, query], env=env, capture_output=True, check=True
+        )
+        assert warm.stderr.decode().endswith("loaded:"), warm.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--format", "jsonl"],
+        ["list"],
+        ["pillar", "4"],
+        ["search", "gxjsqy", "--json"],
+        ["validate"],
+        ["--help"],
+    ],
+)
+def test_a_closed_pipe_ends_quietly_with_exit_0(args):
+    """The reader is gone before the first write (as with | head, but certain)."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "cqfacts", *args], stdout=writer, stderr=subprocess.PIPE
+        )
+    finally:
+        os.close(writer)
+    assert (result.returncode, result.stderr) == (0, b"")
+
+
+def test_works_under_the_c_locale():
+    result = _cqfacts("search", "经纪人", env_extra={"LANG": "C", "LC_ALL": "C"})
+    assert result.returncode == 0
+    assert "新培育技术经纪人".encode() in result.stdout
+
+
+def test_shell_completion_offers_fact_ids_and_pillars():
+    def complete(words: str) -> list[str]:
+        env = {"_CQFACTS_COMPLETE": "complete_bash", "COMP_WORDS": words}
+        env["COMP_CWORD"] = str(len(words.split()) - (0 if words.endswith(" ") else 1))
+        result = _cqfacts(env_extra=env)
+        return result.stdout.decode().split()
+
+    assert complete("cqfacts show high-tech-enterprises-t") == ["high-tech-enterprises-total"]
+    assert complete("cqfacts pillar ") == ["0", "1", "2", "3", "4", "5", "6"]
+
+
+@pytest.mark.parametrize("args", [["search", "gxjsqy", "--json"], ["pillar", "4"]])
+def test_processes_starting_together_on_a_cold_cache_agree(tmp_path, args):
+    env = {**os.environ, "CQFACTS_CACHE_DIR": str(tmp_path)}
+    command = [sys.executable, "-m", "cqfacts", *args]
+    processes = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(6)
+    ]
+    results = [process.communicate() for process in processes]
+    assert [process.returncode for process in processes] == [0] * 6
+    assert len({stdout for stdout, _ in results}) == 1
+    assert all(stderr == b"" for _, stderr in results)
+    assert len(list(tmp_path.iterdir())) == 1  # one entry, no temporary files left
+    warm = _cqfacts(*args, env_extra={"CQFACTS_CACHE_DIR": str(tmp_path)})
+    assert warm.stdout == results[0][0]
+
+
+def _environment(**changes: str | None) -> dict[str, str]:
+    env = {**os.environ}
+    for name, value in changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def test_an_unwritable_home_or_cache_directory_works_without_a_cache():
+    expected = _cqfacts("search", "gxjsqy", "--json").stdout
+    for changes in (
+        {"XDG_CACHE_HOME": "/proc/x"},
+        {"HOME": "/proc/x", "XDG_CACHE_HOME": None},
+        {"HOME": None, "XDG_CACHE_HOME": None},
+    ):
+        env = _environment(CQFACTS_CACHE_DIR=None, **changes)
+        result = subprocess.run(
+            [sys.executable, "-m", "cqfacts", "search", "gxjsqy", "--json"],
+            capture_output=True,
+            env=env,
+        )
+        assert (result.returncode, result.stdout, result.stderr) == (0, expected, b""), changes
+
+
+def test_a_damaged_cache_entry_is_rebuilt_not_trusted(tmp_path):
+    env = {"CQFACTS_CACHE_DIR": str(tmp_path)}
+    first = _cqfacts("pillar", "4", "--json", env_extra=env)
+    [entry] = list(tmp_path.iterdir())
+    for damage in (lambda data: data[: len(data) // 2], lambda data: data[:-1] + b"!"):
+        entry.write_bytes(damage(entry.read_bytes()))
+        again = _cqfacts("pillar", "4", "--json", env_extra=env)
+        assert (again.returncode, again.stdout, again.stderr) == (0, first.stdout, b"")
+
+
+def test_ctrl_c_in_a_real_process_exits_130_quietly(tmp_path):
+    """The process is stopped while it waits to read its fact file (a FIFO)."""
+    import errno
+    import time
+
+    fifo = tmp_path / "facts.toml"
+    os.mkfifo(fifo)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cqfacts", "--facts", str(fifo), "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # A shell's background jobs inherit SIGINT ignored, and Python then keeps
+        # ignoring it: the child gets the default a terminal would give it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 30
+    while True:  # opening the FIFO to write succeeds once the process reads it
+        try:
+            writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError as error:
+            if error.errno != errno.ENXIO or process.poll() is not None:
+                raise
+            assert time.monotonic() < deadline, "the process never opened its fact file"
+            time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    try:
+        stdout, stderr = process.communicate(timeout=5)
+    except subprocess.TimeoutExpired:
+        # The signal landed just before the read began: CPython handles it between
+        # bytecodes, so only once the read returns, which end of file makes it do.
+        os.close(writer)
+        writer = None
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        if writer is not None:
+            os.close(writer)
+    assert (process.returncode, stdout, stderr) == (ExitCode.INTERRUPTED, b"", b"")
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        # while typer loads
+        "class Finder:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'typer':\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "sys.meta_path.insert(0, Finder())\n",
+        # while the interpreter tears down, after the answer was written
+        "atexit.register(lambda: os.kill(os.getpid(), signal.SIGINT))\n",
+    ],
+    ids=["loading", "teardown"],
+)
+def test_ctrl_c_at_any_moment_of_the_entry_point_is_a_quiet_130(moment):
+    """Row 18: a Ctrl-C early or late printed a traceback (or exited 1)."""
+    script = (
+        "import atexit, os, signal, sys\n"
+        + moment
+        + "sys.argv = ['cqfacts', 'search', '高企', '--json']\n"
+        "from cqfacts.__main__ import main\n"
+        "main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert (result.returncode, result.stderr) == (ExitCode.INTERRUPTED, b"")
+
+
+def test_a_query_typed_under_a_locale_that_is_not_utf8_is_read_as_typed():
+    """PYTHONUTF8=0 LC_ALL=C: the UTF-8 bytes of 高新技术企业 reach Python as escapes."""
+    env = {"PYTHONUTF8": "0", "LC_ALL": "C", "LANG": "C"}
+    result = _cqfacts("search", "高新技术企业", "--json", env_extra=env)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)[0]["id"] == "high-tech-enterprises-total"
+    assert _cqfacts("pillar", "四", "--json", env_extra=env).returncode == 0
+
+
+def test_a_cache_entry_that_never_ends_is_rebuilt_not_waited_for(tmp_path):
+    env = {"CQFACTS_CACHE_DIR": str(tmp_path)}
+    first = _cqfacts("search", "gxjsqy", "--json", env_extra=env)
+    [entry] = list(tmp_path.iterdir())
+    entry.unlink()
+    os.mkfifo(entry)
+    again = _cqfacts("search", "gxjsqy", "--json", env_extra=env, timeout=60)
+    assert (again.returncode, again.stdout) == (0, first.stdout)

@@ -216,3 +216,34 @@ def test_ctrl_c_while_starting_up_exits_130(monkeypatch):
     finally:  # main() installs the entry point's handler: pytest gets its own back
         signal.signal(signal.SIGINT, signal.default_int_handler)
     assert stopped.value.code == ExitCode.INTERRUPTED
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"XDG_CACHE_HOME": "/proc/x"},
+        {"HOME": "/proc/x", "XDG_CACHE_HOME": None},
+        {"HOME": None, "XDG_CACHE_HOME": None},
+    ],
+)
+def test_an_unwritable_home_or_cache_directory_works_without_a_cache(run, monkeypatch, changes):
+    expected = run("search", "gxjsqy", "--json", facts=None).stdout
+    monkeypatch.delenv("CQFACTS_CACHE_DIR")
+    for name, value in changes.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    result = run("search", "gxjsqy", "--json", facts=None)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, expected, "")
+
+
+def test_a_damaged_cache_entry_is_rebuilt_not_trusted(run, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CQFACTS_CACHE_DIR", str(cache))
+    first = run("pillar", "4", "--json", facts=None)
+    [entry] = list(cache.iterdir())
+    for damage in (lambda data: data[: len(data) // 2], lambda data: data[:-1] + b"!"):
+        entry.write_bytes(damage(entry.read_bytes()))
+        again = run("pillar", "4", "--json", facts=None)
+        assert (again.exit_code, again.stdout, again.stderr) == (0, first.stdout, "")

@@ -1,5 +1,6 @@
 """Where the output goes: colour, width, encodings, closed and full streams."""
 
+import io
 import json
 import os
 import re
@@ -8,8 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from cqfacts.cli import ExitCode
+from cqfacts.cli import ExitCode, app
+from cqfacts.environment import Environment
 from cqfacts.model import FACT_KEYS
 from tests.conftest import cqfacts_process
 
@@ -33,22 +36,67 @@ def test_a_narrow_or_nonsense_terminal_width_still_draws_the_table(run):
         assert (result.exit_code, result.stdout) == (ExitCode.FOUND, expected), columns
 
 
-def test_an_ascii_only_stdout_gets_escaped_json_or_a_clear_error():
-    env = {"PYTHONIOENCODING": "ascii"}
-    utf8 = _cqfacts("search", "高新技术企业", "--json")
-    escaped = _cqfacts("search", "高新技术企业", "--json", env_extra=env)
-    assert escaped.returncode == 0 and escaped.stdout.isascii()
-    assert json.loads(escaped.stdout) == json.loads(utf8.stdout)
-    table = _cqfacts("search", "高新技术企业", env_extra=env)
-    assert (table.returncode, table.stdout) == (ExitCode.USAGE_ERROR, b"")
+def _invoke(environment: Environment, *args: str):
+    """The CLI in-process, writing to the streams of ``environment``."""
+    return CliRunner().invoke(app, ["--color", "never", *args], obj=environment)
+
+
+def _ascii_stdout() -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(), encoding="ascii", errors="backslashreplace")
+
+
+def _written(stream: io.TextIOWrapper) -> bytes:
+    stream.flush()
+    return stream.buffer.getvalue()  # type: ignore[attr-defined]
+
+
+def test_an_ascii_only_stdout_gets_escaped_json_or_a_clear_error(run):
+    utf8 = run("search", "高新技术企业", "--json", facts=None)
+    stdout = _ascii_stdout()
+    escaped = _invoke(Environment(stdout=stdout), "search", "高新技术企业", "--json")
+    assert escaped.exit_code == 0 and _written(stdout).isascii()
+    assert json.loads(_written(stdout)) == json.loads(utf8.stdout)
+    stdout = _ascii_stdout()
+    table = _invoke(Environment(stdout=stdout), "search", "高新技术企业")
+    assert (table.exit_code, _written(stdout)) == (ExitCode.USAGE_ERROR, b"")
     assert table.stderr == (
-        b"cqfacts: standard output's encoding (ascii) cannot show Chinese text. Set "
-        b"PYTHONIOENCODING=utf-8 (or a UTF-8 locale), or use --json, which escapes it.\n"
+        "cqfacts: standard output's encoding (ascii) cannot show Chinese text. Set "
+        "PYTHONIOENCODING=utf-8 (or a UTF-8 locale), or use --json, which escapes it.\n"
     )
-    # Messages are click's: it writes UTF-8 to a stream that claims to be ASCII.
+
+
+def test_an_ascii_only_stdout_in_a_real_process():
+    """The same through the interpreter's own streams, and click's messages: they
+    write UTF-8 to a stream that claims to be ASCII."""
+    env = {"PYTHONIOENCODING": "ascii"}
+    escaped = _cqfacts("search", "高新技术企业", "--json", env_extra=env)
+    assert escaped.returncode == 0 and escaped.stdout.isascii() and escaped.stdout
     nothing = _cqfacts("search", "香蕉", env_extra=env)
     assert nothing.returncode == ExitCode.NOTHING_FOUND
     assert nothing.stderr.decode().startswith("cqfacts: nothing found for '香蕉'.")
+
+
+def test_at_a_terminal_json_is_indented_and_tables_are_coloured():
+    stdout = io.StringIO()
+    terminal = Environment(stdout=stdout, stdout_isatty=True, no_color=False)
+    result = CliRunner().invoke(app, ["search", "gxjsqy", "--json"], obj=terminal)
+    assert result.exit_code == 0
+    assert stdout.getvalue().startswith('[\n  {\n    "id": "high-tech-enterprises-total"')
+    stdout = io.StringIO()
+    terminal = Environment(stdout=stdout, stdout_isatty=True, no_color=False)
+    CliRunner().invoke(app, ["search", "gxjsqy"], obj=terminal, env={"TERM": "xterm"})
+    assert "\x1b[" in stdout.getvalue()
+    stdout = io.StringIO()
+    pipe = Environment(stdout=stdout, stdout_isatty=False)
+    CliRunner().invoke(app, ["search", "gxjsqy", "--json"], obj=pipe)
+    assert stdout.getvalue().startswith('[{"id": "high-tech-enterprises-total"')
+
+
+def test_no_color_turns_colour_off_at_a_terminal():
+    stdout = io.StringIO()
+    terminal = Environment(stdout=stdout, stdout_isatty=True, no_color=True)
+    CliRunner().invoke(app, ["search", "gxjsqy"], obj=terminal, env={"NO_COLOR": "1"})
+    assert "7565家" in stdout.getvalue() and "\x1b[" not in stdout.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -108,15 +156,15 @@ def test_a_stderr_that_cannot_be_written_keeps_the_exit_code(args, code):
     assert result.returncode == code
 
 
-def test_a_file_name_with_escape_sequences_is_shown_escaped(tmp_path):
+def test_a_file_name_with_escape_sequences_is_shown_escaped(run, tmp_path):
     """Row 17: `validate` printed a name with an escape sequence raw to the terminal."""
     path = tmp_path / "x\x1b]0;PWNED\x07.toml"
     path.write_text("[meta]\n", encoding="utf-8")
     for args in (["validate", str(path)], ["--facts", str(path), "list"]):
-        result = _cqfacts(*args)
-        assert result.returncode == ExitCode.USAGE_ERROR
-        assert b"\x1b" not in result.stderr and b"\x07" not in result.stderr
-        assert b"x\\x1b]0;PWNED\\x07.toml" in result.stderr
+        result = run(*args, facts=None)
+        assert result.exit_code == ExitCode.USAGE_ERROR
+        assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+        assert "x\\x1b]0;PWNED\\x07.toml" in result.stderr
 
 
 def test_the_validate_pointer_can_be_run_as_printed(tmp_path):

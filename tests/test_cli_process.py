@@ -109,32 +109,6 @@ def _environment(**changes: str | None) -> dict[str, str]:
     return env
 
 
-def test_an_unwritable_home_or_cache_directory_works_without_a_cache():
-    expected = _cqfacts("search", "gxjsqy", "--json").stdout
-    for changes in (
-        {"XDG_CACHE_HOME": "/proc/x"},
-        {"HOME": "/proc/x", "XDG_CACHE_HOME": None},
-        {"HOME": None, "XDG_CACHE_HOME": None},
-    ):
-        env = _environment(CQFACTS_CACHE_DIR=None, **changes)
-        result = subprocess.run(
-            [sys.executable, "-m", "cqfacts", "search", "gxjsqy", "--json"],
-            capture_output=True,
-            env=env,
-        )
-        assert (result.returncode, result.stdout, result.stderr) == (0, expected, b""), changes
-
-
-def test_a_damaged_cache_entry_is_rebuilt_not_trusted(tmp_path):
-    env = {"CQFACTS_CACHE_DIR": str(tmp_path)}
-    first = _cqfacts("pillar", "4", "--json", env_extra=env)
-    [entry] = list(tmp_path.iterdir())
-    for damage in (lambda data: data[: len(data) // 2], lambda data: data[:-1] + b"!"):
-        entry.write_bytes(damage(entry.read_bytes()))
-        again = _cqfacts("pillar", "4", "--json", env_extra=env)
-        assert (again.returncode, again.stdout, again.stderr) == (0, first.stdout, b"")
-
-
 def test_ctrl_c_in_a_real_process_exits_130_quietly(tmp_path):
     """The process is stopped while it waits to read its fact file (a FIFO)."""
     import errno

@@ -104,6 +104,8 @@ def fact_bases(draw: st.DrawFn) -> FactBase:
                     change=change,
                     note=draw(st.none() | TEXT),
                     aliases=tuple(draw(st.lists(TEXT, max_size=2))),
+                    year=meta.year,  # a fact file's facts are of its report
+                    report=meta.title,
                 )
             )
         aliases = tuple(draw(st.lists(TEXT, max_size=2)))

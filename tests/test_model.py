@@ -75,6 +75,7 @@ def _every_field_set() -> Fact:
         value=7565, unit="家", value_text="7565家", qualifier="累计",
         change=Change(19.2, "%", "增长19.2%"), note="注", aliases=("a", "b"),
         status=Status("issued", "印发实施"), draft=True, line=3, column=17,
+        year=2023, report="标题",  # from [meta]: the base below is of that report
     )  # fmt: skip
 
 

@@ -29,7 +29,7 @@ import re
 import stat
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -175,11 +175,15 @@ class Cache:
             return None
         return data
 
-    def write(self, name: str, data: bytes, *, keep: int = KEEP) -> bool:
+    def write(
+        self, name: str, data: bytes, *, keep: int = KEEP, protect: Collection[str] = ()
+    ) -> bool:
         """Store an entry; False (and nothing raised) where that cannot be done.
 
         Every edit of a fact file makes a new entry: beyond ``keep`` entries, the
-        least recently written go.
+        least recently written go, but never one named in ``protect`` (the entries
+        of the other files loaded with this one: else ten files loaded together
+        would evict each other on every run).
         """
         if (
             self._descriptor is None
@@ -203,7 +207,7 @@ class Cache:
             with contextlib.suppress(OSError):
                 os.unlink(temporary, dir_fd=self._descriptor)
             return False
-        self.prune(keep)
+        self.prune(keep, protect)
         return True
 
     def entries(self) -> list[Entry]:
@@ -212,11 +216,11 @@ class Cache:
             Entry(name, info.st_size, info.st_mtime) for name, info in self._own_files(ENTRY_NAME)
         ]
 
-    def prune(self, keep: int = KEEP) -> None:
-        """Keep the newest ``keep`` entries, and drop temporary files a process that
-        died mid-write left behind. Files not named as the cache names its own are
-        never touched."""
-        for entry in self.entries()[keep:]:
+    def prune(self, keep: int = KEEP, protect: Collection[str] = ()) -> None:
+        """Keep the newest ``keep`` entries (and those named in ``protect``), and drop
+        temporary files a process that died mid-write left behind. Files not named as
+        the cache names its own are never touched."""
+        for entry in [entry for entry in self.entries() if entry.name not in protect][keep:]:
             self._remove(entry.name)
         stale = time.time() - STALE_SECONDS
         for name, info in self._own_files(TEMPORARY_NAME):

@@ -57,10 +57,12 @@ def statement(fact: Fact, lang: str = "zh") -> str:
 
 
 def citation(fact: Fact, base: FactBase, lang: str = "zh") -> str:
-    """A citation line naming the report and the section the figure stands in."""
+    """A citation line naming the report and the section the figure stands in (the
+    fact's own report, where several are loaded)."""
+    meta = base.report_of(fact)
     if lang == "en":
-        return f"{statement(fact, 'en')} ({base.meta.title_en}, {where(fact, 'en')})"
-    return f"「{statement(fact)}（{base.meta.title}，{where(fact)}）」"
+        return f"{statement(fact, 'en')} ({meta.title_en}, {where(fact, 'en')})"
+    return f"「{statement(fact)}（{meta.title}，{where(fact)}）」"
 
 
 def previous_value(fact: Fact) -> Derived | None:

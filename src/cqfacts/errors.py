@@ -96,10 +96,25 @@ class InvalidArgumentError(CqfactsError):
 
 
 class UnknownFactError(CqfactsError):
-    """No fact has the requested id; `suggestions` holds the nearest ids."""
+    """No fact has the requested id; `suggestions` holds the nearest ids. Asked for
+    one ``year``, the id may be in other reports: ``years`` lists theirs."""
 
-    def __init__(self, fact_id: str, suggestions: list[str]) -> None:
+    def __init__(
+        self,
+        fact_id: str,
+        suggestions: list[str],
+        *,
+        year: int | None = None,
+        years: list[int] | None = None,
+    ) -> None:
         self.fact_id = fact_id
         self.suggestions = suggestions
-        hint = f" Nearest ids: {', '.join(suggestions)}." if suggestions else ""
-        super().__init__(f"no fact has the id {quoted(fact_id)}.{hint}")
+        self.year = year
+        self.years = years or []
+        if self.years:
+            held = ", ".join(map(str, self.years))
+            message = f"no fact of {year} has the id {quoted(fact_id)}; its years: {held}."
+        else:
+            hint = f" Nearest ids: {', '.join(suggestions)}." if suggestions else ""
+            message = f"no fact has the id {quoted(fact_id)}.{hint}"
+        super().__init__(message)

@@ -97,7 +97,14 @@ def _toml_key(key: str) -> str:
 
 
 def to_toml(base: FactBase) -> str:
-    """A fact file of the same format, which loads back to the same facts."""
+    """A fact file of the same format, which loads back to the same facts. One
+    report's: a base of several is refused (``base.only(year)`` is one of them)."""
+    if len(base.reports) > 1:
+        years = ", ".join(map(str, base.years))
+        raise InvalidArgumentError(
+            f"a TOML fact file holds one report, and {len(base.reports)} are loaded"
+            f" ({years}): export one year"
+        )
     lines = ["[meta]"]
     meta = base.meta
     for key in ("title", "title_en", "year", "region", "source"):

@@ -251,6 +251,9 @@ class _Checker:
         self.id_counts: dict[str, int] = {}
         # Too many facts, pillars or sections: one problem, and nothing more is checked.
         self.oversized = False
+        # The report every fact belongs to ([meta] year and title), set by meta().
+        self.year: int | None = None
+        self.report: str | None = None
 
     def fail(self, message: str, anchor: str | None = None, *, field: str | None = None) -> None:
         """Record a problem; ``anchor`` is text near it, looked up for a line number
@@ -283,7 +286,10 @@ class _Checker:
                 ok = False
         for unknown in sorted(set(meta) - set(_META_KEYS)):
             self.fail(f"[meta]: unknown key {unknown!r}", "[meta]", field=f"meta.{unknown}")
-        return Meta(**{key: meta[key] for key in _META_KEYS}) if ok else None
+        if not ok:
+            return None
+        self.year, self.report = meta["year"], meta["title"]
+        return Meta(**{key: meta[key] for key in _META_KEYS})
 
     def pillars(self, data: dict[str, Any]) -> dict[int, Pillar]:
         raw = data.get("pillars")
@@ -446,7 +452,10 @@ class _Checker:
         values = {key: raw[key] for key in FILE_KEYS if key in raw and key not in NESTED}
         if "aliases" in values:
             values["aliases"] = tuple(values["aliases"])
-        return Fact(**values, **records, topic=topic, topic_en=topic_en)  # type: ignore[arg-type]
+        return Fact(
+            **values, **records, topic=topic, topic_en=topic_en,  # type: ignore[arg-type]
+            year=self.year, report=self.report,
+        )  # fmt: skip
 
     @staticmethod
     def _place_faults(

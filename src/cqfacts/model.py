@@ -7,12 +7,15 @@ imported on every run of a tool judged by its start-up time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import os
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass, field, fields
 from functools import cached_property
-from typing import Any, NamedTuple
+from itertools import accumulate, chain
+from typing import Any, NamedTuple, overload
 
-from cqfacts.errors import UnknownFactError
+from cqfacts.errors import FactFileError, InvalidArgumentError, Problem, UnknownFactError
 
 KINDS = ("figure", "rank", "policy", "event", "achievement", "platform", "programme")
 
@@ -31,7 +34,8 @@ class Spec(NamedTuple):
     type: str
     #: A key every fact table must have.
     required: bool = False
-    #: Where the value comes from: the fact's own table ("fact") or its topic's ("topic").
+    #: Where the value comes from: the fact's own table ("fact"), its topic's ("topic")
+    #: or the file's [meta] ("meta": the report's year and title).
     origin: str = "fact"
     #: One line for the README's JSON schema.
     doc: str = ""
@@ -136,6 +140,13 @@ class Fact:
     column: int | None = field(
         default=None, metadata=_spec("position", "its column (1-based), if known")
     )
+    # Last, so that the JSON object only gains keys at its end.
+    year: int | None = field(
+        default=None, metadata=_spec("int", "the report's year ([meta] year)", origin="meta")
+    )
+    report: str | None = field(
+        default=None, metadata=_spec("text", "the report's title ([meta] title)", origin="meta")
+    )
 
     @property
     def figure(self) -> str:
@@ -213,10 +224,15 @@ class Meta(NamedTuple):
 
 
 class FactBase:
-    """Everything a fact file holds, facts in file order.
+    """Everything one fact file holds, facts in file order; or several fact files
+    merged by :func:`merge_bases` (one report each, newest report first).
 
     A container rather than a record: compared by identity, and its repr is a
     summary (printing every fact helps no one).
+
+    An id is unique within a report; the same id in two reports names the same
+    indicator in two years. ``by_id`` and ``get`` answer with the latest year's fact,
+    ``get(id, year=…)`` and ``years_of(id)`` with the others.
     """
 
     def __init__(
@@ -227,33 +243,78 @@ class FactBase:
         topics: Mapping[str, Topic],
         facts: Sequence[Fact],
         path: str = "",
+        reports: Sequence[Meta] | None = None,
+        parts: Sequence[FactBase] = (),
     ) -> None:
+        #: The (newest) report's meta.
         self.meta = meta
         self.pillars = pillars
         self.topics = topics
         #: In file order; a tuple, or built lazily from the cache (see loader.LazyFacts).
         self.facts = facts
         self.path = path
+        #: Every report's meta, newest first: one for a fact file.
+        self.reports: list[Meta] = list(reports) if reports is not None else [meta]
+        #: The one-file bases a merged base is made of, newest first; () for one file.
+        self.parts: tuple[FactBase, ...] = tuple(parts)
 
     def __repr__(self) -> str:
         return f"FactBase(path={self.path!r}, facts={len(self.facts)}, topics={len(self.topics)})"
 
+    @property
+    def paths(self) -> list[str]:
+        """The fact file of each report, newest first."""
+        return [part.path for part in self.parts] or [self.path]
+
+    @property
+    def years(self) -> list[int]:
+        """The years of the reports loaded, oldest first, each once."""
+        return sorted({meta.year for meta in self.reports})
+
     @cached_property
     def by_id(self) -> dict[str, Fact]:
-        return {fact.id: fact for fact in self.facts}
+        """Each id's fact: where several reports hold an id, the latest year's."""
+        if len(self.reports) == 1:  # one report: ids are unique (the hot path)
+            return {fact.id: fact for fact in self.facts}
+        found: dict[str, Fact] = {}
+        for fact in self.facts:
+            held = found.get(fact.id)
+            if held is None or _year_of(fact) > _year_of(held):
+                found[fact.id] = fact
+        return found
+
+    @cached_property
+    def _by_year(self) -> dict[tuple[str, int | None], Fact]:
+        return {(fact.id, fact.year): fact for fact in self.facts}
+
+    @cached_property
+    def _years(self) -> dict[str, list[int]]:
+        years: dict[str, set[int]] = {}
+        for fact_id, year in self._by_year:
+            if year is not None:
+                years.setdefault(fact_id, set()).add(year)
+        return {fact_id: sorted(held) for fact_id, held in years.items()}
+
+    def years_of(self, fact_id: str) -> list[int]:
+        """The years whose reports hold this id (any case), oldest first."""
+        return list(self._years.get(fact_id) or self._years.get(fact_id.strip().lower(), []))
 
     def facts_in(self, pillar: int) -> list[Fact]:
         return [fact for fact in self.facts if fact.pillar == pillar]
 
-    def get(self, fact_id: str) -> Fact:
-        """The fact with this id, in any case (ids are lowercase); :class:`UnknownFactError`
-        names the nearest ids."""
-        fact = self.by_id.get(fact_id) or self.by_id.get(fact_id.strip().lower())
+    def get(self, fact_id: str, year: int | None = None) -> Fact:
+        """The fact with this id, in any case (ids are lowercase): the latest year's,
+        or that of ``year``. :class:`UnknownFactError` names the nearest ids, or the
+        years that do hold the id."""
+        key = fact_id if fact_id in self.by_id else fact_id.strip().lower()
+        fact = self.by_id.get(key) if year is None else self._by_year.get((key, year))
         if fact is None:
+            years = self.years_of(key)
+            if years:
+                raise UnknownFactError(fact_id, [], year=year, years=years)
             from difflib import get_close_matches
 
-            wanted = fact_id.strip().lower()
-            nearest = get_close_matches(wanted, list(self.by_id), n=3, cutoff=0.5)
+            nearest = get_close_matches(key, list(self.by_id), n=3, cutoff=0.5)
             raise UnknownFactError(fact_id, nearest)
         return fact
 
@@ -264,9 +325,10 @@ class FactBase:
         kind: str | None = None,
         topic: str | None = None,
         status: str | None = None,
+        year: int | None = None,
     ) -> list[Fact]:
         """Facts in file order, narrowed to a pillar, a kind, a topic (its Chinese or
-        English name, any case) and a policy's state."""
+        English name, any case), a policy's state and a report's year."""
         wanted = topic.casefold() if topic is not None else None
         return [
             fact
@@ -275,7 +337,165 @@ class FactBase:
             and (kind is None or fact.kind == kind)
             and (wanted is None or wanted in (fact.topic.casefold(), fact.topic_en.casefold()))
             and (status is None or (fact.status is not None and fact.status.state == status))
+            and (year is None or fact.year == year)
         ]
+
+    def report_of(self, fact: Fact) -> Meta:
+        """The meta of the report a fact comes from (the base's own where unknown)."""
+        for meta in self.reports:
+            if meta.year == fact.year and meta.title == fact.report:
+                return meta
+        return self.meta
+
+    def only(self, year: int) -> FactBase:
+        """The base of that year's report (or reports) alone: its own pillars, sections,
+        topics and meta, as one fact file has them. :class:`InvalidArgumentError`
+        where no report of that year is loaded."""
+        chosen = [part for part in self.parts or (self,) if part.meta.year == year]
+        if not chosen:
+            loaded = ", ".join(map(str, self.years))
+            raise InvalidArgumentError(f"no report of {year} is loaded (years: {loaded})")
+        return chosen[0] if len(chosen) == 1 else merge_bases(chosen)
+
+
+def _year_of(fact: Fact) -> int:
+    return -1 if fact.year is None else fact.year
+
+
+class _Chain(Sequence[Fact]):
+    """The facts of several bases as one sequence, without copying (or building) them."""
+
+    __slots__ = ("_parts", "_starts")
+
+    def __init__(self, parts: Sequence[Sequence[Fact]]) -> None:
+        self._parts = parts
+        self._starts = list(accumulate(map(len, parts), initial=0))
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    @overload
+    def __getitem__(self, number: int) -> Fact: ...
+    @overload
+    def __getitem__(self, number: slice) -> list[Fact]: ...
+    def __getitem__(self, number: int | slice) -> Fact | list[Fact]:
+        if isinstance(number, slice):
+            return [self[i] for i in range(*number.indices(len(self)))]
+        if number < 0:
+            number += len(self)
+        if not 0 <= number < len(self):
+            raise IndexError("fact number out of range")
+        part = bisect_right(self._starts, number) - 1
+        return self._parts[part][number - self._starts[part]]
+
+    def __iter__(self) -> Iterator[Fact]:
+        return chain.from_iterable(self._parts)
+
+
+class _MergedTopics(Mapping[str, Topic]):
+    """Topics of several reports by name, merged on first use (a search never needs
+    them): the newest report's English name, every alias and id once."""
+
+    def __init__(self, parts: Sequence[FactBase]) -> None:
+        self._parts = parts
+
+    @cached_property
+    def _topics(self) -> dict[str, Topic]:
+        merged: dict[str, Topic] = {}
+        for part in self._parts:
+            for name, topic in part.topics.items():
+                held = merged.get(name)
+                merged[name] = (
+                    topic
+                    if held is None
+                    else held._replace(
+                        aliases=tuple(dict.fromkeys(held.aliases + topic.aliases)),
+                        fact_ids=tuple(dict.fromkeys(held.fact_ids + topic.fact_ids)),
+                    )
+                )
+        return merged
+
+    def __getitem__(self, name: str) -> Topic:
+        return self._topics[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._topics)
+
+    def __len__(self) -> int:
+        return len(self._topics)
+
+
+def _section_order(section: str) -> int:
+    return int(section.partition(".")[2] or 0)
+
+
+def _merged_pillars(parts: Sequence[FactBase]) -> dict[int, Pillar]:
+    """Pillars by number: the newest report's titles, every report's sections (a
+    section's newest title), so that each fact's section has a title."""
+    pillars: dict[int, Pillar] = {}
+    for part in reversed(parts):  # oldest first: a newer report's titles replace
+        for number, pillar in part.pillars.items():
+            held = pillars.get(number)
+            if held is not None:
+                sections = {**held.sections, **pillar.sections}
+                sections_en = {**held.sections_en, **pillar.sections_en}
+                pillar = pillar._replace(
+                    sections=dict(sorted(sections.items(), key=lambda s: _section_order(s[0]))),
+                    sections_en=dict(
+                        sorted(sections_en.items(), key=lambda s: _section_order(s[0]))
+                    ),
+                )
+            pillars[number] = pillar
+    return dict(sorted(pillars.items()))
+
+
+def merge_bases(bases: Sequence[FactBase]) -> FactBase:
+    """One base of several reports, newest year first (in the given order within a
+    year). Facts are neither copied nor built; topics are merged on first use.
+
+    Raises :class:`FactFileError` where two files of the same year hold the same id:
+    that id would name two figures of one year.
+    """
+    parts = [part for base in bases for part in (base.parts or (base,))]
+    if len(parts) == 1:
+        return parts[0]
+    parts.sort(key=lambda part: -part.meta.year)  # stable: the given order within a year
+    _refuse_same_year_ids(parts)
+    return FactBase(
+        meta=parts[0].meta,
+        pillars=_merged_pillars(parts),
+        topics=_MergedTopics(parts),
+        facts=_Chain([part.facts for part in parts]),
+        path=os.pathsep.join(part.path for part in parts),
+        reports=[part.meta for part in parts],
+        parts=parts,
+    )
+
+
+def _refuse_same_year_ids(parts: Sequence[FactBase]) -> None:
+    """Only files of one year are compared: the usual case (a year each) costs nothing."""
+    by_year: dict[int, list[FactBase]] = {}
+    for part in parts:
+        by_year.setdefault(part.meta.year, []).append(part)
+    problems: list[Problem] = []
+    for year, same in by_year.items():
+        if len(same) < 2:
+            continue
+        first_path: dict[str, str] = {}
+        for part in same:
+            for fact in part.facts:
+                held = first_path.setdefault(fact.id, part.path)
+                if held != part.path:
+                    problems.append(
+                        Problem(
+                            part.path,
+                            f"the id is also in {held}, a report of the same year ({year})",
+                            fact=fact.id,
+                            field="id",
+                        )
+                    )
+    if problems:
+        raise FactFileError(problems)
 
 
 def section_label(section: str) -> str:

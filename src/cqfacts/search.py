@@ -142,12 +142,14 @@ def search(
     kind: str | None = None,
     limit: int | None = 10,
     highlight: bool = True,
+    year: int | None = None,
 ) -> list[Match]:
     """The facts matching ``query``, best first; empty when nothing scores above noise
     (or the query holds only characters that are never matched, such as zero-width
     spaces and control characters).
 
-    ``highlight`` fills each match's highlights (characters to mark on screen).
+    ``highlight`` fills each match's highlights (characters to mark on screen);
+    ``pillar``, ``kind`` and ``year`` (a report's) keep only the facts that have them.
     Raises :class:`InvalidArgumentError` for a blank query.
     """
     if not query.strip():
@@ -180,6 +182,7 @@ def search(
         if hit.score >= MIN_SCORE
         and (pillar is None or base.facts[number].pillar == pillar)
         and (kind is None or base.facts[number].kind == kind)
+        and (year is None or base.facts[number].year == year)
     )
     ranked = [(hit, number) for _, _, number, hit in sorted(candidates)[:limit]]
     return [

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # types only: the modules load where their functions are call
     from cqfacts.errors import Problem
     from cqfacts.ranking import Ranked
     from cqfacts.search import Match
+    from cqfacts.trend import TrendPoint
 
 JSON = dict[str, Any]
 
@@ -114,6 +115,34 @@ def validation(
             for p in problems
         ],
     }
+
+
+def trend(points: Sequence[TrendPoint]) -> list[JSON]:
+    """The ``trend`` array, in year order: each year's fact object, the previous
+    year's value derived from its change, the value the previous year's report
+    states (``null`` where none is loaded), their difference in percent of the
+    stated value and whether it is over 1%."""
+    return [
+        {
+            "year": point.fact.year,
+            "report": point.fact.report,
+            "fact": point.fact.to_dict(),
+            "derived_previous": point.derived_previous.to_dict()
+            if point.derived_previous
+            else None,
+            "stated_previous": _stated(point.stated_previous),
+            "difference": None if point.difference is None else round(point.difference, 4),
+            "disagrees": point.disagrees,
+        }
+        for point in points
+    ]
+
+
+def _stated(item: Fact | None) -> JSON | None:
+    if item is None:
+        return None
+    return {"value": item.value, "unit": item.unit, "value_text": item.value_text,
+            "year": item.year}  # fmt: skip
 
 
 def error(message: str, status: int) -> JSON:

@@ -60,6 +60,8 @@ def session(tmp_path_factory):
         "rank": ("rank", {"by": "value", "unit": "亿元", "limit": 3}),
         "rank_bad": ("rank", {"by": "size"}),
         "after_errors": ("search", {"query": "技术经纪人"}),
+        "trend": ("trend", {"query": "jsjjr"}),
+        "trend_empty": ("trend", {"query": ""}),
     }
     tools, results = calls(facts, *requests.values())
     return facts, tools, dict(zip(requests, results, strict=True))
@@ -85,7 +87,7 @@ def cli_json(facts: Path, *args: str) -> Any:
 def test_lists_the_tools_with_descriptions_that_ask_for_citations(session):
     _, tools, _ = session
     by_name = {tool.name: tool for tool in tools}
-    assert set(by_name) == {"search", "show", "pillar", "rank"}
+    assert set(by_name) == {"search", "show", "pillar", "rank", "trend"}
     for tool in tools:
         assert "citation" in tool.description
         assert tool.annotations.read_only_hint is True
@@ -123,6 +125,11 @@ def test_each_tool_returns_the_cli_json(session):
     assert body(results["rank"])["result"] == cli_json(
         facts, "rank", "--by", "value", "--unit", "亿元", "--limit", "3"
     )
+    trend = body(results["trend"])
+    assert trend["result"] == cli_json(facts, "trend", "jsjjr")
+    assert [point["year"] for point in trend["result"]] == [2023]
+    assert "1133人" in trend["citations"][0]["citation"]
+    assert "the query is empty" in error_text(results["trend_empty"])
 
 
 @pytest.mark.parametrize(

@@ -72,6 +72,8 @@ def is_json_error(response, status: int) -> bool:
         ("/api/rank?by=value&unit=万元&pillar=0&limit=3",
          ["rank", "--by", "value", "--unit", "万元", "--pillar", "0", "--limit", "3"]),
         ("/api/topics", ["topics"]),
+        ("/api/trend?q=jsjjr", ["trend", "jsjjr"]),
+        ("/api/search?q=jsjjr&year=2023", ["search", "jsjjr", "--year", "2023"]),
     ],
 )  # fmt: skip
 def test_each_endpoint_answers_with_the_cli_json(client, small_fact_file, url, cli):
@@ -106,7 +108,7 @@ def test_openapi_describes_every_endpoint(client):
     assert schema["openapi"].startswith("3.")
     assert set(schema["paths"]) == {
         "/api/search", "/api/facts/{id}", "/api/pillars", "/api/pillars/{n}", "/api/rank",
-        "/api/topics",
+        "/api/topics", "/api/trend",
     }  # fmt: skip
 
 
@@ -153,6 +155,10 @@ def test_every_response_carries_the_security_headers(client):
         "/api/search?q=x&pillar=-1",
         "/api/search?q=x&pillar=abc",
         "/api/search?q=x&kind=zzz",
+        "/api/search?q=x&year=abc",
+        "/api/search?q=x&year=1999",
+        "/api/trend",
+        "/api/trend?q=%20",
         "/api/search?q=x&lang=fr",
         "/api/search?q=" + "高" * 5000,
         "/api/search?q=" + "a" * (MAX_QUERY_LENGTH + 1),

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from cqfacts.loader import Loaded
     from cqfacts.ranking import Ranked
     from cqfacts.search import Match
+    from cqfacts.trend import TrendPoint
 
 #: A query longer than this is pasted prose, not a question: refused, not searched.
 MAX_QUERY_LENGTH = 500
@@ -100,6 +101,21 @@ def pillar(value: object, base: FactBase) -> int | None:
     return number
 
 
+def year(value: object, base: FactBase) -> int | None:
+    """A year some loaded report is of, as a number or digits; None where not given."""
+    if not _given(value):
+        return None
+    text = str(value)
+    if isinstance(value, bool) or not (
+        isinstance(value, int) or (text.isascii() and text.isdigit())
+    ):
+        raise InvalidArgumentError(f"the year must be a number, not {quoted(text)}")
+    if int(text) not in base.years:
+        years = ", ".join(map(str, base.years))
+        raise InvalidArgumentError(f"no report of {quoted(text)} is loaded; years: {years}")
+    return int(text)
+
+
 def kind(value: object) -> str | None:
     if not _given(value):
         return None
@@ -148,6 +164,7 @@ def find(
     kind_: object = None,
     limit_: object = None,
     lang_: object = None,
+    year_: object = None,
 ) -> list[Match]:
     """The matches of a query, best first ([] for none)."""
     from cqfacts.search import search as run_search
@@ -159,7 +176,7 @@ def find(
     lang(lang_)  # checked alike; the JSON holds both languages
     matches = run_search(
         loaded.base, loaded.index, text, pillar=number, kind=chosen_kind, limit=rows,
-        highlight=False,
+        highlight=False, year=year(year_, loaded.base),
     )  # fmt: skip
     return matches
 
@@ -172,9 +189,10 @@ def search(
     kind_: object = None,
     limit_: object = None,
     lang_: object = None,
+    year_: object = None,
 ) -> list[shapes.JSON]:
     """``search --json``: the facts a query means, best first ([] for none)."""
-    found = find(loaded, q, pillar_=pillar_, kind_=kind_, limit_=limit_, lang_=lang_)
+    found = find(loaded, q, pillar_=pillar_, kind_=kind_, limit_=limit_, lang_=lang_, year_=year_)
     return shapes.search_results(found)
 
 
@@ -214,3 +232,15 @@ def rank(
     """``rank --json``: figures by growth or by size."""
     chosen, rows = ranked_rows(loaded, by, unit_, pillar_, limit_)
     return shapes.ranked(rows, chosen)
+
+
+def trend_points(loaded: Loaded, q: object) -> list[TrendPoint]:
+    """One indicator (an id, or the best match of a query) in every loaded report."""
+    from cqfacts.trend import trend_for_query
+
+    return trend_for_query(loaded.base, loaded.index, query(q))
+
+
+def trend(loaded: Loaded, q: object) -> list[shapes.JSON]:
+    """``trend --json``: the indicator year by year ([] where nothing matches)."""
+    return shapes.trend(trend_points(loaded, q))

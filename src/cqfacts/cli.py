@@ -29,7 +29,7 @@ from cqfacts.errors import (
     shell_quoted,
     shown,
 )
-from cqfacts.loader import ENV_FACTS, Loaded, load
+from cqfacts.loader import ENV_FACTS, Loaded, load_many, paths_from_environment
 from cqfacts.model import KINDS, STATES
 
 if TYPE_CHECKING:
@@ -224,7 +224,8 @@ app = typer.Typer(
 
 
 class _Options(NamedTuple):
-    facts: Path | None
+    #: The fact files and directories named (none: the shipped base).
+    facts: tuple[Path, ...]
     color: str
     env: Environment
 
@@ -240,12 +241,12 @@ def _main(
     ctx: typer.Context,
     *,
     facts: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--facts",
-            envvar=ENV_FACTS,
             metavar="PATH",
-            help="Fact file to read instead of the shipped one.",
+            help="Fact file or directory to read instead of the shipped one; repeat it for "
+            f"several reports, + is the shipped one. Default: ${ENV_FACTS}.",
         ),
     ] = None,
     color: Annotated[
@@ -264,14 +265,16 @@ def _main(
 ) -> None:
     # A test (or a caller) may pass its own Environment as the context's object.
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment.from_process()
-    ctx.obj = _Options(facts=_fact_path(facts), color=color.value, env=env)
+    if facts:
+        paths = tuple(_fact_path(text) for text in facts)
+    else:  # read here, not by click: a list in it is split on os.pathsep, not on spaces
+        paths = tuple(paths_from_environment(os.environ.get(ENV_FACTS, "")))
+    ctx.obj = _Options(facts=paths, color=color.value, env=env)
 
 
-def _fact_path(text: str | None) -> Path | None:
+def _fact_path(text: str) -> Path:
     """A path as given; an empty one names no file (Path("") would be the current
     directory, and the message would say "." is a directory)."""
-    if text is None:
-        return None
     if not text:
         raise InvalidArgumentError("the fact file path is empty")
     return Path(text)
@@ -281,7 +284,7 @@ def _fact_path(text: str | None) -> Path | None:
 
 
 def _load(ctx: typer.Context) -> Loaded:
-    loaded = load(ctx.obj.facts)
+    loaded = load_many(ctx.obj.facts)
     for warning in loaded.warnings:
         _say(f"cqfacts: {warning}")
     return loaded
@@ -337,6 +340,14 @@ def _print_json(ctx: typer.Context, value: object) -> None:
     env.stdout.write(text + "\n")
 
 
+def _year(year: int | None, loaded: Loaded) -> int | None:
+    """A year some loaded report is of; None where not given."""
+    if year is not None and year not in loaded.base.years:
+        years = ", ".join(map(str, loaded.base.years))
+        raise InvalidArgumentError(f"no report of {year} is loaded; years: {years}")
+    return year
+
+
 def _pillar_number(text: str | None, loaded: Loaded) -> int | None:
     from cqfacts.api import pillar
 
@@ -361,9 +372,10 @@ def _complete_pillar(incomplete: str) -> list[str]:
 
 
 def _complete_fact_id(ctx: typer.Context, incomplete: str) -> list[str]:
-    facts = (ctx.parent.params.get("facts") if ctx.parent else None) or os.environ.get(ENV_FACTS)
+    named = ctx.parent.params.get("facts") if ctx.parent else None
+    paths = named or paths_from_environment(os.environ.get(ENV_FACTS, ""))
     try:
-        base = load(Path(facts) if facts else None).base
+        base = load_many(paths).base
     except CqfactsError:
         return []
     return [fact.id for fact in base.facts if fact.id.startswith(incomplete)]
@@ -379,6 +391,10 @@ PillarOption = Annotated[
     ),
 ]  # fmt: skip
 KindOption = Annotated[Kind | None, typer.Option("--kind", "-k", help="Only facts of this kind.")]
+YearOption = Annotated[
+    int | None,
+    typer.Option("--year", "-y", metavar="YEAR", help="Only the report of this year."),
+]
 LimitOption = Annotated[
     int, typer.Option("--limit", "-n", min=1, metavar="N", help="At most N rows.")
 ]
@@ -401,6 +417,7 @@ def search(
     ],
     pillar: PillarOption = None,
     kind: KindOption = None,
+    year: YearOption = None,
     limit: LimitOption = 10,
     json: JsonFlag = False,
     lang: LangOption = Lang.zh,
@@ -421,7 +438,7 @@ def search(
     kind_name = kind.value if kind else None
     matches = run_search(
         loaded.base, loaded.index, query, pillar=number, kind=kind_name, limit=limit,
-        highlight=not json,
+        highlight=not json, year=_year(year, loaded),
     )  # fmt: skip
     if not matches:
         hint = suggest(loaded.index, query)
@@ -433,7 +450,9 @@ def search(
         raise typer.Exit(ExitCode.NOTHING_FOUND)
     _output(
         ctx, as_json=json, data=lambda: shapes.search_results(matches),
-        table=lambda render: render.search_table(matches, lang.value),
+        table=lambda render: render.search_table(
+            matches, lang.value, years=len(loaded.base.years) > 1
+        ),
     )  # fmt: skip
 
 
@@ -450,6 +469,7 @@ def pillar(
             callback=_as_typed,
         ),
     ],
+    year: YearOption = None,
     json: JsonFlag = False,
     lang: LangOption = Lang.zh,
 ) -> None:
@@ -461,10 +481,12 @@ def pillar(
       cqfacts pillar 四 --json | jq '.facts | length'
     """
     loaded = _load(ctx)
-    chosen = loaded.base.pillars[_pillar_number(number, loaded)]  # type: ignore[index]
+    chosen_year = _year(year, loaded)
+    base = loaded.base if chosen_year is None else loaded.base.only(chosen_year)
+    chosen = base.pillars[_pillar_number(number, loaded)]  # type: ignore[index]
     _output(
-        ctx, as_json=json, data=lambda: shapes.pillar(loaded.base, chosen.number),
-        table=lambda render: render.pillar_view(loaded.base, chosen, lang.value),
+        ctx, as_json=json, data=lambda: shapes.pillar(base, chosen.number),
+        table=lambda render: render.pillar_view(base, chosen, lang.value),
     )  # fmt: skip
 
 
@@ -493,10 +515,14 @@ def show(
             metavar="ID", help="A fact id.", autocompletion=_complete_fact_id, callback=_as_typed
         ),
     ],
+    year: YearOption = None,
     json: JsonFlag = False,
     lang: LangOption = Lang.zh,
 ) -> None:
     """One fact in full, with a citation line ready to paste.
+
+    With several reports loaded: the latest year's unless --year, and which other
+    years hold the same id (see `cqfacts trend`).
 
     \b
     Examples:
@@ -505,7 +531,7 @@ def show(
     """
     loaded = _load(ctx)
     try:
-        fact = loaded.base.get(fact_id)
+        fact = loaded.base.get(fact_id, _year(year, loaded))
     except UnknownFactError:
         if json:
             _print_json(ctx, None)  # --json always writes JSON, as search writes []
@@ -540,6 +566,7 @@ def list_(
         State | None,
         typer.Option("--status", "-s", help="Only policies in this state (see JSON schema)."),
     ] = None,
+    year: YearOption = None,
     json: JsonFlag = False,
     lang: LangOption = Lang.zh,
 ) -> None:
@@ -557,11 +584,13 @@ def list_(
         kind=kind.value if kind else None,
         topic=topic,
         status=status.value if status else None,
+        year=_year(year, loaded),
     )
+    several = len(loaded.base.years) > 1 and year is None
     if json or facts:
         _output(
             ctx, as_json=json, data=lambda: shapes.facts(facts),
-            table=lambda render: render.facts_table(facts, lang.value),
+            table=lambda render: render.facts_table(facts, lang.value, years=several),
         )  # fmt: skip
     if not facts:
         _say("cqfacts: no fact matches these filters.")
@@ -585,6 +614,7 @@ def rank(
         ),
     ] = "亿元",
     pillar: PillarOption = None,
+    year: YearOption = None,
     limit: LimitOption = 10,
     json: JsonFlag = False,
     lang: LangOption = Lang.zh,
@@ -599,7 +629,7 @@ def rank(
     from cqfacts.ranking import rank_by_change, rank_by_value
 
     loaded = _load(ctx)
-    facts = loaded.base.select(pillar=_pillar_number(pillar, loaded))
+    facts = loaded.base.select(pillar=_pillar_number(pillar, loaded), year=_year(year, loaded))
     if by is RankBy.change:
         rows = rank_by_change(facts)[:limit]
     else:
@@ -607,7 +637,9 @@ def rank(
     if json or rows:
         _output(
             ctx, as_json=json, data=lambda: shapes.ranked(rows, by.value),
-            table=lambda render: render.rank_table(rows, by.value, lang.value),
+            table=lambda render: render.rank_table(
+                rows, by.value, lang.value, years=len(loaded.base.years) > 1 and year is None
+            ),
         )  # fmt: skip
     if not rows:
         _say("cqfacts: no figure to rank with these filters.")
@@ -639,8 +671,9 @@ def export(
             "--format", "-f", help="json, jsonl, csv (UTF-8 with BOM, for Excel) or toml."
         ),
     ] = ExportFormat.json,
+    year: YearOption = None,
 ) -> None:
-    """The whole fact base on stdout, for other tools.
+    """The whole fact base on stdout, for other tools (TOML: one report at a time).
 
     \b
     Examples:
@@ -649,7 +682,9 @@ def export(
     """
     from cqfacts.export import export as export_text
 
-    text = export_text(_load(ctx).base, fmt.value)
+    loaded = _load(ctx)
+    chosen = _year(year, loaded)
+    text = export_text(loaded.base if chosen is None else loaded.base.only(chosen), fmt.value)
     # Bytes, not text: CSV's \r\n must reach the file as written, on every platform.
     stdout = ctx.obj.env.stdout
     stdout.flush()
@@ -660,35 +695,85 @@ def export(
 def validate(
     ctx: typer.Context,
     *,
-    path: Annotated[
-        str | None,
-        typer.Argument(metavar="[PATH]", help="Fact file to check (default: the one in use)."),
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[PATH]...", help="Fact files or directories to check (default: those in use)."
+        ),
     ] = None,
     json: JsonFlag = False,
 ) -> None:
-    """Check a fact file and list every problem in it.
+    """Check fact files and list every problem in them.
 
     Checks TOML syntax (file and line named), required keys, unique ids, that
     pillars and sections exist, that values are numbers and changes well-formed.
+    With --json, one file gives one object, several an array of them.
 
     \b
     Examples:
       cqfacts validate my-facts.toml
       cqfacts validate --json | jq '.problems'
     """
+    from cqfacts.loader import fact_paths
     from cqfacts.loader import validate as check
 
-    target, count, problems, drafts = check(_fact_path(path) or ctx.obj.facts)
+    named = [_fact_path(text) for text in paths] if paths else list(ctx.obj.facts)
+    results = [check(target) for target in fact_paths(named)]
     if json:
-        _print_json(ctx, shapes.validation(str(target), count, problems, drafts))
-    elif not problems:
-        waiting = f" ({drafts} still drafts for a curator to check)" if drafts else ""
-        typer.echo(f"{shown(str(target))}: valid, {count} facts{waiting}")
-    else:
-        _say("\n".join(str(problem) for problem in problems))
-        _say(f"{shown(str(target))}: {len(problems)} problem{'s' * (len(problems) > 1)}")
-    if problems:
+        objects = [shapes.validation(str(r.path), r.fact_count, r.problems, r.draft_count)
+                   for r in results]  # fmt: skip
+        _print_json(ctx, objects[0] if len(objects) == 1 else objects)
+    for target, count, problems, drafts in [] if json else results:
+        if not problems:
+            waiting = f" ({drafts} still drafts for a curator to check)" if drafts else ""
+            typer.echo(f"{shown(str(target))}: valid, {count} facts{waiting}")
+        else:
+            _say("\n".join(str(problem) for problem in problems))
+            _say(f"{shown(str(target))}: {len(problems)} problem{'s' * (len(problems) > 1)}")
+    if any(result.problems for result in results):
         raise typer.Exit(ExitCode.USAGE_ERROR)
+
+
+@_command()
+def trend(
+    ctx: typer.Context,
+    *,
+    query: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID|QUERY",
+            help="A fact id, or a query for one.",
+            autocompletion=_complete_fact_id,
+            callback=_as_typed,
+        ),
+    ],
+    json: JsonFlag = False,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """One indicator in every loaded report, year by year.
+
+    Value, unit and change of each year; the previous year's value each change
+    implies beside the value the earlier report states, a gap over 1% flagged.
+    The same id in two reports is the same indicator.
+
+    \b
+    Examples:
+      cqfacts --facts + --facts facts-2024.toml trend tech-contract-turnover
+      cqfacts --facts reports/ trend 技术合同成交额 --json | jq '.[].fact.value'
+    """
+    from cqfacts.trend import trend_for_query
+
+    loaded = _load(ctx)
+    points = trend_for_query(loaded.base, loaded.index, query)
+    if not points:
+        _say(f"cqfacts: nothing found for {quoted(query)}.")
+        if json:
+            _print_json(ctx, [])
+        raise typer.Exit(ExitCode.NOTHING_FOUND)
+    _output(
+        ctx, as_json=json, data=lambda: shapes.trend(points),
+        table=lambda render: render.trend_table(points, lang.value),
+    )  # fmt: skip
 
 
 SourceArgument = Annotated[
@@ -749,7 +834,8 @@ def audit(ctx: typer.Context, *, source: SourceArgument, json: JsonFlag = False)
 
     loaded = _load(ctx)
     text = read_source(source)
-    result = run_audit(text, loaded.base.facts, source=source, paths=[loaded.base.path])
+    paths = [str(path) for path in loaded.base.paths]
+    result = run_audit(text, loaded.base.facts, source=source, paths=paths)
     if json:
         _print_json(ctx, result.to_dict())
     else:

@@ -139,6 +139,21 @@ def create_server(loaded: Loaded) -> MCPServer:
 
         return _checked(answer)
 
+    @server.tool(
+        description="One indicator in every loaded report, year by year: its value, unit and "
+        "change each year, the previous year's value each change implies, and whether the "
+        "earlier report states something else. Takes a fact id or a query." + QUOTE,
+        annotations=READ_ONLY,
+    )
+    async def trend(
+        query: Annotated[str, Field(description="A fact id, or what to look for.")],
+    ) -> CallToolResult:
+        def answer() -> CallToolResult:
+            points = api.trend_points(loaded, query)
+            return _answer(shapes.trend(points), (point.fact for point in points), loaded)
+
+        return _checked(answer)
+
     return server
 
 

@@ -59,6 +59,8 @@ def description(version: str) -> dict[str, Any]:
                     _LIMIT,
                     _param("lang", "query", "zh or en (the JSON holds both).",
                            {"enum": ["zh", "en"]}),
+                    _param("year", "query", "Only the report of this year (several loaded).",
+                           {"type": "integer"}),
                 ],
                 "responses": {"200": _ok({"type": "array", "items": _ref("SearchResult")},
                                          "Best first; [] when nothing matches."),
@@ -94,6 +96,18 @@ def description(version: str) -> dict[str, Any]:
                 ],
                 "responses": {"200": _ok({"type": "array", "items": _ref("Ranked")},
                                          "Largest first."), "400": _BAD},
+            }},
+            "/api/trend": {"get": {
+                "summary": "One indicator in every loaded report, oldest year first "
+                "(cqfacts trend --json).",
+                "parameters": [_param("q", "query", "A fact id, or a query for one.",
+                                      {"type": "string", "minLength": 1,
+                                       "maxLength": MAX_QUERY_LENGTH}, required=True)],
+                "responses": {"200": _ok({"type": "array", "items": {"type": "object",
+                                          "required": ["year", "report", "fact",
+                                                       "derived_previous"]}},
+                                         "Oldest year first; [] when nothing matches."),
+                              "400": _BAD},
             }},
             "/api/topics": {"get": {
                 "summary": "Every topic (cqfacts topics --json).",

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # types only: importing these would cost a table its start-up
     from cqfacts.model import Fact, FactBase, Pillar
     from cqfacts.ranking import Ranked
     from cqfacts.search import Match
+    from cqfacts.trend import TrendPoint
 
 HIGHLIGHT = "bold yellow"
 FIGURE_KINDS = ("figure", "rank")
@@ -97,8 +98,9 @@ def _table(*columns: str, title: str | None = None) -> Table:
     return table
 
 
-def search_table(matches: list[Match], lang: str = "zh") -> Table:
-    table = _table("Figure", "Label", "Topic", "Where")
+def search_table(matches: list[Match], lang: str = "zh", *, years: bool = False) -> Table:
+    """``years``: a Year column, for several reports loaded together."""
+    table = _table("Figure", "Label", "Topic", "Where", *(["Year"] if years else []))
     table.columns[0].no_wrap = True
     table.columns[3].no_wrap = True
     table.columns[1].ratio = 3
@@ -109,23 +111,34 @@ def search_table(matches: list[Match], lang: str = "zh") -> Table:
         fact = match.fact
         topic = fact.topic_en if lang == "en" else fact.topic
         table.add_row(
-            _figure(fact, lang), _label(fact, lang, match.highlights), topic, fact.section
-        )
+            _figure(fact, lang), _label(fact, lang, match.highlights), topic, fact.section,
+            *([str(fact.year)] if years else []),
+        )  # fmt: skip
     return table
 
 
 def facts_table(
-    facts: list[Fact], lang: str = "zh", title: str | None = None, *, where: bool = True
+    facts: list[Fact],
+    lang: str = "zh",
+    title: str | None = None,
+    *,
+    where: bool = True,
+    years: bool = False,
 ) -> Table:
-    """Facts with their ids under the labels (ids are what `show` takes)."""
-    table = _table("Figure", "Label / id", *(["Where"] if where else []), title=title)
+    """Facts with their ids under the labels (ids are what `show` takes); ``years``
+    adds a Year column, for several reports loaded together."""
+    columns = ["Figure", "Label / id", *(["Where"] if where else []), *(["Year"] if years else [])]
+    table = _table(*columns, title=title)
     table.columns[0].no_wrap = True
     table.columns[1].ratio = 1
     table.columns[1].overflow = "fold"
     for fact in facts:
         label = _label(fact, lang)
         label.append(f"\n{fact.id}", style="dim")
-        table.add_row(_figure(fact, lang), label, *([fact.section] if where else []))
+        table.add_row(
+            _figure(fact, lang), label, *([fact.section] if where else []),
+            *([str(fact.year)] if years else []),
+        )  # fmt: skip
     return table
 
 
@@ -210,6 +223,7 @@ def fact_view(fact: Fact, base: FactBase, lang: str = "zh") -> Group:
             else (f"{fact.section} {cite.where(fact, lang)} {section_title}"),
         ),
         ("note", fact.note or ""),
+        ("years", _years_line(fact, base)),
         ("aliases", ", ".join(fact.aliases)),
     ]
     previous = cite.previous_value(fact)
@@ -234,8 +248,9 @@ def citation_line(fact: Fact, base: FactBase, lang: str = "zh") -> Text:
     return Text(cite.citation(fact, base, lang), style="bold")
 
 
-def rank_table(rows: list[Ranked], by: str, lang: str = "zh") -> Table:
-    """A ranked table with a bar per row, scaled to the largest value."""
+def rank_table(rows: list[Ranked], by: str, lang: str = "zh", *, years: bool = False) -> Table:
+    """A ranked table with a bar per row, scaled to the largest value; ``years`` adds
+    the year of each figure to its label."""
     table = _table("#", "Label", "Figure", "Value", "")
     table.columns[1].ratio = 1
     table.columns[1].overflow = "fold"
@@ -248,9 +263,10 @@ def rank_table(rows: list[Ranked], by: str, lang: str = "zh") -> Table:
             value += "*"
         # Divided first: twenty times a value near the float limit is infinite.
         bar = "█" * max(1, round(BAR_WIDTH * (abs(row.value) / top)))
-        table.add_row(
-            str(position), _label(row.fact, lang), row.fact.figure, value, Text(bar, "cyan")
-        )
+        label = _label(row.fact, lang)
+        if years:
+            label.append(f" ({row.fact.year})", style="dim")
+        table.add_row(str(position), label, row.fact.figure, value, Text(bar, "cyan"))
     if any(row.converted for row in rows):
         table.caption = "* converted from the report's unit (derived)"
     return table
@@ -276,3 +292,44 @@ def audit_lines(report: dict[str, Any]) -> str:
     found = len(lines)
     lines.append(f"{source}: {'clean' if not found else f'{found} finding' + 's' * (found > 1)}")
     return "\n".join(lines)
+
+
+def trend_table(points: list[TrendPoint], lang: str = "zh") -> Table:
+    """One indicator year by year: the figure and its change, a bar scaled to the
+    largest value, and the previous value each change implies beside the one the
+    earlier report states (≠ where they differ by more than 1%)."""
+    first = points[-1].fact
+    title = f"{first.label_en if lang == 'en' else first.label}  ({first.id})"
+    table = _table("Year", "Figure", "Change", "", "Previous year (derived / stated)", title=title)
+    table.columns[3].no_wrap = True
+    values = [abs(point.fact.value) for point in points if point.fact.value is not None]
+    top = max(values, default=0) or 1
+    for point in points:
+        fact = point.fact
+        bar = "" if fact.value is None else "█" * max(1, round(BAR_WIDTH * abs(fact.value) / top))
+        change = ""
+        if fact.change is not None:
+            change = _english_change(fact) if lang == "en" else fact.change.text
+        previous = Text("")
+        if point.derived_previous is not None:
+            derived = point.derived_previous
+            previous.append(f"≈{derived.value:g}{derived.unit}", style="italic")
+        if point.stated_previous is not None:
+            stated = point.stated_previous.figure or ""
+            previous.append(f" / {stated}" if previous else stated)
+        if point.difference is not None:
+            style = "bold red" if point.disagrees else "dim"
+            mark = "≠ " if point.disagrees else ""
+            previous.append(f"  {mark}{point.difference:+.2f}%", style=style)
+        table.add_row(
+            str(point.year), Text(fact.figure, "bold"), change, Text(bar, "cyan"), previous
+        )
+    return table
+
+
+def _years_line(fact: Fact, base: FactBase) -> str:
+    """ "2024 (also 2023, 2022)", where other loaded reports hold the same id."""
+    others = [year for year in base.years_of(fact.id) if year != fact.year]
+    if not others:
+        return ""
+    return f"{fact.year} (also {', '.join(map(str, reversed(others)))}: cqfacts trend {fact.id})"

@@ -51,6 +51,8 @@ def detail(item: Fact, base: FactBase) -> JSON:
         "citation": cite.citation(item, base, "zh"),
         "citation_en": cite.citation(item, base, "en"),
         "previous": previous.to_dict() if previous else None,
+        # Every year whose report holds this id (with several reports loaded).
+        "years": base.years_of(item.id),
     }
 
 

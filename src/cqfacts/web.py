@@ -135,7 +135,7 @@ def create_app(loaded: Loaded) -> Starlette:
     def search(request: Request, params: dict[str, str]) -> object:
         return api.search(
             loaded, params.get("q"), pillar_=params.get("pillar"), kind_=params.get("kind"),
-            limit_=params.get("limit"), lang_=params.get("lang"),
+            limit_=params.get("limit"), lang_=params.get("lang"), year_=params.get("year"),
         )  # fmt: skip
 
     def fact(request: Request, params: dict[str, str]) -> object:
@@ -155,6 +155,9 @@ def create_app(loaded: Loaded) -> Starlette:
 
     def topics(request: Request, params: dict[str, str]) -> object:
         return shapes.topics(loaded.base)
+
+    def trend(request: Request, params: dict[str, str]) -> object:
+        return api.trend(loaded, params.get("q"))
 
     def schema(request: Request, params: dict[str, str]) -> object:
         return openapi
@@ -178,6 +181,7 @@ def create_app(loaded: Loaded) -> Starlette:
         ),
         Route("/api/rank", _answers(rank), methods=get),
         Route("/api/topics", _answers(topics), methods=get),
+        Route("/api/trend", _answers(trend), methods=get),
         Route("/openapi.json", _answers(schema), methods=get),
     ]
     app = Starlette(

@@ -57,6 +57,9 @@ MAX_QUERY_PIECES = 8
 # rapidfuzz's time grows with the query's length; a near miss of a key (the longest,
 # an English note, has 161 characters) is not longer, so fuzzy matching reads no further.
 MAX_FUZZY_QUERY = 200
+# The longest query read for a number: a figure with a few words (研发人员超过24万人);
+# reading each number of a pasted page would cost a pass over the page per number.
+MAX_NUMBER_QUERY = 40
 
 # Scores, by kind of match. A pair (floor, span) scores floor + span * share, where
 # share (0 to 1) is how much of the key, or of the query, the match covers; the
@@ -219,8 +222,13 @@ def search(
     if asked.words:
         folded = asked.words
     scores = _Scores(index)
-    pattern = _match_words(index, folded, scores)
-    quantity = read_quantity(folded) if _may_hold_number(folded) else None
+    quantity = (
+        read_quantity(folded)
+        if len(folded) <= MAX_NUMBER_QUERY and _may_hold_number(folded)
+        else None
+    )
+    # A figure alone (五万八千五百二十四, 1.9万篇) is no misspelt name: rapidfuzz is skipped.
+    pattern = _match_words(index, folded, scores, fuzzy=quantity is None or bool(quantity.rest))
     if quantity is not None:
         _quantity_matches(base, index, quantity, scores)
     if asked.unit:
@@ -248,7 +256,9 @@ def search(
     ]
 
 
-def _match_words(index: SearchIndex, folded: str, scores: _Scores) -> PinyinPattern | None:
+def _match_words(
+    index: SearchIndex, folded: str, scores: _Scores, *, fuzzy: bool = True
+) -> PinyinPattern | None:
     """Every kind of match of the query's text, the looser kinds only where the
     stricter found nothing strong; the query's pinyin pattern, for highlighting."""
     _text_matches(index, folded, scores)
@@ -279,7 +289,7 @@ def _match_words(index: SearchIndex, folded: str, scores: _Scores) -> PinyinPatt
             scores.weight = 1.0
         for variant in variants:
             _pair_matches(index, variant, scores)
-    if not scores.strong():
+    if fuzzy and not scores.strong():
         _fuzzy_matches(index, folded, pattern is not None, scores)
     return pattern
 

@@ -7,12 +7,8 @@ def _pinyin_of(loaded, fact_id: str, field: str) -> list[str]:
     return [
         loaded.index.pinyin[key]
         for key in range(len(loaded.index.pinyin))
-        if (number, FIELD[field]) in pairs(loaded.index.pinyin_postings[key])
+        if (number, FIELD[field]) in loaded.index.pinyin_entries(key)
     ]
-
-
-def pairs(postings: tuple[int, ...]) -> list[tuple[int, int]]:
-    return list(zip(postings[::2], postings[1::2], strict=True))
 
 
 def test_pinyin_keys_use_phrase_readings(small):

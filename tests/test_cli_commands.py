@@ -98,7 +98,7 @@ def test_show_prints_the_fact_and_a_citation(run):
 
 def test_show_json_adds_citations_and_the_derived_previous_value(run):
     record = json.loads(run("show", "high-tech-enterprises-total", "--json").stdout)
-    assert set(record) == FACT_KEY_SET | {"where", "citation", "citation_en", "previous"}
+    assert set(record) == FACT_KEY_SET | {"where", "citation", "citation_en", "previous", "years"}
     assert record["previous"]["derived"] is True
     assert record["previous"]["value"] == 6346.5
     assert json.loads(run("show", "tech-brokers-new", "--json").stdout)["previous"] is None

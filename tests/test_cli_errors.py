@@ -46,7 +46,7 @@ def test_ctrl_c_exits_130(run, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("cqfacts.cli.load", interrupted)
+    monkeypatch.setattr("cqfacts.cli.load_many", interrupted)
     assert run("list").exit_code == ExitCode.INTERRUPTED
 
 
@@ -97,9 +97,11 @@ def test_a_missing_or_unreadable_fact_file_names_its_path(
         result.stderr
         == f"{tmp_path / 'absent.toml'}: cannot read the fact file: No such file or directory\n"
     )
-    result = run("list", facts=tmp_path)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("list", facts=empty)
     assert result.exit_code == ExitCode.USAGE_ERROR
-    assert result.stderr == f"{tmp_path}: cannot read the fact file: Is a directory\n"
+    assert result.stderr == f"{empty}: a directory with no fact file (*.toml) in it\n"
     result = CliRunner().invoke(app, ["--facts", "", "list"])
     assert (result.exit_code, result.stderr) == (
         ExitCode.USAGE_ERROR,

@@ -33,3 +33,13 @@ def test_index_round_trips_through_its_tuple_form(small):
     assert again.values.tolist()[3] == 1133
     assert again.headline_rank == small.index.headline_rank
     assert isinstance(again.headline_rank, array)
+
+
+def test_entries_pair_each_owner_with_its_field(small):
+    from cqfacts.index import FIELD
+
+    index = small.index
+    number = index.keys.as_list().index("高新技术企业")
+    entries = list(index.key_entries(number))
+    assert entries and all(field in (FIELD["topic"], FIELD["label"]) for _, field in entries)
+    assert all(isinstance(owner, int) for owner, _ in index.pinyin_entries(0))

@@ -120,3 +120,18 @@ def test_folding_with_the_shipped_traditional_map_is_idempotent(shipped):
     assert not set(table.values()) & set(table)
     sample = "".join(table)  # every traditional character the map knows
     assert fold(fold(sample, table), table) == fold(sample, table)
+
+
+def test_chinese_numerals_read_as_numbers():
+    from cqfacts.normalize import chinese_numeral
+
+    assert chinese_numeral("五万八千五百二十四") == 58524
+    assert chinese_numeral("三百九十一") == 391
+    assert chinese_numeral("十二") == 12
+    assert chinese_numeral("一千零五十二") == 1052
+    assert chinese_numeral("两万") == 20000
+    assert chinese_numeral("一亿二千万") == 120_000_000
+    assert chinese_numeral("二〇二三") == 2023
+    assert chinese_numeral("一带一路") is None
+    assert chinese_numeral("百百") is None
+    assert chinese_numeral("万") is None

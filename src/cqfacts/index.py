@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -112,6 +112,12 @@ class Postings:
         return cls(ints_from(data[0]), ints_from(data[1]))
 
 
+def _pairs(flat: array[int]) -> Iterator[tuple[int, int]]:
+    # Postings are stored flat (owner, field, owner, field …): two arrays load faster
+    # than a list of tuples.
+    return zip(flat[::2], flat[1::2], strict=True)
+
+
 class SearchIndex(NamedTuple):
     """Strings, arrays and dicts only, so the index caches compactly with marshal.
 
@@ -120,7 +126,8 @@ class SearchIndex(NamedTuple):
 
     Each distinct key is stored once with its postings: (owner, field code) pairs,
     where an owner >= 0 is a fact's number and owner < 0 is group ``-1 - owner``
-    (the facts of one topic or section).
+    (the facts of one topic or section). How the pairs are packed is this module's
+    business: read them with :meth:`key_entries` and :meth:`pinyin_entries`.
     """
 
     keys: Keys
@@ -140,6 +147,14 @@ class SearchIndex(NamedTuple):
     headline_rank: array[int]
     #: Each fact's value (NaN where it has none), for number queries.
     values: array[float]
+
+    def key_entries(self, number: int) -> Iterator[tuple[int, int]]:
+        """(owner, field code) of every text that folds to key ``number``."""
+        return _pairs(self.key_postings[number])
+
+    def pinyin_entries(self, number: int) -> Iterator[tuple[int, int]]:
+        """(owner, field code) of every text with pinyin key ``number``."""
+        return _pairs(self.pinyin_postings[number])
 
     def owners(self, owner: int) -> Iterable[int]:
         """The fact numbers a key's owner stands for."""

@@ -127,6 +127,51 @@ def fold_with_positions(
     return whole, positions
 
 
+# Chinese numerals: digits, then the multipliers within a myriad and the myriads.
+_NUMERAL_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+_NUMERAL_DIGITS.update({"五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
+_NUMERAL_TENS = {"十": 10, "百": 100, "千": 1000}
+_NUMERAL_MYRIADS = {"万": 10_000, "亿": 100_000_000}
+#: The characters a Chinese numeral is written with, as a regular-expression class body.
+NUMERAL_CLASS = "零〇一二两三四五六七八九十百千万亿"
+
+
+def chinese_numeral(text: str) -> int | None:
+    """The value of a Chinese numeral (五万八千五百二十四 -> 58524, 十二 -> 12, 二〇二三
+    -> 2023), or None where ``text`` is not one (一带一路, 百百)."""
+    if not text or any(char not in NUMERAL_CLASS for char in text):
+        return None
+    if all(char in _NUMERAL_DIGITS for char in text):  # read digit by digit: 二〇二三
+        return int("".join(str(_NUMERAL_DIGITS[char]) for char in text))
+    high = 0  # the part before the last 亿
+    myriad = 0  # the part before the last 万, since the last 亿
+    section = 0  # the part below 万
+    digit: int | None = None
+    for char in text:
+        if char in _NUMERAL_DIGITS:
+            if digit:  # two digits in a row (五五) are no numeral in this notation
+                return None
+            digit = _NUMERAL_DIGITS[char]
+        elif char in _NUMERAL_TENS:
+            if digit == 0 or (digit is None and char != "十"):  # only 十 stands alone: 十二
+                return None
+            section += (1 if digit is None else digit) * _NUMERAL_TENS[char]
+            digit = None
+        elif char == "万":
+            if myriad:
+                return None
+            myriad = (section + (digit or 0)) * _NUMERAL_MYRIADS[char]
+            section, digit = 0, None
+            if not myriad:
+                return None
+        else:  # 亿
+            high = (high + myriad + section + (digit or 0)) * _NUMERAL_MYRIADS[char]
+            myriad, section, digit = 0, 0, None
+            if not high:
+                return None
+    return high + myriad + section + (digit or 0)
+
+
 def latin_words(text: str) -> list[str]:
     """Runs of ASCII letters and digits in folded text ('AI+诊疗' -> ['ai'])."""
     return _LATIN_RUN.findall(text)

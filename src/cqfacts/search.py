@@ -11,14 +11,22 @@ import dataclasses
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator, Sequence, Set
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.index import FIELD, FIELD_WEIGHTS, FIELDS, Keys, SearchIndex
 from cqfacts.model import Fact, FactBase
-from cqfacts.normalize import CJK_CLASS, fold, fold_with_positions, is_cjk
+from cqfacts.normalize import (
+    CJK_CLASS,
+    NUMERAL_CLASS,
+    chinese_numeral,
+    fold,
+    fold_with_positions,
+    has_cjk,
+    is_cjk,
+)
 
 #: Facts scoring below this are noise and never shown.
 MIN_SCORE = 60.0
@@ -49,6 +57,56 @@ MAX_QUERY_PIECES = 8
 # rapidfuzz's time grows with the query's length; a near miss of a key (the longest,
 # an English note, has 161 characters) is not longer, so fuzzy matching reads no further.
 MAX_FUZZY_QUERY = 200
+# The longest query read for a number: a figure with a few words (研发人员超过24万人);
+# reading each number of a pasted page would cost a pass over the page per number.
+MAX_NUMBER_QUERY = 40
+
+# Scores, by kind of match. A pair (floor, span) scores floor + span * share, where
+# share (0 to 1) is how much of the key, or of the query, the match covers; the
+# floors order the kinds: wording, then pinyin and abbreviations, then looser kinds.
+EXACT_SCORE = 100.0
+PREFIX_SCORE = (93.0, 5.0)  # share: of the key
+SUBSTRING_SCORE = (88.0, 6.0)  # share: of the key
+WORD_CUT_PENALTY = 3.0  # the match ends inside an English word
+ABBREVIATION_SCORE = (68.0, 14.0)  # share: query characters / the key span holding them
+PINYIN_FLOOR = 66.0
+LOOSE_PINYIN_FLOOR = 60.0  # syllables skipped: weaker than a pinyin match in order
+PINYIN_SPAN = 24.0  # times the share of the touched syllables' letters the query typed
+WHOLE_KEY_BONUS = 4.0  # the pinyin match spans the whole key
+FEW_LETTERS = 2  # a pinyin query of this many letters matches almost anything
+FEW_LETTERS_PENALTY = 15.0
+WORDS_FLOOR = 66.0  # English words in any order: floor …
+WORDS_QUERY_SPAN = 8.0  # … plus this times the share of the query's words found …
+WORDS_KEY_SPAN = 14.0  # … plus this times the share of the key's words they make
+CONTAINED_SCORE = (66.0, 24.0)  # share: of the query the held name makes
+# A name whose characters the query holds in order among other words (研发经费投入强度
+# holds 研发投入强度): a little below a name held whole.
+EXPANDED_SCORE = (64.0, 24.0)  # share: of the query
+# Character pairs of a Chinese query found in one fact's names, in any order (投入强度
+# 研发): share of the query's pairs; below this share, it is not the same name.
+PAIRS_SCORE = (58.0, 28.0)
+# The query with a common word put as the report puts it (新增 -> 新认定) is matched as
+# wording, scaled by this.
+SYNONYM_WEIGHT = 0.97
+MIN_PAIRS_SHARE = 0.6
+TOKENS_SCORE = 78.0
+FUZZY_WEIGHT = 0.8  # rapidfuzz's 0-100, scaled to rank below wording and pinyin
+FUZZY_PINYIN_CUTOFF = 85.0
+MIN_FUZZY_PINYIN_QUERY = 5  # shorter letters are initials, not misspelt pinyin
+SUGGEST_CUTOFF = 50.0
+# Numbers: the value as written (58524, 五万八千五百二十四, 24万人 for 24万人); the same
+# value rescaled (240000 for 24万人, 0.8亿元 for 8000万元); a figure the query rounds
+# (1.9万篇 for 18979篇), less the further it is.
+NUMBER_SCORE = 100.0
+RESCALED_SCORE = 97.0
+ROUNDED_SCORE = 94.0
+ROUNDED_ERROR_PENALTY = 40.0  # times the relative error: at most 2 points
+# A rounded figure is at most this far from the query, relative to the query.
+MAX_ROUNDING_ERROR = 0.05
+# A number with words (研发人员24万, 全国第8): facts both find rank above facts either finds.
+NUMBER_AND_WORDS_BONUS = 2.0
+# A measure word after 多少 or 几 (多少家) prefers facts counted in that unit.
+UNIT_HINT_BONUS = 2.0
 # Names, not prose: abbreviations (高企 for 高新技术企业) and names held in a longer
 # query are looked for only there.
 _NAME_FIELDS = frozenset(
@@ -115,6 +173,11 @@ class _Hit(NamedTuple):
     how: str
 
 
+def _scaled(band: tuple[float, float], share: float) -> float:
+    floor, span = band
+    return floor + span * share
+
+
 def prepare_query(query: str, index: SearchIndex) -> str:
     """Fold a query like the index: NFKC, casefold, whitespace, traditional -> simplified."""
     folded = fold(query, index.simplified)
@@ -157,24 +220,21 @@ def search(
     folded = prepare_query(query, index)
     if not folded:
         return []
+    asked = _without_question_words(folded, base.meta.year)
+    if asked.words:
+        folded = asked.words
     scores = _Scores(index)
-    _text_matches(index, folded, scores)
-    if all(is_cjk(char) for char in folded) and 2 <= len(folded) <= 8 and not scores.many():
-        _abbreviation_matches(index, folded, scores)
-    pattern = pinyin_pattern(folded, index.readings)
-    if pattern is not None:
-        typed = _typed_letters(folded, index.readings)
-        _pinyin_matches(index, pattern, typed, scores)
-        loose = None if scores.strong() else pinyin_pattern(folded, index.readings, loose=True)
-        if loose is not None and loose.pattern != pattern.pattern:
-            _pinyin_matches(index, loose, typed, scores, floor=60)
-    _english_word_matches(index, folded, scores)
-    _number_matches(index, folded, scores)
-    if not scores.strong():
-        _contained_key_matches(index, folded, scores)
-        _token_matches(index, folded, scores)
-    if not scores.strong():
-        _fuzzy_matches(index, folded, pattern is not None, scores)
+    quantity = (
+        read_quantity(folded)
+        if len(folded) <= MAX_NUMBER_QUERY and _may_hold_number(folded)
+        else None
+    )
+    # A figure alone (五万八千五百二十四, 1.9万篇) is no misspelt name: rapidfuzz is skipped.
+    pattern = _match_words(index, folded, scores, fuzzy=quantity is None or bool(quantity.rest))
+    if quantity is not None:
+        _quantity_matches(base, index, quantity, scores)
+    if asked.unit:
+        scores.prefer_unit(base, asked.unit)
 
     candidates = (
         (-hit.score, index.headline_rank[number], number, hit)
@@ -199,28 +259,82 @@ def search(
     ]
 
 
+def _match_words(
+    index: SearchIndex, folded: str, scores: _Scores, *, fuzzy: bool = True
+) -> PinyinPattern | None:
+    """Every kind of match of the query's text, the looser kinds only where the
+    stricter found nothing strong; the query's pinyin pattern, for highlighting."""
+    _text_matches(index, folded, scores)
+    all_cjk = all(is_cjk(char) for char in folded)
+    if all_cjk and 2 <= len(folded) <= 8 and not scores.many():
+        _abbreviation_matches(index, folded, scores)
+    pattern = pinyin_pattern(folded, index.readings)
+    if pattern is not None:
+        typed = _typed_letters(folded, index.readings)
+        _pinyin_matches(index, pattern, typed, scores)
+        loose = None if scores.strong() else pinyin_pattern(folded, index.readings, loose=True)
+        if loose is not None and loose.pattern != pattern.pattern:
+            _pinyin_matches(index, loose, typed, scores, floor=LOOSE_PINYIN_FLOOR)
+    _english_word_matches(index, folded, scores)
+    if not scores.strong():
+        _contained_key_matches(index, folded, scores)
+        if all_cjk:
+            _expanded_key_matches(index, folded, scores)
+        _token_matches(index, folded, scores)
+    if has_cjk(folded) and not scores.reaches(SUBSTRING_SCORE[0]):
+        # No name holds the whole query: its words may be in another order, or in
+        # other words (新增 for 新认定), so try pairs of characters and synonyms.
+        variants = _chinese_variants(folded)
+        if len(variants) > 1:
+            scores.weight = SYNONYM_WEIGHT
+            for variant in variants[1:]:
+                _text_matches(index, variant, scores)
+            scores.weight = 1.0
+        for variant in variants:
+            _pair_matches(index, variant, scores)
+    if fuzzy and not scores.strong():
+        _fuzzy_matches(index, folded, pattern is not None, scores)
+    return pattern
+
+
 class _Scores:
     """The best score each fact has reached so far, and how it got it."""
 
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
         self.best: dict[int, _Hit] = {}
+        #: Scales every score offered: less for a query put in other words.
+        self.weight = 1.0
 
     def offer(
-        self, postings: Sequence[int], score: float, how: str, fields: Set[int] | None = None
+        self,
+        entries: Iterable[tuple[int, int]],
+        score: float,
+        how: str,
+        fields: Set[int] | None = None,
     ) -> None:
-        """Credit every fact a key belongs to (postings: owner, field, owner, field …)."""
+        """Credit every fact a key belongs to (entries: owner and field code)."""
         index = self.index
-        for owner, field_code in zip(postings[::2], postings[1::2], strict=True):
+        for owner, field_code in entries:
             if fields is not None and field_code not in fields:
                 continue
-            weighted = score * FIELD_WEIGHTS[field_code]
+            weighted = score * FIELD_WEIGHTS[field_code] * self.weight
             for fact in index.owners(owner):
                 total = weighted + HEADLINE_BONUS if index.headline_rank[fact] == 0 else weighted
                 best = self.best.get(fact)
                 if best is None or total > best.score:
                     # Rounded so that equal scores reached by different sums tie exactly.
                     self.best[fact] = _Hit(round(total, 6), field_code, how)
+
+    def prefer_unit(self, base: FactBase, family: str) -> None:
+        """Lift facts counted in the unit a question asked for (多少家: 家)."""
+        for number, hit in self.best.items():
+            unit = _unit_of(base.facts[number].unit)
+            if unit is not None and unit[0] == family:
+                self.best[number] = hit._replace(score=round(hit.score + UNIT_HINT_BONUS, 6))
+
+    def reaches(self, score: float) -> bool:
+        return any(hit.score >= score for hit in self.best.values())
 
     def strong(self) -> bool:
         return any(hit.score >= STRONG_SCORE for hit in self.best.values())
@@ -275,22 +389,22 @@ def _text_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
             continue
         coverage = len(query) / len(key)
         if start == 0 and end == len(key):
-            score, how = 100.0, "exact"
+            score, how = EXACT_SCORE, "exact"
         elif start == 0:
-            score, how = 93 + 5 * coverage, "prefix"
+            score, how = _scaled(PREFIX_SCORE, coverage), "prefix"
         else:
-            score, how = 88 + 6 * coverage, "substring"
+            score, how = _scaled(SUBSTRING_SCORE, coverage), "substring"
         if end < len(key) and _is_latin(key[end]) and key[end - 1].isalpha():
-            score -= 3  # ends inside a word: "broker" in "brokers"
-        scores.offer(index.key_postings[number], score, how)
+            score -= WORD_CUT_PENALTY  # ends inside a word: "broker" in "brokers"
+        scores.offer(index.key_entries(number), score, how)
 
 
 def _abbreviation_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
     """Characters of the query in order inside a name: 高企 -> 高新技术企业."""
     keys = index.keys
     for number in _keys_holding_in_order(keys, query):
-        score = 68 + 14 * len(query) / _shortest_spread(keys[number], query)
-        scores.offer(index.key_postings[number], score, "abbreviation", _NAME_FIELDS)
+        score = _scaled(ABBREVIATION_SCORE, len(query) / _shortest_spread(keys[number], query))
+        scores.offer(index.key_entries(number), score, "abbreviation", _NAME_FIELDS)
 
 
 def _keys_holding_in_order(keys: Keys, text: str) -> Iterator[int]:
@@ -576,7 +690,12 @@ def _typed_letters(query: str, readings: dict[str, list[str]]) -> int:
 
 
 def _pinyin_matches(
-    index: SearchIndex, pattern: PinyinPattern, typed: int, scores: _Scores, *, floor: float = 66
+    index: SearchIndex,
+    pattern: PinyinPattern,
+    typed: int,
+    scores: _Scores,
+    *,
+    floor: float = PINYIN_FLOOR,
 ) -> None:
     keys = index.pinyin
     for number, start, end in pattern.scan(keys):
@@ -586,10 +705,10 @@ def _pinyin_matches(
         touched = key[start:syllable_end]
         coverage = min(1.0, typed / max(1, len(touched) - touched.count(" ")))
         whole = start == 0 and syllable_end == len(key)
-        score = floor + 24 * coverage + (4 if whole else 0)
-        if typed <= 2 and not whole:
-            score -= 15  # two letters match almost anything
-        scores.offer(index.pinyin_postings[number], score, "pinyin")
+        score = floor + PINYIN_SPAN * coverage + (WHOLE_KEY_BONUS if whole else 0)
+        if typed <= FEW_LETTERS and not whole:
+            score -= FEW_LETTERS_PENALTY  # two letters match almost anything
+        scores.offer(index.pinyin_entries(number), score, "pinyin")
 
 
 def _stem(word: str) -> str:
@@ -606,20 +725,31 @@ def _english_word_matches(index: SearchIndex, query: str, scores: _Scores) -> No
     words = [word for word in re.findall(_WORD, query) if word not in _STOPWORDS]
     if len(words) < 2:
         return
-    stems = list(dict.fromkeys(map(_stem, words)))
+    stems = _distinct_stems(words)
     if len(stems) > MAX_QUERY_WORDS:
         return
     found: Counter[int] = Counter()
     for stem in stems:
         found.update({index.keys.at(hit.start()) for hit in _word_start(stem, index.keys.blob)})
-    needed = max(2, -(-3 * len(stems) // 5))  # three in five, rounded up
+    needed = max(2, -(-3 * len(stems) // 5))  # three words in five, rounded up
     for number, count in found.items():
         if count < needed:
             continue
         key_words = [w for w in re.findall(_WORD, index.keys[number]) if w not in _STOPWORDS]
         share = min(1.0, count / max(1, len(key_words)))
-        score = 66 + 8 * count / len(stems) + 14 * share
-        scores.offer(index.key_postings[number], score, "words")
+        score = WORDS_FLOOR + WORDS_QUERY_SPAN * count / len(stems) + WORDS_KEY_SPAN * share
+        scores.offer(index.key_entries(number), score, "words")
+
+
+def _distinct_stems(words: list[str]) -> list[str]:
+    """Each word's stem once; a stem that starts another stands for both (research
+    and researchers are one word: a key holding research must not count it twice)."""
+    stems = sorted(dict.fromkeys(map(_stem, words)), key=len)
+    kept: list[str] = []
+    for stem in stems:
+        if not any(stem.startswith(shorter) for shorter in kept):
+            kept.append(stem)
+    return kept
 
 
 def _word_start(text: str, blob: str) -> Iterator[re.Match[str]]:
@@ -643,8 +773,83 @@ def _contained_key_matches(index: SearchIndex, query: str, scores: _Scores) -> N
         offset = blob.find(f"\n{part}\n")
         if offset >= 0:
             number = index.keys.at(offset)  # the blob here starts one character later
-            score = 66 + 24 * len(part) / len(query)
-            scores.offer(index.key_postings[number], score, "contained", _NAME_FIELDS)
+            score = _scaled(CONTAINED_SCORE, len(part) / len(query))
+            scores.offer(index.key_entries(number), score, "contained", _NAME_FIELDS)
+
+
+def _expanded_key_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
+    """Names whose characters a longer query holds in order: 研发经费投入强度 holds
+    研发投入强度. One regex pass finds keys made only of the query's characters."""
+    if not 3 <= len(query) <= MAX_CONTAINED_QUERY:
+        return
+    chars = "".join(re.escape(char) for char in sorted(set(query)))
+    for found in re.finditer(f"(?m)^[{chars}]{{2,}}$", index.keys.blob):
+        key = found[0]
+        if len(key) >= len(query) or not _in_order(key, query):
+            continue
+        number = index.keys.at(found.start())
+        score = _scaled(EXPANDED_SCORE, len(key) / len(query))
+        scores.offer(index.key_entries(number), score, "contained", _NAME_FIELDS)
+
+
+def _in_order(short: str, long: str) -> bool:
+    """``short``'s characters appear in ``long`` in order."""
+    remaining = iter(long)
+    return all(char in remaining for char in short)
+
+
+# Common words for what the report words otherwise: 新增 (new) where it says 新认定
+# (newly certified) or 新培育 (newly trained); 数量 (number) where it says 总数 or 总量.
+_CHINESE_SYNONYMS = {
+    "新增": ("新认定", "新培育", "新引进", "新建"),
+    "数量": ("总数", "总量"),
+    "总数": ("总量",),
+    "总量": ("总数",),
+    "经费": ("投入",),
+    "资金": ("经费", "投入"),
+}
+
+
+def _chinese_variants(query: str) -> list[str]:
+    """The query, then the query with one common word put as the report puts it."""
+    variants = [query]
+    for word, alternatives in _CHINESE_SYNONYMS.items():
+        if word in query:
+            variants += [query.replace(word, other) for other in alternatives]
+    return variants
+
+
+def _pair_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
+    """Chinese words in another order or with words between (投入强度研发, 科技型企业
+    总数量): the share of the query's character pairs each fact's names hold."""
+    pairs = {
+        run[at : at + 2]
+        for run in re.findall(f"[{CJK_CLASS}]+", query)
+        for at in range(len(run) - 1)
+    }
+    if not 2 <= len(pairs) <= 2 * MAX_CONTAINED_QUERY:
+        return
+    # Pairs in a fact's own names, and in its topic's too: a topic's names speak for
+    # every fact of it, so they count as the topic's field does.
+    own: dict[int, set[str]] = {}
+    shared: dict[int, set[str]] = {}
+    keys = index.keys
+    for pair in pairs:
+        offset = keys.blob.find(pair)
+        while offset >= 0:
+            number = keys.at(offset)
+            for owner, field_code in index.key_entries(number):
+                if field_code in _NAME_FIELDS:
+                    for fact in index.owners(owner):
+                        shared.setdefault(fact, set()).add(pair)
+                        if owner >= 0:
+                            own.setdefault(fact, set()).add(pair)
+            offset = keys.blob.find(pair, keys.starts[number + 1])
+    for held, field_code in ((own, FIELD["label"]), (shared, FIELD["topic"])):
+        for fact, found in held.items():
+            share = len(found) / len(pairs)
+            if share >= MIN_PAIRS_SHARE:
+                scores.offer([(fact, field_code)], _scaled(PAIRS_SCORE, share), "tokens")
 
 
 def _token_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
@@ -664,7 +869,7 @@ def _token_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
         if not common:
             return
     for fact in common or ():
-        scores.offer((fact, FIELD["label"]), 78.0, "tokens")
+        scores.offer([(fact, FIELD["label"])], TOKENS_SCORE, "tokens")
 
 
 def _facts_holding(index: SearchIndex, token: str) -> set[int]:
@@ -690,28 +895,267 @@ def _facts_holding(index: SearchIndex, token: str) -> set[int]:
             else set()
         )
     facts: set[int] = set()
-    for postings in [index.key_postings[n] for n in found] + [
-        index.pinyin_postings[n] for n in pinyin
-    ]:
-        for owner in postings[::2]:
+    entries = [*(index.key_entries(n) for n in found), *(index.pinyin_entries(n) for n in pinyin)]
+    for pairs in entries:
+        for owner, _ in pairs:
             facts.update(index.owners(owner))
     return facts
 
 
-def _number_matches(index: SearchIndex, query: str, scores: _Scores) -> None:
-    plain = query.replace(",", "")  # thousands separators: 1,133
-    # One sign at most, then digits with at most one point: anything else (+-5, 1.2.3)
-    # is not a number, and float() would refuse it.
-    if not re.fullmatch(_NUMBER, plain):
-        return
-    wanted = float(plain)
+# --- questions ---------------------------------------------------------------------
+
+# Measure words a question may put after 多少 or 几 (多少家), and the units they count.
+_MEASURE_WORDS = "万元|亿元|元|万人次|人次|万人|人|名|家|项|个|篇|台|套|条|类|张|次|小时|位|所|座"
+# Chinese question words, with the verbs that lead into them (有多少, 是多少, 达到多少),
+# and a measure word after them; sentence-final particles and question marks.
+_CHINESE_QUESTION = (
+    f"(?:一共|总共|共|大约|约)?(?:是|有|达到|达|为)?(?:多少|几)(?P<unit>{_MEASURE_WORDS})?"
+    "|是什么|是哪些|是哪个|什么|哪些|哪个|怎么样|如何|吗|呢|[?？]"
+)
+# English question openings, and the helper verbs a question adds to the key words.
+_ENGLISH_QUESTION = (
+    r"^(?:how (?:many|much)|what(?:'s| is| was| are| were)?|which|who|when|where)\b"
+    r"|\b(?:got|get|gets|did|does|do|is|are|was|were|has|have|had|there|been)\b|\?"
+)
+
+
+class _Asked:
+    """A query's key words without its question words, and the unit it asked for."""
+
+    __slots__ = ("unit", "words")
+
+    def __init__(self, words: str, unit: str | None) -> None:
+        self.words = words
+        self.unit = unit
+
+
+def _without_question_words(query: str, year: int | None) -> _Asked:
+    """多少, 几, 是多少, how many, what was … dropped (and the report's own year: 2023年
+    and in 2023 say nothing the report does not); '' where nothing else is left."""
+    unit = None
+    text = query
+    if has_cjk(text):
+        found = re.search(_CHINESE_QUESTION, text)
+        if found is not None:
+            unit = found["unit"]
+            text = re.sub(_CHINESE_QUESTION, " ", text)
+    elif re.search(_ENGLISH_QUESTION, text):
+        text = re.sub(_ENGLISH_QUESTION, " ", text)
+    if year is not None and str(year) in text:
+        text = re.sub(rf"(?:in )?(?<![0-9]){year}年?(?![0-9])", " ", text)
+    if text is query:
+        return _Asked("", None)
+    words = fold(text)
+    family = _unit_of(unit)
+    return _Asked(words, family[0] if family else None)
+
+
+# --- numbers ------------------------------------------------------------------------
+
+# Units as a query or a fact writes them, by family: figures compare within a family,
+# with a myriad prefix (万人, 亿元) scaling the value.
+_UNIT_FAMILIES = {
+    "元": "元", "yuan": "元", "cny": "元", "rmb": "元",
+    "人": "人", "名": "人",
+    "人次": "人次",
+    "家": "家", "家(次)": "家", "家次": "家",
+    "台": "台/套", "套": "台/套", "台/套": "台/套",
+    "percent": "%",
+}  # fmt: skip
+_MYRIADS = {"万": 1e4, "亿": 1e8}
+_SCALES = {"千": 1e3, "万": 1e4, "亿": 1e8, "万亿": 1e12, "thousand": 1e3, "million": 1e6}
+_SCALES.update({"billion": 1e9, "bn": 1e9})
+# Units a query may write after a number; a fact's own units are read by _unit_of.
+_UNITS = (
+    "万元|亿元|元|yuan|cny|rmb|万人次|人次|万人|人|名|家\\(次\\)|家次|家|项|个|篇|台/套|台|套"
+    "|万条|条|类|张|次|小时|%|percent|方面|mw|所|座"
+)
+_APPROXIMATELY = (
+    "约|大约|近|将近|接近|超过|超|逾|达到|达|共|多|余|以上|左右"
+    "|about|around|over|nearly|almost|approximately|more than|some|~|≈"
+)
+# A number as a query writes it: a rank (第8, 第8位), digits or a Chinese numeral, then
+# a scale (万, 亿, million) and a unit (篇, 亿元, yuan), with 多 or 余 between them.
+_QUANTITY = (
+    r"(?<![0-9.])(?:第(?P<rank>[0-9]+)(?![0-9.])(?P<rank_unit>位|名)?"
+    r"|(?P<digits>[0-9]+(?:\.[0-9]+)?)(?![0-9.])"
+    f"|(?P<numeral>[{NUMERAL_CLASS}]+))"
+    r" ?(?P<scale>万亿|亿|万|千|thousand|million|billion|bn\b)?(?P<more>多|余)?"
+    f" ?(?P<unit>{_UNITS})?"
+)
+_THOUSANDS_SEPARATOR = "(?<=[0-9]),(?=[0-9]{3}(?![0-9]))"
+
+
+def _unit_of(unit: str | None) -> tuple[str, float] | None:
+    """A unit's family and scale: 万人 -> (人, 10000), 亿元 -> (元, 1e8), 篇 -> (篇, 1)."""
+    if not unit:
+        return None
+    scale = 1.0
+    if len(unit) > 1 and unit[0] in _MYRIADS:
+        scale, unit = _MYRIADS[unit[0]], unit[1:]
+    unit = unit.casefold()
+    return _UNIT_FAMILIES.get(unit, unit), scale
+
+
+class Quantity:
+    """A number a query holds, with what it takes to compare it with a fact's value."""
+
+    __slots__ = ("exact_only", "family", "more", "precision", "rank", "rest", "scale", "written")
+
+    def __init__(
+        self,
+        written: float,
+        scale: float,
+        precision: float,
+        family: str | None,
+        *,
+        rank: bool,
+        exact_only: bool,
+        rest: str,
+        more: bool = False,
+    ) -> None:
+        #: The number as written (1.9 in 1.9万篇), and its scale (10000).
+        self.written = written
+        self.scale = scale
+        #: The place of its last significant digit, scaled (1000 for 1.9万).
+        self.precision = precision
+        #: The unit family a unit written with it names (篇), if any.
+        self.family = family
+        self.rank = rank
+        #: A bare number typed digit by digit (19, 113) means itself, not a rounding.
+        self.exact_only = exact_only
+        #: The query's other words (研发人员 in 研发人员24万).
+        self.rest = rest
+        #: Written with 多 or 余 (7500多家): the figure is above it, within its last place.
+        self.more = more
+
+    @property
+    def value(self) -> float:
+        return self.written * self.scale
+
+
+def _may_hold_number(query: str) -> bool:
+    """Cheap test before any regular expression: a digit or a numeral character."""
+    return any(char.isdigit() or char in NUMERAL_CLASS for char in query)
+
+
+def read_quantity(query: str) -> Quantity | None:
+    """The first number in a folded query that reads as a quantity, or None.
+
+    A Chinese numeral counts only where it is one: with a multiplier (三百), a unit
+    (八项) or alone; 一 in 一带一路 is a word. The words left must hold letters or
+    characters, or be at most a sign: ``+-5`` and ``1.2.3`` are not numbers.
+    """
+    plain = re.sub(_THOUSANDS_SEPARATOR, "", query)
+    for found in re.finditer(_QUANTITY, plain):
+        quantity = _quantity(found, plain)
+        if quantity is not None:
+            return quantity
+    return None
+
+
+def _quantity(found: re.Match[str], query: str) -> Quantity | None:
+    unit = found["unit"] or found["rank_unit"]
+    scale_word = found["scale"]
+    rest = f"{query[: found.start()]} {query[found.end() :]}"
+    rest = " ".join(re.sub(_APPROXIMATELY, " ", rest).split())
+    if rest.lstrip("+-") == "" and rest.count("+") + rest.count("-") <= 1:
+        rest = ""
+    elif not any(char.isalpha() for char in rest):
+        return None  # signs and punctuation around it: not a number typed as one
+    if found["rank"] is not None:
+        if is_cjk(query[found.end() : found.end() + 1] or "x"):
+            return None  # 第3届: an ordinal, not a rank
+        rank = float(found["rank"])
+        return Quantity(rank, 1.0, 1.0, "位", rank=True, exact_only=True, rest=rest)
+    if found["digits"] is not None:
+        digits = found["digits"]
+        written = float(digits)
+        if "." in digits:
+            precision = 10.0 ** -len(digits.split(".")[1])
+        else:
+            precision = 10.0 ** (len(digits) - len(digits.rstrip("0")))
+    else:
+        numeral = found["numeral"]
+        value = chinese_numeral(numeral)
+        holds_multiplier = any(char in "十百千万亿" for char in numeral)
+        if value is None or not (holds_multiplier or unit or not rest):
+            return None
+        written = float(value)
+        text = str(value)
+        precision = 10.0 ** (len(text) - len(text.rstrip("0")))
+    scale = _SCALES.get(scale_word, 1.0) if scale_word else 1.0
+    family = None
+    if unit:
+        family, unit_scale = _unit_of(unit) or (None, 1.0)
+        scale *= unit_scale
+    exact_only = scale == 1.0 and family is None and precision == 1.0
+    more = found["more"] is not None
+    return Quantity(
+        written,
+        scale,
+        precision * scale,
+        family,
+        rank=False,
+        exact_only=exact_only and not more,
+        rest=rest,
+        more=more,
+    )
+
+
+def _quantity_matches(
+    base: FactBase, index: SearchIndex, quantity: Quantity, scores: _Scores
+) -> None:
+    """Facts whose value is the query's number: as written, rescaled or rounded.
+
+    Rounded: the fact's value, in the query's unit, is within half the query's last
+    significant place of it (1.9万 holds 18950 to 19050) and within 5% of it; with 多
+    or 余, above it within that place (7500多 holds 7500 to 7599).
+    """
+    found: dict[int, tuple[float, str]] = {}
+    wanted = quantity.value
     for number, value in enumerate(index.values):
-        if abs(value - wanted) < 1e-9:  # NaN (no value) never is
-            scores.offer((number, FIELD["value_text"]), 100.0, "number")
+        if value != value:  # NaN: the fact has no value
+            continue
+        family, scale = _unit_of(base.facts[number].unit) or ("", 1.0)
+        if quantity.family is not None and family != quantity.family:
+            continue
+        as_written = quantity.scale == scale or (quantity.scale == 1.0 and quantity.family is None)
+        if abs(value - quantity.written) < 1e-9 and as_written:
+            found[number] = (NUMBER_SCORE, "number")
+            continue
+        if quantity.rank:
+            continue
+        error = abs(value * scale - wanted)
+        # Half the last place either side; with 多 or 余, the whole place above.
+        within = (
+            0 <= value * scale - wanted < quantity.precision
+            if quantity.more
+            else error <= quantity.precision / 2 * (1 + 1e-9)
+        )
+        if error <= 1e-9 * max(1.0, wanted):
+            found[number] = (RESCALED_SCORE, "number≈")
+        elif not quantity.exact_only and within and error <= MAX_ROUNDING_ERROR * wanted:
+            found[number] = (ROUNDED_SCORE - ROUNDED_ERROR_PENALTY * error / wanted, "number≈")
+    if not found:
+        return
+    words: dict[int, _Hit] = {}
+    if quantity.rest:
+        with_words = _Scores(index)
+        _match_words(index, quantity.rest, with_words)
+        words = {n: hit for n, hit in with_words.best.items() if hit.score >= MIN_SCORE}
+    for number, (score, how) in found.items():
+        if words:
+            if number not in words:
+                continue  # the words name other facts
+            score = max(score, words[number].score) + NUMBER_AND_WORDS_BONUS
+        scores.offer([(number, FIELD["value_text"])], score, how)
 
 
 def _fuzzy_matches(index: SearchIndex, query: str, with_pinyin: bool, scores: _Scores) -> None:
     """Typos and near wording, scored by rapidfuzz and kept below exact matches."""
+    if re.fullmatch(_NUMBER, query.replace(",", "")):
+        return  # a number is never a typo of another: 5852 is not 58524
     from rapidfuzz import fuzz, process
 
     query = query[:MAX_FUZZY_QUERY]
@@ -722,14 +1166,15 @@ def _fuzzy_matches(index: SearchIndex, query: str, with_pinyin: bool, scores: _S
         query, index.keys.as_list(), scorer=scorer, score_cutoff=FUZZY_CUTOFF, limit=None
     ):
         if _plausible_typo(key, score):
-            scores.offer(index.key_postings[number], 0.8 * score, "fuzzy")
-    if with_pinyin and len(query) >= 5:
+            scores.offer(index.key_entries(number), FUZZY_WEIGHT * score, "fuzzy")
+    if with_pinyin and len(query) >= MIN_FUZZY_PINYIN_QUERY:
         compact = index.pinyin.blob.replace(" ", "").split("\n")  # " gao xin" -> "gaoxin"
         for key, score, number in process.extract(
-            query.replace(" ", ""), compact, scorer=fuzz.ratio, score_cutoff=85, limit=None
-        ):
+            query.replace(" ", ""), compact, scorer=fuzz.ratio, score_cutoff=FUZZY_PINYIN_CUTOFF,
+            limit=None,
+        ):  # fmt: skip
             if _plausible_typo(key, score):
-                scores.offer(index.pinyin_postings[number], 0.8 * score, "fuzzy")
+                scores.offer(index.pinyin_entries(number), FUZZY_WEIGHT * score, "fuzzy")
 
 
 def _plausible_typo(key: str, score: float) -> bool:
@@ -794,13 +1239,13 @@ def suggest(index: SearchIndex, query: str, limit: int = 3) -> list[str]:
     names = [
         number
         for number in range(len(keys))
-        if any(field in _NAME_FIELDS for field in index.key_postings[number][1::2])
+        if any(field in _NAME_FIELDS for _, field in index.key_entries(number))
     ]
     picks = process.extract(
         folded[:MAX_FUZZY_QUERY],
         [keys[number] for number in names],
         scorer=fuzz.WRatio,
-        score_cutoff=50,
+        score_cutoff=SUGGEST_CUTOFF,
         limit=limit,
     )
     return [choice for choice, _, _ in picks]

@@ -125,7 +125,7 @@ def test_a_relative_cache_directory_is_not_used(tmp_path):
     facts = tmp_path / "myfacts.toml"
     facts.write_text(SMALL_FACTS, encoding="utf-8")
     before = sorted(path.name for path in tmp_path.iterdir())
-    for _ in range(10):
+    for _ in range(2):
         result = _cqfacts("--facts", "myfacts.toml", "search", "高企", "--json", cache=".",
                           cwd=tmp_path)  # fmt: skip
         assert result.returncode == 0

@@ -212,3 +212,23 @@ def test_list_filters_policies_by_state_and_tables_show_the_verb(run):
     status = records[0]["status"]
     assert f"status    {status['state']} ({status['text']})" in shown.stdout
     assert run("list", "--status", "someday", facts=None).exit_code == ExitCode.USAGE_ERROR
+
+
+def test_cache_lists_its_entries_and_clear_removes_only_them(run, tmp_path, monkeypatch):
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("CQFACTS_CACHE_DIR", str(directory))
+    run("search", "gxjsqy", "--json")
+    run("search", "gxjsqy", "--json", facts=None)
+    (directory / "notes.txt").write_text("mine")
+    listing = json.loads(run("cache", "--json").stdout)
+    assert set(listing) == {"directory", "usable", "warning", "entries", "bytes", "removed"}
+    assert (listing["directory"], listing["usable"], len(listing["entries"])) == (
+        str(directory), True, 2,
+    )  # fmt: skip
+    assert run("cache").stdout.splitlines() == [
+        f"cache: {directory}",
+        f"2 entries, {listing['bytes']:,} bytes",
+    ]
+    cleared = run("cache", "--clear")
+    assert cleared.stdout.splitlines()[1] == "0 entries, 0 bytes; 2 removed"
+    assert [path.name for path in directory.iterdir()] == ["notes.txt"]

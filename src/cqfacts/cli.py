@@ -776,6 +776,45 @@ def trend(
     )  # fmt: skip
 
 
+@_command("cache")
+def cache_(
+    ctx: typer.Context,
+    *,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="Remove every entry of the cache.")
+    ] = False,
+    json: JsonFlag = False,
+) -> None:
+    """Where the index cache is and what it holds; --clear empties it.
+
+    Only the cache's own entries are listed or removed, never other files.
+
+    \b
+    Examples:
+      cqfacts cache
+      cqfacts cache --clear
+    """
+    from cqfacts import cache
+
+    directory = cache.cache_dir()
+    warning = cache.configuration_warning()
+    with cache.open_cache(directory) as store:
+        removed = len(store.clear()) if clear else 0
+        listing = shapes.cache_listing(
+            None if directory is None else str(directory), store.entries(),
+            usable=store.usable, warning=warning or store.warning, removed=removed,
+        )  # fmt: skip
+    if json:
+        _print_json(ctx, listing)
+        return
+    where = shown(listing["directory"]) if listing["directory"] else "none (the cache is off)"
+    state = "" if listing["usable"] else f" — not used: {listing['warning'] or 'cannot be made'}"
+    count = len(listing["entries"])
+    typer.echo(f"cache: {where}{state}")
+    typer.echo(f"{count} entr{'y' if count == 1 else 'ies'}, {listing['bytes']:,} bytes"
+               + (f"; {removed} removed" if clear else ""))  # fmt: skip
+
+
 SourceArgument = Annotated[
     str, typer.Argument(metavar="SOURCE", help="The report's plain text (UTF-8), or - for stdin.")
 ]

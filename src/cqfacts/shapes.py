@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from cqfacts.model import Fact, FactBase
 
 if TYPE_CHECKING:  # types only: the modules load where their functions are called
+    from cqfacts.cache import Entry
     from cqfacts.errors import Problem
     from cqfacts.ranking import Ranked
     from cqfacts.search import Match
@@ -145,6 +146,24 @@ def _stated(item: Fact | None) -> JSON | None:
         return None
     return {"value": item.value, "unit": item.unit, "value_text": item.value_text,
             "year": item.year}  # fmt: skip
+
+
+def cache_listing(
+    directory: str | None, entries: Sequence[Entry], *, usable: bool, warning: str | None,
+    removed: int = 0,
+) -> JSON:  # fmt: skip
+    """``cache --json``: where the cache is, whether it is used, what it holds."""
+    return {
+        "directory": directory,
+        "usable": usable,
+        "warning": warning,
+        "entries": [
+            {"name": entry.name, "bytes": entry.size, "modified": entry.modified}
+            for entry in entries
+        ],
+        "bytes": sum(entry.size for entry in entries),
+        "removed": removed,
+    }
 
 
 def error(message: str, status: int) -> JSON:

@@ -1,6 +1,7 @@
 """Every figure in facts.toml stands in the source report, as written.
 
-The report is read from $CQFACTS_SOURCE (.ci/run sets it); without it these tests skip.
+The report is read from $CQFACTS_SOURCE (.ci/run sets it), else from ../shared beside
+the repository; without either these tests skip.
 """
 
 import os
@@ -9,8 +10,12 @@ from pathlib import Path
 
 import pytest
 
-SOURCE = os.environ.get("CQFACTS_SOURCE")
-pytestmark = pytest.mark.skipif(not SOURCE, reason="CQFACTS_SOURCE is not set")
+from tests.helpers import source_beside_the_repository
+
+SOURCE = os.environ.get("CQFACTS_SOURCE") or source_beside_the_repository()
+pytestmark = pytest.mark.skipif(
+    not SOURCE, reason="CQFACTS_SOURCE is not set and ../shared is absent"
+)
 
 
 @pytest.fixture(scope="module")

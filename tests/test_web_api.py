@@ -28,7 +28,7 @@ from tests.helpers import start_server, stop
 BROKERS = "tech-brokers-new"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def client(small: Loaded) -> TestClient:
     return TestClient(create_app(small))
 

@@ -5,13 +5,14 @@ output error, 3 internal error (a bug), 130 interrupted.
 """
 
 import contextlib
+import copy
 import os
 import re
 import sys
 from collections.abc import Callable
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 import typer.main
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from types import ModuleType
 
     from rich.console import RenderableType
+
+    from cqfacts.model import FactBase
 
 
 class ExitCode(IntEnum):
@@ -117,7 +120,23 @@ class _Group(TyperGroup):
             return None
         command = typer.main.get_command(single)
         command.name = cmd_name
+        for param in self.params:
+            if param.name in _GLOBAL_OPTIONS:  # also after the command, as gh takes them
+                copied = copy.copy(param)
+                copied.expose_value = False
+                command.params.append(copied)
         return command
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """A mistyped command names the nearest one (`serch` → search), as git does."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in _COMMANDS:
+            from difflib import get_close_matches
+
+            nearest = get_close_matches(name, list(_COMMANDS), n=1, cutoff=0.6)
+            if nearest:
+                ctx.fail(f"No such command {name!r}. Did you mean {nearest[0]!r}?")
+        return super().resolve_command(ctx, args)
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -223,11 +242,48 @@ app = typer.Typer(
 )
 
 
-class _Options(NamedTuple):
-    #: The fact files and directories named (none: the shipped base).
-    facts: tuple[Path, ...]
-    color: str
-    env: Environment
+class _Options:
+    """What the global options chose, for the command that runs. They are read from
+    ``ctx.meta`` (one dict for the group and its command) when the command asks: an
+    option given after the command is parsed after the group's callback has run."""
+
+    def __init__(self, env: Environment, meta: dict[str, Any]) -> None:
+        self.env = env
+        self._meta = meta
+
+    @property
+    def facts(self) -> tuple[Path, ...]:
+        """The fact files and directories named (none: the shipped base)."""
+        return _facts_named(self._meta)
+
+    @property
+    def color(self) -> str:
+        return str(self._meta.get(_COLOR_KEY, Color.auto.value))
+
+
+_FACTS_KEY, _COLOR_KEY = "cqfacts.facts", "cqfacts.color"
+
+
+def _facts_named(meta: dict[str, Any]) -> tuple[Path, ...]:
+    named: list[str] = meta.get(_FACTS_KEY, [])
+    if named:
+        return tuple(_fact_path(text) for text in named)
+    # Read here, not by click: a list in it is split on os.pathsep, not on spaces.
+    return tuple(paths_from_environment(os.environ.get(ENV_FACTS, "")))
+
+
+def _remember(ctx: typer.Context, param: typer.CallbackParam, value: Any) -> None:
+    """Keeps a global option's value in ctx.meta, shared by the group and its command:
+    --facts given before and after the command adds up; the last --color wins."""
+    if param.name == "facts" and value:
+        ctx.meta[_FACTS_KEY] = [*ctx.meta.get(_FACTS_KEY, []), *value]
+    elif param.name == "color" and value is not None:
+        ctx.meta[_COLOR_KEY] = Color(value).value
+
+
+# The global options, declared once (the group callback's parameters); every command
+# takes a copy of them, so that they also work after the command.
+_GLOBAL_OPTIONS = ("facts", "color")
 
 
 def _version(value: bool) -> None:
@@ -245,17 +301,21 @@ def _main(
         typer.Option(
             "--facts",
             metavar="PATH",
+            callback=_remember,
             help="Fact file or directory to read instead of the shipped one; repeat it for "
             f"several reports, + is the shipped one. Default: ${ENV_FACTS}.",
         ),
     ] = None,
     color: Annotated[
-        Color,
+        Color | None,
         typer.Option(
             "--color",
-            help="Colour in tables: auto (on a terminal, unless NO_COLOR), always, never.",
+            callback=_remember,
+            show_default=False,
+            help="Colour in tables: auto (the default: on a terminal, unless NO_COLOR), "
+            "always, never.",
         ),
-    ] = Color.auto,
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -263,13 +323,10 @@ def _main(
         ),
     ] = False,
 ) -> None:
+    del facts, color  # in ctx.meta (see _remember), where a command's own copy adds to them
     # A test (or a caller) may pass its own Environment as the context's object.
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment.from_process()
-    if facts:
-        paths = tuple(_fact_path(text) for text in facts)
-    else:  # read here, not by click: a list in it is split on os.pathsep, not on spaces
-        paths = tuple(paths_from_environment(os.environ.get(ENV_FACTS, "")))
-    ctx.obj = _Options(facts=paths, color=color.value, env=env)
+    ctx.obj = _Options(env, ctx.meta)
 
 
 def _fact_path(text: str) -> Path:
@@ -367,18 +424,41 @@ def _as_typed(value: str | None) -> str | None:
         return value
 
 
+def _words(words: list[str]) -> str:
+    """Words given unquoted (`search how many brokers`), as one query."""
+    return " ".join(_as_typed(word) or "" for word in words)
+
+
 def _complete_pillar(incomplete: str) -> list[str]:
     return [str(n) for n in range(7) if str(n).startswith(incomplete)]
 
 
-def _complete_fact_id(ctx: typer.Context, incomplete: str) -> list[str]:
-    named = ctx.parent.params.get("facts") if ctx.parent else None
-    paths = named or paths_from_environment(os.environ.get(ENV_FACTS, ""))
+def _completion_base(ctx: typer.Context) -> "FactBase | None":
     try:
-        base = load_many(paths).base
+        return load_many(_facts_named(ctx.meta)).base
     except CqfactsError:
-        return []
-    return [fact.id for fact in base.facts if fact.id.startswith(incomplete)]
+        return None
+
+
+def _complete_fact_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Ids, each with its label, which zsh and fish show beside it (typer keeps only
+    the items that start with what was typed, so a label cannot be completed to an
+    id)."""
+    base = _completion_base(ctx)
+    facts = base.facts if base else ()
+    return [(fact.id, fact.label) for fact in facts if fact.id.startswith(incomplete.lower())]
+
+
+def _complete_topic(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Topic names, Chinese or English (never file names)."""
+    base = _completion_base(ctx)
+    typed = (_as_typed(incomplete) or "").casefold()
+    topics = base.topics.values() if base else ()
+    return [
+        (name, other) for topic in topics
+        for name, other in ((topic.name, topic.en), (topic.en, topic.name))
+        if name.casefold().startswith(typed)
+    ]  # fmt: skip
 
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")]
@@ -407,12 +487,12 @@ LimitOption = Annotated[
 def search(
     ctx: typer.Context,
     *,
-    query: Annotated[
-        str,
+    words: Annotated[
+        list[str],
         typer.Argument(
-            metavar="QUERY",
-            help="Chinese, pinyin, initials, English, traditional or a number.",
-            callback=_as_typed,
+            metavar="QUERY...",
+            help="Chinese, pinyin, initials, English, traditional or a number; several "
+            "words are one query, no quotes needed (-- before a query that starts with -).",
         ),
     ],
     pillar: PillarOption = None,
@@ -428,11 +508,12 @@ def search(
     Examples:
       cqfacts search 高新技术企业
       cqfacts search gxjsqy --json | jq '.[0].value'
-      cqfacts search "technology brokers" --lang en
+      cqfacts search how many technology brokers --lang en
     """
     from cqfacts.search import search as run_search
     from cqfacts.search import suggest
 
+    query = _words(words)
     loaded = _load(ctx)
     number = _pillar_number(pillar, loaded)
     kind_name = kind.value if kind else None
@@ -510,9 +591,11 @@ def show(
     ctx: typer.Context,
     *,
     fact_id: Annotated[
-        str,
+        list[str],
         typer.Argument(
-            metavar="ID", help="A fact id.", autocompletion=_complete_fact_id, callback=_as_typed
+            metavar="ID|QUERY...",
+            autocompletion=_complete_fact_id,
+            help="A fact id (any case), or a label or query whose best match is clear.",
         ),
     ],
     year: YearOption = None,
@@ -521,21 +604,29 @@ def show(
 ) -> None:
     """One fact in full, with a citation line ready to paste.
 
-    With several reports loaded: the latest year's unless --year, and which other
-    years hold the same id (see `cqfacts trend`).
+    A label or query shows its best match where that is clear (it is the query
+    exactly, or beats the second best by 5 points of ~100), saying on stderr which
+    id it chose; otherwise the candidates are listed. With several reports loaded:
+    the latest year's unless --year, and which other years hold the same id.
 
     \b
     Examples:
       cqfacts show high-tech-enterprises-total
-      cqfacts show tech-contract-turnover --lang en
+      cqfacts show 技术合同成交额 --lang en
     """
+    from cqfacts.lookup import resolve
+
     loaded = _load(ctx)
+    text = _words(fact_id)
     try:
-        fact = loaded.base.get(fact_id, _year(year, loaded))
+        resolved = resolve(loaded.base, loaded.index, text, _year(year, loaded))
     except UnknownFactError:
         if json:
             _print_json(ctx, None)  # --json always writes JSON, as search writes []
         raise
+    fact = resolved.fact
+    if resolved.by_query:
+        _say(f"cqfacts: {quoted(text)} is not an id; showing its clear best match, {fact.id}")
     _output(
         ctx, as_json=json, data=lambda: shapes.detail(fact, loaded.base),
         table=lambda render: render.fact_view(fact, loaded.base, lang.value),
@@ -559,6 +650,7 @@ def list_(
             "--topic",
             "-t",
             help="Only this topic (its Chinese or English name).",
+            autocompletion=_complete_topic,
             callback=_as_typed,
         ),
     ] = None,

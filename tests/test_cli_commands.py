@@ -17,10 +17,12 @@ def test_search_draws_a_table(run):
     result = run("search", "高新技术企业")
     assert result.exit_code == ExitCode.FOUND
     assert result.stdout == (
-        "Figure             Label                Topic          Where\n"
-        "────────────────────────────────────────────────────────────\n"
-        "7565家 增长19.2%   高新技术企业总数     高新技术企业   4.1  \n"
-        "3071家             新认定高新技术企业   高新技术企业   4.1  \n"
+        "Figure             Label / id                    Topic          Where\n"
+        "─────────────────────────────────────────────────────────────────────\n"
+        "7565家 增长19.2%   高新技术企业总数              高新技术企业   4.1\n"
+        "                   high-tech-enterprises-total\n"
+        "3071家             新认定高新技术企业            高新技术企业   4.1\n"
+        "                   high-tech-enterprises-new\n"
     )
 
 
@@ -118,7 +120,7 @@ def test_show_takes_a_label_or_query_whose_best_match_is_clear(run):
     assert (result.exit_code, json.loads(result.stdout)["id"]) == (0, "tech-brokers-new")
     assert "tech-brokers-new" in result.stderr and "not an id" in result.stderr
     result = run("show", "technology", "brokers")  # several words are one query
-    assert result.exit_code == 0 and "1133人" in result.stdout
+    assert result.exit_code == 0 and "1,133" in result.stdout  # an English query: English
     assert run("show", "TECH-BROKERS-NEW").stderr == ""  # an id in any case
 
 

@@ -33,6 +33,8 @@ class Resolved:
     fact: Fact
     #: True where the text was not an id and a search chose the fact.
     by_query: bool = False
+    #: How the search matched it (see ``search.Match.how``); None for an id.
+    how: str | None = None
 
 
 def resolve(base: FactBase, index: SearchIndex, text: str, year: int | None = None) -> Resolved:
@@ -54,6 +56,6 @@ def resolve(base: FactBase, index: SearchIndex, text: str, year: int | None = No
     if matches:
         best, rest = matches[0], matches[1:]
         if best.how == "exact" or not rest or best.score - rest[0].score >= CLEAR_MARGIN:
-            return Resolved(best.fact, by_query=True)
+            return Resolved(best.fact, by_query=True, how=best.how)
         nearest = [match.fact.id for match in matches[:_CANDIDATES]]
     raise UnknownFactError(text, nearest, query=text)

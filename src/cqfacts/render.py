@@ -358,8 +358,11 @@ def citation_line(fact: Fact, base: FactBase, lang: str = "zh") -> Text:
 def rank_table(rows: list[Ranked], by: str, lang: str = "zh", *, years: bool = False) -> Fitted:
     """A ranked table with a bar per row in proportion to the largest value (to an
     eighth of a cell: a value 1/2000 of the top draws nothing, not a whole block);
-    ``years`` adds the year of each figure to its label."""
-    columns = [Column("#", "none"), Column("Label"), Column("Figure", "spaces", drop=1),
+    ``years`` adds the year of each figure to its label. In English by value, the
+    value is the English figure itself: no Figure column repeats it."""
+    figures = not (lang == "en" and by == "value")
+    columns = [Column("#", "none"), Column("Label"),
+               *([Column("Figure", "spaces", drop=1)] if figures else []),
                Column("Value", "spaces", justify="right"),
                Column("", "none", drop=2, style="cyan")]  # fmt: skip
     top = max((abs(row.value) for row in rows), default=0) or 1
@@ -367,15 +370,17 @@ def rank_table(rows: list[Ranked], by: str, lang: str = "zh", *, years: bool = F
     for position, row in enumerate(rows, 1):
         if by == "change":
             value = f"{english.number(row.value)}%"
-        else:
-            value = english.amount(row.value, row.unit) if lang == "en" else (
-                f"{english.number(row.value)} {row.unit}"
+        elif lang == "en":
+            value = english.amount(row.value, row.unit) if row.converted else (
+                english.figure(row.fact)
             )  # fmt: skip
+        else:
+            value = f"{english.number(row.value)} {row.unit}"
         label = _label(row.fact, lang)
         if years:
             label.append(f" ({row.fact.year})", style="dim")
         figure = english.figure(row.fact) if lang == "en" else row.fact.figure
-        cells.append([Text(str(position)), label, Text(figure),
+        cells.append([Text(str(position)), label, *([Text(figure)] if figures else []),
                       Text(value + ("*" if row.converted else "")),
                       Text(layout.bar(abs(row.value), top, BAR_WIDTH))])  # fmt: skip
     caption = "* converted from the report's unit (derived)"

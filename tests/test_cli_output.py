@@ -288,3 +288,19 @@ def test_long_output_at_a_terminal_goes_through_the_pager(tmp_path):
 def test_never_a_pager_in_a_pipe(run):
     result = run("list", env={"CQFACTS_PAGER": "sed s/^/paged:/", "LINES": "5"})
     assert result.exit_code == 0 and "paged:" not in result.stdout
+
+
+@pytest.mark.parametrize("columns", ["50", "80", "160"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_trend_table_fits_too(run, tmp_path, small_fact_file, lang, columns):
+    later = tmp_path / "later.toml"
+    text = small_fact_file.read_text(encoding="utf-8").replace("year = 2023", "year = 2024")
+    later.write_text(text.replace('value_text = "7565家"', 'value_text = "9000家"')
+                     .replace("value = 7565", "value = 9000"), encoding="utf-8")  # fmt: skip
+    result = run("--facts", str(later), "trend", "high-tech-enterprises-total", "--lang", lang,
+                 env={"COLUMNS": columns})  # fmt: skip
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(_width(line) for line in lines) <= int(columns)
+    assert any(("9,000" if lang == "en" else "9000家") in line.split() for line in lines)
+    assert "high-tech-enterprises-total" in result.stdout

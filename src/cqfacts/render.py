@@ -106,8 +106,11 @@ class Fitted:
         narrowest = natural if column.breaks == "none" else max(
             [layout.min_width(t, cjk=cjk) for t in texts], default=0
         )  # fmt: skip
-        heading = layout.width(column.header) if self.header else 0
-        return max(narrowest, heading), max(natural, heading)
+        if not self.header:
+            return narrowest, natural
+        # A long heading wraps at its spaces rather than widen its column.
+        heading = layout.min_width(column.header, cjk=False)
+        return max(narrowest, heading), max(natural, layout.width(column.header))
 
     def widths(self, room: int) -> dict[int, int] | None:
         """The width of each column shown, or None where the rows must be stacked."""
@@ -134,7 +137,11 @@ class Fitted:
             yield from self._stacked(options.max_width)
             return
         if self.header:
-            table = _table(*(self.columns[n].header for n in widths), title=self.title)
+            table = _table(title=self.title)
+            for number, width in widths.items():
+                heading = self.columns[number].header
+                lines = layout.wrap(heading, width, cjk=False)
+                table.add_column("\n".join(heading[start:end] for start, end in lines))
         else:
             table = Table.grid(padding=(0, self.gap))
             for _ in widths:
@@ -409,37 +416,44 @@ def audit_lines(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def trend_table(points: list[TrendPoint], lang: str = "zh") -> Table:
-    """One indicator year by year: the figure and its change, a bar scaled to the
-    largest value, and the previous value each change implies beside the one the
+def trend_table(points: list[TrendPoint], lang: str = "zh") -> Fitted:
+    """One indicator year by year: the figure and its change, a bar in proportion to
+    the largest value, and the previous value each change implies beside the one the
     earlier report states (≠ where they differ by more than 1%)."""
     first = points[-1].fact
-    title = f"{first.label_en if lang == 'en' else first.label}  ({first.id})"
-    table = _table("Year", "Figure", "Change", "", "Previous year (derived / stated)", title=title)
-    table.columns[3].no_wrap = True
+    en = lang == "en"
+    title = f"{first.label_en if en else first.label}  ({first.id})"
+    columns = [Column("Year", "none"), Column("Figure", "spaces"), Column("Change", "spaces"),
+               Column("", "none", drop=1, style="cyan"),
+               Column("Previous year (derived / stated)", "spaces")]  # fmt: skip
     values = [abs(point.fact.value) for point in points if point.fact.value is not None]
     top = max(values, default=0) or 1
+    rows = []
     for point in points:
         fact = point.fact
-        bar = "" if fact.value is None else "█" * max(1, round(BAR_WIDTH * abs(fact.value) / top))
+        bar = "" if fact.value is None else layout.bar(abs(fact.value), top, BAR_WIDTH)
         change = ""
         if fact.change is not None:
-            change = _english_change(fact) if lang == "en" else fact.change.text
+            change = _english_change(fact) if en else fact.change.text
         previous = Text("")
         if point.derived_previous is not None:
             derived = point.derived_previous
-            previous.append(f"≈{derived.value:g}{derived.unit}", style="italic")
+            shown = f"≈ {english.amount(derived.value, derived.unit)}" if en else (
+                f"≈{english.number(derived.value, grouped=False)}{derived.unit}"
+            )  # fmt: skip
+            previous.append(shown, style="italic")
         if point.stated_previous is not None:
-            stated = point.stated_previous.figure or ""
+            stated_fact = point.stated_previous
+            stated = (english.figure(stated_fact) if en else stated_fact.figure) or ""
             previous.append(f" / {stated}" if previous else stated)
         if point.difference is not None:
             style = "bold red" if point.disagrees else "dim"
             mark = "≠ " if point.disagrees else ""
             previous.append(f"  {mark}{point.difference:+.2f}%", style=style)
-        table.add_row(
-            str(point.year), Text(fact.figure, "bold"), change, Text(bar, "cyan"), previous
-        )
-    return table
+        figure = english.figure(fact) if en else fact.figure
+        rows.append([Text(str(point.year)), Text(figure, "bold"), Text(change), Text(bar),
+                     previous])  # fmt: skip
+    return Fitted(columns, rows, title=title)
 
 
 def _years_line(fact: Fact, base: FactBase) -> str:

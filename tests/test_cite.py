@@ -11,7 +11,7 @@ def test_citation_names_report_and_section(small):
         == "「高新技术企业总数：7565家，增长19.2%（测试报告，四（一））」"
     )
     assert citation(fact, small.base, "en") == (
-        "High-tech enterprises (total): 7565家 (+19.2%) (Test report, part 4 (1))"
+        "High-tech enterprises (total): 7,565 (+19.2%) (Test report, part 4 (1))"
     )
 
 

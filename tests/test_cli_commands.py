@@ -17,10 +17,12 @@ def test_search_draws_a_table(run):
     result = run("search", "高新技术企业")
     assert result.exit_code == ExitCode.FOUND
     assert result.stdout == (
-        "Figure             Label                Topic          Where\n"
-        "────────────────────────────────────────────────────────────\n"
-        "7565家 增长19.2%   高新技术企业总数     高新技术企业   4.1  \n"
-        "3071家             新认定高新技术企业   高新技术企业   4.1  \n"
+        "Figure             Label / id                    Topic          Where\n"
+        "─────────────────────────────────────────────────────────────────────\n"
+        "7565家 增长19.2%   高新技术企业总数              高新技术企业   4.1\n"
+        "                   high-tech-enterprises-total\n"
+        "3071家             新认定高新技术企业            高新技术企业   4.1\n"
+        "                   high-tech-enterprises-new\n"
     )
 
 
@@ -108,8 +110,63 @@ def test_show_unknown_id_suggests_the_nearest(run):
     result = run("show", "tech-brokers")
     assert result.exit_code == ExitCode.NOTHING_FOUND
     assert result.stderr == (
-        "cqfacts: no fact has the id 'tech-brokers'. Nearest ids: tech-brokers-new.\n"
+        "cqfacts: no fact has the id 'tech-brokers'. Nearest ids: tech-brokers-new. "
+        "Search: cqfacts search 'tech brokers'\n"
     )
+
+
+def test_show_takes_a_label_or_query_whose_best_match_is_clear(run):
+    result = run("show", "新培育技术经纪人", "--json")
+    assert (result.exit_code, json.loads(result.stdout)["id"]) == (0, "tech-brokers-new")
+    assert "tech-brokers-new" in result.stderr and "not an id" in result.stderr
+    result = run("show", "technology", "brokers")  # several words are one query
+    assert result.exit_code == 0 and "1,133" in result.stdout  # an English query: English
+    assert run("show", "TECH-BROKERS-NEW").stderr == ""  # an id in any case
+
+
+def test_show_lists_the_candidates_of_an_unclear_query(run):
+    """高新技术企业 is the start of one label and a topic of two facts: no clear winner."""
+    result = run("show", "高新技术企业", facts=None)
+    assert result.exit_code == ExitCode.NOTHING_FOUND and result.stdout == ""
+    assert "high-tech-enterprises-total, high-tech-enterprises-new" in result.stderr
+    assert "Search: cqfacts search" in result.stderr
+
+
+def test_search_takes_unquoted_words_as_one_query(run):
+    quoted = run("search", "how many technology brokers", "--json")
+    unquoted = run("search", "how", "many", "technology", "brokers", "--json")
+    assert quoted.exit_code == 0 and unquoted.stdout == quoted.stdout
+    assert json.loads(unquoted.stdout)[0]["id"] == "tech-brokers-new"
+    dash = run("search", "--", "-x")  # a query starting with a dash, after --
+    assert dash.exit_code == ExitCode.NOTHING_FOUND and "'-x'" in dash.stderr
+
+
+def test_a_mistyped_command_names_the_nearest(run):
+    result = run("serch", "高企")
+    assert result.exit_code == ExitCode.USAGE_ERROR
+    assert "No such command 'serch'. Did you mean 'search'?" in result.stderr
+    assert "Did you mean" not in run("banana").stderr
+
+
+def test_global_options_also_work_after_the_command(run, small_fact_file):
+    after = run("search", "经纪人", "--facts", str(small_fact_file), "--color", "always",
+                facts=None)  # fmt: skip
+    assert after.exit_code == 0 and "1133人" in after.stdout and "\x1b[" in after.stdout
+    before = run("--facts", str(small_fact_file), "list", "--json", facts=None)
+    assert len(json.loads(before.stdout)) == 5
+    both = run("--facts", str(small_fact_file), "list", "--facts", "+", "--json", facts=None)
+    assert "also in" in both.stderr  # both files read: they add up, as --facts repeated
+    assert "--facts PATH" in run("show", "--help").stdout
+
+
+def test_topic_and_id_completion(small_fact_file):
+    env = {"_CQFACTS_COMPLETE": "complete_bash", "CQFACTS_FACTS": str(small_fact_file)}
+    topics = _cqfacts(env_extra={**env, "COMP_WORDS": "cqfacts list --topic Tech",
+                                 "COMP_CWORD": "3"})  # fmt: skip
+    assert topics.stdout.decode().split("\n")[:1] == ["Technology brokers"]
+    words = f"cqfacts --facts {small_fact_file} show high"
+    ids = _cqfacts(env_extra={"_CQFACTS_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": words})
+    assert '"high-tech-enterprises-total":"高新技术企业总数"' in ids.stdout.decode()
 
 
 def test_list_filters_and_exit_codes(run):

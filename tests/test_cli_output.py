@@ -191,3 +191,116 @@ def test_a_file_name_with_undecodable_bytes_gives_valid_json(tmp_path):
     )
     assert result.returncode == ExitCode.USAGE_ERROR
     assert json.loads(result.stdout)["path"] == "\udcff.toml"
+
+
+# --- tables that fit: 50, 80 and 160 columns -----------------------------------------
+
+_TABLES = [
+    ["search", "企业"], ["search", "technology"], ["list", "--pillar", "5"], ["rank"],
+    ["rank", "--unit", "亿元", "--limit", "30"], ["pillar", "4"], ["pillars"], ["topics"],
+    ["show", "tech-contract-turnover"], ["show", "university-tech-transfer-measures"],
+]  # fmt: skip
+_CLOSING_AT_CELL_START = re.compile(r"(^|  )[，。、；：？！）》」』”’,.;:!?)]")
+
+
+def _width(text: str) -> int:
+    from cqfacts.layout import width
+
+    return width(text)
+
+
+@pytest.mark.parametrize("columns", ["50", "80", "160"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("args", _TABLES)
+def test_tables_fit_without_breaking_an_id_or_a_figure(run, args, lang, columns):
+    result = run(*args, "--lang", lang, facts=None, env={"COLUMNS": columns})
+    assert result.exit_code == ExitCode.FOUND
+    lines = result.stdout.splitlines()
+    citation = args[0] == "show"  # its last line is the citation, wrapped by the terminal
+    assert max(_width(line) for line in lines[: -1 if citation else None]) <= int(columns)
+    assert "…" not in result.stdout
+    assert all(line == line.rstrip() for line in lines), "trailing spaces in a pipe"
+    assert not any(_CLOSING_AT_CELL_START.search(line) for line in lines)
+    records = json.loads(run(*args, "--json", facts=None).stdout)
+    if args[0] in ("topics", "pillars"):
+        return
+    records = {"show": lambda: [records], "pillar": lambda: records["facts"]}.get(
+        args[0], lambda: records
+    )()
+    whole = {word for line in lines for word in line.split()}
+    for record in records[:10]:
+        if args[0] != "rank":  # rank shows labels only
+            assert record["id"] in whole, record["id"]  # never broken across lines
+        if lang == "zh" and record.get("value_text") and record["kind"] == "figure":
+            assert any(record["value_text"] in line for line in lines), record["value_text"]
+
+
+def test_at_50_columns_columns_are_dropped_or_rows_stacked(run):
+    wide = run("search", "高新技术企业", facts=None, env={"COLUMNS": "80"}).stdout
+    narrow = run("search", "高新技术企业", facts=None, env={"COLUMNS": "50"}).stdout
+    assert "Topic" in wide and "Topic" not in narrow
+    stacked = run("list", "--pillar", "6", facts=None, env={"COLUMNS": "40"}).stdout
+    assert "high-tech" not in stacked and max(_width(line) for line in stacked.splitlines()) <= 40
+
+
+def test_rank_has_no_scientific_notation_and_proportional_bars(run):
+    result = run("rank", "--unit", "元", "--limit", "40", facts=None)  # --unit: by value
+    assert result.exit_code == 0 and not re.search(r"\de[+-]\d", result.stdout)
+    assert "86,510,000,000 元" in result.stdout
+    bars = {}
+    for line in run("rank", "--unit", "亿元", "--limit", "40", facts=None).stdout.splitlines():
+        for figure in ("865.1亿元", "39.8亿元", "0.35亿元"):
+            if figure in line:
+                bars[figure] = line.count("█") + bool(re.search("[▏▎▍▌▋▊▉]", line))
+    assert bars["865.1亿元"] == 20 and 0 < bars["39.8亿元"] <= 1
+    assert bars.get("0.35亿元", 0) == 0
+    clash = run("rank", "--by", "change", "--unit", "亿元")
+    assert clash.exit_code == ExitCode.USAGE_ERROR and "--unit ranks by value" in clash.stderr
+
+
+# --- the pager -------------------------------------------------------------------------
+
+
+def _terminal_run(tmp_path, *args, env=None):
+    """The CLI at a simulated terminal whose stdout is a real file (a pager needs a
+    descriptor to write to)."""
+    path = tmp_path / "out.txt"
+    with open(path, "w", encoding="utf-8") as stdout:
+        terminal = Environment(stdout=stdout, stdout_isatty=True, no_color=True)
+        result = CliRunner().invoke(app, ["--color", "never", *args], obj=terminal, env=env)
+    return result, path.read_text(encoding="utf-8")
+
+
+def test_long_output_at_a_terminal_goes_through_the_pager(tmp_path):
+    pager = {"CQFACTS_PAGER": "sed s/^/paged:/", "LINES": "10", "PAGER": "cat"}
+    result, out = _terminal_run(tmp_path, "list", env=pager)
+    assert result.exit_code == 0 and out.startswith("paged:Figure")
+    _, out = _terminal_run(tmp_path, "list", "--no-pager", env=pager)
+    assert not out.startswith("paged:")
+    _, out = _terminal_run(tmp_path, "show", "rd-intensity", env={**pager, "LINES": "40"})
+    assert "paged:" not in out
+    _, out = _terminal_run(tmp_path, "list", env={**pager, "CQFACTS_PAGER": "", "PAGER": "x"})
+    assert not out.startswith("paged:")  # an empty CQFACTS_PAGER turns it off
+    _, out = _terminal_run(tmp_path, "list", env={"PAGER": "sed s/^/paged:/", "LINES": "10"})
+    assert out.startswith("paged:")
+
+
+def test_never_a_pager_in_a_pipe(run):
+    result = run("list", env={"CQFACTS_PAGER": "sed s/^/paged:/", "LINES": "5"})
+    assert result.exit_code == 0 and "paged:" not in result.stdout
+
+
+@pytest.mark.parametrize("columns", ["50", "80", "160"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_trend_table_fits_too(run, tmp_path, small_fact_file, lang, columns):
+    later = tmp_path / "later.toml"
+    text = small_fact_file.read_text(encoding="utf-8").replace("year = 2023", "year = 2024")
+    later.write_text(text.replace('value_text = "7565家"', 'value_text = "9000家"')
+                     .replace("value = 7565", "value = 9000"), encoding="utf-8")  # fmt: skip
+    result = run("--facts", str(later), "trend", "high-tech-enterprises-total", "--lang", lang,
+                 env={"COLUMNS": columns})  # fmt: skip
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(_width(line) for line in lines) <= int(columns)
+    assert any(("9,000" if lang == "en" else "9000家") in line.split() for line in lines)
+    assert "high-tech-enterprises-total" in result.stdout

@@ -23,7 +23,7 @@ def test_the_json_query_path_imports_neither_rich_nor_pypinyin(tmp_path):
     probe = (
         "import sys\n"
         "from cqfacts.cli import main\n"
-        "sys.argv = ['cqfacts', 'search', sys.argv[1], '--json']\n"
+        "sys.argv = ['cqfacts', 'search', *sys.argv[1:]]\n"
         "try:\n    main()\n"
         "except SystemExit:\n    pass\n"
         "heavy = ('rich', 'pypinyin', 'opencc', 'tomllib', 'tomli', 'rapidfuzz')\n"
@@ -31,12 +31,14 @@ def test_the_json_query_path_imports_neither_rich_nor_pypinyin(tmp_path):
         "sys.stderr.write('loaded:' + ','.join(heavy))\n"
     )
     env = {**os.environ, "CQFACTS_CACHE_DIR": str(tmp_path)}
-    for query in ("高新技术企业", "gxjsqy"):
+    # --format tsv and jsonl are the JSON path too: text built from the same objects.
+    for args in (["高新技术企业", "--json"], ["gxjsqy", "--json"], ["gxjsqy", "-f", "tsv"],
+                 ["technology", "brokers", "--format", "jsonl"]):  # fmt: skip
         subprocess.run(
-            [sys.executable, "-c", probe, query], env=env, capture_output=True, check=True
+            [sys.executable, "-c", probe, *args], env=env, capture_output=True, check=True
         )
         warm = subprocess.run(
-            [sys.executable, "-c", probe, query], env=env, capture_output=True, check=True
+            [sys.executable, "-c", probe, *args], env=env, capture_output=True, check=True
         )
         assert warm.stderr.decode().endswith("loaded:"), warm.stderr.decode()
 

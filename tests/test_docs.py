@@ -2,8 +2,10 @@
 
 import os
 import re
+import shlex
 from pathlib import Path
 
+from cqfacts.layout import width
 from cqfacts.model import FACT_KEYS
 from tests.conftest import cqfacts_process
 
@@ -28,22 +30,46 @@ def test_every_command_help_shows_an_example(run):
 
 
 HELP_BLOCK = re.compile(r"<!-- help:(?P<args>[^>]*?) -->\n```text\n(?P<body>.*?)```", re.S)
+OUTPUT_BLOCK = re.compile(r"<!-- output: (?P<args>[^>]*?) -->\n```console\n(?P<body>.*?)```", re.S)
+# What an 80-column terminal shows: a real process (CliRunner forces click's help to 80
+# columns of text, where a terminal of 80 gives 78), the shipped facts, no colour.
+TERMINAL = {"COLUMNS": "80", "NO_COLOR": "1", "CQFACTS_FACTS": ""}
 
 
-def test_readme_help_blocks_match_the_code(run):
-    """README's --help blocks are the real output (CQFACTS_UPDATE_README=1 rewrites them)."""
+def _shown(args: str) -> str:
+    """`cqfacts ARGS` (``| head -N`` keeping N lines) as an 80-column terminal shows it."""
+    command, _, head = args.partition(" | head -")
+    result = _cqfacts(*shlex.split(command), env_extra=TERMINAL)
+    lines = result.stdout.decode("utf-8").splitlines(keepends=True)
+    return "".join(lines[: int(head)] if head else lines)
+
+
+def test_readme_help_and_example_blocks_match_the_code():
+    """README's --help blocks and example outputs are what an 80-column terminal shows
+    (CQFACTS_UPDATE_README=1 rewrites them)."""
     text = README.read_text(encoding="utf-8")
-    blocks = list(HELP_BLOCK.finditer(text))
-    assert blocks, "README has no help blocks"
+    blocks = list(HELP_BLOCK.finditer(text)) + list(OUTPUT_BLOCK.finditer(text))
+    assert len(blocks) > 20, "README has no help or example blocks"
 
-    def current(match: re.Match[str]) -> str:
-        output = run(*match["args"].split(), "--help", facts=None).stdout
+    def help_block(match: re.Match[str]) -> str:
+        output = _shown(f"{match['args']} --help".strip())
         return f"<!-- help:{match['args']} -->\n```text\n{output}```"
 
+    def output_block(match: re.Match[str]) -> str:
+        output = _shown(match["args"])
+        return (
+            f"<!-- output: {match['args']} -->\n```console\n$ cqfacts {match['args']}\n{output}```"
+        )
+
     if os.environ.get("CQFACTS_UPDATE_README"):
-        README.write_text(HELP_BLOCK.sub(current, text), encoding="utf-8")
-    for match in blocks:
-        assert current(match) == match.group(0)
+        text = OUTPUT_BLOCK.sub(output_block, HELP_BLOCK.sub(help_block, text))
+        README.write_text(text, encoding="utf-8")
+    for match in HELP_BLOCK.finditer(text):
+        assert help_block(match) == match.group(0)
+    for match in OUTPUT_BLOCK.finditer(text):
+        assert output_block(match) == match.group(0)
+        if not match["args"].startswith("show"):  # a citation is one line, for copying
+            assert max(width(line) for line in match["body"].splitlines()) <= 80
 
 
 def test_the_readme_json_schema_lists_every_declared_field():

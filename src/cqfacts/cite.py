@@ -47,10 +47,16 @@ def change_text(fact: Fact, lang: str = "zh") -> str:
 
 
 def statement(fact: Fact, lang: str = "zh") -> str:
-    """The fact in one phrase: label, figure, change."""
+    """The fact in one phrase: label, figure, change; in English the figure is
+    English (CNY 86.51 billion), derived for display."""
     label = fact.label_en if lang == "en" else fact.label
     separator = ": " if lang == "en" else "："
-    text = f"{label}{separator}{fact.figure}" if fact.figure and fact.figure != label else label
+    figure = fact.figure
+    if lang == "en" and fact.value is not None:
+        from cqfacts.english import figure as english_figure
+
+        figure = english_figure(fact)
+    text = f"{label}{separator}{figure}" if figure and figure != label else label
     if fact.change is None:
         return text
     return f"{text} ({change_text(fact, lang)})" if lang == "en" else f"{text}，{fact.change.text}"

@@ -5,13 +5,14 @@ output error, 3 internal error (a bug), 130 interrupted.
 """
 
 import contextlib
+import copy
 import os
 import re
 import sys
 from collections.abc import Callable
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 import typer.main
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from types import ModuleType
 
     from rich.console import RenderableType
+
+    from cqfacts.model import FactBase
 
 
 class ExitCode(IntEnum):
@@ -75,6 +78,14 @@ State = StrEnum("State", {state: state for state in STATES})  # type: ignore[mis
 class RankBy(StrEnum):
     change = "change"
     value = "value"
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
 
 
 class ExportFormat(StrEnum):
@@ -117,7 +128,23 @@ class _Group(TyperGroup):
             return None
         command = typer.main.get_command(single)
         command.name = cmd_name
+        for param in self.params:
+            if param.name in _GLOBAL_OPTIONS:  # also after the command, as gh takes them
+                copied = copy.copy(param)
+                copied.expose_value = False
+                command.params.append(copied)
         return command
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """A mistyped command names the nearest one (`serch` → search), as git does."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in _COMMANDS:
+            from difflib import get_close_matches
+
+            nearest = get_close_matches(name, list(_COMMANDS), n=1, cutoff=0.6)
+            if nearest:
+                ctx.fail(f"No such command {name!r}. Did you mean {nearest[0]!r}?")
+        return super().resolve_command(ctx, args)
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -223,11 +250,60 @@ app = typer.Typer(
 )
 
 
-class _Options(NamedTuple):
-    #: The fact files and directories named (none: the shipped base).
-    facts: tuple[Path, ...]
-    color: str
-    env: Environment
+class _Options:
+    """What the global options chose, for the command that runs. They are read from
+    ``ctx.meta`` (one dict for the group and its command) when the command asks: an
+    option given after the command is parsed after the group's callback has run."""
+
+    def __init__(self, env: Environment, meta: dict[str, Any]) -> None:
+        self.env = env
+        self._meta = meta
+
+    @property
+    def facts(self) -> tuple[Path, ...]:
+        """The fact files and directories named (none: the shipped base)."""
+        return _facts_named(self._meta)
+
+    @property
+    def color(self) -> str:
+        return str(self._meta.get(_COLOR_KEY, Color.auto.value))
+
+    @property
+    def pager(self) -> str | None:
+        """The pager command; None with --no-pager, or an empty one or `cat`."""
+        if self._meta.get(_NO_PAGER_KEY):
+            return None
+        command = os.environ.get("CQFACTS_PAGER", os.environ.get("PAGER", _DEFAULT_PAGER))
+        return None if command.strip() in ("", "cat") else command
+
+
+_FACTS_KEY, _COLOR_KEY, _NO_PAGER_KEY = "cqfacts.facts", "cqfacts.color", "cqfacts.no_pager"
+# -F: quit where it fits one screen; -R: colours; -X: leave the text on the screen.
+_DEFAULT_PAGER = "less -FRX"
+
+
+def _facts_named(meta: dict[str, Any]) -> tuple[Path, ...]:
+    named: list[str] = meta.get(_FACTS_KEY, [])
+    if named:
+        return tuple(_fact_path(text) for text in named)
+    # Read here, not by click: a list in it is split on os.pathsep, not on spaces.
+    return tuple(paths_from_environment(os.environ.get(ENV_FACTS, "")))
+
+
+def _remember(ctx: typer.Context, param: typer.CallbackParam, value: Any) -> None:
+    """Keeps a global option's value in ctx.meta, shared by the group and its command:
+    --facts given before and after the command adds up; the last --color wins."""
+    if param.name == "facts" and value:
+        ctx.meta[_FACTS_KEY] = [*ctx.meta.get(_FACTS_KEY, []), *value]
+    elif param.name == "color" and value is not None:
+        ctx.meta[_COLOR_KEY] = Color(value).value
+    elif param.name == "no_pager" and value:
+        ctx.meta[_NO_PAGER_KEY] = True
+
+
+# The global options, declared once (the group callback's parameters); every command
+# takes a copy of them, so that they also work after the command.
+_GLOBAL_OPTIONS = ("facts", "color", "no_pager")
 
 
 def _version(value: bool) -> None:
@@ -245,17 +321,30 @@ def _main(
         typer.Option(
             "--facts",
             metavar="PATH",
+            callback=_remember,
             help="Fact file or directory to read instead of the shipped one; repeat it for "
             f"several reports, + is the shipped one. Default: ${ENV_FACTS}.",
         ),
     ] = None,
     color: Annotated[
-        Color,
+        Color | None,
         typer.Option(
             "--color",
-            help="Colour in tables: auto (on a terminal, unless NO_COLOR), always, never.",
+            callback=_remember,
+            show_default=False,
+            help="Colour in tables: auto (the default: on a terminal, unless NO_COLOR), "
+            "always, never.",
         ),
-    ] = Color.auto,
+    ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            callback=_remember,
+            help="Never page long output at a terminal (default: $CQFACTS_PAGER, else "
+            "$PAGER, else less -FRX; never in a pipe).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -263,13 +352,14 @@ def _main(
         ),
     ] = False,
 ) -> None:
+    del (
+        facts,
+        color,
+        no_pager,
+    )  # in ctx.meta (see _remember), where a command's own copy adds to them
     # A test (or a caller) may pass its own Environment as the context's object.
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment.from_process()
-    if facts:
-        paths = tuple(_fact_path(text) for text in facts)
-    else:  # read here, not by click: a list in it is split on os.pathsep, not on spaces
-        paths = tuple(paths_from_environment(os.environ.get(ENV_FACTS, "")))
-    ctx.obj = _Options(facts=paths, color=color.value, env=env)
+    ctx.obj = _Options(env, ctx.meta)
 
 
 def _fact_path(text: str) -> Path:
@@ -293,31 +383,89 @@ def _load(ctx: typer.Context) -> Loaded:
 def _output(
     ctx: typer.Context,
     *,
-    as_json: bool,
+    fmt: "bool | str",
     data: Callable[[], object],
     table: Callable[["ModuleType"], "RenderableType"],
 ) -> None:
-    """The one way a command writes its answer: the library's JSON object, or a table
-    drawn by the rendering module (imported only then: rich costs ~25 ms)."""
-    if as_json:
+    """The one way a command writes its answer: the library's JSON object (``fmt``
+    True or "json"), its JSON Lines, CSV or TSV text (a list's), or a table drawn by
+    the rendering module (imported only then: rich costs ~25 ms)."""
+    name = "json" if fmt is True else "table" if fmt is False else fmt
+    if name == "json":
         _print_json(ctx, data())
+    elif name != "table":
+        from cqfacts.export import records_text
+
+        records = data()
+        assert isinstance(records, list)  # the four commands with --format answer lists
+        _write(ctx, records_text(records, str(name)))
     else:
         from cqfacts import render
 
         _print(ctx, table(render))
 
 
+def _format(fmt: "Format | None", as_json: bool) -> str:
+    """--json is the short form of --format json."""
+    if as_json and fmt not in (None, Format.json):
+        raise InvalidArgumentError(f"--json and --format {fmt.value} ask for two formats")
+    return "json" if as_json else (fmt or Format.table).value
+
+
+def _lang(lang: Lang | None, query: str | None = None, how: str | None = None) -> str:
+    """--lang, else $CQFACTS_LANG (click reads it), else English for a query in
+    English (``how``: how its best match matched), else Chinese. Asked for a table
+    only: the --json path loads nothing it does not need."""
+    if lang is not None:
+        return lang.value
+    if query is None:
+        return "zh"
+    from cqfacts.english import is_english_query
+
+    return "en" if is_english_query(query, how) else "zh"
+
+
 def _print(ctx: typer.Context, *renderables: "RenderableType", soft_wrap: bool = False) -> None:
+    """Draws tables into text as wide as the terminal (80 columns in a pipe), then
+    writes it (see :func:`_write`)."""
     env: Environment = ctx.obj.env
     if not env.can_show_chinese():
         raise UnprintableOutputError(
             f"standard output's encoding ({env.stdout_encoding}) cannot show Chinese text. "
             "Set PYTHONIOENCODING=utf-8 (or a UTF-8 locale), or use --json, which escapes it."
         )
+    import io
+
     from cqfacts.render import make_console
 
-    console = make_console(ctx.obj.color, env.stdout, terminal=env.stdout_isatty or None)
+    # The width the terminal (or COLUMNS) gives stdout, drawn into a buffer.
+    width = make_console(ctx.obj.color, env.stdout, terminal=env.stdout_isatty or None).width
+    buffer = io.StringIO()
+    console = make_console(ctx.obj.color, buffer, terminal=bool(env.stdout_isatty))
+    console.width = width
     console.print(*renderables, soft_wrap=soft_wrap)
+    text = buffer.getvalue()
+    if not env.stdout_isatty:  # cells are padded to their width: no trailing spaces in a pipe
+        text = _TRAILING_SPACES.sub(r"\1", text)
+    _write(ctx, text)
+
+
+# Spaces at the end of a line, before any colour codes that end it.
+_TRAILING_SPACES = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.M)
+
+
+def _write(ctx: typer.Context, text: str) -> None:
+    """Writes the answer to stdout; at a terminal, where it is longer than the screen,
+    through a pager as git and gh do: $CQFACTS_PAGER, else $PAGER, else `less -FRX`
+    (an empty one, `cat` or --no-pager: none). Never in a pipe."""
+    env: Environment = ctx.obj.env
+    pager = ctx.obj.pager
+    if pager and env.stdout_isatty and text.count("\n") >= env.terminal_lines():
+        from cqfacts.pager import page
+
+        if page(pager, text, env.stdout):
+            return
+    env.stdout.write(text)
 
 
 def _print_json(ctx: typer.Context, value: object) -> None:
@@ -337,7 +485,7 @@ def _print_json(ctx: typer.Context, value: object) -> None:
         # A file name with undecodable bytes holds lone surrogates: escaped, the
         # JSON stays valid where raw they could not be written at all.
         text = re.sub("[\ud800-\udfff]", lambda found: f"\\u{ord(found[0]):04x}", text)
-    env.stdout.write(text + "\n")
+    _write(ctx, text + "\n")
 
 
 def _year(year: int | None, loaded: Loaded) -> int | None:
@@ -367,22 +515,60 @@ def _as_typed(value: str | None) -> str | None:
         return value
 
 
+def _words(words: list[str]) -> str:
+    """Words given unquoted (`search how many brokers`), as one query."""
+    return " ".join(_as_typed(word) or "" for word in words)
+
+
 def _complete_pillar(incomplete: str) -> list[str]:
     return [str(n) for n in range(7) if str(n).startswith(incomplete)]
 
 
-def _complete_fact_id(ctx: typer.Context, incomplete: str) -> list[str]:
-    named = ctx.parent.params.get("facts") if ctx.parent else None
-    paths = named or paths_from_environment(os.environ.get(ENV_FACTS, ""))
+def _completion_base(ctx: typer.Context) -> "FactBase | None":
     try:
-        base = load_many(paths).base
+        return load_many(_facts_named(ctx.meta)).base
     except CqfactsError:
-        return []
-    return [fact.id for fact in base.facts if fact.id.startswith(incomplete)]
+        return None
+
+
+def _complete_fact_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Ids, each with its label, which zsh and fish show beside it (typer keeps only
+    the items that start with what was typed, so a label cannot be completed to an
+    id)."""
+    base = _completion_base(ctx)
+    facts = base.facts if base else ()
+    return [(fact.id, fact.label) for fact in facts if fact.id.startswith(incomplete.lower())]
+
+
+def _complete_topic(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Topic names, Chinese or English (never file names)."""
+    base = _completion_base(ctx)
+    typed = (_as_typed(incomplete) or "").casefold()
+    topics = base.topics.values() if base else ()
+    return [
+        (name, other) for topic in topics
+        for name, other in ((topic.name, topic.en), (topic.en, topic.name))
+        if name.casefold().startswith(typed)
+    ]  # fmt: skip
 
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")]
-LangOption = Annotated[Lang, typer.Option("--lang", help="Language of labels: zh or en.")]
+LangOption = Annotated[
+    Lang | None,
+    typer.Option(
+        "--lang", envvar="CQFACTS_LANG", show_envvar=False,
+        help="Language of tables, figures and citations: zh or en. Default: $CQFACTS_LANG, "
+        "else zh (search and show answer a query in English in English).",
+    ),
+]  # fmt: skip
+FormatOption = Annotated[
+    Format | None,
+    typer.Option(
+        "--format", "-f",
+        help="table, json (as --json), jsonl, csv or tsv: a header row, then one line per "
+        "fact, its id first (cut, grep, fzf).",
+    ),
+]  # fmt: skip
 PillarOption = Annotated[
     str | None,
     typer.Option(
@@ -407,12 +593,12 @@ LimitOption = Annotated[
 def search(
     ctx: typer.Context,
     *,
-    query: Annotated[
-        str,
+    words: Annotated[
+        list[str],
         typer.Argument(
-            metavar="QUERY",
-            help="Chinese, pinyin, initials, English, traditional or a number.",
-            callback=_as_typed,
+            metavar="QUERY...",
+            help="Chinese, pinyin, initials, English, traditional or a number; several "
+            "words are one query, no quotes needed (-- before a query that starts with -).",
         ),
     ],
     pillar: PillarOption = None,
@@ -420,38 +606,42 @@ def search(
     year: YearOption = None,
     limit: LimitOption = 10,
     json: JsonFlag = False,
-    lang: LangOption = Lang.zh,
+    fmt: FormatOption = None,
+    lang: LangOption = None,
 ) -> None:
-    """Find the facts a query means, best first.
+    """Find the facts a query means, best first, each with the id `show` takes.
 
     \b
     Examples:
       cqfacts search 高新技术企业
       cqfacts search gxjsqy --json | jq '.[0].value'
-      cqfacts search "technology brokers" --lang en
+      cqfacts search how many technology brokers
+      cqfacts search 企业 --format tsv | fzf --preview 'cqfacts show {1}'
     """
     from cqfacts.search import search as run_search
     from cqfacts.search import suggest
 
+    query = _words(words)
+    out = _format(fmt, json)
     loaded = _load(ctx)
     number = _pillar_number(pillar, loaded)
     kind_name = kind.value if kind else None
     matches = run_search(
         loaded.base, loaded.index, query, pillar=number, kind=kind_name, limit=limit,
-        highlight=not json, year=_year(year, loaded),
+        highlight=out == "table", year=_year(year, loaded),
     )  # fmt: skip
     if not matches:
         hint = suggest(loaded.index, query)
         _say(f"cqfacts: nothing found for {quoted(query)}.")
         if hint:
             _say(f"Did you mean: {'、'.join(hint)}?")
-        if json:
-            _print_json(ctx, [])
+        if out != "table":
+            _output(ctx, fmt=out, data=list, table=str)
         raise typer.Exit(ExitCode.NOTHING_FOUND)
     _output(
-        ctx, as_json=json, data=lambda: shapes.search_results(matches),
+        ctx, fmt=out, data=lambda: shapes.search_results(matches),
         table=lambda render: render.search_table(
-            matches, lang.value, years=len(loaded.base.years) > 1
+            matches, _lang(lang, query, matches[0].how), years=len(loaded.base.years) > 1
         ),
     )  # fmt: skip
 
@@ -471,7 +661,7 @@ def pillar(
     ],
     year: YearOption = None,
     json: JsonFlag = False,
-    lang: LangOption = Lang.zh,
+    lang: LangOption = None,
 ) -> None:
     """Everything under one pillar of the report, section by section.
 
@@ -485,13 +675,13 @@ def pillar(
     base = loaded.base if chosen_year is None else loaded.base.only(chosen_year)
     chosen = base.pillars[_pillar_number(number, loaded)]  # type: ignore[index]
     _output(
-        ctx, as_json=json, data=lambda: shapes.pillar(base, chosen.number),
-        table=lambda render: render.pillar_view(base, chosen, lang.value),
+        ctx, fmt=json, data=lambda: shapes.pillar(base, chosen.number),
+        table=lambda render: render.pillar_view(base, chosen, _lang(lang)),
     )  # fmt: skip
 
 
 @_command()
-def pillars(ctx: typer.Context, *, json: JsonFlag = False, lang: LangOption = Lang.zh) -> None:
+def pillars(ctx: typer.Context, *, json: JsonFlag = False, lang: LangOption = None) -> None:
     """The overview and six pillars, with fact counts.
 
     \b
@@ -500,8 +690,8 @@ def pillars(ctx: typer.Context, *, json: JsonFlag = False, lang: LangOption = La
     """
     loaded = _load(ctx)
     _output(
-        ctx, as_json=json, data=lambda: shapes.pillars(loaded.base),
-        table=lambda render: render.pillars_table(loaded.base, lang.value),
+        ctx, fmt=json, data=lambda: shapes.pillars(loaded.base),
+        table=lambda render: render.pillars_table(loaded.base, _lang(lang)),
     )  # fmt: skip
 
 
@@ -510,41 +700,52 @@ def show(
     ctx: typer.Context,
     *,
     fact_id: Annotated[
-        str,
+        list[str],
         typer.Argument(
-            metavar="ID", help="A fact id.", autocompletion=_complete_fact_id, callback=_as_typed
+            metavar="ID|QUERY...",
+            autocompletion=_complete_fact_id,
+            help="A fact id (any case), or a label or query whose best match is clear.",
         ),
     ],
     year: YearOption = None,
     json: JsonFlag = False,
-    lang: LangOption = Lang.zh,
+    lang: LangOption = None,
 ) -> None:
     """One fact in full, with a citation line ready to paste.
 
-    With several reports loaded: the latest year's unless --year, and which other
-    years hold the same id (see `cqfacts trend`).
+    A label or query shows its best match where that is clear (it is the query
+    exactly, or beats the second best by 5 points of ~100), saying on stderr which
+    id it chose; otherwise the candidates are listed. With several reports loaded:
+    the latest year's unless --year, and which other years hold the same id.
 
     \b
     Examples:
       cqfacts show high-tech-enterprises-total
-      cqfacts show tech-contract-turnover --lang en
+      cqfacts show 技术合同成交额 --lang en
     """
+    from cqfacts.lookup import resolve
+
     loaded = _load(ctx)
+    text = _words(fact_id)
     try:
-        fact = loaded.base.get(fact_id, _year(year, loaded))
+        resolved = resolve(loaded.base, loaded.index, text, _year(year, loaded))
     except UnknownFactError:
         if json:
             _print_json(ctx, None)  # --json always writes JSON, as search writes []
         raise
+    fact = resolved.fact
+    chosen = _lang(lang, text, resolved.how) if not json else "zh"
+    if resolved.by_query:
+        _say(f"cqfacts: {quoted(text)} is not an id; showing its clear best match, {fact.id}")
     _output(
-        ctx, as_json=json, data=lambda: shapes.detail(fact, loaded.base),
-        table=lambda render: render.fact_view(fact, loaded.base, lang.value),
+        ctx, fmt=json, data=lambda: shapes.detail(fact, loaded.base),
+        table=lambda render: render.fact_view(fact, loaded.base, chosen),
     )  # fmt: skip
     if not json:
         from cqfacts.render import citation_line
 
         # Printed without wrapping: the terminal wraps it, and a copied line holds none.
-        _print(ctx, citation_line(fact, loaded.base, lang.value), soft_wrap=True)
+        _print(ctx, citation_line(fact, loaded.base, chosen), soft_wrap=True)
 
 
 @_command("list")
@@ -559,6 +760,7 @@ def list_(
             "--topic",
             "-t",
             help="Only this topic (its Chinese or English name).",
+            autocompletion=_complete_topic,
             callback=_as_typed,
         ),
     ] = None,
@@ -568,7 +770,8 @@ def list_(
     ] = None,
     year: YearOption = None,
     json: JsonFlag = False,
-    lang: LangOption = Lang.zh,
+    fmt: FormatOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Every fact, or those of one pillar, kind, topic or policy state.
 
@@ -576,7 +779,7 @@ def list_(
     Examples:
       cqfacts list --pillar 4 --kind figure
       cqfacts list --kind policy --status drafting
-      cqfacts list --json | jq -r '.[] | [.id, .value_text] | @tsv'
+      cqfacts list --format tsv | cut -f1,11
     """
     loaded = _load(ctx)
     facts = loaded.base.select(
@@ -587,10 +790,11 @@ def list_(
         year=_year(year, loaded),
     )
     several = len(loaded.base.years) > 1 and year is None
-    if json or facts:
+    out = _format(fmt, json)
+    if out != "table" or facts:
         _output(
-            ctx, as_json=json, data=lambda: shapes.facts(facts),
-            table=lambda render: render.facts_table(facts, lang.value, years=several),
+            ctx, fmt=out, data=lambda: shapes.facts(facts),
+            table=lambda render: render.facts_table(facts, _lang(lang), years=several),
         )  # fmt: skip
     if not facts:
         _say("cqfacts: no fact matches these filters.")
@@ -602,44 +806,53 @@ def rank(
     ctx: typer.Context,
     *,
     by: Annotated[
-        RankBy, typer.Option("--by", help="change: fastest growth; value: largest in one unit.")
-    ] = RankBy.change,
+        RankBy | None,
+        typer.Option(
+            "--by",
+            show_default=False,
+            help="change: fastest growth (the default); value: largest in one unit "
+            "(the default with --unit).",
+        ),
+    ] = None,
     unit: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--unit",
             "-u",
-            help="With --by value: the unit (money is compared in it).",
             callback=_as_typed,
+            help="Rank by value in this unit (money is compared in it). Default: 亿元.",
         ),
-    ] = "亿元",
+    ] = None,
     pillar: PillarOption = None,
     year: YearOption = None,
     limit: LimitOption = 10,
     json: JsonFlag = False,
-    lang: LangOption = Lang.zh,
+    fmt: FormatOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Rank figures by growth rate or by size, with a bar for each.
 
     \b
     Examples:
       cqfacts rank --by change
-      cqfacts rank --by value --unit 亿元 --limit 5
+      cqfacts rank --unit 亿元 --limit 5
     """
-    from cqfacts.ranking import rank_by_change, rank_by_value
+    from cqfacts.ranking import DEFAULT_VALUE_UNIT, rank_by_change, rank_by_value
 
-    loaded = _load(ctx)
+    if by is RankBy.change and unit is not None:
+        raise InvalidArgumentError("--unit ranks by value; leave out --by change")
+    chosen = by or (RankBy.value if unit is not None else RankBy.change)
+    out, loaded = _format(fmt, json), _load(ctx)
     facts = loaded.base.select(pillar=_pillar_number(pillar, loaded), year=_year(year, loaded))
-    if by is RankBy.change:
+    if chosen is RankBy.change:
         rows = rank_by_change(facts)[:limit]
     else:
-        rows = rank_by_value(facts, unit, known=loaded.base.facts)[:limit]
-    if json or rows:
+        rows = rank_by_value(facts, unit or DEFAULT_VALUE_UNIT, known=loaded.base.facts)[:limit]
+    years = len(loaded.base.years) > 1 and year is None
+    if out != "table" or rows:
         _output(
-            ctx, as_json=json, data=lambda: shapes.ranked(rows, by.value),
-            table=lambda render: render.rank_table(
-                rows, by.value, lang.value, years=len(loaded.base.years) > 1 and year is None
-            ),
+            ctx, fmt=out, data=lambda: shapes.ranked(rows, chosen.value),
+            table=lambda render: render.rank_table(rows, chosen.value, _lang(lang), years=years),
         )  # fmt: skip
     if not rows:
         _say("cqfacts: no figure to rank with these filters.")
@@ -647,17 +860,21 @@ def rank(
 
 
 @_command()
-def topics(ctx: typer.Context, *, json: JsonFlag = False) -> None:
+def topics(
+    ctx: typer.Context, *, json: JsonFlag = False, fmt: FormatOption = None,
+    lang: LangOption = None,
+) -> None:  # fmt: skip
     """Every topic with its English name, fact count and aliases.
 
     \b
-    Example:
+    Examples:
       cqfacts topics --json | jq -r '.[].topic'
+      cqfacts topics --format tsv | cut -f1,2
     """
     base = _load(ctx).base
     _output(
-        ctx, as_json=json, data=lambda: shapes.topics(base),
-        table=lambda render: render.topics_table(base),
+        ctx, fmt=_format(fmt, json), data=lambda: shapes.topics(base),
+        table=lambda render: render.topics_table(base, _lang(lang)),
     )  # fmt: skip
 
 
@@ -748,7 +965,7 @@ def trend(
         ),
     ],
     json: JsonFlag = False,
-    lang: LangOption = Lang.zh,
+    lang: LangOption = None,
 ) -> None:
     """One indicator in every loaded report, year by year.
 
@@ -771,8 +988,8 @@ def trend(
             _print_json(ctx, [])
         raise typer.Exit(ExitCode.NOTHING_FOUND)
     _output(
-        ctx, as_json=json, data=lambda: shapes.trend(points),
-        table=lambda render: render.trend_table(points, lang.value),
+        ctx, fmt=json, data=lambda: shapes.trend(points),
+        table=lambda render: render.trend_table(points, _lang(lang)),
     )  # fmt: skip
 
 

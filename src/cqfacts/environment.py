@@ -50,6 +50,14 @@ class Environment:
         except LookupError:
             return "ascii"
 
+    def terminal_lines(self) -> int:
+        """The terminal's height: stdout's own, else $LINES, else 24."""
+        try:
+            return os.get_terminal_size(self.stdout.fileno()).lines
+        except (OSError, ValueError, AttributeError):  # not a terminal, or no descriptor
+            lines = os.environ.get("LINES", "")
+            return int(lines) if lines.isdigit() and int(lines) > 0 else 24
+
     def can_show_chinese(self) -> bool:
         try:
             "重庆".encode(self.stdout_encoding)

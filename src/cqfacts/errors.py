@@ -106,8 +106,11 @@ class UnknownFactError(CqfactsError):
         *,
         year: int | None = None,
         years: list[int] | None = None,
+        query: str | None = None,
     ) -> None:
         self.fact_id = fact_id
+        #: A search worth suggesting (``cqfacts search QUERY``), where one is.
+        self.query = query
         self.suggestions = suggestions
         self.year = year
         self.years = years or []
@@ -116,5 +119,7 @@ class UnknownFactError(CqfactsError):
             message = f"no fact of {year} has the id {quoted(fact_id)}; its years: {held}."
         else:
             hint = f" Nearest ids: {', '.join(suggestions)}." if suggestions else ""
+            if query is not None:
+                hint += f" Search: cqfacts search {shell_quoted(query)}"
             message = f"no fact has the id {quoted(fact_id)}.{hint}"
         super().__init__(message)

@@ -67,6 +67,59 @@ def _csv(facts: Sequence[Fact]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
+#: The formats of a command's answer (search, list, rank, topics): ``table`` is the
+#: CLI's; the others are text built here from the command's JSON objects.
+RECORD_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+
+
+def records_text(records: Sequence[dict[str, object]], fmt: str) -> str:
+    """JSON objects (``cqfacts.shapes``) as JSON Lines, CSV or TSV: a header row, then
+    one record per line, its first key (the id) first, for cut, grep and fzf. A nested
+    object is spread over columns (change_value …), a list joined with "|"; CSV and TSV
+    cells are protected against formula injection as export's CSV is. No byte-order
+    mark: this is for pipes (``export --format csv`` is for Excel)."""
+    if fmt == "jsonl":
+        return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    if fmt not in ("csv", "tsv"):
+        raise InvalidArgumentError(f"unknown format {quoted(fmt)}; choose csv, tsv or jsonl")
+    flat = [_flattened(record) for record in records]
+    columns = list(dict.fromkeys(column for row in flat for column in row))
+    table: list[list[object]] = [
+        list(columns),
+        *([row.get(column, "") for column in columns] for row in flat),
+    ]
+    if fmt == "tsv":  # one line per record: a tab or line break in a cell is a space
+        return "".join(
+            "\t".join(_tsv_cell(_csv_cell(cell)) for cell in row) + "\n" for row in table
+        )
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(
+        [_csv_cell(cell) for cell in row] for row in table
+    )
+    return buffer.getvalue()
+
+
+def _flattened(record: dict[str, object], prefix: str = "") -> dict[str, object]:
+    cells: dict[str, object] = {}
+    for key, value in record.items():
+        if value is None and key in NESTED:  # the same columns as where it has one
+            cells.update({f"{prefix}{key}_{part}": "" for part in specs(NESTED[key])})
+        elif isinstance(value, dict):
+            cells.update(_flattened(value, f"{prefix}{key}_"))
+        elif isinstance(value, bool):
+            cells[prefix + key] = "true" if value else "false"  # as in the JSON
+        elif isinstance(value, list):
+            cells[prefix + key] = "|".join(map(str, value))
+        else:
+            cells[prefix + key] = "" if value is None else value
+    return cells
+
+
+def _tsv_cell(value: object) -> str:
+    text = value if isinstance(value, str) else json.dumps(value)
+    return " ".join(text.replace("\t", " ").splitlines()) if isinstance(value, str) else text
+
+
 def _toml_string(text: str) -> str:
     """A TOML basic string. JSON's escapes are TOML's, \\uXXXX included; TOML also
     forbids a raw DEL, which JSON leaves as it is."""

@@ -95,8 +95,11 @@ def test_truncated_cache_entry_is_rebuilt_and_replaced(small_fact_file, tmp_path
     [
         lambda payload: payload[1:],
         lambda payload: (payload[0][:-1], *payload[1:]),
-        lambda payload: (*payload[:3], (*payload[3], ("extra",)), payload[4]),
-        lambda payload: (*payload[:4], payload[4][:-1]),
+        lambda payload: (*payload[:3], (*payload[3], b"extra"), *payload[4:]),
+        lambda payload: (*payload[:3], (*payload[3][:-1], 7), *payload[4:]),
+        lambda payload: (*payload[:4], payload[4] + 1, payload[5]),
+        lambda payload: (*payload[:2], None, *payload[3:]),
+        lambda payload: (*payload[:5], payload[5][:-1]),
         lambda payload: [],
         lambda payload: 7,
     ],

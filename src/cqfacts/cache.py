@@ -31,7 +31,7 @@ import time
 import zlib
 from collections.abc import Collection, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 try:  # 0.3 ms against hashlib's 4-12 ms (it loads OpenSSL), on every run
     from _blake2 import blake2b
@@ -108,6 +108,28 @@ def configuration_warning() -> str | None:
     return None
 
 
+def entry_header(data: bytes) -> bytes:
+    """What precedes an entry's bytes: the magic line, their length and CRC-32."""
+    return MAGIC + len(data).to_bytes(8, "big") + zlib.crc32(data).to_bytes(4, "big")
+
+
+def read_entry(stream: BinaryIO, size: int) -> bytes | None:
+    """The bytes of an entry (:func:`entry_header` and data) that ``stream`` holds from
+    its position, ``size`` bytes in all; None unless it is exactly what was written:
+    the length is checked against ``size`` before the data is read."""
+    if not _HEADER_SIZE <= size <= _HEADER_SIZE + MAX_ENTRY_BYTES:
+        return None
+    header = stream.read(_HEADER_SIZE)
+    length = int.from_bytes(header[len(MAGIC) : len(MAGIC) + 8], "big")
+    if not header.startswith(MAGIC) or length != size - _HEADER_SIZE:
+        return None
+    data = stream.read(length + 1)  # apart from the header: no copy of it
+    expected = int.from_bytes(header[len(MAGIC) + 8 :], "big")
+    if len(data) != length or zlib.crc32(data) != expected:
+        return None
+    return data
+
+
 class Entry(NamedTuple):
     name: str
     size: int
@@ -163,17 +185,9 @@ class Cache:
                 os.close(descriptor)
                 return None
             with open(descriptor, "rb") as entry:
-                header = entry.read(_HEADER_SIZE)
-                length = int.from_bytes(header[len(MAGIC) : len(MAGIC) + 8], "big")
-                if not header.startswith(MAGIC) or length != info.st_size - _HEADER_SIZE:
-                    return None
-                data = entry.read(length + 1)  # apart from the header: no copy of it
+                return read_entry(entry, info.st_size)
         except OSError:
             return None
-        expected = int.from_bytes(header[len(MAGIC) + 8 :], "big")
-        if len(data) != length or zlib.crc32(data) != expected:
-            return None
-        return data
 
     def write(
         self, name: str, data: bytes, *, keep: int = KEEP, protect: Collection[str] = ()
@@ -191,7 +205,7 @@ class Cache:
             or len(data) > MAX_ENTRY_BYTES
         ):
             return False
-        header = MAGIC + len(data).to_bytes(8, "big") + zlib.crc32(data).to_bytes(4, "big")
+        header = entry_header(data)
         temporary = f".tmp-{os.urandom(8).hex()}"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
         try:

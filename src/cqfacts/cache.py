@@ -13,6 +13,9 @@ What the cache may touch, and when it trusts what it reads:
 - An entry is written to a temporary file created exclusively (``O_EXCL``,
   ``O_NOFOLLOW``, a random name, mode ``0600``), then renamed into place.
 - Clean-up removes only files whose names match this cache's own patterns.
+- A memo (``key-…``) maps a large fact file's identity (device, inode, size, times)
+  to its entry's key, so that a warm run need not hash it: the same kind of entry
+  in the same directory, so trusted as far as the entries it names.
 - An entry is a magic line, its length and a CRC-32 of its bytes; its size is checked
   against the file's before anything is read, and an entry that is not exactly what
   this version writes reads as missing (the caller rebuilds it).
@@ -56,6 +59,9 @@ MAX_ENTRY_BYTES = 1 << 30
 STALE_SECONDS = 3600
 # The only names the cache writes, and so the only ones clean-up may remove.
 ENTRY_NAME = re.compile(r"index-[0-9a-f]{32}\.marshal")
+MEMO_NAME = re.compile(r"key-[0-9a-f]{32}")
+# Memos kept: one per large fact file (and code) in use; each a few dozen bytes.
+KEEP_MEMOS = 64
 TEMPORARY_NAME = re.compile(r"\.tmp-[0-9a-f]{16}")
 # Group- or world-writable: someone else could plant or replace entries.
 _WRITABLE_BY_OTHERS = stat.S_IWGRP | stat.S_IWOTH
@@ -64,6 +70,15 @@ _WRITABLE_BY_OTHERS = stat.S_IWGRP | stat.S_IWOTH
 _SUPPORTED = {os.open, os.unlink, os.rename, os.stat} <= os.supports_dir_fd and hasattr(
     os, "O_NOFOLLOW"
 )
+
+
+def _own_name(name: str) -> bool:
+    return bool(ENTRY_NAME.fullmatch(name) or MEMO_NAME.fullmatch(name))
+
+
+def memo_name(key: str) -> str:
+    """The file name of a memo for a key made by :func:`digest`."""
+    return f"key-{key}"
 
 
 def digest(*parts: bytes) -> str:
@@ -168,7 +183,7 @@ class Cache:
     def read(self, name: str) -> bytes | None:
         """An entry's bytes; None where it is missing or not exactly what
         :meth:`write` wrote (truncated, damaged, too large, not a regular file)."""
-        if self._descriptor is None or not ENTRY_NAME.fullmatch(name):
+        if self._descriptor is None or not _own_name(name):
             return None
         try:
             # Not blocking, not following a link, and only a regular file: a FIFO or a
@@ -199,11 +214,7 @@ class Cache:
         of the other files loaded with this one: else ten files loaded together
         would evict each other on every run).
         """
-        if (
-            self._descriptor is None
-            or not ENTRY_NAME.fullmatch(name)
-            or len(data) > MAX_ENTRY_BYTES
-        ):
+        if self._descriptor is None or not _own_name(name) or len(data) > MAX_ENTRY_BYTES:
             return False
         header = entry_header(data)
         temporary = f".tmp-{os.urandom(8).hex()}"
@@ -221,7 +232,8 @@ class Cache:
             with contextlib.suppress(OSError):
                 os.unlink(temporary, dir_fd=self._descriptor)
             return False
-        self.prune(keep, protect)
+        if ENTRY_NAME.fullmatch(name):  # a memo is pruned with the entries, not itself
+            self.prune(keep, protect)
         return True
 
     def entries(self) -> list[Entry]:
@@ -236,6 +248,8 @@ class Cache:
         the cache names its own are never touched."""
         for entry in [entry for entry in self.entries() if entry.name not in protect][keep:]:
             self._remove(entry.name)
+        for name, _ in list(self._own_files(MEMO_NAME))[KEEP_MEMOS:]:
+            self._remove(name)
         stale = time.time() - STALE_SECONDS
         for name, info in self._own_files(TEMPORARY_NAME):
             if info.st_mtime < stale:
@@ -246,8 +260,9 @@ class Cache:
         removed = self.entries()
         for entry in removed:
             self._remove(entry.name)
-        for name, _ in self._own_files(TEMPORARY_NAME):
-            self._remove(name)
+        for pattern in (MEMO_NAME, TEMPORARY_NAME):
+            for name, _ in self._own_files(pattern):
+                self._remove(name)
         return removed
 
     def _own_files(self, pattern: re.Pattern[str]) -> Iterator[tuple[str, os.stat_result]]:

@@ -351,3 +351,28 @@ def test_a_joined_index_is_cached_per_combination_and_equals_a_fresh_join(
     assert load_many([small_fact_file, other], cache_dir=directory).index.to_tuple() == (
         first.index.to_tuple()
     )
+
+
+@pytest.mark.parametrize("damage", [None, "flip", "truncate", "length"])
+def test_a_large_entry_is_mapped_and_checked_as_one_read_is(
+    small_fact_file, tmp_path, monkeypatch, damage
+):
+    from cqfacts import cache
+
+    monkeypatch.setattr(cache, "MAP_MIN_BYTES", 0)  # every entry mapped, as a large one is
+    directory = tmp_path / "c"
+    first = load(small_fact_file, cache_dir=directory)
+    entry = _only_entry(directory)
+    with cache.open_cache(directory) as store:
+        assert isinstance(store.read(entry.name), memoryview)
+    data = bytearray(entry.read_bytes())
+    if damage == "flip":
+        data[-10] ^= 0xFF
+    elif damage == "truncate":
+        del data[-1]
+    elif damage == "length":
+        data[len(cache.MAGIC) + 7] ^= 0x01
+    entry.write_bytes(bytes(data))
+    again = load(small_fact_file, cache_dir=directory)
+    assert again.from_cache is (damage is None)
+    assert list(again.base.facts) == list(first.base.facts)

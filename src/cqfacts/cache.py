@@ -34,7 +34,7 @@ import time
 import zlib
 from collections.abc import Collection, Iterator
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO, Literal, NamedTuple
 
 try:  # 0.3 ms against hashlib's 4-12 ms (it loads OpenSSL), on every run
     from _blake2 import blake2b
@@ -55,6 +55,8 @@ DIGEST_SIZE = 16
 _HEADER_SIZE = len(MAGIC) + 8 + 4
 # The largest entry read: the index of a fact file at its 256 MiB limit stays below it.
 MAX_ENTRY_BYTES = 1 << 30
+# Entries from this size on are mapped into memory rather than read (map_entry).
+MAP_MIN_BYTES = 1 << 20
 # A temporary file older than this was left by a process that died mid-write.
 STALE_SECONDS = 3600
 # The only names the cache writes, and so the only ones clean-up may remove.
@@ -145,6 +147,38 @@ def read_entry(stream: BinaryIO, size: int) -> bytes | None:
     return data
 
 
+def map_entry(stream: BinaryIO, size: int) -> memoryview | Literal[False] | None:
+    """As :func:`read_entry`, the entry's bytes (a view of the file mapped into
+    memory); False where the file cannot be mapped (read it instead).
+
+    Reading a 10 MB entry into a fresh buffer cost a large base's warm run ~20 ms
+    (page faults, and a copy the decoding then copies again); mapped, the check and
+    the decoding read the page cache directly. An entry is never changed in place
+    (written to a new file, then renamed), so no mapping shrinks under its reader.
+    """
+    import mmap  # 0.3 ms, for large entries only
+
+    if not _HEADER_SIZE <= size <= _HEADER_SIZE + MAX_ENTRY_BYTES:
+        return None
+    try:
+        mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return False
+    # Unmapped when the last view of it goes (marshal copies out what it decodes).
+    header = mapped[:_HEADER_SIZE]
+    length = int.from_bytes(header[len(MAGIC) : len(MAGIC) + 8], "big")
+    expected = int.from_bytes(header[len(MAGIC) + 8 :], "big")
+    if len(mapped) != size or not header.startswith(MAGIC) or length != size - _HEADER_SIZE:
+        mapped.close()
+        return None
+    data = memoryview(mapped)[_HEADER_SIZE:]
+    if zlib.crc32(data) != expected:
+        data.release()
+        mapped.close()
+        return None
+    return data
+
+
 class Entry(NamedTuple):
     name: str
     size: int
@@ -180,7 +214,7 @@ class Cache:
                 os.close(self._descriptor)
             self._descriptor = None
 
-    def read(self, name: str) -> bytes | None:
+    def read(self, name: str) -> bytes | memoryview | None:
         """An entry's bytes; None where it is missing or not exactly what
         :meth:`write` wrote (truncated, damaged, too large, not a regular file)."""
         if self._descriptor is None or not _own_name(name):
@@ -200,6 +234,10 @@ class Cache:
                 os.close(descriptor)
                 return None
             with open(descriptor, "rb") as entry:
+                if info.st_size >= MAP_MIN_BYTES:
+                    mapped = map_entry(entry, info.st_size)
+                    if mapped is not False:
+                        return mapped
                 return read_entry(entry, info.st_size)
         except OSError:
             return None

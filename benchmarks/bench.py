@@ -163,8 +163,10 @@ def main() -> int:
             ("cqfacts pillar 4 (table, piped)", [cqfacts, "pillar", "4"], env, 10),
             ("cqfacts --help", [cqfacts, "--help"], env, 10),
             (f"search, {SCALE}x base ({fact_count} facts), warm", search, large_env, 12),
-            ("search, two reports (shipped + 2022's)", search, two_env, 8),
-            (f"search, shipped + {SCALE}x base as 2022's", search, two_large_env, 14),
+            # No target of the issue's for two small reports: shown beside one report.
+            ("search, two reports (shipped + 2022's)", search, two_env, 0),
+            # The large base's target: its index joined after the shipped one's.
+            (f"search, shipped + {SCALE}x base as 2022's", search, two_large_env, 12),
             (FIRST_RUN, search, first_env, 0),
             ("(reference: a hello-world typer app)", [sys.executable, str(hello)], env, 0),
         ]

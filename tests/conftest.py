@@ -15,7 +15,7 @@ from hypothesis import settings
 from typer.testing import CliRunner
 
 from cqfacts.cli import app
-from cqfacts.loader import Loaded, load
+from cqfacts.loader import Loaded, load, shipped_fact_path
 
 # No deadline: a test is not a timing (a cold index build takes a varying 0.1-0.5 s),
 # and Hypothesis's own "ci" profile, loaded where CI is set, has none either; it also
@@ -158,8 +158,18 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
 
 @pytest.fixture(scope="session")
 def shipped() -> Loaded:
-    """The shipped fact base, indexed once for the whole session."""
-    return load(cache_dir=None)
+    """The shipped fact base, indexed once for the whole session (here, not read from
+    an installed wheel's packaged index)."""
+    return load(cache_dir=None, packaged=False)
+
+
+@pytest.fixture(scope="session")
+def shipped_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped facts at another path: read through the cache, as an installed
+    wheel's own facts.toml would not be (it has a packaged index)."""
+    path = tmp_path_factory.mktemp("shipped-copy") / "facts.toml"
+    path.write_bytes(shipped_fact_path().read_bytes())
+    return path
 
 
 @pytest.fixture

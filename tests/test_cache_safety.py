@@ -16,8 +16,18 @@ import pytest
 from tests.conftest import SMALL_FACTS
 
 
-def _cqfacts(*args: str, cache: str | Path, cwd: Path | None = None, umask: int | None = None):
+def _cqfacts(
+    *args: str,
+    cache: str | Path,
+    cwd: Path | None = None,
+    umask: int | None = None,
+    facts: Path | None = None,
+):
     env = {**os.environ, "CQFACTS_CACHE_DIR": str(cache)}
+    if facts is not None:
+        # Not the shipped file: an installed wheel answers for it from its packaged
+        # index without opening the cache these tests are about.
+        env["CQFACTS_FACTS"] = str(facts)
     return subprocess.run(
         [sys.executable, "-m", "cqfacts", *args],
         capture_output=True,
@@ -107,7 +117,7 @@ def test_two_forged_fact_files_each_show_their_own_figures(tmp_path):
     assert shown == {"one.toml": 1133, "two.toml": 1142}
 
 
-def test_clean_up_never_deletes_a_users_files(tmp_path):
+def test_clean_up_never_deletes_a_users_files(small_fact_file, tmp_path):
     """Row 1: the 8 newest files of the directory were kept and every other deleted."""
     directory = tmp_path / "d"
     directory.mkdir(mode=0o700)
@@ -115,7 +125,7 @@ def test_clean_up_never_deletes_a_users_files(tmp_path):
         path = directory / f"f{day}"
         path.write_text("mine")
         os.utime(path, (1577836800 + day * 86400,) * 2)
-    result = _cqfacts("search", "高企", "--json", cache=directory)
+    result = _cqfacts("search", "高企", "--json", cache=directory, facts=small_fact_file)
     assert result.returncode == 0
     assert {f"f{day}" for day in range(1, 13)} <= {path.name for path in directory.iterdir()}
 
@@ -135,17 +145,17 @@ def test_a_relative_cache_directory_is_not_used(tmp_path):
     )
 
 
-def test_the_directory_is_created_private_under_umask_000(tmp_path):
+def test_the_directory_is_created_private_under_umask_000(small_fact_file, tmp_path):
     """Row 2: it was created 0777 & ~umask."""
     directory = tmp_path / "c"
-    result = _cqfacts("search", "高企", "--json", cache=directory, umask=0)
+    result = _cqfacts("search", "高企", "--json", cache=directory, umask=0, facts=small_fact_file)
     assert (result.returncode, result.stderr) == (0, "")
     assert stat.S_IMODE(directory.stat().st_mode) == 0o700
     for entry in directory.iterdir():
         assert stat.S_IMODE(entry.stat().st_mode) == 0o600
 
 
-def test_a_symlinked_cache_directory_is_refused_with_one_line(tmp_path):
+def test_a_symlinked_cache_directory_is_refused_with_one_line(small_fact_file, tmp_path):
     """Row 2: a link to a directory of someone else's made clean-up delete there."""
     target = tmp_path / "root-only"
     target.mkdir(mode=0o700)
@@ -153,8 +163,10 @@ def test_a_symlinked_cache_directory_is_refused_with_one_line(tmp_path):
         (target / f"precious{number}").write_text("keep")
     link = tmp_path / "link"
     link.symlink_to(target)
-    expected = _cqfacts("search", "高企", "--json", cache=tmp_path / "real").stdout
-    result = _cqfacts("search", "高企", "--json", cache=link)
+    expected = _cqfacts(
+        "search", "高企", "--json", cache=tmp_path / "real", facts=small_fact_file
+    ).stdout
+    result = _cqfacts("search", "高企", "--json", cache=link, facts=small_fact_file)
     assert (result.returncode, result.stdout) == (0, expected)
     assert result.stderr == (
         f"cqfacts: the cache directory {link} is a symbolic link; working without a cache\n"
@@ -165,11 +177,11 @@ def test_a_symlinked_cache_directory_is_refused_with_one_line(tmp_path):
 
 
 @pytest.mark.parametrize("mode", [0o777, 0o1777, 0o775])
-def test_a_directory_others_can_write_is_refused(tmp_path, mode):
+def test_a_directory_others_can_write_is_refused(small_fact_file, tmp_path, mode):
     shared = tmp_path / "shared"
     shared.mkdir()
     shared.chmod(mode)
-    result = _cqfacts("search", "高企", "--json", cache=shared)
+    result = _cqfacts("search", "高企", "--json", cache=shared, facts=small_fact_file)
     assert result.returncode == 0
     assert result.stderr == (
         f"cqfacts: the cache directory {shared} is writable by other users; "
@@ -178,19 +190,19 @@ def test_a_directory_others_can_write_is_refused(tmp_path, mode):
     assert list(shared.iterdir()) == []
 
 
-def test_planted_links_are_never_written_through(tmp_path):
+def test_planted_links_are_never_written_through(small_fact_file, tmp_path):
     """Row 3: a link planted at the predictable temporary name was written through."""
     victim = tmp_path / "victim"
     victim.write_text("precious")
     directory = tmp_path / "cache"
-    first = _cqfacts("search", "高企", "--json", cache=directory)
+    first = _cqfacts("search", "高企", "--json", cache=directory, facts=small_fact_file)
     [entry] = list(directory.iterdir())
     entry.unlink()
     entry.symlink_to(victim)
     for number in range(32768):  # every name the old scheme could have used
         if number % 997 == 0:
             (directory / f".{entry.name}.{number}.tmp").symlink_to(victim)
-    again = _cqfacts("search", "高企", "--json", cache=directory)
+    again = _cqfacts("search", "高企", "--json", cache=directory, facts=small_fact_file)
     assert (again.returncode, again.stdout) == (0, first.stdout)
     assert victim.read_text() == "precious"
     assert not entry.is_symlink()
@@ -204,11 +216,11 @@ def test_planted_links_are_never_written_through(tmp_path):
         b"",
     ],
 )
-def test_a_crafted_entry_is_rebuilt_not_decoded(tmp_path, planted):
+def test_a_crafted_entry_is_rebuilt_not_decoded(small_fact_file, tmp_path, planted):
     """Row 5: marshal once decoded any entry (33 crafted bytes asked for 16 GiB)."""
     directory = tmp_path / "cache"
-    first = _cqfacts("pillar", "4", "--json", cache=directory)
+    first = _cqfacts("pillar", "4", "--json", cache=directory, facts=small_fact_file)
     [entry] = list(directory.iterdir())
     entry.write_bytes(planted)
-    again = _cqfacts("pillar", "4", "--json", cache=directory)
+    again = _cqfacts("pillar", "4", "--json", cache=directory, facts=small_fact_file)
     assert (again.returncode, again.stdout, again.stderr) == (0, first.stdout, "")

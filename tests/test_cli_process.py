@@ -85,8 +85,9 @@ def test_shell_completion_offers_fact_ids_and_pillars():
 
 
 @pytest.mark.parametrize("args", [["search", "gxjsqy", "--json"], ["pillar", "4"]])
-def test_processes_starting_together_on_a_cold_cache_agree(tmp_path, args):
-    env = {**os.environ, "CQFACTS_CACHE_DIR": str(tmp_path)}
+def test_processes_starting_together_on_a_cold_cache_agree(tmp_path, args, shipped_copy):
+    cache = {"CQFACTS_CACHE_DIR": str(tmp_path), "CQFACTS_FACTS": str(shipped_copy)}
+    env = {**os.environ, **cache}
     command = [sys.executable, "-m", "cqfacts", *args]
     processes = [
         subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -97,7 +98,7 @@ def test_processes_starting_together_on_a_cold_cache_agree(tmp_path, args):
     assert len({stdout for stdout, _ in results}) == 1
     assert all(stderr == b"" for _, stderr in results)
     assert len(list(tmp_path.iterdir())) == 1  # one entry, no temporary files left
-    warm = _cqfacts(*args, env_extra={"CQFACTS_CACHE_DIR": str(tmp_path)})
+    warm = _cqfacts(*args, env_extra=cache)
     assert warm.stdout == results[0][0]
 
 
@@ -191,8 +192,8 @@ def test_a_query_typed_under_a_locale_that_is_not_utf8_is_read_as_typed():
     assert _cqfacts("pillar", "四", "--json", env_extra=env).returncode == 0
 
 
-def test_a_cache_entry_that_never_ends_is_rebuilt_not_waited_for(tmp_path):
-    env = {"CQFACTS_CACHE_DIR": str(tmp_path)}
+def test_a_cache_entry_that_never_ends_is_rebuilt_not_waited_for(tmp_path, shipped_copy):
+    env = {"CQFACTS_CACHE_DIR": str(tmp_path), "CQFACTS_FACTS": str(shipped_copy)}
     first = _cqfacts("search", "gxjsqy", "--json", env_extra=env)
     [entry] = list(tmp_path.iterdir())
     entry.unlink()

@@ -95,8 +95,11 @@ def test_truncated_cache_entry_is_rebuilt_and_replaced(small_fact_file, tmp_path
     [
         lambda payload: payload[1:],
         lambda payload: (payload[0][:-1], *payload[1:]),
-        lambda payload: (*payload[:3], (*payload[3], ("extra",)), payload[4]),
-        lambda payload: (*payload[:4], payload[4][:-1]),
+        lambda payload: (*payload[:3], (*payload[3], b"extra"), *payload[4:]),
+        lambda payload: (*payload[:3], (*payload[3][:-1], 7), *payload[4:]),
+        lambda payload: (*payload[:4], payload[4] + 1, payload[5]),
+        lambda payload: (*payload[:2], None, *payload[3:]),
+        lambda payload: (*payload[:5], payload[5][:-1]),
         lambda payload: [],
         lambda payload: 7,
     ],
@@ -206,3 +209,170 @@ def test_a_fact_file_read_from_a_pipe_loads(small_fact_file, tmp_path):
     loaded = load(fifo, cache_dir=None)
     writer.join()
     assert len(loaded.base.facts) == 5
+
+
+# --- Loading only what a query needs, at scale (issue 16) ----------------------------
+
+
+def _small_chunks(monkeypatch):
+    monkeypatch.setattr("cqfacts.loader.ROWS_PER_CHUNK", 2)  # 5 facts: 3 chunks
+
+
+def test_facts_are_decoded_a_chunk_at_a_time_and_round_trip(small_fact_file, tmp_path, monkeypatch):
+    _small_chunks(monkeypatch)
+    built = load(small_fact_file, cache_dir=tmp_path / "c")
+    cached = load(small_fact_file, cache_dir=tmp_path / "c")
+    assert cached.from_cache
+    facts = cached.base.facts
+    assert facts[4] == built.base.facts[4] and facts[-1] == facts[4]
+    assert sum(chunk is not None for chunk in facts._rows) == 1  # only the last chunk
+    assert list(facts) == list(built.base.facts)
+    assert dict(cached.base.topics) == dict(built.base.topics)
+    with pytest.raises(IndexError):
+        facts[5]
+
+
+@pytest.mark.parametrize("chunk", [b"", b"not zlib", __import__("zlib").compress(b"\xff")])
+def test_a_damaged_chunk_is_an_error_not_wrong_facts(small_fact_file, tmp_path, monkeypatch, chunk):
+    import marshal
+
+    from cqfacts import cache
+
+    _small_chunks(monkeypatch)
+    load(small_fact_file, cache_dir=tmp_path / "c")
+    entry = _only_entry(tmp_path / "c")
+    with cache.open_cache(tmp_path / "c") as store:
+        payload = marshal.loads(store.read(entry.name))
+        chunks = (chunk, *payload[3][1:])
+        assert store.write(entry.name, marshal.dumps((*payload[:3], chunks, *payload[4:])))
+    loaded = load(small_fact_file, cache_dir=tmp_path / "c")
+    assert loaded.base.facts[4].id  # another chunk: intact
+    with pytest.raises(ValueError, match="a damaged cache entry"):
+        loaded.base.facts[0]
+
+
+def _memo_any_file(monkeypatch):
+    # The shipped test files are small and fresh; the memo is for large, settled ones.
+    monkeypatch.setattr("cqfacts.loader.MEMO_MIN_BYTES", 0)
+    monkeypatch.setattr("cqfacts.loader.MEMO_SETTLED_NS", 0)
+
+
+def _memos(directory):
+    return sorted(path.name for path in directory.glob("key-*"))
+
+
+def test_a_settled_large_file_is_not_read_again_while_unchanged(
+    small_fact_file, tmp_path, monkeypatch
+):
+    from cqfacts import loader
+
+    _memo_any_file(monkeypatch)
+    first = load(small_fact_file, cache_dir=tmp_path / "c")
+    assert len(_memos(tmp_path / "c")) == 1
+
+    def unread(path):
+        raise AssertionError("the file was read")
+
+    monkeypatch.setattr(loader, "_read_fact_file", unread)
+    again = load(small_fact_file, cache_dir=tmp_path / "c")
+    assert again.from_cache
+    assert list(again.base.facts) == list(first.base.facts)
+
+
+def test_a_changed_file_is_read_though_its_size_and_modification_time_are_kept(
+    small_fact_file, tmp_path, monkeypatch
+):
+    import os
+
+    _memo_any_file(monkeypatch)
+    load(small_fact_file, cache_dir=tmp_path / "c")
+    before = small_fact_file.stat()
+    text = small_fact_file.read_text(encoding="utf-8")
+    small_fact_file.write_text(text.replace("value = 1133", "value = 1134"), encoding="utf-8")
+    os.utime(small_fact_file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert small_fact_file.stat().st_size == before.st_size
+    reloaded = load(small_fact_file, cache_dir=tmp_path / "c")
+    assert reloaded.base.by_id["tech-brokers-new"].value == 1134
+
+
+def test_no_memo_for_a_file_changed_moments_ago_or_a_small_one(
+    small_fact_file, tmp_path, monkeypatch
+):
+    load(small_fact_file, cache_dir=tmp_path / "c")  # small
+    monkeypatch.setattr("cqfacts.loader.MEMO_MIN_BYTES", 0)
+    load(small_fact_file, cache_dir=tmp_path / "c")  # just written
+    assert _memos(tmp_path / "c") == []
+
+
+def test_a_memo_that_is_not_a_key_is_ignored(small_fact_file, tmp_path, monkeypatch):
+    from cqfacts import cache
+
+    _memo_any_file(monkeypatch)
+    load(small_fact_file, cache_dir=tmp_path / "c")
+    [memo] = _memos(tmp_path / "c")
+    with cache.open_cache(tmp_path / "c") as store:
+        assert store.write(memo, b"../../etc/passwd" + bytes(16))
+    assert load(small_fact_file, cache_dir=tmp_path / "c").from_cache
+
+
+def test_memos_are_removed_with_the_cache_and_only_theirs(small_fact_file, tmp_path, monkeypatch):
+    from cqfacts import cache
+
+    _memo_any_file(monkeypatch)
+    load(small_fact_file, cache_dir=tmp_path / "c")
+    (tmp_path / "c" / "key-mine").write_text("mine")
+    with cache.open_cache(tmp_path / "c") as store:
+        store.clear()
+    assert sorted(path.name for path in (tmp_path / "c").iterdir()) == ["key-mine"]
+
+
+def test_a_joined_index_is_cached_per_combination_and_equals_a_fresh_join(
+    small_fact_file, tmp_path
+):
+    from cqfacts import cache
+    from cqfacts.index import merge_indexes
+    from cqfacts.loader import load_many
+
+    other = tmp_path / "2022.toml"
+    other.write_text(
+        small_fact_file.read_text(encoding="utf-8").replace("year = 2023", "year = 2022"),
+        encoding="utf-8",
+    )
+    directory = tmp_path / "cache"
+    first = load_many([small_fact_file, other], cache_dir=directory)
+    again = load_many([small_fact_file, other], cache_dir=directory)
+    assert len(list(directory.glob("index-*"))) == 3
+    parts = [load(path, cache_dir=None).index for path in (small_fact_file, other)]
+    assert again.index.to_tuple() == first.index.to_tuple() == merge_indexes(parts).to_tuple()
+    # A damaged joined entry is joined again.
+    with cache.open_cache(directory) as store:
+        for entry in store.entries():
+            assert store.write(entry.name, b"\x00") if entry.size < 3000 else True
+    assert load_many([small_fact_file, other], cache_dir=directory).index.to_tuple() == (
+        first.index.to_tuple()
+    )
+
+
+@pytest.mark.parametrize("damage", [None, "flip", "truncate", "length"])
+def test_a_large_entry_is_mapped_and_checked_as_one_read_is(
+    small_fact_file, tmp_path, monkeypatch, damage
+):
+    from cqfacts import cache
+
+    monkeypatch.setattr(cache, "MAP_MIN_BYTES", 0)  # every entry mapped, as a large one is
+    directory = tmp_path / "c"
+    first = load(small_fact_file, cache_dir=directory)
+    entry = _only_entry(directory)
+    with cache.open_cache(directory) as store:
+        assert isinstance(store.read(entry.name), memoryview)
+    data = bytearray(entry.read_bytes())
+    if damage == "flip":
+        data[-10] ^= 0xFF
+    elif damage == "truncate":
+        del data[-1]
+    elif damage == "length":
+        data[len(cache.MAGIC) + 7] ^= 0x01
+    entry.write_bytes(bytes(data))
+    again = load(small_fact_file, cache_dir=directory)
+    assert again.from_cache is (damage is None)
+    assert list(again.base.facts) == list(first.base.facts)

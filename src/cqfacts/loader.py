@@ -21,8 +21,11 @@ from __future__ import annotations
 import gc
 import marshal
 import os
+import re
 import stat
 import sys
+import time
+import zlib
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
@@ -57,6 +60,9 @@ class Loaded(NamedTuple):
     #: Why the cache was not used, where that needs saying (a symlinked or shared
     #: directory); the CLI prints each on stderr.
     warnings: tuple[str, ...] = ()
+    #: The shipped fact file's index came from the one built into the package (see
+    #: :func:`read_packaged_index`): no cache was needed for it.
+    from_package: bool = False
 
 
 def shipped_fact_path() -> Path:
@@ -74,6 +80,12 @@ MAX_FACT_FILE_BYTES = 256 * 1024 * 1024
 
 def read_fact_file(path: Path) -> bytes:
     """A fact file's bytes: a regular file, or a pipe (``--facts <(…)``), not a device."""
+    return _read_fact_file(path)[0]
+
+
+def _read_fact_file(path: Path) -> tuple[bytes, os.stat_result | None]:
+    """The bytes, and the file's status where it is a regular file whose identity
+    (:func:`_identity`) did not change while it was read."""
     try:
         with open(path, "rb") as stream:
             info = os.fstat(stream.fileno())
@@ -84,11 +96,13 @@ def read_fact_file(path: Path) -> bytes:
                 raise _too_large(path)
             # A file's read is sized by the file; a pipe's reads no further than the limit.
             data = stream.read() if regular else stream.read(MAX_FACT_FILE_BYTES + 1)
+            after = os.fstat(stream.fileno()) if regular else None
     except OSError as error:
         raise _unreadable(path, error.strerror or str(error)) from None
     if len(data) > MAX_FACT_FILE_BYTES:
         raise _too_large(path)
-    return data
+    same = after is not None and _fields(after) == _fields(info) and len(data) == info.st_size
+    return data, after if same else None
 
 
 def read_source(path: str) -> str:
@@ -162,50 +176,196 @@ def validate(path: Path | None = None) -> Validation:
     return Validation(path, len(base.facts), [], sum(fact.draft for fact in base.facts))
 
 
-def load(path: Path | None = None, *, cache_dir: Path | bool | None = True) -> Loaded:
+def load(
+    path: Path | None = None, *, cache_dir: Path | bool | None = True, packaged: bool = True
+) -> Loaded:
     """Load a fact file (the shipped one by default) with its search index.
 
     ``cache_dir=True`` uses the user's cache directory, ``None`` or ``False`` none.
+    The shipped file's index is read from the package where it was built into it for
+    exactly these bytes and this code (``packaged=False``: never), and then no cache
+    directory is opened at all.
     """
     path = path or shipped_fact_path()
-    directory = cache.cache_dir() if cache_dir is True else (cache_dir or None)
     warnings = [cache.configuration_warning()] if cache_dir is True else []
-    data = read_fact_file(path)
+    code = code_digest()
+    data: bytes | None = None
+    key = None
+    if packaged and _is_shipped(path):
+        data = read_fact_file(path)
+        key = cache_key(data, code)
+        found = _from_package(key, str(path))
+        if found is not None:
+            notes = tuple(warning for warning in warnings if warning)
+            return Loaded(*found, from_cache=False, warnings=notes, from_package=True)
+    directory = cache.cache_dir() if cache_dir is True else (cache_dir or None)
     with cache.open_cache(directory) as store:
         warnings.append(store.warning)
         notes = tuple(warning for warning in warnings if warning)
-        base, index, from_cache = _load_file(path, data, cache_key(data), store)
+        if key is None:
+            key, data = _keyed(path, code, store)
+        base, index, from_cache, _ = _load_file(path, data, key, store, code)
     return Loaded(base, index, from_cache=from_cache, warnings=notes)
 
 
 def _load_file(
-    path: Path, data: bytes, key: str, store: cache.Cache, protect: Sequence[str] = ()
-) -> tuple[FactBase, SearchIndex, bool]:
+    path: Path,
+    data: bytes | None,
+    key: str,
+    store: cache.Cache,
+    code: bytes,
+    protect: Sequence[str] = (),
+) -> tuple[FactBase, SearchIndex, bool, str]:
     """One fact file's base and index, from its cache entry (named by its
-    :func:`cache_key`) where that is usable; else parsed, indexed and cached."""
-    name = cache.entry_name(key)
-    cached = store.read(name)
+    :func:`cache_key`) where that is usable; else parsed, indexed and cached. Also
+    whether from the cache, and the key of what was loaded (``data`` None: the key
+    came from a memo, and the file is read only if the entry cannot answer)."""
+    cached = store.read(cache.entry_name(key))
     if cached is not None:
-        # Unpacking makes many objects at once and none of them cyclic: the
-        # collector's passes over them would only cost time.
-        collecting = gc.isenabled()
-        gc.disable()
+        found = _unpack(cached, str(path))
+        if found is not None:
+            return *found, True, key
+    if data is None:  # read now: named by what was read, should the file have changed
+        data = read_fact_file(path)
+        key = cache_key(data, code)
+    base, index = _build(path, data)
+    store.write(cache.entry_name(key), _pack(base, index), protect=protect)
+    return base, index, False, key
+
+
+# --- Not hashing a large file on every run ------------------------------------------
+# A warm run of a 12 MB fact file spent ~20 ms reading and hashing it. Where a file is
+# this large, the cache keeps a memo of its key under a digest of its identity (device,
+# inode, size, modification and change times in ns) and of the code; a later run that
+# finds the same identity reads the key and not the file. The change time cannot be
+# set by a program (touch sets the modification time only) and moves on any write.
+
+MEMO_MIN_BYTES = 1 << 20
+# A memo is written only for a file unchanged for this long: a write within the same
+# tick of the file system's clock as the one before would keep the file's times.
+MEMO_SETTLED_NS = 2_000_000_000
+
+
+def _fields(info: os.stat_result) -> tuple[int, ...]:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _identity(info: os.stat_result, code: bytes) -> str:
+    return cache.digest(b"memo", code, repr(_fields(info)).encode())
+
+
+def _keyed(path: Path, code: bytes, store: cache.Cache) -> tuple[str, bytes | None]:
+    """A fact file's cache key, and its bytes where they were read to make it."""
+    if store.usable:
         try:
-            base, index = _from_payload(marshal.loads(cached), str(path))
-            return base, index, True
-        except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
-            pass  # not what this version writes: rebuilt below
-        finally:
-            if collecting:
-                gc.enable()
+            info = os.stat(path)
+        except OSError:
+            info = None  # read_fact_file says why
+        if info is not None and stat.S_ISREG(info.st_mode) and info.st_size >= MEMO_MIN_BYTES:
+            memo = store.read(cache.memo_name(_identity(info, code)))
+            if memo is not None and _KEY.fullmatch(memo):
+                return bytes(memo).decode(), None
+    data, info = _read_fact_file(path)
+    key = cache_key(data, code)
+    if (
+        info is not None
+        and store.usable
+        and info.st_size >= MEMO_MIN_BYTES
+        and time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) >= MEMO_SETTLED_NS
+    ):
+        store.write(cache.memo_name(_identity(info, code)), key.encode())
+    return key, data
+
+
+_KEY = re.compile(rb"[0-9a-f]{%d}" % (2 * cache.DIGEST_SIZE))
+
+
+def _build(path: Path, data: bytes) -> tuple[FactBase, SearchIndex]:
     from cqfacts.build import build_index
     from cqfacts.factfile import parse_fact_file
 
-    base = parse_fact_file(decode(data, path), str(path))
-    index = build_index(base)
-    payload = marshal.dumps(_to_payload(base, index))  # type: ignore[arg-type]
-    store.write(name, payload, protect=protect)
-    return base, index, False
+    # Millions of objects, none cyclic: the collector's passes over them cost a large
+    # base's cold load about a second (the console script has it off already).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        base = parse_fact_file(decode(data, path), str(path))
+        return base, build_index(base)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _pack(base: FactBase, index: SearchIndex) -> bytes:
+    return marshal.dumps(_to_payload(base, index))  # type: ignore[arg-type]
+
+
+def _unpack(payload: bytes | memoryview, path: str) -> tuple[FactBase, SearchIndex] | None:
+    """The base and index an entry's bytes hold; None where they are not what this
+    version writes (the caller rebuilds)."""
+    # Unpacking makes many objects at once and none of them cyclic: the collector's
+    # passes over them would only cost time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _from_payload(marshal.loads(payload), path)
+    except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+# --- The index built into the package ------------------------------------------------
+# The wheel carries the shipped file's entry, built at build time (hatch_build.py), so
+# that a fresh install's first run, or one with no usable cache directory, is as fast
+# as a warm one. It is used only for the shipped file, and only where its key, written
+# before the entry, is the key of the bytes read now and of this code (the version,
+# the Python, whose marshal format it is, and the indexing modules: code_digest);
+# else the cache answers as for any file. An editable install has none.
+
+PACKAGED_INDEX = "facts.index"
+_PACKAGED_MAGIC = b"cqfacts-packaged-index-1\n"
+_PACKAGED_PREFIX_SIZE = len(_PACKAGED_MAGIC) + 2 * cache.DIGEST_SIZE + 1
+
+
+def packaged_index_path() -> Path:
+    return Path(__file__).with_name(PACKAGED_INDEX)
+
+
+def write_packaged_index(target: Path, path: Path | None = None) -> str:
+    """Build the entry of a fact file (the shipped one by default) for the package;
+    its key."""
+    path = path or shipped_fact_path()
+    data = read_fact_file(path)
+    key = cache_key(data)
+    payload = _pack(*_build(path, data))
+    prefix = _PACKAGED_MAGIC + key.encode() + b"\n"
+    target.write_bytes(prefix + cache.entry_header(payload) + payload)
+    return key
+
+
+def read_packaged_index(key: str) -> bytes | None:
+    """The packaged entry's bytes if it was built for ``key``; else None. Its size,
+    key and CRC are checked before anything is decoded, as a cache entry's are."""
+    try:
+        with open(packaged_index_path(), "rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if stream.read(_PACKAGED_PREFIX_SIZE) != _PACKAGED_MAGIC + key.encode() + b"\n":
+                return None
+            return cache.read_entry(stream, size - _PACKAGED_PREFIX_SIZE)
+    except OSError:
+        return None
+
+
+def _is_shipped(path: Path) -> bool:
+    shipped = shipped_fact_path()
+    return path == shipped or os.path.realpath(path) == os.path.realpath(shipped)
+
+
+def _from_package(key: str, path: str) -> tuple[FactBase, SearchIndex] | None:
+    payload = read_packaged_index(key)
+    return None if payload is None else _unpack(payload, path)
 
 
 # --- Several fact files -------------------------------------------------------------
@@ -257,37 +417,84 @@ def load_many(
     *,
     include_shipped: bool = False,
     cache_dir: Path | bool | None = True,
+    packaged: bool = True,
 ) -> Loaded:
     """Load several fact files (see :func:`fact_paths`) as one base and one index.
 
-    Each file is cached as :func:`load` caches it (an entry per file content); the
-    base holds every report's facts, newest year first (see ``model.merge_bases``),
-    and the index is the files' indexes joined (``index.merge_indexes``). One file is
-    :func:`load`'s result as it is. Two files of one year that share an id raise
-    :class:`FactFileError` naming both.
+    Each file is cached as :func:`load` caches it (an entry per file content; the
+    shipped file's index read from the package where it can be); the base holds every
+    report's facts, newest year first (see ``model.merge_bases``), and the index is
+    the files' indexes joined (``index.merge_indexes``), itself cached per combination
+    of file contents. One file is :func:`load`'s result as it is. Two files of one
+    year that share an id raise :class:`FactFileError` naming both.
     """
     files = fact_paths(paths, include_shipped=include_shipped)
     if len(files) == 1:
-        return load(files[0], cache_dir=cache_dir)
+        return load(files[0], cache_dir=cache_dir, packaged=packaged)
     directory = cache.cache_dir() if cache_dir is True else (cache_dir or None)
     warnings = [cache.configuration_warning()] if cache_dir is True else []
     code = code_digest()  # the same for every file: read once
-    contents = [read_fact_file(path) for path in files]
-    keys = [cache_key(data, code) for data in contents]
-    names = [cache.entry_name(key) for key in keys]
+    loaded: list[tuple[FactBase, SearchIndex, str]] = []
     with cache.open_cache(directory) as store:
         warnings.append(store.warning)
-        loaded = [
-            _load_file(path, data, key, store, protect=names)
-            for path, data, key in zip(files, contents, keys, strict=True)
-        ]
-    # Newest report first, the order named within a year: the base's order, which
-    # the joined index's fact numbers must follow.
-    loaded.sort(key=lambda part: -part[0].meta.year)
-    base = merge_bases([part[0] for part in loaded])
-    index = merge_indexes([part[1] for part in loaded])
+        keyed: list[tuple[str, bytes | None]] = []
+        for path in files:
+            if packaged and _is_shipped(path):
+                data = read_fact_file(path)
+                keyed.append((cache_key(data, code), data))
+            else:
+                keyed.append(_keyed(path, code, store))
+        names = [cache.entry_name(key) for key, _ in keyed]
+        keys = []
+        for path, (key, content) in zip(files, keyed, strict=True):
+            found = _from_package(key, str(path)) if packaged and _is_shipped(path) else None
+            if found is not None:
+                loaded.append((*found, "package"))
+                keys.append(key)
+                continue
+            base, index, from_cache, used = _load_file(path, content, key, store, code, names)
+            loaded.append((base, index, "cache" if from_cache else "built"))
+            keys.append(used)
+        # Named after the contents of the files (as loaded) and their order: the
+        # order of the joined numbers follows it.
+        merged_name = cache.entry_name(cache.digest(b"merged", *(key.encode() for key in keys)))
+        names = [*(cache.entry_name(key) for key in keys), merged_name]
+        # Newest report first, the order named within a year: the base's order,
+        # which the joined index's fact numbers must follow.
+        loaded.sort(key=lambda part: -part[0].meta.year)
+        base = merge_bases([part[0] for part in loaded])
+        indexes = [part[1] for part in loaded]
+        index = _merged_index(store, merged_name, indexes, len(base.facts), names)
     notes = tuple(dict.fromkeys(warning for warning in warnings if warning))
-    return Loaded(base, index, from_cache=all(part[2] for part in loaded), warnings=notes)
+    return Loaded(
+        base,
+        index,
+        from_cache=all(part[2] == "cache" for part in loaded),
+        warnings=notes,
+        from_package=any(part[2] == "package" for part in loaded),
+    )
+
+
+def _merged_index(
+    store: cache.Cache,
+    name: str,
+    indexes: Sequence[SearchIndex],
+    fact_count: int,
+    protect: Sequence[str],
+) -> SearchIndex:
+    """The indexes joined: from the cache where this combination was joined before
+    (moving a large base's numbers costs ~90 ms of Python; reading them back ~2 ms)."""
+    cached = store.read(name)
+    if cached is not None:
+        try:
+            index = SearchIndex.from_tuple(marshal.loads(cached))
+            if len(index.headline_rank) == len(index.values) == fact_count:
+                return index
+        except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
+            pass  # not what this version writes: joined again below
+    index = merge_indexes(indexes)
+    store.write(name, marshal.dumps(index.to_tuple()), protect=protect)  # type: ignore[arg-type]
+    return index
 
 
 def _shared(rows: tuple[tuple[object, ...], ...]) -> tuple[tuple[object, ...], ...]:
@@ -295,45 +502,107 @@ def _shared(rows: tuple[tuple[object, ...], ...]) -> tuple[tuple[object, ...], .
     writes an object it has seen as a reference, so a topic's name or a unit repeated
     by thousands of facts is stored once."""
     seen: dict[object, object] = {}
+    intern = seen.setdefault
 
+    # Exact types, not isinstance: a third faster on a cold run of a large base, and a
+    # subclass (none is made) would only be stored twice.
     def one(value: object) -> object:
-        if isinstance(value, tuple):
-            value = tuple(map(one, value))
-        return seen.setdefault(value, value) if isinstance(value, str | tuple) else value
+        kind = type(value)
+        if kind is str:
+            return intern(value, value)
+        if kind is tuple:
+            value = tuple(map(one, value))  # type: ignore[call-overload]
+            return intern(value, value)
+        return value
 
     return tuple(tuple(map(one, row)) for row in rows)
+
+
+# Facts are stored in chunks of this many rows, each marshalled on its own and decoded
+# on first use: a search of a 25,000-fact base decodes the few chunks its results are
+# in, not 500,000 objects (20 ms). Within a chunk equal texts are stored once
+# (_shared), and each is compressed (zlib, fastest level: ~0.1 s for a 25,000-fact
+# base, on a cold run): every byte of an entry is checked and copied on every warm
+# run, and at 150 times the shipped base compression makes 8.7 MB of rows 3.5. A
+# chunk of 128 rows decodes in ~0.3 ms; a search's ten results touch up to ten.
+ROWS_PER_CHUNK = 128
+# No chunk (nor the topics) expands beyond this: a damaged one is not inflated without end.
+MAX_CHUNK_BYTES = 1 << 28
 
 
 def _to_payload(base: FactBase, index: SearchIndex) -> tuple[object, ...]:
     meta = base.meta
     numbers = {fact.id: number for number, fact in enumerate(base.facts)}
+    rows = [fact_row(fact) for fact in base.facts]
     return (
         (meta.title, meta.title_en, meta.year, meta.region, meta.source),
         tuple(
             (p.number, p.title, p.title_en, p.sections, p.sections_en)
             for p in base.pillars.values()
         ),
-        tuple(
+        _compressed(tuple(
             (t.name, t.en, t.aliases, array("i", (numbers[i] for i in t.fact_ids)).tobytes())
             for t in base.topics.values()
+        )),
+        tuple(
+            _compressed(_shared(tuple(rows[start : start + ROWS_PER_CHUNK])))
+            for start in range(0, len(rows), ROWS_PER_CHUNK)
         ),
-        _shared(tuple(fact_row(fact) for fact in base.facts)),
+        len(rows),
         index.to_tuple(),
     )  # fmt: skip
 
 
+def _compressed(rows: tuple[tuple[object, ...], ...]) -> bytes:
+    return zlib.compress(marshal.dumps(rows), 1)  # type: ignore[arg-type]
+
+
+def _decoded(data: bytes, size: int, count: int | None = None) -> tuple[tuple, ...]:  # type: ignore[type-arg]
+    """Rows as _to_payload stores them, each a tuple of ``size`` items (``count`` rows);
+    ValueError where they are not."""
+    inflate = zlib.decompressobj()
+    try:
+        plain = inflate.decompress(data, MAX_CHUNK_BYTES)
+    except zlib.error:
+        raise ValueError("a damaged cache entry") from None
+    if not inflate.eof or inflate.unused_data:
+        raise ValueError("a damaged cache entry")
+    try:
+        rows = marshal.loads(plain)
+    except (EOFError, TypeError, ValueError):
+        raise ValueError("a damaged cache entry") from None
+    if not isinstance(rows, tuple) or not all(
+        isinstance(row, tuple) and len(row) == size for row in rows
+    ):
+        raise ValueError("a damaged cache entry")
+    if count is not None and len(rows) != count:
+        raise ValueError("a damaged cache entry")
+    return rows
+
+
 class LazyFacts(Sequence[Fact]):
-    """Facts built from cached rows on first access: a search over a large base
-    builds only the facts it returns."""
+    """Facts built from cached rows on first access, their chunk decoded on first
+    access to any of its rows: a search over a large base builds only the facts it
+    returns."""
 
-    __slots__ = ("_made", "_rows")
+    __slots__ = ("_chunks", "_count", "_made", "_rows")
 
-    def __init__(self, rows: Sequence[tuple]) -> None:  # type: ignore[type-arg]
-        self._rows = rows
-        self._made: list[Fact | None] = [None] * len(rows)
+    def __init__(self, chunks: Sequence[bytes], count: int) -> None:
+        self._chunks = chunks
+        self._count = count
+        self._rows: list[tuple[tuple, ...] | None] = [None] * len(chunks)  # type: ignore[type-arg]
+        self._made: list[Fact | None] = [None] * count
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return self._count
+
+    def row(self, number: int) -> tuple:  # type: ignore[type-arg]
+        chunk, at = divmod(number, ROWS_PER_CHUNK)
+        rows = self._rows[chunk]
+        if rows is None:
+            size = min(ROWS_PER_CHUNK, self._count - chunk * ROWS_PER_CHUNK)
+            rows = self._rows[chunk] = _decoded(self._chunks[chunk], _FACT_FIELDS, size)
+        return rows[at]
 
     @overload
     def __getitem__(self, number: int) -> Fact: ...
@@ -342,24 +611,29 @@ class LazyFacts(Sequence[Fact]):
     def __getitem__(self, number: int | slice) -> Fact | list[Fact]:
         if isinstance(number, slice):
             return [self[i] for i in range(*number.indices(len(self)))]
+        if number < 0:
+            number += self._count
+        if not 0 <= number < self._count:
+            raise IndexError("fact number out of range")
         fact = self._made[number]
         if fact is None:
-            fact = self._made[number] = fact_from_row(self._rows[number])
+            fact = self._made[number] = fact_from_row(self.row(number))
         return fact
 
 
 class LazyTopics(Mapping[str, Topic]):
     """Topics built from cached rows on first use; a search never needs them."""
 
-    def __init__(self, rows: Sequence[tuple], fact_rows: Sequence[tuple]) -> None:  # type: ignore[type-arg]
-        self._rows = rows
-        self._fact_rows = fact_rows
+    def __init__(self, data: bytes, facts: LazyFacts) -> None:
+        self._data = data
+        self._facts = facts
 
     @cached_property
     def _topics(self) -> dict[str, Topic]:
+        ids = self._facts.row
         return {
-            name: Topic(name, en, aliases, tuple(self._fact_rows[n][0] for n in ints_from(numbers)))
-            for name, en, aliases, numbers in self._rows
+            name: Topic(name, en, aliases, tuple(ids(n)[0] for n in ints_from(numbers)))
+            for name, en, aliases, numbers in _decoded(self._data, _TOPIC_FIELDS)
         }
 
     def __getitem__(self, name: str) -> Topic:
@@ -369,7 +643,7 @@ class LazyTopics(Mapping[str, Topic]):
         return iter(self._topics)
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._topics)
 
 
 # The lengths of a payload's parts as _to_payload writes them.
@@ -379,25 +653,34 @@ _FACT_FIELDS = len(FACT_KEYS)
 
 def _from_payload(payload: tuple, path: str) -> tuple[FactBase, SearchIndex]:  # type: ignore[type-arg]
     """The base and index of an entry; ValueError (or TypeError …) where its shape is
-    not what this version writes: checked before any of it is trusted."""
-    meta, pillars, topics, rows, index = payload
+    not what this version writes: checked before any of it is trusted (a chunk of
+    facts, and the topics, when first decoded)."""
+    meta, pillars, topics, chunks, count, index = payload
     shapes = (
-        (meta, _META_FIELDS, False), (pillars, _PILLAR_FIELDS, True),
-        (topics, _TOPIC_FIELDS, True), (rows, _FACT_FIELDS, True), (index, _INDEX_PARTS, False),
+        (meta, _META_FIELDS, False), (pillars, _PILLAR_FIELDS, True), (index, _INDEX_PARTS, False),
     )  # fmt: skip
     for part, size, nested in shapes:
         if not isinstance(part, tuple) or not all(
             isinstance(item, tuple) and len(item) == size for item in (part if nested else (part,))
         ):
             raise ValueError("not an entry of this version")
+    if (
+        not isinstance(topics, bytes)
+        or not isinstance(count, int)
+        or not isinstance(chunks, tuple)
+        or len(chunks) != -(-count // ROWS_PER_CHUNK)
+        or not all(isinstance(chunk, bytes) for chunk in chunks)
+    ):
+        raise ValueError("not an entry of this version")
+    facts = LazyFacts(chunks, count)
     base = FactBase(
         meta=Meta(*meta),
         pillars={p[0]: Pillar(*p) for p in pillars},
-        topics=LazyTopics(topics, rows),
-        facts=LazyFacts(rows),
+        topics=LazyTopics(topics, facts),
+        facts=facts,
         path=path,
     )
     search_index = SearchIndex.from_tuple(index)
-    if not len(search_index.headline_rank) == len(search_index.values) == len(rows):
+    if not len(search_index.headline_rank) == len(search_index.values) == count:
         raise ValueError("an index of another fact base")
     return base, search_index

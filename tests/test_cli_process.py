@@ -200,3 +200,29 @@ def test_a_cache_entry_that_never_ends_is_rebuilt_not_waited_for(tmp_path, shipp
     os.mkfifo(entry)
     again = _cqfacts("search", "gxjsqy", "--json", env_extra=env, timeout=60)
     assert (again.returncode, again.stdout) == (0, first.stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["search", "gxjsqy", "--json"], ExitCode.FOUND),
+        (["search", "香蕉"], ExitCode.NOTHING_FOUND),
+        (["pillar", "9"], ExitCode.USAGE_ERROR),
+        (["--help"], ExitCode.FOUND),
+    ],
+)
+def test_the_console_script_leaves_with_the_same_output_and_exit_code(args, code):
+    """console() ends the process without tearing it down: the same bytes and codes
+    as the in-process main()."""
+    script = (
+        "import sys\nfrom cqfacts.__main__ import {}\nsys.argv = ['cqfacts', *sys.argv[1:]]\n{}()\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script.format(name, name), *args], capture_output=True
+        )
+        for name in ("main", "console")
+    ]
+    assert runs[0].returncode == runs[1].returncode == code
+    assert (runs[0].stdout, runs[0].stderr) == (runs[1].stdout, runs[1].stderr)
+    assert runs[1].stdout or runs[1].stderr

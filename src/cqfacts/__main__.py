@@ -1,9 +1,12 @@
 """The `cqfacts` console script and `python -m cqfacts`."""
 
+import contextlib
 import gc
 import os
 import signal
+import sys
 from types import FrameType
+from typing import NoReturn
 
 #: The documented exit code of an interrupted run.
 INTERRUPTED = 130
@@ -37,5 +40,29 @@ def main() -> None:
         raise SystemExit(INTERRUPTED) from None
 
 
+def console() -> NoReturn:
+    """The console script and `python -m cqfacts`: :func:`main`, then the process ends
+    without tearing down its modules (about 10 ms of a 75 ms lookup, spent freeing
+    what the kernel frees at once). Output is flushed first; the exit code is the one
+    :func:`main` gave. Never call this in-process: it ends the process."""
+    try:
+        main()
+        code: object = 0
+    except SystemExit as stop:
+        code = stop.code
+    os._exit(_status(code))
+
+
+def _status(code: object) -> int:
+    """The exit status sys.exit(code) would give, with its output flushed."""
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)  # what sys.exit does with a message
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # closed or none
+            stream.flush()
+    return code or 0
+
+
 if __name__ == "__main__":
-    main()
+    console()

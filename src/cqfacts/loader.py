@@ -30,7 +30,7 @@ from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple, overload
+from typing import NamedTuple
 
 from cqfacts import __version__, cache
 from cqfacts.errors import FactFileError, Problem
@@ -39,6 +39,7 @@ from cqfacts.model import (
     FACT_KEYS,
     Fact,
     FactBase,
+    FactSequence,
     Meta,
     Pillar,
     Topic,
@@ -580,7 +581,7 @@ def _decoded(data: bytes, size: int, count: int | None = None) -> tuple[tuple, .
     return rows
 
 
-class LazyFacts(Sequence[Fact]):
+class LazyFacts(FactSequence):
     """Facts built from cached rows on first access, their chunk decoded on first
     access to any of its rows: a search over a large base builds only the facts it
     returns."""
@@ -604,17 +605,7 @@ class LazyFacts(Sequence[Fact]):
             rows = self._rows[chunk] = _decoded(self._chunks[chunk], _FACT_FIELDS, size)
         return rows[at]
 
-    @overload
-    def __getitem__(self, number: int) -> Fact: ...
-    @overload
-    def __getitem__(self, number: slice) -> list[Fact]: ...
-    def __getitem__(self, number: int | slice) -> Fact | list[Fact]:
-        if isinstance(number, slice):
-            return [self[i] for i in range(*number.indices(len(self)))]
-        if number < 0:
-            number += self._count
-        if not 0 <= number < self._count:
-            raise IndexError("fact number out of range")
+    def fact_at(self, number: int) -> Fact:
         fact = self._made[number]
         if fact is None:
             fact = self._made[number] = fact_from_row(self.row(number))

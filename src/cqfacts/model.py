@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass, field, fields
 from functools import cached_property
-from itertools import accumulate, chain
+from itertools import accumulate
 from typing import Any, NamedTuple, overload
 
 from cqfacts.errors import FactFileError, InvalidArgumentError, Problem, UnknownFactError
@@ -362,7 +362,30 @@ def _year_of(fact: Fact) -> int:
     return -1 if fact.year is None else fact.year
 
 
-class _Chain(Sequence[Fact]):
+class FactSequence(Sequence[Fact]):
+    """Facts made on demand: a subclass says how many there are and how to make the
+    fact at a (valid, non-negative) position; indexing and slicing are done here."""
+
+    __slots__ = ()
+
+    def fact_at(self, number: int) -> Fact:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, number: int) -> Fact: ...
+    @overload
+    def __getitem__(self, number: slice) -> list[Fact]: ...
+    def __getitem__(self, number: int | slice) -> Fact | list[Fact]:
+        if isinstance(number, slice):
+            return [self.fact_at(i) for i in range(*number.indices(len(self)))]
+        if number < 0:
+            number += len(self)
+        if not 0 <= number < len(self):
+            raise IndexError("fact number out of range")
+        return self.fact_at(number)
+
+
+class _Chain(FactSequence):
     """The facts of several bases as one sequence, without copying (or building) them."""
 
     __slots__ = ("_parts", "_starts")
@@ -374,22 +397,9 @@ class _Chain(Sequence[Fact]):
     def __len__(self) -> int:
         return self._starts[-1]
 
-    @overload
-    def __getitem__(self, number: int) -> Fact: ...
-    @overload
-    def __getitem__(self, number: slice) -> list[Fact]: ...
-    def __getitem__(self, number: int | slice) -> Fact | list[Fact]:
-        if isinstance(number, slice):
-            return [self[i] for i in range(*number.indices(len(self)))]
-        if number < 0:
-            number += len(self)
-        if not 0 <= number < len(self):
-            raise IndexError("fact number out of range")
+    def fact_at(self, number: int) -> Fact:
         part = bisect_right(self._starts, number) - 1
         return self._parts[part][number - self._starts[part]]
-
-    def __iter__(self) -> Iterator[Fact]:
-        return chain.from_iterable(self._parts)
 
 
 class _MergedTopics(Mapping[str, Topic]):

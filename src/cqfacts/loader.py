@@ -27,8 +27,7 @@ import sys
 import time
 import zlib
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
-from functools import cached_property
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -43,6 +42,7 @@ from cqfacts.model import (
     Meta,
     Pillar,
     Topic,
+    TopicMapping,
     fact_from_row,
     fact_row,
     merge_bases,
@@ -612,29 +612,19 @@ class LazyFacts(FactSequence):
         return fact
 
 
-class LazyTopics(Mapping[str, Topic]):
+class LazyTopics(TopicMapping):
     """Topics built from cached rows on first use; a search never needs them."""
 
     def __init__(self, data: bytes, facts: LazyFacts) -> None:
         self._data = data
         self._facts = facts
 
-    @cached_property
-    def _topics(self) -> dict[str, Topic]:
+    def made(self) -> dict[str, Topic]:
         ids = self._facts.row
         return {
             name: Topic(name, en, aliases, tuple(ids(n)[0] for n in ints_from(numbers)))
             for name, en, aliases, numbers in _decoded(self._data, _TOPIC_FIELDS)
         }
-
-    def __getitem__(self, name: str) -> Topic:
-        return self._topics[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._topics)
-
-    def __len__(self) -> int:
-        return len(self._topics)
 
 
 # The lengths of a payload's parts as _to_payload writes them.

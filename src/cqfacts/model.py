@@ -402,15 +402,35 @@ class _Chain(FactSequence):
         return self._parts[part][number - self._starts[part]]
 
 
-class _MergedTopics(Mapping[str, Topic]):
+class TopicMapping(Mapping[str, Topic]):
+    """Topics by name, made on first use (a search never needs them): a subclass says
+    how, in :meth:`made`."""
+
+    def made(self) -> dict[str, Topic]:
+        raise NotImplementedError
+
+    @cached_property
+    def _topics(self) -> dict[str, Topic]:
+        return self.made()
+
+    def __getitem__(self, name: str) -> Topic:
+        return self._topics[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._topics)
+
+    def __len__(self) -> int:
+        return len(self._topics)
+
+
+class _MergedTopics(TopicMapping):
     """Topics of several reports by name, merged on first use (a search never needs
     them): the newest report's English name, every alias and id once."""
 
     def __init__(self, parts: Sequence[FactBase]) -> None:
         self._parts = parts
 
-    @cached_property
-    def _topics(self) -> dict[str, Topic]:
+    def made(self) -> dict[str, Topic]:
         merged: dict[str, Topic] = {}
         for part in self._parts:
             for name, topic in part.topics.items():
@@ -424,15 +444,6 @@ class _MergedTopics(Mapping[str, Topic]):
                     )
                 )
         return merged
-
-    def __getitem__(self, name: str) -> Topic:
-        return self._topics[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._topics)
-
-    def __len__(self) -> int:
-        return len(self._topics)
 
 
 def _section_order(section: str) -> int:

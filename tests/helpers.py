@@ -11,7 +11,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from cqfacts.render import make_console
+from cqfacts.render import make_console, renderable
 from tests.conftest import SMALL_FACTS
 
 
@@ -130,11 +130,12 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> int:
             process.kill()
 
 
-def draw(renderable: Any, color: str = "never", width: int = 80) -> str:
+def draw(view: Any, color: str = "never", width: int = 80) -> str:
+    """A view of cqfacts.views as rich draws it."""
     buffer = io.StringIO()
     console = make_console(color, file=buffer)
     console.width = width
-    console.print(renderable)
+    console.print(renderable(view))
     return buffer.getvalue()
 
 

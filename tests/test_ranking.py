@@ -2,7 +2,7 @@ import pytest
 
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.ranking import rank_by_change, rank_by_value
-from cqfacts.render import BAR_WIDTH
+from cqfacts.views import BAR_WIDTH
 
 
 def test_rank_by_change_orders_percentage_growth(small):
@@ -54,7 +54,7 @@ def test_values_near_the_float_limit_rank_and_draw(small, value):
     """Twenty bar cells times 1e307 overflowed before the division by the largest."""
     from dataclasses import replace
 
-    from cqfacts.render import rank_table
+    from cqfacts.views import rank_table
     from tests.helpers import draw
 
     facts = small.base.facts

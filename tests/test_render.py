@@ -1,13 +1,12 @@
 import io
 
-from rich.text import Text
-
+from cqfacts.layout import Styled
 from cqfacts.ranking import rank_by_change
-from cqfacts.render import (
+from cqfacts.render import make_console, renderable
+from cqfacts.views import (
     citation_line,
     fact_view,
     facts_table,
-    make_console,
     pillar_view,
     pillars_table,
     rank_table,
@@ -22,8 +21,8 @@ def test_search_table_highlights_matched_characters(small):
     matches = search(small.base, small.index, "经纪人")
     table = search_table(matches)
     label = table.rows[0][1]
-    assert isinstance(label, Text)
-    assert [(span.start, span.end) for span in label.spans][:3] == [(5, 6), (6, 7), (7, 8)]
+    assert isinstance(label, Styled)
+    assert [(start, end) for start, end, _ in label.spans][:3] == [(5, 6), (6, 7), (7, 8)]
     assert "\x1b[1;33m" in draw(table, color="always")
 
 
@@ -38,7 +37,7 @@ def test_no_escape_codes_when_colour_is_off(small):
 
 
 def test_tables_fit_80_columns_with_wide_characters(shipped):
-    for renderable in (
+    for view in (
         pillar_view(shipped.base, shipped.base.pillars[4]),
         pillars_table(shipped.base),
         topics_table(shipped.base),
@@ -48,7 +47,7 @@ def test_tables_fit_80_columns_with_wide_characters(shipped):
         buffer = io.StringIO()
         console = make_console("never", file=buffer)
         console.width = 80
-        console.print(renderable)
+        console.print(renderable(view))
         assert max(console.measure(line).maximum for line in buffer.getvalue().splitlines()) <= 80
 
 

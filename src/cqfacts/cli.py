@@ -36,9 +36,8 @@ from cqfacts.model import KINDS, STATES
 if TYPE_CHECKING:
     from types import ModuleType
 
-    from rich.console import RenderableType
-
     from cqfacts.model import FactBase
+    from cqfacts.views import View
 
 
 class ExitCode(IntEnum):
@@ -385,11 +384,11 @@ def _output(
     *,
     fmt: "bool | str",
     data: Callable[[], object],
-    table: Callable[["ModuleType"], "RenderableType"],
+    table: Callable[["ModuleType"], "View"],
 ) -> None:
     """The one way a command writes its answer: the library's JSON object (``fmt``
-    True or "json"), its JSON Lines, CSV or TSV text (a list's), or a table drawn by
-    the rendering module (imported only then: rich costs ~25 ms)."""
+    True or "json"), its JSON Lines, CSV or TSV text (a list's), or a table: a view
+    of :mod:`cqfacts.views` (imported only then), which rich draws."""
     name = "json" if fmt is True else "table" if fmt is False else fmt
     if name == "json":
         _print_json(ctx, data())
@@ -400,9 +399,9 @@ def _output(
         assert isinstance(records, list)  # the four commands with --format answer lists
         _write(ctx, records_text(records, str(name)))
     else:
-        from cqfacts import render
+        from cqfacts import views
 
-        _print(ctx, table(render))
+        _print(ctx, table(views))
 
 
 def _format(fmt: "Format | None", as_json: bool) -> str:
@@ -425,8 +424,8 @@ def _lang(lang: Lang | None, query: str | None = None, how: str | None = None) -
     return "en" if is_english_query(query, how) else "zh"
 
 
-def _print(ctx: typer.Context, *renderables: "RenderableType", soft_wrap: bool = False) -> None:
-    """Draws tables into text as wide as the terminal (80 columns in a pipe), then
+def _print(ctx: typer.Context, view: "View", soft_wrap: bool = False) -> None:
+    """Draws a view into text as wide as the terminal (80 columns in a pipe), then
     writes it (see :func:`_write`)."""
     env: Environment = ctx.obj.env
     if not env.can_show_chinese():
@@ -436,14 +435,14 @@ def _print(ctx: typer.Context, *renderables: "RenderableType", soft_wrap: bool =
         )
     import io
 
-    from cqfacts.render import make_console
+    from cqfacts.render import make_console, renderable
 
     # The width the terminal (or COLUMNS) gives stdout, drawn into a buffer.
     width = make_console(ctx.obj.color, env.stdout, terminal=env.stdout_isatty or None).width
     buffer = io.StringIO()
     console = make_console(ctx.obj.color, buffer, terminal=bool(env.stdout_isatty))
     console.width = width
-    console.print(*renderables, soft_wrap=soft_wrap)
+    console.print(renderable(view), soft_wrap=soft_wrap)
     text = buffer.getvalue()
     if not env.stdout_isatty:  # cells are padded to their width: no trailing spaces in a pipe
         text = _TRAILING_SPACES.sub(r"\1", text)
@@ -636,11 +635,11 @@ def search(
         if hint:
             _say(f"Did you mean: {'、'.join(hint)}?")
         if out != "table":
-            _output(ctx, fmt=out, data=list, table=str)
+            _output(ctx, fmt=out, data=list, table=lambda views: ())  # [] or a header only
         raise typer.Exit(ExitCode.NOTHING_FOUND)
     _output(
         ctx, fmt=out, data=lambda: shapes.search_results(matches),
-        table=lambda render: render.search_table(
+        table=lambda views: views.search_table(
             matches, _lang(lang, query, matches[0].how), years=len(loaded.base.years) > 1
         ),
     )  # fmt: skip
@@ -676,7 +675,7 @@ def pillar(
     chosen = base.pillars[_pillar_number(number, loaded)]  # type: ignore[index]
     _output(
         ctx, fmt=json, data=lambda: shapes.pillar(base, chosen.number),
-        table=lambda render: render.pillar_view(base, chosen, _lang(lang)),
+        table=lambda views: views.pillar_view(base, chosen, _lang(lang)),
     )  # fmt: skip
 
 
@@ -691,7 +690,7 @@ def pillars(ctx: typer.Context, *, json: JsonFlag = False, lang: LangOption = No
     loaded = _load(ctx)
     _output(
         ctx, fmt=json, data=lambda: shapes.pillars(loaded.base),
-        table=lambda render: render.pillars_table(loaded.base, _lang(lang)),
+        table=lambda views: views.pillars_table(loaded.base, _lang(lang)),
     )  # fmt: skip
 
 
@@ -739,10 +738,10 @@ def show(
         _say(f"cqfacts: {quoted(text)} is not an id; showing its clear best match, {fact.id}")
     _output(
         ctx, fmt=json, data=lambda: shapes.detail(fact, loaded.base),
-        table=lambda render: render.fact_view(fact, loaded.base, chosen),
+        table=lambda views: views.fact_view(fact, loaded.base, chosen),
     )  # fmt: skip
     if not json:
-        from cqfacts.render import citation_line
+        from cqfacts.views import citation_line
 
         # Printed without wrapping: the terminal wraps it, and a copied line holds none.
         _print(ctx, citation_line(fact, loaded.base, chosen), soft_wrap=True)
@@ -794,7 +793,7 @@ def list_(
     if out != "table" or facts:
         _output(
             ctx, fmt=out, data=lambda: shapes.facts(facts),
-            table=lambda render: render.facts_table(facts, _lang(lang), years=several),
+            table=lambda views: views.facts_table(facts, _lang(lang), years=several),
         )  # fmt: skip
     if not facts:
         _say("cqfacts: no fact matches these filters.")
@@ -852,7 +851,7 @@ def rank(
     if out != "table" or rows:
         _output(
             ctx, fmt=out, data=lambda: shapes.ranked(rows, chosen.value),
-            table=lambda render: render.rank_table(rows, chosen.value, _lang(lang), years=years),
+            table=lambda views: views.rank_table(rows, chosen.value, _lang(lang), years=years),
         )  # fmt: skip
     if not rows:
         _say("cqfacts: no figure to rank with these filters.")
@@ -874,7 +873,7 @@ def topics(
     base = _load(ctx).base
     _output(
         ctx, fmt=_format(fmt, json), data=lambda: shapes.topics(base),
-        table=lambda render: render.topics_table(base, _lang(lang)),
+        table=lambda views: views.topics_table(base, _lang(lang)),
     )  # fmt: skip
 
 
@@ -989,7 +988,7 @@ def trend(
         raise typer.Exit(ExitCode.NOTHING_FOUND)
     _output(
         ctx, fmt=json, data=lambda: shapes.trend(points),
-        table=lambda render: render.trend_table(points, _lang(lang)),
+        table=lambda views: views.trend_table(points, _lang(lang)),
     )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ punctuation (，。、）” …) nor after opening punctuation (（“《 …).
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 
 CLOSING = set("，。、；：？！）》」』”’〕】〉…·%,.;:!?)]}")
 OPENING = set("（《「『“‘〔【〈([{")
@@ -106,3 +107,159 @@ def bar(value: float, top: float, columns: int = 20) -> str:
     eighths = round(columns * 8 * min(1.0, value / top))
     full, rest = divmod(eighths, 8)
     return "█" * full + (_EIGHTHS[rest] if rest else "")
+
+
+#: A style over part of a text: (start, end, style name), as rich's Span.
+Span = tuple[int, int, str]
+
+
+class Styled:
+    """Text with styles by name ("bold", "dim italic"), without rich: what a table
+    cell and a heading hold. The rendering module turns it into rich's ``Text``; the
+    plain writer (:mod:`cqfacts.plain`) uses ``plain`` alone. Its operations mean what
+    rich's do, base style included (a joined or appended text's base style becomes a
+    span), so that both draw the same thing."""
+
+    __slots__ = ("plain", "spans", "style")
+
+    def __init__(self, plain: str = "", style: str = "", spans: list[Span] | None = None) -> None:
+        self.plain, self.style = plain, style
+        self.spans: list[Span] = spans if spans is not None else []
+
+    def __len__(self) -> int:
+        return len(self.plain)
+
+    def __repr__(self) -> str:
+        return f"Styled({self.plain!r}, {self.style!r}, {self.spans!r})"
+
+    def append(self, text: str | Styled, style: str = "") -> Styled:
+        offset = len(self.plain)
+        if isinstance(text, Styled):
+            if text.style:
+                self.spans.append((offset, offset + len(text), text.style))
+            self.spans += [(start + offset, end + offset, name) for start, end, name in text.spans]
+            self.plain += text.plain
+        elif text:
+            if style:
+                self.spans.append((offset, offset + len(text), style))
+            self.plain += text
+        return self
+
+    def stylize(self, style: str, start: int, end: int) -> None:
+        if style and start < len(self.plain) and start < end:
+            self.spans.append((start, min(len(self.plain), end), style))
+
+    def __getitem__(self, where: slice) -> Styled:
+        """A part of the text: the base style kept, spans cut to the part."""
+        start, stop, _ = where.indices(len(self.plain))
+        stop = max(start, stop)
+        spans = [
+            (max(0, first - start), min(last, stop) - start, name)
+            for first, last, name in self.spans
+            if min(last, stop) - start > max(0, first - start)
+        ]
+        return Styled(self.plain[start:stop], self.style, spans)
+
+    def __add__(self, other: Styled) -> Styled:
+        return Styled(self.plain, self.style, list(self.spans)).append(other)
+
+    def join(self, parts: list[Styled]) -> Styled:
+        """The parts with this text between them, as ``str.join``."""
+        joined = Styled(style=self.style)
+        for number, part in enumerate(parts):
+            if number and self.plain:
+                joined.append(self)
+            joined.append(part)
+        return joined
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    #: Where a cell may break: "cjk" at spaces and between Chinese characters,
+    #: "spaces" at spaces only (a figure: 预计750亿元 增长10%), "none" nowhere.
+    breaks: str = "cjk"
+    #: 0: always shown; too narrow a terminal drops the highest first (gh does).
+    drop: int = 0
+    justify: str = "left"
+    style: str | None = None
+
+
+@dataclass(slots=True)
+class Grid:
+    """A table as text laid out for a width: cells broken only where this module
+    allows (never inside an id, a figure or a word, never before closing
+    punctuation), so nothing is cut and no "…" hides text. Too narrow for every
+    column, it drops the optional ones; too narrow for the rest, each row is stacked,
+    its cells one under another. Two writers draw it: rich (render.py) and, piped
+    without colour, the plain one (plain.py)."""
+
+    columns: list[Column]
+    rows: list[list[Styled]]
+    title: str | None = None
+    caption: str | None = None
+    header: bool = True
+    gap: int = 3
+    #: Rows that start a section: a blank line comes before each but the first.
+    sections: tuple[int, ...] = ()
+
+    def _needs(self, number: int) -> tuple[int, int]:
+        """A column's narrowest and natural widths."""
+        column = self.columns[number]
+        texts = [row[number].plain for row in self.rows]
+        cjk = column.breaks == "cjk"
+        natural = max([natural_width(t) for t in texts], default=0)
+        narrowest = natural if column.breaks == "none" else max(
+            [min_width(t, cjk=cjk) for t in texts], default=0
+        )  # fmt: skip
+        if not self.header:
+            return narrowest, natural
+        # A long heading wraps at its spaces rather than widen its column.
+        heading = min_width(column.header, cjk=False)
+        return max(narrowest, heading), max(natural, width(column.header))
+
+    def widths(self, room: int) -> dict[int, int] | None:
+        """The width of each column shown, or None where the rows must be stacked."""
+        needs = {number: self._needs(number) for number in range(len(self.columns))}
+        shown = list(needs)
+        while sum(needs[n][0] for n in shown) + self.gap * (len(shown) - 1) > room:
+            droppable = [n for n in shown if self.columns[n].drop]
+            if not droppable:
+                return None
+            shown.remove(max(droppable, key=lambda n: self.columns[n].drop))
+        spare = room - self.gap * (len(shown) - 1) - sum(needs[n][0] for n in shown)
+        widths = {n: needs[n][0] for n in shown}
+        # The columns that want least get all they want first: one long label wraps
+        # rather than every short figure and topic.
+        for number in sorted(shown, key=lambda n: needs[n][1] - needs[n][0]):
+            more = min(spare, needs[number][1] - needs[number][0])
+            widths[number] += more
+            spare -= more
+        return widths
+
+    def heading_lines(self, number: int, columns: int) -> list[str]:
+        heading = self.columns[number].header
+        return [heading[start:end] for start, end in wrap(heading, columns, cjk=False)]
+
+    def broken(self, cell: Styled, number: int, columns: int) -> Styled:
+        """A cell with line breaks where its column's width needs them."""
+        breaks = self.columns[number].breaks
+        if breaks == "none":
+            return cell
+        lines = wrap(cell.plain, columns, cjk=breaks == "cjk")
+        return Styled("\n").join([cell[start:end] for start, end in lines])
+
+    def stacked(self, columns: int) -> list[Styled]:
+        """Each row as a block: its first cell, then the others indented under it."""
+        blocks = [Styled(self.title)] if self.title else []
+        for first, *rest in self.rows:
+            blocks.append(
+                Styled("\n").join(
+                    [first[a:b] for a, b in wrap(first.plain, columns)]
+                    + [Styled("  ") + cell[a:b] for cell in rest if cell.plain
+                       for a, b in wrap(cell.plain, columns - 2)]
+                )
+            )  # fmt: skip
+        if self.caption:
+            blocks.append(Styled(self.caption))
+        return blocks

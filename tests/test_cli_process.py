@@ -152,26 +152,32 @@ def test_ctrl_c_in_a_real_process_exits_130_quietly(tmp_path):
     assert (process.returncode, stdout, stderr) == (ExitCode.INTERRUPTED, b"", b"")
 
 
-@pytest.mark.parametrize(
-    "moment",
-    [
-        # while typer loads
-        "class Finder:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name == 'typer':\n"
-        "            os.kill(os.getpid(), signal.SIGINT)\n"
-        "sys.meta_path.insert(0, Finder())\n",
-        # while the interpreter tears down, after the answer was written
-        "atexit.register(lambda: os.kill(os.getpid(), signal.SIGINT))\n",
-    ],
-    ids=["loading", "teardown"],
+_INTERRUPT_WHILE_IMPORTING = (
+    "class Finder:\n"
+    "    def find_spec(self, name, path=None, target=None):\n"
+    "        if name == {module!r}:\n"
+    "            os.kill(os.getpid(), signal.SIGINT)\n"
+    "sys.meta_path.insert(0, Finder())\n"
 )
-def test_ctrl_c_at_any_moment_of_the_entry_point_is_a_quiet_130(moment):
+
+
+@pytest.mark.parametrize(
+    ("moment", "command"),
+    [
+        # while the library loads, on the fast path
+        (_INTERRUPT_WHILE_IMPORTING.format(module="cqfacts.search"), ["search", "高企", "--json"]),
+        # while typer loads, for a command the fast path hands on
+        (_INTERRUPT_WHILE_IMPORTING.format(module="typer"), ["list", "--json"]),
+        # while the interpreter tears down, after the answer was written
+        ("atexit.register(lambda: os.kill(os.getpid(), signal.SIGINT))\n",
+         ["search", "高企", "--json"]),
+    ],
+    ids=["loading the library", "loading typer", "teardown"],
+)  # fmt: skip
+def test_ctrl_c_at_any_moment_of_the_entry_point_is_a_quiet_130(moment, command):
     """Row 18: a Ctrl-C early or late printed a traceback (or exited 1)."""
     script = (
-        "import atexit, os, signal, sys\n"
-        + moment
-        + "sys.argv = ['cqfacts', 'search', '高企', '--json']\n"
+        "import atexit, os, signal, sys\n" + moment + f"sys.argv = ['cqfacts', *{command!r}]\n"
         "from cqfacts.__main__ import main\n"
         "main()\n"
     )

@@ -3,6 +3,7 @@ import io
 from cqfacts.layout import Styled
 from cqfacts.ranking import rank_by_change
 from cqfacts.render import make_console, renderable
+from cqfacts.search import search
 from cqfacts.views import (
     citation_line,
     fact_view,
@@ -13,7 +14,6 @@ from cqfacts.views import (
     search_table,
     topics_table,
 )
-from cqfacts.search import search
 from tests.helpers import draw
 
 

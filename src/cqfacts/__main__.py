@@ -31,6 +31,15 @@ def main() -> None:
     # of a ~75 ms run. Reference counting still frees everything as usual.
     gc.disable()
     try:
+        from cqfacts.environment import Environment, prepare_streams
+        from cqfacts.fastpath import answer
+
+        prepare_streams()
+        # search and pillar, piped: answered without loading typer and rich where the
+        # answer is sure to be the same; anything else goes to the full command line.
+        code = answer(sys.argv[1:], Environment.from_process())
+        if code is not None:
+            raise SystemExit(code)
         from cqfacts.cli import main as run
 
         run()

@@ -7,7 +7,6 @@ output error, 3 internal error (a bug), 130 interrupted.
 import contextlib
 import copy
 import os
-import re
 import sys
 from collections.abc import Callable
 from enum import IntEnum, StrEnum
@@ -18,8 +17,8 @@ import typer
 import typer.main
 from typer.core import TyperGroup
 
-from cqfacts import __version__, shapes
-from cqfacts.environment import Environment
+from cqfacts import __version__, answers, shapes
+from cqfacts.environment import Environment, discard_stdout, prepare_streams
 from cqfacts.errors import (
     CqfactsError,
     FactFileError,
@@ -186,27 +185,16 @@ def _say(message: str) -> None:
 
 def _reader_gone() -> NoReturn:
     """The reader of a pipe stopped reading (| head): a quiet, successful end."""
-    _discard_stdout()
+    discard_stdout()
     raise typer.Exit(ExitCode.FOUND)
 
 
 def _output_failed(error: OSError) -> NoReturn:
     """stdout could not be written (a full disk): a message, exit 2."""
-    _discard_stdout()
+    discard_stdout()
     reason = error.strerror or str(error)
     _say(f"cqfacts: cannot write the output: {reason}")
     raise typer.Exit(ExitCode.USAGE_ERROR)
-
-
-def _discard_stdout() -> None:
-    """What stdout still holds goes to the null device, so that flushing it at exit
-    raises nothing."""
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
-    except (OSError, ValueError, AttributeError):
-        pass  # not a real file (a test's capture): nothing is left to flush
 
 
 def _fail(error: CqfactsError) -> NoReturn:
@@ -404,24 +392,19 @@ def _output(
         _print(ctx, table(views))
 
 
-def _format(fmt: "Format | None", as_json: bool) -> str:
-    """--json is the short form of --format json."""
-    if as_json and fmt not in (None, Format.json):
-        raise InvalidArgumentError(f"--json and --format {fmt.value} ask for two formats")
-    return "json" if as_json else (fmt or Format.table).value
+def _format(fmt: Format | None, as_json: bool) -> str:
+    return answers.output_format(fmt.value if fmt else None, as_json)
 
 
 def _lang(lang: Lang | None, query: str | None = None, how: str | None = None) -> str:
-    """--lang, else $CQFACTS_LANG (click reads it), else English for a query in
-    English (``how``: how its best match matched), else Chinese. Asked for a table
-    only: the --json path loads nothing it does not need."""
-    if lang is not None:
-        return lang.value
-    if query is None:
-        return "zh"
-    from cqfacts.english import is_english_query
+    """--lang, else $CQFACTS_LANG (click reads it), else as answers.table_lang."""
+    return answers.table_lang(lang.value if lang else None, query, how)
 
-    return "en" if is_english_query(query, how) else "zh"
+
+def _print_json(ctx: typer.Context, value: object) -> None:
+    env: Environment = ctx.obj.env
+    text = answers.json_text(value, terminal=bool(env.stdout_isatty), encoding=env.stdout_encoding)
+    _write(ctx, text)
 
 
 def _print(ctx: typer.Context, view: "View", soft_wrap: bool = False) -> None:
@@ -445,12 +428,8 @@ def _print(ctx: typer.Context, view: "View", soft_wrap: bool = False) -> None:
     console.print(renderable(view), soft_wrap=soft_wrap)
     text = buffer.getvalue()
     if not env.stdout_isatty:  # cells are padded to their width: no trailing spaces in a pipe
-        text = _TRAILING_SPACES.sub(r"\1", text)
+        text = answers.without_trailing_spaces(text)
     _write(ctx, text)
-
-
-# Spaces at the end of a line, before any colour codes that end it.
-_TRAILING_SPACES = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.M)
 
 
 def _write(ctx: typer.Context, text: str) -> None:
@@ -465,58 +444,6 @@ def _write(ctx: typer.Context, text: str) -> None:
         if page(pager, text, env.stdout):
             return
     env.stdout.write(text)
-
-
-def _print_json(ctx: typer.Context, value: object) -> None:
-    """Compact for scripts (and json's fast C encoder); indented at a terminal.
-
-    UTF-8 as it is where stdout is UTF-8; elsewhere (PYTHONIOENCODING=ascii, a
-    narrow code page) every non-ASCII character is escaped, which any JSON reader
-    decodes to the same text.
-    """
-    import json
-
-    env: Environment = ctx.obj.env
-    indent = 2 if env.stdout_isatty else None
-    readable = env.stdout_encoding == "utf-8"
-    text = json.dumps(value, ensure_ascii=not readable, indent=indent)
-    if readable and not text.isascii():
-        # A file name with undecodable bytes holds lone surrogates: escaped, the
-        # JSON stays valid where raw they could not be written at all.
-        text = re.sub("[\ud800-\udfff]", lambda found: f"\\u{ord(found[0]):04x}", text)
-    _write(ctx, text + "\n")
-
-
-def _year(year: int | None, loaded: Loaded) -> int | None:
-    """A year some loaded report is of; None where not given."""
-    if year is not None and year not in loaded.base.years:
-        years = ", ".join(map(str, loaded.base.years))
-        raise InvalidArgumentError(f"no report of {year} is loaded; years: {years}")
-    return year
-
-
-def _pillar_number(text: str | None, loaded: Loaded) -> int | None:
-    from cqfacts.api import pillar
-
-    return pillar(text, loaded.base)
-
-
-def _as_typed(value: str | None) -> str | None:
-    """Text as the user typed it. Under a locale that is not UTF-8 (PYTHONUTF8=0
-    LC_ALL=C, a Latin-1 locale) the UTF-8 bytes of 高新 reach Python as escapes or
-    Latin-1 letters; decoded as UTF-8 again they are 高新. Paths are left alone."""
-    if value is None or value.isascii():
-        return value
-    encoding = sys.getfilesystemencoding()
-    try:
-        return value.encode(encoding, "surrogateescape").decode("utf-8")
-    except UnicodeError:  # not UTF-8 bytes: the text was meant as it is
-        return value
-
-
-def _words(words: list[str]) -> str:
-    """Words given unquoted (`search how many brokers`), as one query."""
-    return " ".join(_as_typed(word) or "" for word in words)
 
 
 def _complete_pillar(incomplete: str) -> list[str]:
@@ -542,7 +469,7 @@ def _complete_fact_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, st
 def _complete_topic(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Topic names, Chinese or English (never file names)."""
     base = _completion_base(ctx)
-    typed = (_as_typed(incomplete) or "").casefold()
+    typed = (answers.as_typed(incomplete) or "").casefold()
     topics = base.topics.values() if base else ()
     return [
         (name, other) for topic in topics
@@ -572,7 +499,7 @@ PillarOption = Annotated[
     str | None,
     typer.Option(
         "--pillar", "-p", metavar="N", help="Only pillar N (0-6 or 一…六; 0 is the overview).",
-        autocompletion=_complete_pillar, callback=_as_typed,
+        autocompletion=_complete_pillar, callback=answers.as_typed,
     ),
 ]  # fmt: skip
 KindOption = Annotated[Kind | None, typer.Option("--kind", "-k", help="Only facts of this kind.")]
@@ -617,17 +544,14 @@ def search(
       cqfacts search how many technology brokers
       cqfacts search 企业 --format tsv | fzf --preview 'cqfacts show {1}'
     """
-    from cqfacts.search import search as run_search
     from cqfacts.search import suggest
 
-    query = _words(words)
+    query = answers.words(words)
     out = _format(fmt, json)
     loaded = _load(ctx)
-    number = _pillar_number(pillar, loaded)
-    kind_name = kind.value if kind else None
-    matches = run_search(
-        loaded.base, loaded.index, query, pillar=number, kind=kind_name, limit=limit,
-        highlight=out == "table", year=_year(year, loaded),
+    matches = answers.search(
+        loaded, query, pillar=pillar, kind=kind.value if kind else None, year=year, limit=limit,
+        highlight=out == "table",
     )  # fmt: skip
     if not matches:
         hint = suggest(loaded.index, query)
@@ -655,7 +579,7 @@ def pillar(
             metavar="N",
             help="0-6 or 一…六 (0 is the overview).",
             autocompletion=_complete_pillar,
-            callback=_as_typed,
+            callback=answers.as_typed,
         ),
     ],
     year: YearOption = None,
@@ -669,10 +593,7 @@ def pillar(
       cqfacts pillar 4
       cqfacts pillar 四 --json | jq '.facts | length'
     """
-    loaded = _load(ctx)
-    chosen_year = _year(year, loaded)
-    base = loaded.base if chosen_year is None else loaded.base.only(chosen_year)
-    chosen = base.pillars[_pillar_number(number, loaded)]  # type: ignore[index]
+    base, chosen = answers.pillar(_load(ctx), number, year)
     _output(
         ctx, fmt=json, data=lambda: shapes.pillar(base, chosen.number),
         table=lambda views: views.pillar_view(base, chosen, _lang(lang)),
@@ -725,9 +646,9 @@ def show(
     from cqfacts.lookup import resolve
 
     loaded = _load(ctx)
-    text = _words(fact_id)
+    text = answers.words(fact_id)
     try:
-        resolved = resolve(loaded.base, loaded.index, text, _year(year, loaded))
+        resolved = resolve(loaded.base, loaded.index, text, answers.loaded_year(year, loaded))
     except UnknownFactError:
         if json:
             _print_json(ctx, None)  # --json always writes JSON, as search writes []
@@ -760,7 +681,7 @@ def list_(
             "-t",
             help="Only this topic (its Chinese or English name).",
             autocompletion=_complete_topic,
-            callback=_as_typed,
+            callback=answers.as_typed,
         ),
     ] = None,
     status: Annotated[
@@ -782,11 +703,11 @@ def list_(
     """
     loaded = _load(ctx)
     facts = loaded.base.select(
-        pillar=_pillar_number(pillar, loaded),
+        pillar=answers.pillar_number(pillar, loaded),
         kind=kind.value if kind else None,
         topic=topic,
         status=status.value if status else None,
-        year=_year(year, loaded),
+        year=answers.loaded_year(year, loaded),
     )
     several = len(loaded.base.years) > 1 and year is None
     out = _format(fmt, json)
@@ -818,7 +739,7 @@ def rank(
         typer.Option(
             "--unit",
             "-u",
-            callback=_as_typed,
+            callback=answers.as_typed,
             help="Rank by value in this unit (money is compared in it). Default: 亿元.",
         ),
     ] = None,
@@ -842,7 +763,9 @@ def rank(
         raise InvalidArgumentError("--unit ranks by value; leave out --by change")
     chosen = by or (RankBy.value if unit is not None else RankBy.change)
     out, loaded = _format(fmt, json), _load(ctx)
-    facts = loaded.base.select(pillar=_pillar_number(pillar, loaded), year=_year(year, loaded))
+    facts = loaded.base.select(
+        pillar=answers.pillar_number(pillar, loaded), year=answers.loaded_year(year, loaded)
+    )
     if chosen is RankBy.change:
         rows = rank_by_change(facts)[:limit]
     else:
@@ -899,7 +822,7 @@ def export(
     from cqfacts.export import export as export_text
 
     loaded = _load(ctx)
-    chosen = _year(year, loaded)
+    chosen = answers.loaded_year(year, loaded)
     text = export_text(loaded.base if chosen is None else loaded.base.only(chosen), fmt.value)
     # Bytes, not text: CSV's \r\n must reach the file as written, on every platform.
     stdout = ctx.obj.env.stdout
@@ -960,7 +883,7 @@ def trend(
             metavar="ID|QUERY",
             help="A fact id, or a query for one.",
             autocompletion=_complete_fact_id,
-            callback=_as_typed,
+            callback=answers.as_typed,
         ),
     ],
     json: JsonFlag = False,
@@ -1062,7 +985,9 @@ def draft(
     from cqfacts.factfile import parse_fact_file
     from cqfacts.loader import read_source
 
-    drafted = draft_report(read_source(source), year=year, title=_as_typed(title), source=None)
+    drafted = draft_report(
+        read_source(source), year=year, title=answers.as_typed(title), source=None
+    )
     text = drafted.to_toml()
     if json:
         _print_json(ctx, shapes.facts(parse_fact_file(text, source).facts))
@@ -1165,10 +1090,5 @@ def main() -> None:
     never raised; tables refuse such a stream with a message instead. A stream the
     process started without writes to the null device: the exit code still tells.
     """
-    for name in ("stdout", "stderr"):
-        if getattr(sys, name) is None:  # started with the descriptor closed (>&-)
-            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
-        reconfigure = getattr(getattr(sys, name), "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
+    prepare_streams()
     app(prog_name="cqfacts")

@@ -64,3 +64,26 @@ class Environment:
         except UnicodeEncodeError:
             return False
         return True
+
+
+def discard_stdout() -> None:
+    """What stdout still holds goes to the null device, so that flushing it at exit
+    raises nothing (after a closed pipe or a full disk)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (a test's capture): nothing is left to flush
+
+
+def prepare_streams() -> None:
+    """The process's streams made safe to write: a stream the process started
+    without writes to the null device (the exit code still tells), and text that a
+    stream's encoding cannot carry is written escaped, never raised."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # started with the descriptor closed (>&-)
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+        reconfigure = getattr(getattr(sys, name), "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")

@@ -1,0 +1,183 @@
+"""Views drawn as plain text, without rich: what rich draws for a pipe without colour,
+character for character, at a fraction of its start-up cost (rich takes ~20 ms to
+import; this module nothing).
+
+It draws only what it can draw exactly as rich does, and answers None for anything
+else (a title or caption, a cell line wider than its column, a character
+whose width rich might count otherwise), so the caller lets rich draw it instead.
+``tests/test_fast_path.py`` holds the two to the same text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+
+from cqfacts.layout import Grid, Styled, width
+from cqfacts.views import Page, View
+
+#: Characters whose terminal width :func:`cqfacts.layout.width` and rich count alike,
+#: one by one and in a row: printable ASCII, Latin, Greek and Cyrillic letters,
+#: punctuation, symbols, box drawing, and Chinese, Japanese and full-width forms.
+#: Left out: combining marks, joiners, variation selectors, emoji sequences, and a
+#: few symbols the two disagree on (trigrams ☰…☷, digrams ⚊…⚏, Hangul fillers).
+#: ``tests/test_plain.py`` checks every character of the class against rich.
+_DRAWABLE = re.compile(
+    "[ -~\u00a1-\u00ac\u00ae-\u02ff\u0391-\u03c9\u0401-\u0451\u2010-\u2027\u2030-\u205e"
+    "\u2100-\u23ff\u2460-\u262f\u2638-\u2689\u2690-\u27bf\u2e80-\u2fdf\u3000-\u3029"
+    "\u3030-\u3098\u309b-\u3163\u3165-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\ufe30-\ufe4f\uff01-\uff9f\uffa1-\uffee\U00020000-\U0002fa1f\n]*"
+)
+# rich's table: columns apart by one space of padding, a space and another padding.
+_TABLE_GAP = 3
+_RULE = "─"
+#: Narrower than this, the CLI draws 40 columns (see cqfacts.render.MIN_WIDTH).
+MIN_WIDTH = 40
+
+
+def drawable(text: str) -> bool:
+    """Whether every character of the text is one whose width rich counts as we do."""
+    return _DRAWABLE.fullmatch(text) is not None and text.replace("\n", "").isprintable()
+
+
+def console_width(environ: dict[str, str] | os._Environ[str]) -> int:
+    """The width rich gives a console writing to a pipe (not a terminal): $COLUMNS
+    where it is digits, else the terminal of stdin, stdout or stderr, else 80; at
+    least :data:`MIN_WIDTH`, as ``render.make_console`` makes it."""
+    columns = environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        found = int(columns)
+    else:
+        found = 0
+        for descriptor in (0, 1, 2):
+            try:
+                found = os.get_terminal_size(descriptor).columns
+            except (AttributeError, ValueError, OSError):  # not a terminal
+                continue
+            break
+        found = found or 80
+    return max(found, MIN_WIDTH)
+
+
+def draw(view: View, columns: int) -> str | None:
+    """The view as rich would print it to a pipe without colour, trailing spaces
+    left out; None where this module cannot promise the same text."""
+    if columns < MIN_WIDTH:
+        return None  # the CLI never draws narrower; rich's handling there is its own
+    blocks: Page = view if isinstance(view, tuple) else (view,)
+    lines: list[str] = []
+    for block in blocks:
+        drawn = _grid(block, columns) if isinstance(block, Grid) else _styled(block, columns)
+        if drawn is None:
+            return None
+        lines += drawn
+    return "".join(line.rstrip(" ") + "\n" for line in lines)
+
+
+def _styled(block: Styled, columns: int) -> list[str] | None:
+    """A text's lines, each wrapped as rich wraps a line (see :func:`_wrapped`)."""
+    text = block.plain
+    if not drawable(text):
+        return None
+    return [part for line in text.split("\n") for part in _wrapped(line, columns)]
+
+
+# rich's "word": a run of non-spaces with the spaces before and after it.
+_WORD = re.compile(r"\s*\S+\s*")
+
+
+def _wrapped(line: str, columns: int) -> list[str]:
+    """One line broken as rich's ``divide_line`` breaks it: word by word, greedily,
+    a word wider than the line folded at the last character that fits."""
+    breaks: list[int] = []
+    used = 0
+    for found in _WORD.finditer(line):
+        start, word = found.start(), found[0]
+        needed = width(word.rstrip())
+        if needed <= columns - used:
+            used += width(word)
+        elif needed > columns:  # folded across lines
+            pieces = _chopped(word, columns)
+            for piece in pieces[:-1]:
+                if start:
+                    breaks.append(start)
+                start += len(piece)
+            if start:
+                breaks.append(start)
+            used = width(pieces[-1])
+        elif used and start:
+            breaks.append(start)
+            used = width(word)
+    edges = [0, *breaks, len(line)]
+    return [line[first:last] for first, last in itertools.pairwise(edges)]
+
+
+def _chopped(word: str, columns: int) -> list[str]:
+    """rich's ``chop_cells``: as many characters on each line as fit."""
+    lines = [""]
+    used = 0
+    for char in word:
+        cells = width(char)
+        if used + cells > columns:
+            lines.append(char)
+            used = cells
+        else:
+            lines[-1] += char
+            used += cells
+    return lines
+
+
+def _grid(grid: Grid, columns: int) -> list[str] | None:
+    if grid.title or grid.caption or not grid.header or grid.gap != _TABLE_GAP:
+        return None
+    widths = grid.widths(columns)
+    if widths is None:  # too narrow: each row stacked, as lines of text
+        stacked = [_styled(block, columns) for block in grid.stacked(columns)]
+        return None if None in stacked else [line for lines in stacked for line in lines or ()]
+    justify = [grid.columns[number].justify for number in widths]
+    if not widths or 0 in widths.values() or any(way not in ("left", "right") for way in justify):
+        return None  # an empty column: rich gives it a cell all the same
+    header = [grid.heading_lines(number, room) for number, room in widths.items()]
+    rows: list[list[list[str]]] = [header]
+    for cells_styled in grid.rows:
+        cells = [grid.broken(cells_styled[n], n, room).plain for n, room in widths.items()]
+        if not all(drawable(cell) for cell in cells):
+            return None
+        rows.append([cell.split("\n") for cell in cells])
+    rooms = list(widths.values())
+    lines: list[str] = []
+    for number, lines_of_cells in enumerate(rows):
+        if number > 1 and number - 1 in grid.sections:
+            lines.append("")  # rich's section line: spaces only
+        drawn = _row(lines_of_cells, rooms, justify, bottom=number == 0)
+        if drawn is None:
+            return None
+        lines += drawn
+        if number == 0:
+            lines.append(_RULE * (sum(rooms) + _TABLE_GAP * (len(rooms) - 1)))
+    return lines
+
+
+def _row(
+    cells: list[list[str]], rooms: list[int], justify: list[str], *, bottom: bool = False
+) -> list[str] | None:
+    """One table row: each cell's lines padded to its column, the cells aligned at
+    the top (the header's, as rich aligns them, at the bottom)."""
+    height = max(len(lines) for lines in cells)
+    if bottom:
+        cells = [[""] * (height - len(lines)) + lines for lines in cells]
+    drawn = []
+    for line_number in range(height):
+        parts = []
+        for lines, room, way in zip(cells, rooms, justify, strict=True):
+            line = lines[line_number] if line_number < len(lines) else ""
+            spare = room - width(line)
+            if spare < 0:
+                return None  # rich would fold it
+            if way == "right":  # rich right-justifies a line without its trailing spaces
+                line = line.rstrip(" ")
+                spare = room - width(line)
+            parts.append(line + " " * spare if way == "left" else " " * spare + line)
+        drawn.append((" " * _TABLE_GAP).join(parts))
+    return drawn

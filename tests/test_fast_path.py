@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from cqfacts import answers, cli, fastpath, loader
 from cqfacts.environment import Environment, prepare_streams
+from tests.conftest import cqfacts_process
 
 TESTS = Path(__file__).parent
 QUERY_FILES = ("search_queries.toml", "search_queries_holdout.toml", "search_queries_blind.toml")
@@ -304,3 +305,22 @@ def test_a_terminal_with_colour_gets_the_same_answer():
     full = at_a_terminal([sys.executable, "-c", _FULL, *args])
     assert fast == full
     assert b"\x1b[" in fast  # in colour
+
+
+def test_the_fast_path_loads_no_framework():
+    """What makes it fast: neither typer (nor its click) nor rich is imported, and,
+    from a warm cache, nothing that builds an index."""
+    probe = (
+        "import sys\n"
+        "from cqfacts.__main__ import main\n"
+        "for argv in (['search', '高新技术企业', '--json'], ['search', '技术合同'],\n"
+        "             ['pillar', '4'], ['search', 'gxjsqy', '-f', 'tsv']):\n"
+        "    sys.argv = ['cqfacts', *argv]\n"
+        "    try:\n        main()\n"
+        "    except SystemExit as stop:\n        assert stop.code == 0, argv\n"
+        "heavy = ('typer', 'click', 'rich', 'pypinyin', 'opencc', 'rapidfuzz', 'tomllib')\n"
+        "sys.stderr.write('loaded:' + ','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    cqfacts_process("search", "gxjsqy", "--json", check=True)  # warms the cache
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, check=True)
+    assert result.stderr.decode().endswith("loaded:"), result.stderr.decode()

@@ -187,7 +187,7 @@ def _option(tokens: list[str], known: dict[str, Option], given: _Given) -> None:
 
 def _answer(given: _Given, env: Environment, environ: Mapping[str, str]) -> str | None:
     """The text to write, or None where the full command line must answer."""
-    from cqfacts import shapes, views
+    from cqfacts import shapes
 
     lang = given.lang or environ.get(answers.ENV_LANG) or None  # click reads it so
     if lang is not None and lang not in answers.LANGS:
@@ -199,7 +199,9 @@ def _answer(given: _Given, env: Environment, environ: Mapping[str, str]) -> str 
         base, chosen = answers.pillar(loaded, given.arguments[0], given.year)
         if given.json:
             return _json(shapes.pillar(base, chosen.number), env)
-        return _table(views.pillar_view(base, chosen, answers.table_lang(lang)), given, env)
+        from cqfacts.views import pillar_view  # tables only: it loads the layout code
+
+        return _table(pillar_view(base, chosen, answers.table_lang(lang)), given, env)
     query = answers.words(given.arguments)
     out = answers.output_format(given.fmt, given.json)
     matches = answers.search(
@@ -214,8 +216,10 @@ def _answer(given: _Given, env: Environment, environ: Mapping[str, str]) -> str 
         from cqfacts.export import records_text
 
         return records_text(shapes.search_results(matches), out)
+    from cqfacts.views import search_table
+
     lang = answers.table_lang(lang, query, matches[0].how)
-    return _table(views.search_table(matches, lang, years=len(loaded.base.years) > 1), given, env)
+    return _table(search_table(matches, lang, years=len(loaded.base.years) > 1), given, env)
 
 
 def _load(named: list[str], environ: Mapping[str, str]) -> Loaded | None:

@@ -119,11 +119,20 @@ def json_text(value: object, *, terminal: bool, encoding: str) -> str:
 
     readable = encoding == "utf-8"
     text = json.dumps(value, ensure_ascii=not readable, indent=2 if terminal else None)
-    if readable and not text.isascii():
+    if readable and not text.isascii() and not _encodable(text):
         # A file name with undecodable bytes holds lone surrogates: escaped, the
         # JSON stays valid where raw they could not be written at all.
         text = re.sub("[\ud800-\udfff]", lambda found: f"\\u{ord(found[0]):04x}", text)
     return text + "\n"
+
+
+def _encodable(text: str) -> bool:
+    """No lone surrogate (checked by the codec: the pattern costs 0.2 ms to compile)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # Spaces at the end of a line, before any colour codes that end it.

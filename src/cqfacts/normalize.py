@@ -17,8 +17,6 @@ _DROP = {ord(char): None for char in _QUOTE_MARKS}
 CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
 # Kept as text: re compiles (and caches) a pattern on its first use, where compiling
 # them all at import would cost every query a few milliseconds.
-_CJK = f"[{CJK_CLASS}]"
-_SPACE_BETWEEN_CJK = f"(?<=[{CJK_CLASS}]) (?=[{CJK_CLASS}])"
 _ORDINAL = "第([一二三四五六七八九])"
 # Characters that are never seen but ride along in pasted text: control characters
 # (C0 and C1, whitespace apart), soft hyphen, zero-width spaces and joiners,
@@ -37,7 +35,9 @@ def is_cjk(char: str) -> bool:
 
 
 def has_cjk(text: str) -> bool:
-    return re.search(_CJK, text) is not None
+    # A loop, not a regular expression: compiling a class of 27,000 ideographs takes
+    # ~2 ms, a tenth of a lookup's start-up.
+    return not text.isascii() and any(map(is_cjk, text))
 
 
 def _fold_forms(text: str) -> str:
@@ -79,11 +79,22 @@ def fold(text: str, simplified: Mapping[str, str] | None = None) -> str:
     text = " ".join(_fold_forms(text).split())
     if simplified:
         text = "".join([simplified.get(char, char) for char in text])
-    if " " in text:
-        text = re.sub(_SPACE_BETWEEN_CJK, "", text)
+    if " " in text and not text.isascii():
+        text = _without_spaces_between_cjk(text)
     if "第" in text:
         text = re.sub(_ORDINAL, lambda found: "第" + _ORDINAL_DIGITS[found[1]], text)
     return text
+
+
+def _without_spaces_between_cjk(text: str) -> str:
+    """科技 特派员 is 科技特派员. A loop over the spaces, not a regular expression: one
+    with the ideographs' class takes ~2 ms to compile, a tenth of a lookup."""
+    words = text.split(" ")
+    joined = words[0]
+    for word in words[1:]:
+        glued = joined and word and is_cjk(joined[-1]) and is_cjk(word[0])
+        joined += word if glued else " " + word
+    return joined
 
 
 def fold_with_positions(

@@ -7,12 +7,10 @@ equal scores a topic's headline fact (its first) comes before its parts. rapidfu
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence, Set
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from cqfacts.errors import InvalidArgumentError
@@ -154,8 +152,7 @@ _ENGLISH_SYNONYMS = {
 }
 
 
-@dataclass
-class Match:
+class Match(NamedTuple):  # not a dataclass: declaring one costs ~0.7 ms of start-up
     fact: Fact
     score: float
     #: The field the best match was on ("label", "topic", "label_en", …).
@@ -164,7 +161,7 @@ class Match:
     #: tokens or fuzzy.
     how: str
     #: Characters to highlight in displayed fields: {"label": (0, 1, 2), …}.
-    highlights: dict[str, tuple[int, ...]] = dataclasses.field(default_factory=dict)
+    highlights: dict[str, tuple[int, ...]]
 
 
 class _Hit(NamedTuple):

@@ -138,6 +138,7 @@ def _invoke(facts: Path, args: list[str]):
     return _runner.invoke(app, ["--color", "never", "--facts", str(facts), *args])
 
 
+@pytest.mark.slow
 @given(broken_files())
 def test_no_command_crashes_on_a_broken_fact(tmp_path_factory, case):
     text = case[0]
@@ -152,6 +153,7 @@ def test_no_command_crashes_on_a_broken_fact(tmp_path_factory, case):
     assert path.read_text(encoding="utf-8") == text
 
 
+@pytest.mark.slow
 @given(st.data())
 def test_no_command_crashes_on_a_damaged_fact_file(tmp_path_factory, data):
     """Bytes cut out, or junk typed in, anywhere: a clean result or a clean error."""

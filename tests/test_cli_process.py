@@ -85,6 +85,7 @@ def test_shell_completion_offers_fact_ids_and_pillars():
     assert complete("cqfacts pillar ") == ["0", "1", "2", "3", "4", "5", "6"]
 
 
+@pytest.mark.slow
 def test_processes_starting_together_on_a_cold_cache_agree(tmp_path, shipped_copy):
     """Six processes start at once on one cold cache, each building the index and
     writing the one entry: a search on the JSON path and a table drawn by rich, three

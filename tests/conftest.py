@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +120,33 @@ value_text = "高校科技成果转化与产业化若干措施"
 """
 
 
+@pytest.fixture(scope="session", autouse=True)
+def opencc_converters_made_once() -> Iterator[None]:
+    """One OpenCC converter per configuration for the session (per xdist worker).
+
+    Making one loads its dictionaries and dropping it frees them: about 0.15 s for the
+    three an index build makes, nearly all of a small base's cold build, paid by every
+    test that builds an index in-process (and by each query with a character the base
+    lacks, which search simplifies with a new "t2s" converter). A converter holds no
+    state between calls, so a shared one converts exactly as a new one would; only the
+    dictionaries' loading is skipped. Processes a test starts make their own."""
+    import opencc
+
+    made: dict[tuple[Any, ...], Any] = {}
+    original = opencc.OpenCC
+
+    def shared(*args: Any, **kwargs: Any) -> Any:
+        key = (args, tuple(sorted(kwargs.items())))
+        if key not in made:
+            made[key] = original(*args, **kwargs)
+        return made[key]
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(opencc, "OpenCC", shared)
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One cache directory for the session (per xdist worker): a process a test starts
@@ -192,3 +219,38 @@ def cqfacts_process(
     return subprocess.run(
         [sys.executable, "-m", "cqfacts", *args], capture_output=True, env=env, **kwargs
     )
+
+
+# --- Scheduling (pytest-xdist) ----------------------------------------------------------
+
+# Modules whose tests share a costly module fixture (a browser and two servers, an MCP
+# server): all of a module's tests go to one worker, which alone pays for it.
+ONE_WORKER_MODULES = ("tests/test_web_page.py", "tests/test_mcp.py")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked slow first, in their order: with two workers, a test of several
+    seconds started last would leave one worker idle while it runs."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """For -n (--dist load, its default): the tests of a module in ONE_WORKER_MODULES
+    go to one worker as one unit (such units first: xdist sorts units by size), then
+    each other test to the next worker with fewer than three waiting, in collection
+    order (slow ones first, see above). xdist's own --dist load sends chunks of a
+    quarter of a worker's share (~95 tests) in order; its --dist loadgroup would keep
+    xdist_group tests together, but under pytest 9 it renames node ids through an
+    attribute pytest no longer reads, and the groups are silently split."""
+    if config.getvalue("dist") != "load":
+        return None  # another --dist asked for: xdist's own
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneTestOrOneModule(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER_MODULES else nodeid
+
+    return OneTestOrOneModule(config, log)

@@ -1,19 +1,45 @@
-"""The cache's safety rules in real processes: a real directory, real modes, links
-and a pair of fact files forged to share the old cache key (issue 10, rows 1-5)."""
+"""The cache's safety rules on a real directory: real modes, links and a pair of fact
+files forged to share the old cache key (issue 10, rows 1-5).
+
+The CLI runs in-process: what these rules decide (which directory is used, what is
+written there, what stderr says, the output and exit code) shows there as in a
+process, and no state outlives a run (each loads from its cache directory again).
+The umask and the working directory are the process's own, set for the run alone."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
-import subprocess
-import sys
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+from typer.testing import CliRunner
 
+from cqfacts.cli import app
 from tests.conftest import SMALL_FACTS
+
+
+class Ran(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@contextlib.contextmanager
+def _umask(mask: int | None) -> Iterator[None]:
+    if mask is None:
+        yield
+        return
+    before = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(before)
 
 
 def _cqfacts(
@@ -22,20 +48,13 @@ def _cqfacts(
     cwd: Path | None = None,
     umask: int | None = None,
     facts: Path | None = None,
-):
-    env = {**os.environ, "CQFACTS_CACHE_DIR": str(cache)}
-    if facts is not None:
-        # Not the shipped file: an installed wheel answers for it from its packaged
-        # index without opening the cache these tests are about.
-        env["CQFACTS_FACTS"] = str(facts)
-    return subprocess.run(
-        [sys.executable, "-m", "cqfacts", *args],
-        capture_output=True,
-        env=env,
-        cwd=cwd,
-        preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
-        text=True,
-    )
+) -> Ran:
+    # facts: not the shipped file, which an installed wheel answers for from its
+    # packaged index without opening the cache these tests are about.
+    env = {"CQFACTS_CACHE_DIR": str(cache), "CQFACTS_FACTS": str(facts) if facts else None}
+    with contextlib.chdir(cwd or Path.cwd()), _umask(umask):
+        result = CliRunner().invoke(app, list(args), env=env)
+    return Ran(result.exit_code, result.stdout, result.stderr)
 
 
 def _crc_change(length: int, masks: dict[int, int]) -> int:

@@ -5,7 +5,7 @@ import signal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -138,6 +138,18 @@ def _invoke(facts: Path, args: list[str]):
     return _runner.invoke(app, ["--color", "never", "--facts", str(facts), *args])
 
 
+# The two fuzzers below run validate and all nine commands on each file, ten CLI runs
+# (30-40 ms) an example: they take half the default's 100 examples, 500 CLI runs each.
+# Every broken file of the first also goes through the parser in test_factfile's fuzz,
+# 100 examples. A profile asking for more than the default (thorough) gets them all.
+_PROFILE_EXAMPLES = settings.default.max_examples
+every_command_fuzz = settings(
+    max_examples=_PROFILE_EXAMPLES // 2 if _PROFILE_EXAMPLES <= 100 else _PROFILE_EXAMPLES
+)
+
+
+@pytest.mark.slow
+@every_command_fuzz
 @given(broken_files())
 def test_no_command_crashes_on_a_broken_fact(tmp_path_factory, case):
     text = case[0]
@@ -152,6 +164,8 @@ def test_no_command_crashes_on_a_broken_fact(tmp_path_factory, case):
     assert path.read_text(encoding="utf-8") == text
 
 
+@pytest.mark.slow
+@every_command_fuzz
 @given(st.data())
 def test_no_command_crashes_on_a_damaged_fact_file(tmp_path_factory, data):
     """Bytes cut out, or junk typed in, anywhere: a clean result or a clean error."""

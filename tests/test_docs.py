@@ -5,6 +5,8 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
+
 from cqfacts.layout import width
 from cqfacts.model import FACT_KEYS
 from tests.conftest import cqfacts_process
@@ -44,6 +46,7 @@ def _shown(args: str) -> str:
     return "".join(lines[: int(head)] if head else lines)
 
 
+@pytest.mark.slow
 def test_readme_help_and_example_blocks_match_the_code():
     """README's --help blocks and example outputs are what an 80-column terminal shows
     (CQFACTS_UPDATE_README=1 rewrites them)."""

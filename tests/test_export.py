@@ -114,6 +114,7 @@ def fact_bases(draw: st.DrawFn) -> FactBase:
     return FactBase(meta=meta, pillars=pillars, topics=topics, facts=tuple(facts))
 
 
+@pytest.mark.slow
 @given(fact_bases())
 def test_any_fact_base_exported_as_toml_loads_back_the_same(base):
     again = parse_fact_file(export(base, "toml"), "export.toml")

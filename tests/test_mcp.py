@@ -8,8 +8,6 @@ from typing import Any
 
 import anyio
 import pytest
-from mcp import Client
-from mcp.client.stdio import StdioServerParameters
 from typer.testing import CliRunner
 
 from cqfacts import cite
@@ -21,6 +19,10 @@ BROKERS = "tech-brokers-new"
 
 def calls(facts: Path, *requests: tuple[str, dict[str, Any]]) -> tuple[list[Any], list[Any]]:
     """The tools listed and the result of each call, from one `cqfacts mcp` process."""
+    # Imported here (half a second, with pydantic): only by the one xdist worker that
+    # runs this module's tests (conftest.ONE_WORKER_MODULES), not by every collection.
+    from mcp import Client
+    from mcp.client.stdio import StdioServerParameters
 
     async def session() -> tuple[list[Any], list[Any]]:
         server = StdioServerParameters(

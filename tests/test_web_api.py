@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -28,14 +29,18 @@ from tests.helpers import start_server, stop
 BROKERS = "tech-brokers-new"
 
 
+# Each client is entered once: its requests share one event loop, as a server's do,
+# rather than each starting a thread and a loop of its own (a third of a request's time).
 @pytest.fixture(scope="module")
-def client(small: Loaded) -> TestClient:
-    return TestClient(create_app(small))
+def client(small: Loaded) -> Iterator[TestClient]:
+    with TestClient(create_app(small)) as entered:
+        yield entered
 
 
 @pytest.fixture(scope="module")
-def shipped_client(shipped: Loaded) -> TestClient:
-    return TestClient(create_app(shipped))
+def shipped_client(shipped: Loaded) -> Iterator[TestClient]:
+    with TestClient(create_app(shipped)) as entered:
+        yield entered
 
 
 def cli_json(facts: Path, *args: str) -> object:

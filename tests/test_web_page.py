@@ -13,6 +13,10 @@ import pytest
 from tests.conftest import SMALL_FACTS
 from tests.helpers import start_server, stop
 
+# Slow (a browser, two servers): first, and on one xdist worker, so that one browser
+# serves them all (conftest.ONE_WORKER_MODULES).
+pytestmark = pytest.mark.slow
+
 DOCS = Path(__file__).parents[1] / "docs"
 HOSTILE = "<img src=x onerror=alert(1)>"
 HOSTILE_FACTS = (

@@ -2,6 +2,7 @@
 official SDK's own client."""
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,11 @@ def calls(facts: Path, *requests: tuple[str, dict[str, Any]]) -> tuple[list[Any]
     from mcp.client.stdio import StdioServerParameters
 
     async def session() -> tuple[list[Any], list[Any]]:
+        # The SDK gives the server a minimal environment of its own: the test's cache
+        # directory passed on, so the server never writes the user's ~/.cache.
+        env = {**os.environ, "CQFACTS_CACHE_DIR": str(facts.parent / "cache")}
         server = StdioServerParameters(
-            command=sys.executable, args=["-m", "cqfacts", "--facts", str(facts), "mcp"]
+            command=sys.executable, args=["-m", "cqfacts", "--facts", str(facts), "mcp"], env=env
         )
         async with Client(server, read_timeout_seconds=30) as client:
             tools = (await client.list_tools()).tools

@@ -7,11 +7,12 @@ equal scores a topic's headline fact (its first) comes before its parts. rapidfu
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence, Set
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.index import FIELD, FIELD_WEIGHTS, FIELDS, Keys, SearchIndex
@@ -185,12 +186,19 @@ def prepare_query(query: str, index: SearchIndex) -> str:
 
 
 def _opencc_simplify(text: str) -> str:
+    converter = _traditional_to_simplified()
+    return text if converter is None else str(converter.convert(text))
+
+
+@functools.cache
+def _traditional_to_simplified() -> Any:
+    """One OpenCC converter per process: making one takes 20-30 ms, which a server
+    answering many queries would pay for each."""
     try:
         import opencc
     except ImportError:  # pragma: no cover - opencc is a dependency
-        return text
-    simplified: str = opencc.OpenCC("t2s").convert(text)
-    return simplified
+        return None
+    return opencc.OpenCC("t2s")
 
 
 def search(

@@ -26,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from cqfacts.export import to_toml
@@ -63,7 +62,7 @@ def build_large_base(copies: int = SCALE) -> str:
             for fact_id in topic.fact_ids:
                 fact = base.by_id[fact_id]
                 new_id = f"{fact.id}-{copy}" if copy else fact.id
-                facts.append(replace(fact, id=new_id, topic=name))
+                facts.append(fact._replace(id=new_id, topic=name))
                 ids.append(new_id)
             topics[name] = Topic(name, topic.en, topic.aliases, tuple(ids))
     large = FactBase(meta=base.meta, pillars=base.pillars, topics=topics, facts=tuple(facts))
@@ -73,7 +72,7 @@ def build_large_base(copies: int = SCALE) -> str:
 def build_long_label_base() -> str:
     base = load(cache_dir=None).base
     first = base.facts[0]
-    long = replace(first, label=LONG_LABEL, aliases=(*first.aliases, " ".join(LONG_LABEL)))
+    long = first._replace(label=LONG_LABEL, aliases=(*first.aliases, " ".join(LONG_LABEL)))
     facts = (long, *base.facts[1:])
     return to_toml(FactBase(meta=base.meta, pillars=base.pillars, topics=base.topics, facts=facts))
 

@@ -127,11 +127,9 @@ def test_any_fact_base_exported_as_toml_loads_back_the_same(base):
 def test_csv_text_cells_that_a_spreadsheet_would_run_are_neutralised(small):
     """=HYPERLINK(…) in a label is a formula to Excel: text cells starting with = + - @,
     a tab or a carriage return get a leading quote (OWASP); numbers stay numbers."""
-    from dataclasses import replace
 
     facts = list(small.base.facts)
-    facts[0] = replace(
-        facts[0],
+    facts[0] = facts[0]._replace(
         label='=HYPERLINK("http://evil.example","点击")',
         label_en="+1+1",
         value=-5,

@@ -1,8 +1,9 @@
 """The fact base as plain, typed data.
 
-Facts and their changes are dataclasses; the small fixed records (meta, pillars,
-topics) are NamedTuples, which cost a fifth as much to define: this module is
-imported on every run of a tool judged by its start-up time.
+A fact and the records nested in it are declared in :mod:`cqfacts.records` (and
+re-exported here); the small fixed records (meta, pillars, topics) are NamedTuples,
+which cost a fraction of a dataclass to define: this module is imported on every run
+of a tool judged by its start-up time.
 """
 
 from __future__ import annotations
@@ -10,40 +11,28 @@ from __future__ import annotations
 import os
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import astuple, dataclass, field, fields
 from functools import cached_property
 from itertools import accumulate
 from typing import Any, NamedTuple, overload
 
 from cqfacts.errors import FactFileError, InvalidArgumentError, Problem, UnknownFactError
+from cqfacts.records import (
+    DECREASE_WORDS,
+    FACT_KEYS,
+    FIELDS,
+    FILE_KEYS,
+    NESTED,
+    REQUIRED_KEYS,
+    Change,
+    Fact,
+    Spec,
+    Status,
+    specs,
+)
 
 KINDS = ("figure", "rank", "policy", "event", "achievement", "platform", "programme")
 
 CHINESE_NUMERALS = "〇一二三四五六七八九十"
-# A change text with one of these words is a fall, not a rise: the value is its size.
-DECREASE_WORDS = ("下降", "减少", "降低")
-
-
-class Spec(NamedTuple):
-    """How one field of a fact is read, checked and written: the one declaration that
-    the fact file's checker, the JSON object, the TOML and CSV exports and the cache's
-    rows are all derived from (see :data:`FIELDS`)."""
-
-    #: What the fact file holds: text, texts (a list), number, int, kind, id,
-    #: section, or "table" (a nested record: Change …).
-    type: str
-    #: A key every fact table must have.
-    required: bool = False
-    #: Where the value comes from: the fact's own table ("fact"), its topic's ("topic")
-    #: or the file's [meta] ("meta": the report's year and title).
-    origin: str = "fact"
-    #: One line for the README's JSON schema.
-    doc: str = ""
-
-
-def _spec(type: str, doc: str, *, required: bool = False, origin: str = "fact") -> dict[str, Spec]:
-    """A field's metadata: its :class:`Spec`."""
-    return {"spec": Spec(type, required, origin, doc)}
 
 
 #: What the report says was done with a policy document, and so what state it is in.
@@ -56,139 +45,13 @@ STATES = {
 }
 
 
-class _Record:
-    """A record nested in a fact (a table in the fact file): its JSON object is its
-    declared fields."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {item.name: getattr(self, item.name) for item in fields(self)}  # type: ignore[arg-type]
-
-
-@dataclass
-class Change(_Record):
-    """A change the report states for a figure (a growth rate, an increase)."""
-
-    value: int | float = field(metadata=_spec("number", "its size as written", required=True))
-    unit: str = field(metadata=_spec("text", "% or the figure's own unit", required=True))
-    text: str = field(metadata=_spec("text", "as the report words it", required=True))
-
-    @property
-    def is_decrease(self) -> bool:
-        return any(word in self.text for word in DECREASE_WORDS)
-
-    @property
-    def signed_value(self) -> int | float:
-        """The change with its direction: 下降50% is -50. Ranking and derived values
-        both read this, so a fall is one thing everywhere."""
-        return -self.value if self.is_decrease else self.value
-
-
-@dataclass
-class Status(_Record):
-    """What the report says was done with a policy document."""
-
-    state: str = field(metadata=_spec("state", "one of STATES", required=True))
-    text: str = field(metadata=_spec("text", "the report's verb, verbatim", required=True))
-
-
-#: Records nested in a fact, by field name: their fields are the table's keys.
-NESTED: dict[str, type[Change] | type[Status]] = {"change": Change, "status": Status}
-
-
-@dataclass
-class Fact:
-    id: str = field(
-        metadata=_spec("id", "unique within a report, lowercase ASCII kebab-case", required=True)
-    )
-    topic: str = field(
-        metadata=_spec("text", "the topic it is filed under (Chinese)", origin="topic")
-    )
-    topic_en: str = field(metadata=_spec("text", "the topic's English name", origin="topic"))
-    pillar: int = field(metadata=_spec("pillar", "0 (overview) to 6", required=True))
-    section: str = field(
-        metadata=_spec("section", '"4.1" is 四（一）; "0.0" the overview', required=True)
-    )
-    kind: str = field(metadata=_spec("kind", "one of KINDS", required=True))
-    label: str = field(metadata=_spec("text", "what it is, in Chinese (our words)", required=True))
-    label_en: str = field(metadata=_spec("text", "the same in English", required=True))
-    value: int | float | None = field(
-        default=None, metadata=_spec("number", "the number as written; null if none")
-    )
-    unit: str | None = field(default=None, metadata=_spec("text", "家, 亿元, %, 个百分点 …"))
-    value_text: str | None = field(
-        default=None, metadata=_spec("text", "the figure or name exactly as the report writes it")
-    )
-    qualifier: str | None = field(
-        default=None, metadata=_spec("text", "预计, 累计, 近, 超过, 余, 以上 …")
-    )
-    change: Change | None = field(
-        default=None, metadata=_spec("table", "{value, unit, text}: the stated change")
-    )
-    note: str | None = field(default=None, metadata=_spec("text", "a short note (our words)"))
-    aliases: tuple[str, ...] = field(
-        default=(), metadata=_spec("texts", "other names it is searched by")
-    )
-    status: Status | None = field(
-        default=None, metadata=_spec("table", "{state, text}: a policy's state (null otherwise)")
-    )
-    draft: bool = field(
-        default=False, metadata=_spec("bool", "true until a curator has checked a drafted fact")
-    )
-    line: int | None = field(
-        default=None, metadata=_spec("position", "the line of value_text in the source, if known")
-    )
-    column: int | None = field(
-        default=None, metadata=_spec("position", "its column (1-based), if known")
-    )
-    # Last, so that the JSON object only gains keys at its end.
-    year: int | None = field(
-        default=None, metadata=_spec("int", "the report's year ([meta] year)", origin="meta")
-    )
-    report: str | None = field(
-        default=None, metadata=_spec("text", "the report's title ([meta] title)", origin="meta")
-    )
-
-    @property
-    def figure(self) -> str:
-        """The figure as a reader quotes it: qualifier and text, as written."""
-        text = self.value_text or ""
-        if self.qualifier and self.qualifier not in text:
-            text = f"{self.qualifier}{text}"
-        return text
-
-    def to_dict(self) -> dict[str, Any]:
-        """The fact object of the JSON contract: every field, in declared order."""
-        return {name: _json_value(getattr(self, name)) for name in FACT_KEYS}
-
-
-def _json_value(value: object) -> object:
-    if isinstance(value, tuple):
-        return list(value)
-    if isinstance(value, _Record):
-        return value.to_dict()
-    return value
-
-
-def specs(record: type[object]) -> dict[str, Spec]:
-    """The declared fields of a fact or of a record nested in one."""
-    return {item.name: item.metadata["spec"] for item in fields(record)}  # type: ignore[arg-type]
-
-
-#: Every field of a fact with its declaration, in order.
-FIELDS: dict[str, Spec] = specs(Fact)
-#: The keys of a fact object in JSON output: a documented contract (add keys, never rename).
-FACT_KEYS = tuple(FIELDS)
-#: The keys a fact table in a fact file may hold, and those it must.
-FILE_KEYS = tuple(name for name, spec in FIELDS.items() if spec.origin == "fact")
-REQUIRED_KEYS = tuple(name for name in FILE_KEYS if FIELDS[name].required)
-
-
 def fact_row(fact: Fact) -> tuple[object, ...]:
     """A fact as a tuple of plain values (a nested record as a tuple of its fields),
     for the cache; :func:`fact_from_row` reverses it."""
+    values: tuple[Any, ...] = fact
     return tuple(
-        astuple(value) if name in NESTED and value is not None else value
-        for name, value in zip(FACT_KEYS, (getattr(fact, name) for name in FACT_KEYS), strict=True)
+        tuple(value) if name in NESTED and value is not None else value
+        for name, value in zip(FACT_KEYS, values, strict=True)
     )
 
 
@@ -549,3 +412,11 @@ def parse_pillar_number(text: str) -> int | None:
         return int(text)  # full-width digits too
     except ValueError:  # a digit int() does not know (superscripts)
         return None
+
+
+__all__ = [
+    "CHINESE_NUMERALS", "DECREASE_WORDS", "FACT_KEYS", "FIELDS", "FILE_KEYS", "KINDS", "NESTED",
+    "REQUIRED_KEYS", "STATES", "Change", "Fact", "FactBase", "FactSequence", "Meta", "Pillar",
+    "Spec", "Status", "Topic", "TopicMapping", "fact_from_row", "fact_row", "merge_bases",
+    "parse_pillar_number", "section_label", "specs",
+]  # fmt: skip

@@ -1,0 +1,147 @@
+"""A fact and the records nested in it, each field declared once, with its
+:class:`Spec`: the fact file's checker, the JSON object, the TOML and CSV exports and
+the cache's rows all derive from these declarations (see :data:`FIELDS`).
+
+NamedTuples with ``Annotated`` fields rather than dataclasses: this module is
+imported on every run of a tool judged by its start-up time, and ``dataclasses``
+brings ``inspect`` (with ``ast``, ``dis`` and ``tokenize``): about 8 ms, half a
+lookup's own work. The annotations are evaluated here (no ``from __future__ import
+annotations``), so that each field's Spec is at hand in ``__annotations__``.
+"""
+
+from typing import Annotated, Any, NamedTuple
+
+
+class Spec(NamedTuple):
+    """How one field of a fact is read, checked and written."""
+
+    #: What the fact file holds: text, texts (a list), number, int, kind, id,
+    #: section, or "table" (a nested record: Change …).
+    type: str
+    #: A key every fact table must have.
+    required: bool = False
+    #: Where the value comes from: the fact's own table ("fact"), its topic's ("topic")
+    #: or the file's [meta] ("meta": the report's year and title).
+    origin: str = "fact"
+    #: One line for the README's JSON schema.
+    doc: str = ""
+
+
+def _spec(type: str, doc: str, *, required: bool = False, origin: str = "fact") -> Spec:
+    return Spec(type, required, origin, doc)
+
+
+# A change's words for a fall, not a rise: the value is its size.
+DECREASE_WORDS = ("下降", "减少", "降低")
+
+
+class Change(NamedTuple):
+    """A change the report states for a figure (a growth rate, an increase)."""
+
+    value: Annotated[int | float, _spec("number", "its size as written", required=True)]
+    unit: Annotated[str, _spec("text", "% or the figure's own unit", required=True)]
+    text: Annotated[str, _spec("text", "as the report words it", required=True)]
+
+    @property
+    def is_decrease(self) -> bool:
+        return any(word in self.text for word in DECREASE_WORDS)
+
+    @property
+    def signed_value(self) -> int | float:
+        """The change with its direction: 下降50% is -50. Ranking and derived values
+        both read this, so a fall is one thing everywhere."""
+        return -self.value if self.is_decrease else self.value
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self._asdict())
+
+
+class Status(NamedTuple):
+    """What the report says was done with a policy document."""
+
+    state: Annotated[str, _spec("state", "one of STATES", required=True)]
+    text: Annotated[str, _spec("text", "the report's verb, verbatim", required=True)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self._asdict())
+
+
+#: Records nested in a fact, by field name: their fields are the table's keys.
+NESTED: dict[str, type[Change] | type[Status]] = {"change": Change, "status": Status}
+
+
+class Fact(NamedTuple):
+    id: Annotated[
+        str, _spec("id", "unique within a report, lowercase ASCII kebab-case", required=True)
+    ]
+    topic: Annotated[str, _spec("text", "the topic it is filed under (Chinese)", origin="topic")]
+    topic_en: Annotated[str, _spec("text", "the topic's English name", origin="topic")]
+    pillar: Annotated[int, _spec("pillar", "0 (overview) to 6", required=True)]
+    section: Annotated[
+        str, _spec("section", '"4.1" is 四（一）; "0.0" the overview', required=True)
+    ]
+    kind: Annotated[str, _spec("kind", "one of KINDS", required=True)]
+    label: Annotated[str, _spec("text", "what it is, in Chinese (our words)", required=True)]
+    label_en: Annotated[str, _spec("text", "the same in English", required=True)]
+    value: Annotated[int | float | None, _spec("number", "the number as written; null if none")] = (
+        None
+    )
+    unit: Annotated[str | None, _spec("text", "家, 亿元, %, 个百分点 …")] = None
+    value_text: Annotated[
+        str | None, _spec("text", "the figure or name exactly as the report writes it")
+    ] = None
+    qualifier: Annotated[str | None, _spec("text", "预计, 累计, 近, 超过, 余, 以上 …")] = None
+    change: Annotated[Change | None, _spec("table", "{value, unit, text}: the stated change")] = (
+        None
+    )
+    note: Annotated[str | None, _spec("text", "a short note (our words)")] = None
+    aliases: Annotated[tuple[str, ...], _spec("texts", "other names it is searched by")] = ()
+    status: Annotated[
+        Status | None, _spec("table", "{state, text}: a policy's state (null otherwise)")
+    ] = None
+    draft: Annotated[bool, _spec("bool", "true until a curator has checked a drafted fact")] = False
+    line: Annotated[
+        int | None, _spec("position", "the line of value_text in the source, if known")
+    ] = None
+    column: Annotated[int | None, _spec("position", "its column (1-based), if known")] = None
+    # Last, so that the JSON object only gains keys at its end.
+    year: Annotated[int | None, _spec("int", "the report's year ([meta] year)", origin="meta")] = (
+        None
+    )
+    report: Annotated[
+        str | None, _spec("text", "the report's title ([meta] title)", origin="meta")
+    ] = None
+
+    @property
+    def figure(self) -> str:
+        """The figure as a reader quotes it: qualifier and text, as written."""
+        text = self.value_text or ""
+        if self.qualifier and self.qualifier not in text:
+            text = f"{self.qualifier}{text}"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fact object of the JSON contract: every field, in declared order."""
+        return {name: _json_value(getattr(self, name)) for name in FACT_KEYS}
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Change | Status):  # tuples too: records first
+        return value.to_dict()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def specs(record: type[Fact] | type[Change] | type[Status]) -> dict[str, Spec]:
+    """The declared fields of a fact or of a record nested in one."""
+    return {name: hint.__metadata__[0] for name, hint in record.__annotations__.items()}
+
+
+#: Every field of a fact with its declaration, in order.
+FIELDS: dict[str, Spec] = specs(Fact)
+#: The keys of a fact object in JSON output: a documented contract (add keys, never rename).
+FACT_KEYS = tuple(FIELDS)
+#: The keys a fact table in a fact file may hold, and those it must.
+FILE_KEYS = tuple(name for name, spec in FIELDS.items() if spec.origin == "fact")
+REQUIRED_KEYS = tuple(name for name in FILE_KEYS if FIELDS[name].required)

@@ -924,6 +924,13 @@ _ENGLISH_QUESTION = (
 )
 
 
+# What each pattern cannot match without (a character, a word): looked for first,
+# since compiling a pattern costs a lookup about 0.4 ms and most queries ask nothing.
+_CHINESE_QUESTION_SIGNS = frozenset("多几什哪怎如吗呢?？")
+_ENGLISH_QUESTION_WORDS = ("how", "wh", "got", "get", "did", "do", "is", "are", "was", "were",
+                           "has", "have", "had", "there", "been", "?")  # fmt: skip
+
+
 class _Asked:
     """A query's key words without its question words, and the unit it asked for."""
 
@@ -940,11 +947,15 @@ def _without_question_words(query: str, year: int | None) -> _Asked:
     unit = None
     text = query
     if has_cjk(text):
-        found = re.search(_CHINESE_QUESTION, text)
+        found = None
+        if not _CHINESE_QUESTION_SIGNS.isdisjoint(text):
+            found = re.search(_CHINESE_QUESTION, text)
         if found is not None:
             unit = found["unit"]
             text = re.sub(_CHINESE_QUESTION, " ", text)
-    elif re.search(_ENGLISH_QUESTION, text):
+    elif any(word in text for word in _ENGLISH_QUESTION_WORDS) and re.search(
+        _ENGLISH_QUESTION, text
+    ):
         text = re.sub(_ENGLISH_QUESTION, " ", text)
     if year is not None and str(year) in text:
         text = re.sub(rf"(?:in )?(?<![0-9]){year}年?(?![0-9])", " ", text)

@@ -224,8 +224,9 @@ def cqfacts_process(
 # --- Scheduling (pytest-xdist) ----------------------------------------------------------
 
 # Modules whose tests share a costly module fixture (a browser and two servers, an MCP
-# server): all of a module's tests go to one worker, which alone pays for it.
-ONE_WORKER_MODULES = ("tests/test_web_page.py", "tests/test_mcp.py")
+# server, the fast path's searches of every query): all of a module's tests go to one
+# worker, which alone pays for it.
+ONE_WORKER_MODULES = ("tests/test_web_page.py", "tests/test_mcp.py", "tests/test_fast_path.py")
 
 
 @pytest.hookimpl(trylast=True)

@@ -66,12 +66,15 @@ def test_a_changed_fact_file_is_not_served_from_the_package(packaged, tmp_path, 
 
 @pytest.mark.parametrize("change", ["code", "python"])
 def test_other_code_or_another_python_is_not_served_from_the_package(
-    packaged, tmp_path, monkeypatch, change
+    packaged, tmp_path, monkeypatch, request, change
 ):
     if change == "code":
         monkeypatch.setattr(loader, "code_digest", lambda: b"edited indexing code")
-    else:  # marshal's format belongs to one Python
+    else:  # marshal's format belongs to one Python: another one is another process,
+        # whose digest is its own (a process makes it once: made afresh, then forgotten)
         monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+        loader.code_digest.cache_clear()
+        request.addfinalizer(loader.code_digest.cache_clear)
     loaded = load(cache_dir=tmp_path / "cache")
     assert (loaded.from_package, loaded.from_cache) == (False, False)
     assert load(cache_dir=tmp_path / "cache").from_cache

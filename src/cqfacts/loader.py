@@ -18,6 +18,7 @@ same indicator in two years; two files of one year holding one id are refused.
 
 from __future__ import annotations
 
+import functools
 import gc
 import marshal
 import os
@@ -138,9 +139,12 @@ def decode(data: bytes, path: Path) -> str:
         raise FactFileError([problem]) from None
 
 
+@functools.cache
 def code_digest() -> bytes:
     """What the cache key takes from the code: the version, the Python (marshal's
-    format belongs to one), and the source of every module in :data:`INDEX_CODE`."""
+    format belongs to one), and the source of every module in :data:`INDEX_CODE`.
+    Once per process: the code running is the code imported when it started, even
+    should its files change under it (a server, a test run)."""
     package = Path(__file__).parent
     parts = [__version__.encode(), sys.version.encode()]
     for module in INDEX_CODE:

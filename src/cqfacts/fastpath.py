@@ -201,7 +201,8 @@ def _answer(given: _Given, env: Environment, environ: Mapping[str, str]) -> str 
             return _json(shapes.pillar(base, chosen.number), env)
         from cqfacts.views import pillar_view  # tables only: it loads the layout code
 
-        return _table(pillar_view(base, chosen, answers.table_lang(lang)), given, env)
+        page = pillar_view(base, chosen, answers.table_lang(lang))
+        return _table(page, given, env, environ)
     query = answers.words(given.arguments)
     out = answers.output_format(given.fmt, given.json)
     matches = answers.search(
@@ -219,7 +220,8 @@ def _answer(given: _Given, env: Environment, environ: Mapping[str, str]) -> str 
     from cqfacts.views import search_table
 
     lang = answers.table_lang(lang, query, matches[0].how)
-    return _table(search_table(matches, lang, years=len(loaded.base.years) > 1), given, env)
+    table = search_table(matches, lang, years=len(loaded.base.years) > 1)
+    return _table(table, given, env, environ)
 
 
 def _load(named: list[str], environ: Mapping[str, str]) -> Loaded | None:
@@ -238,14 +240,14 @@ def _json(value: object, env: Environment) -> str:
     return answers.json_text(value, terminal=False, encoding=env.stdout_encoding)
 
 
-def _table(view: View, given: _Given, env: Environment) -> str | None:
+def _table(view: View, given: _Given, env: Environment, environ: Mapping[str, str]) -> str | None:
     from cqfacts import plain
 
     if given.color == "always" or not env.can_show_chinese():
         return None
-    if "FORCE_COLOR" in os.environ or "TTY_COMPATIBLE" in os.environ:
+    if "FORCE_COLOR" in environ or "TTY_COMPATIBLE" in environ:
         return None  # rich would take the pipe for a terminal
-    return plain.draw(view, plain.console_width(os.environ))
+    return plain.draw(view, plain.console_width(environ))
 
 
 def _write(text: str, env: Environment) -> int:

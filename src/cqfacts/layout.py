@@ -15,6 +15,9 @@ from typing import NamedTuple
 
 CLOSING = set("，。、；：？！）》」』”’〕】〉…·%,.;:!?)]}")
 OPENING = set("（《「『“‘〔【〈([{")
+#: Narrower than this, a table is unreadable: COLUMNS=0 (cron, some CI) would print
+#: nothing at all, and COLUMNS=3 one letter per line. Both writers draw no narrower.
+MIN_WIDTH = 40
 #: Eighths of a block, for bars drawn to an eighth of a character.
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 

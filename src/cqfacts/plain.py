@@ -14,8 +14,9 @@ import itertools
 import os
 import re
 from bisect import bisect_right
+from collections.abc import Mapping
 
-from cqfacts.layout import Grid, Styled, width
+from cqfacts.layout import MIN_WIDTH, Grid, Styled, width
 from cqfacts.views import Page, View
 
 #: Characters whose terminal width :func:`cqfacts.layout.width` and rich count alike,
@@ -38,8 +39,6 @@ _EDGES = [edge for first, last in DRAWABLE_RANGES for edge in (first, last + 1)]
 # rich's table: columns apart by one space of padding, a space and another padding.
 _TABLE_GAP = 3
 _RULE = "─"
-#: Narrower than this, the CLI draws 40 columns (see cqfacts.render.MIN_WIDTH).
-MIN_WIDTH = 40
 
 
 def drawable(text: str) -> bool:
@@ -49,7 +48,7 @@ def drawable(text: str) -> bool:
     return text.isprintable() and all(bisect_right(_EDGES, ord(char)) % 2 for char in set(text))
 
 
-def console_width(environ: dict[str, str] | os._Environ[str]) -> int:
+def console_width(environ: Mapping[str, str]) -> int:
     """The width rich gives a console writing to a pipe (not a terminal): $COLUMNS
     where it is digits, else the terminal of stdin, stdout or stderr, else 80; at
     least :data:`MIN_WIDTH`, as ``render.make_console`` makes it."""

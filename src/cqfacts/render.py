@@ -21,12 +21,8 @@ from rich.console import (
 from rich.table import Table
 from rich.text import Span, Text
 
-from cqfacts.layout import Grid, Styled
+from cqfacts.layout import MIN_WIDTH, Grid, Styled
 from cqfacts.views import Page
-
-# Narrower than this, a table is unreadable: COLUMNS=0 (cron, some CI) would print
-# nothing at all, and COLUMNS=3 one letter per line.
-MIN_WIDTH = 40
 
 
 class _Console(Console):

@@ -1,8 +1,13 @@
 import io
 
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.text import Text
+
 from cqfacts.layout import Styled
 from cqfacts.ranking import rank_by_change
 from cqfacts.render import make_console, renderable
+from cqfacts.render import text as text_of
 from cqfacts.search import search
 from cqfacts.views import (
     citation_line,
@@ -72,3 +77,33 @@ def test_rank_table_marks_converted_values(shipped):
 
     text = draw(rank_table(rank_by_value(shipped.base.facts, "亿元"), "value"), width=120)
     assert "*" in text and "converted from the report's unit" in text
+
+
+_STYLES = st.sampled_from(["", "bold", "dim italic", "green"])
+_WORDS = st.text(alphabet="ab 科技\n", max_size=6)
+
+
+@given(
+    first=_WORDS, style=_STYLES,
+    appended=st.lists(st.tuples(_WORDS, _STYLES), max_size=3),
+    marked=st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12), _STYLES), max_size=3),
+    cut=st.tuples(st.integers(0, 12), st.integers(0, 12)), separator=_WORDS,
+)  # fmt: skip
+def test_styled_text_means_what_rich_text_means(first, style, appended, marked, cut, separator):
+    """Every operation the views use, on layout.Styled and on rich's Text alike, gives
+    the same characters, base style and spans."""
+    ours, theirs = Styled(first, style), Text(first, style)
+    for text, name in appended:
+        ours.append(text, name)
+        theirs.append(text, name)
+    for start, end, name in marked:
+        ours.stylize(name, start, end)
+        theirs.stylize(name, start, end)
+    ours_cut, theirs_cut = ours[cut[0] : cut[1]], theirs[cut[0] : cut[1]]
+    ours_all = Styled(separator).join([ours_cut, Styled("x", "bold") + ours])
+    theirs_all = Text(separator).join([theirs_cut, Text("x", "bold") + theirs])
+    for mine, rich_made in ((ours, theirs), (ours_cut, theirs_cut), (ours_all, theirs_all)):
+        converted = text_of(mine)
+        assert (converted.plain, converted.style, converted.spans) == (
+            rich_made.plain, rich_made.style, rich_made.spans
+        )  # fmt: skip

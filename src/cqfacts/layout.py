@@ -147,12 +147,12 @@ class Styled:
 
     def append(self, text: str | Styled, style: str = "") -> Styled:
         offset = len(self.plain)
-        if isinstance(text, Styled):
+        if isinstance(text, Styled) and text.plain:  # rich appends nothing empty
             if text.style:
                 self.spans.append((offset, offset + len(text), text.style))
             self.spans += [(start + offset, end + offset, name) for start, end, name in text.spans]
             self.plain += text.plain
-        elif text:
+        elif isinstance(text, str) and text:
             if style:
                 self.spans.append((offset, offset + len(text), style))
             self.plain += text
@@ -177,12 +177,16 @@ class Styled:
         return Styled(self.plain, self.style, list(self.spans)).append(other)
 
     def join(self, parts: list[Styled]) -> Styled:
-        """The parts with this text between them, as ``str.join``."""
+        """The parts with this text between them, as ``str.join`` (and rich's join:
+        each part's base style a span, an empty part's too)."""
         joined = Styled(style=self.style)
         for number, part in enumerate(parts):
-            if number and self.plain:
-                joined.append(self)
-            joined.append(part)
+            for piece in (self, part) if number and self.plain else (part,):
+                offset = len(joined.plain)
+                if piece.style:
+                    joined.spans.append((offset, offset + len(piece.plain), piece.style))
+                joined.spans += [(a + offset, b + offset, name) for a, b, name in piece.spans]
+                joined.plain += piece.plain
         return joined
 
 

@@ -4,10 +4,12 @@ project's query sets, as JSON and as tables, under several environments."""
 
 from __future__ import annotations
 
+import io
 import os
 import pty
 import subprocess
 import sys
+import threading
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -341,3 +343,33 @@ def test_the_fast_path_loads_no_framework():
     cqfacts_process("search", "gxjsqy", "--json", check=True)  # warms the cache
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, check=True)
     assert result.stderr.decode().endswith("loaded:"), result.stderr.decode()
+
+
+def test_a_fact_file_read_from_a_pipe_is_left_to_the_full_command_line(tmp_path, small_fact_file):
+    """`--facts <(…)` can be read once: the fast path, which may hand on after reading
+    (here: nothing found), leaves it unread (before, the full command line then waited
+    for a writer that had gone)."""
+    pipe = tmp_path / "facts"
+    os.mkfifo(pipe)
+    answered: list[int | None] = []
+    env = Environment(stdout=io.StringIO(), stderr=io.StringIO(), stdout_isatty=False)
+    reader = threading.Thread(
+        target=lambda: answered.append(
+            fastpath.answer(["--facts", str(pipe), "search", "量子计算机"], env, {})
+        ),
+        daemon=True,
+    )
+    reader.start()
+    reader.join(timeout=10)
+    blocked = reader.is_alive()
+    if blocked:  # it opened the pipe: let it go, then fail
+        with open(pipe, "wb") as writer:
+            writer.write(small_fact_file.read_bytes())
+        reader.join(timeout=10)
+    assert not blocked and answered == [None]
+    # The console script's way, in a process, reading a real pipe: nothing found, exit 1.
+    result = subprocess.run(
+        [sys.executable, "-m", "cqfacts", "--facts", "/dev/stdin", "search", "量子计算机"],
+        input=small_fact_file.read_bytes(), capture_output=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1 and b"nothing found" in result.stderr

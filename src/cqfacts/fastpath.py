@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
@@ -232,8 +233,22 @@ def _load(named: list[str], environ: Mapping[str, str]) -> Loaded | None:
     if "" in named:
         return None  # the full command line says the path is empty
     paths = [Path(text) for text in named] or paths_from_environment(environ.get(ENV_FACTS, ""))
+    if not all(map(_readable_twice, paths)):
+        return None
     loaded = load_many(paths)
     return None if loaded.warnings else loaded  # the full command line shows them
+
+
+def _readable_twice(path: os.PathLike[str]) -> bool:
+    """Whether the full command line could read the file again, should the fast path
+    hand on after reading it: not so a pipe (``--facts <(…)``), read once, which the
+    full command line must read alone. (A file that is not there: the full command
+    line says so.)"""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return True
+    return stat.S_ISREG(mode) or stat.S_ISDIR(mode)
 
 
 def _json(value: object, env: Environment) -> str:

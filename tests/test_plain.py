@@ -1,5 +1,6 @@
 """The plain writer (cqfacts.plain) draws what rich draws, or declines."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -9,6 +10,13 @@ from cqfacts.answers import without_trailing_spaces
 from cqfacts.layout import Column, Grid, Styled, width
 from cqfacts.views import pillar_view, search_table
 from tests.helpers import draw
+
+
+@pytest.fixture(autouse=True)
+def _rich_counts_the_unicode_of_today(monkeypatch):
+    """UNICODE_VERSION would make rich count some characters otherwise (the fast path
+    leaves tables to rich where it is set)."""
+    monkeypatch.delenv("UNICODE_VERSION", raising=False)
 
 
 def rich_text(view: object, columns: int) -> str:

@@ -9,6 +9,7 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
+from cqfacts import api
 from cqfacts.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -18,13 +19,13 @@ if TYPE_CHECKING:
 
 #: --format's names; --json is the short form of "json".
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
-#: --lang's names, and the variable that gives its default.
-LANGS = ("zh", "en")
+#: --lang's names (the web API's and MCP's too), and the variable that gives its default.
+LANGS = api.LANGS
 ENV_LANG = "CQFACTS_LANG"
 #: --color's names.
 COLORS = ("auto", "always", "never")
-#: search's --limit when none is given.
-DEFAULT_LIMIT = 10
+#: search's --limit when none is given (the web API's and MCP's too).
+DEFAULT_LIMIT = api.DEFAULT_LIMIT
 
 
 def as_typed(value: str | None) -> str | None:
@@ -53,9 +54,9 @@ def output_format(fmt: str | None, as_json: bool) -> str:
 
 
 def table_lang(lang: str | None, query: str | None = None, how: str | None = None) -> str:
-    """--lang, else $CQFACTS_LANG, else English for a query in English (``how``: how
-    its best match matched), else Chinese. Asked for a table only: the --json path
-    loads nothing it does not need."""
+    """``lang`` (--lang, or $CQFACTS_LANG: the caller reads them), else English for a
+    query in English (``how``: how its best match matched), else Chinese. Asked for a
+    table only: the --json path loads nothing it does not need."""
     if lang is not None:
         return lang
     if query is None:
@@ -74,9 +75,7 @@ def loaded_year(year: int | None, loaded: Loaded) -> int | None:
 
 
 def pillar_number(text: str | None, loaded: Loaded) -> int | None:
-    from cqfacts.api import pillar
-
-    return pillar(text, loaded.base)
+    return api.pillar(text, loaded.base)
 
 
 def search(
@@ -104,7 +103,8 @@ def pillar(loaded: Loaded, number: str, year: int | None) -> tuple[FactBase, Pil
     chosen_year = loaded_year(year, loaded)
     base = loaded.base if chosen_year is None else loaded.base.only(chosen_year)
     chosen = pillar_number(number, loaded)
-    assert chosen is not None  # a number is required: api.pillar gives None for none only
+    if chosen is None:  # `pillar ""`: as the web API says it
+        raise api.UnknownPillarError("no pillar given")
     return base, base.pillars[chosen]
 
 
@@ -124,6 +124,11 @@ def json_text(value: object, *, terminal: bool, encoding: str) -> str:
         # JSON stays valid where raw they could not be written at all.
         text = re.sub("[\ud800-\udfff]", lambda found: f"\\u{ord(found[0]):04x}", text)
     return text + "\n"
+
+
+def cannot_write(error: OSError) -> str:
+    """The message when stdout cannot be written (a full disk): both paths say it."""
+    return f"cqfacts: cannot write the output: {error.strerror or error}"
 
 
 def _encodable(text: str) -> bool:

@@ -58,17 +58,9 @@ class UnprintableOutputError(CqfactsError):
     """Standard output's encoding cannot show the report's Chinese text."""
 
 
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
-
-
-class Color(StrEnum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
+# Choices as typer shows and checks them, from the one declaration of each.
+Lang = StrEnum("Lang", {name: name for name in answers.LANGS})  # type: ignore[misc]
+Color = StrEnum("Color", {name: name for name in answers.COLORS})  # type: ignore[misc]
 Kind = StrEnum("Kind", {kind: kind for kind in KINDS})  # type: ignore[misc]
 State = StrEnum("State", {state: state for state in STATES})  # type: ignore[misc]
 
@@ -78,12 +70,7 @@ class RankBy(StrEnum):
     value = "value"
 
 
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    tsv = "tsv"
+Format = StrEnum("Format", {name: name for name in answers.FORMATS})  # type: ignore[misc]
 
 
 class ExportFormat(StrEnum):
@@ -199,8 +186,7 @@ def _reader_gone() -> NoReturn:
 def _output_failed(error: OSError) -> NoReturn:
     """stdout could not be written (a full disk): a message, exit 2."""
     discard_stdout()
-    reason = error.strerror or str(error)
-    _say(f"cqfacts: cannot write the output: {reason}")
+    _say(answers.cannot_write(error))
     raise typer.Exit(ExitCode.USAGE_ERROR)
 
 
@@ -260,7 +246,7 @@ class _Options:
 
     @property
     def color(self) -> str:
-        return str(self._meta.get(_COLOR_KEY, Color.auto.value))
+        return str(self._meta.get(_COLOR_KEY, "auto"))
 
     @property
     def pager(self) -> str | None:
@@ -537,7 +523,7 @@ def search(
     pillar: PillarOption = None,
     kind: KindOption = None,
     year: YearOption = None,
-    limit: LimitOption = 10,
+    limit: LimitOption = answers.DEFAULT_LIMIT,
     json: JsonFlag = False,
     fmt: FormatOption = None,
     lang: LangOption = None,
@@ -752,7 +738,7 @@ def rank(
     ] = None,
     pillar: PillarOption = None,
     year: YearOption = None,
-    limit: LimitOption = 10,
+    limit: LimitOption = answers.DEFAULT_LIMIT,
     json: JsonFlag = False,
     fmt: FormatOption = None,
     lang: LangOption = None,

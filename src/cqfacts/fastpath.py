@@ -106,10 +106,10 @@ def answer(
     """Answers a lookup and gives its exit code, or None (having written nothing)
     where the full command line must run instead."""
     if (
-        env.stdout_isatty
-        or os.name != "posix"
+        env.stdout_isatty  # a pager, indented JSON, colour: the full command line's
+        or os.name != "posix"  # rich's console widths on Windows are its own
         or any(name.startswith("_") and name.endswith("_COMPLETE") for name in environ)
-    ):  # a pager, indented JSON, colour; shell completion
+    ):  # _CQFACTS_COMPLETE: typer is completing a word in the shell
         return None
     try:
         text = _answer(_parse(argv), env, environ)
@@ -260,9 +260,14 @@ def _table(view: View, given: _Given, env: Environment, environ: Mapping[str, st
 
     if given.color == "always" or not env.can_show_chinese():
         return None
-    if "FORCE_COLOR" in environ or "TTY_COMPATIBLE" in environ:
-        return None  # rich would take the pipe for a terminal
+    if any(name in environ for name in _RICH_SETTINGS):
+        return None
     return plain.draw(view, plain.console_width(environ))
+
+
+# Variables that change what rich draws into a pipe: its terminal (FORCE_COLOR,
+# TTY_COMPATIBLE) or the width it counts for some characters (UNICODE_VERSION).
+_RICH_SETTINGS = ("FORCE_COLOR", "TTY_COMPATIBLE", "UNICODE_VERSION")
 
 
 def _write(text: str, env: Environment) -> int:
@@ -278,7 +283,7 @@ def _write(text: str, env: Environment) -> int:
         discard_stdout()
         # ASCII (strerror's C locale), so sys.stderr writes what click's echo would.
         with contextlib.suppress(OSError, ValueError):
-            sys.stderr.write(f"cqfacts: cannot write the output: {error.strerror or error}\n")
+            sys.stderr.write(answers.cannot_write(error) + "\n")
             sys.stderr.flush()
         return 2
     return 0

@@ -11,7 +11,7 @@ punctuation (，。、）” …) nor after opening punctuation (（“《 …).
 from __future__ import annotations
 
 import unicodedata
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 CLOSING = set("，。、；：？！）》」』”’〕】〉…·%,.;:!?)]}")
 OPENING = set("（《「『“‘〔【〈([{")
@@ -197,7 +197,7 @@ class Column(NamedTuple):
     breaks: str = "cjk"
     #: 0: always shown; too narrow a terminal drops the highest first (gh does).
     drop: int = 0
-    justify: str = "left"
+    justify: Literal["left", "center", "right"] = "left"
     style: str | None = None
 
 

@@ -14,7 +14,7 @@ import itertools
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from cqfacts.layout import MIN_WIDTH, Grid, Styled, width
 from cqfacts.views import Page, View
@@ -167,7 +167,7 @@ def _grid(grid: Grid, columns: int) -> list[str] | None:
 
 
 def _row(
-    cells: list[list[str]], rooms: list[int], justify: list[str], *, bottom: bool = False
+    cells: list[list[str]], rooms: list[int], justify: Sequence[str], *, bottom: bool = False
 ) -> list[str] | None:
     """One table row: each cell's lines padded to its column, the cells aligned at
     the top (the header's, as rich aligns them, at the bottom)."""

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import errno
 import os
-from typing import IO, Any, cast
+from typing import IO, Any
 
 from rich import box
 from rich.console import (
     Console,
     ConsoleOptions,
     Group,
-    JustifyMethod,
     RenderableType,
     RenderResult,
 )
@@ -94,14 +93,14 @@ class Fitted:
                 table.add_column()
         for column, (number, width) in zip(table.columns, widths.items(), strict=True):
             column.width, column.no_wrap, column.overflow = width, True, "fold"
-            column.justify = cast("JustifyMethod", grid.columns[number].justify)
+            column.justify = grid.columns[number].justify
             column.style = grid.columns[number].style or ""
         for index, row in enumerate(grid.rows):
             if index in grid.sections and index:
                 table.add_section()
             cells = [text(grid.broken(row[n], n, w)) for n, w in widths.items()]
             for cell, number in zip(cells, widths, strict=True):
-                cell.justify = cast("JustifyMethod", grid.columns[number].justify)
+                cell.justify = grid.columns[number].justify
             table.add_row(*cells)
         table.caption = grid.caption
         yield table

@@ -143,18 +143,19 @@ def _declared(params: list[Any]) -> dict[str, fastpath.Option]:
     for param in params:
         if param.param_type_name != "option":
             continue
+        choices: tuple[str, ...] = ()
         if param.is_flag:
-            values: tuple[str, ...] | str | None = ()
+            kind = "flag"
         elif param.type.name == "choice":
-            values = tuple(str(choice) for choice in param.type.choices)
+            kind, choices = "choice", tuple(str(choice) for choice in param.type.choices)
         elif "int" in param.type.name:  # click's INT, or an IntRange
-            values = "int"
+            kind = "int"
         else:
-            values = None
+            kind = "text"
         least = getattr(param.type, "min", None)
         typed = _callback(param) is answers.as_typed
         for name in [*param.opts, *param.secondary_opts]:
-            found[name] = fastpath.Option(param.name, values, least, typed)
+            found[name] = fastpath.Option(param.name, kind, choices, least, typed)
     return found
 
 
@@ -259,6 +260,13 @@ def test_the_fast_path_answers_what_it_can_and_hands_on_the_rest(once):
     for handed_on in (["search", "企业", "--help"], ["search", "量子计算机"], ["pillar", "9"],
                       ["--color", "always", "search", "企业"]):  # fmt: skip
         assert not compare(handed_on)[1]
+
+
+@pytest.mark.parametrize("setting", ["FORCE_COLOR", "TTY_COMPATIBLE", "UNICODE_VERSION"])
+def test_settings_that_change_what_rich_draws_leave_tables_to_rich(once, monkeypatch, setting):
+    monkeypatch.setenv(setting, "8.0.0" if setting == "UNICODE_VERSION" else "1")
+    assert not compare(["search", "企业"])[1]
+    assert compare(["search", "企业", "--json"])[1]  # JSON is not rich's
 
 
 def test_a_bad_value_of_cqfacts_lang_is_left_to_typer(once, monkeypatch):

@@ -36,9 +36,10 @@ if TYPE_CHECKING:
 class Option(NamedTuple):
     #: The command's parameter it sets (the typer function's argument name).
     name: str
-    #: The values it takes: None for any text, "int" for a whole number, () for a
-    #: flag, else the choices.
-    values: tuple[str, ...] | str | None = None
+    #: What it takes: "text", "int" (a whole number), "choice" (one of ``choices``)
+    #: or "flag" (nothing: given, it is true).
+    kind: str = "text"
+    choices: tuple[str, ...] = ()
     #: The smallest whole number it takes.
     least: int | None = None
     #: Its text is read by :func:`cqfacts.answers.as_typed` (the typer option's callback).
@@ -52,25 +53,25 @@ class Argument(NamedTuple):
     typed: bool = False
 
 
+_PILLAR = Option("pillar", typed=True)
+_KIND = Option("kind", "choice", KINDS)
 _YEAR = Option("year", "int")
-_JSON = Option("json", ())
-_LANG = Option("lang", answers.LANGS)
+_LIMIT = Option("limit", "int", least=1)
+_JSON = Option("json", "flag")
+_FORMAT = Option("fmt", "choice", answers.FORMATS)
+_LANG = Option("lang", "choice", answers.LANGS)
 #: The global options (the group's, also taken after the command), then each
 #: command's own, by every name they are given as.
 GLOBAL_OPTIONS = {
     "--facts": Option("facts"),
-    "--color": Option("color", answers.COLORS),
-    "--no-pager": Option("no_pager", ()),
+    "--color": Option("color", "choice", answers.COLORS),
+    "--no-pager": Option("no_pager", "flag"),
 }
 OPTIONS: dict[str, dict[str, Option]] = {
     "search": {
-        "--pillar": Option("pillar", typed=True), "-p": Option("pillar", typed=True),
-        "--kind": Option("kind", KINDS), "-k": Option("kind", KINDS),
-        "--year": _YEAR, "-y": _YEAR,
-        "--limit": Option("limit", "int", 1), "-n": Option("limit", "int", 1),
-        "--json": _JSON,
-        "--format": Option("fmt", answers.FORMATS), "-f": Option("fmt", answers.FORMATS),
-        "--lang": _LANG,
+        "--pillar": _PILLAR, "-p": _PILLAR, "--kind": _KIND, "-k": _KIND, "--year": _YEAR,
+        "-y": _YEAR, "--limit": _LIMIT, "-n": _LIMIT, "--json": _JSON, "--format": _FORMAT,
+        "-f": _FORMAT, "--lang": _LANG,
     },
     "pillar": {"--year": _YEAR, "-y": _YEAR, "--json": _JSON, "--lang": _LANG},
 }  # fmt: skip
@@ -155,24 +156,27 @@ def _option(tokens: list[str], known: dict[str, Option], given: _Given) -> None:
     """Reads the option at the head of ``tokens`` (--name value, --name=value,
     -n value, -nvalue) into ``given``."""
     token = tokens.pop(0)
-    name, equals, value = token.partition("=")
-    if not token.startswith("--"):
-        name, value, equals = token[:2], token[2:], "=" * (len(token) > 2)
+    if token.startswith("--"):
+        name, attached, value = token.partition("=")
+        given_with_it = bool(attached)
+    else:  # -n5 is -n 5
+        name, value = token[:2], token[2:]
+        given_with_it = bool(value)
     option = known.get(name)
     if option is None:
         raise _Refused  # --help, --version, a mistake: click says what
-    if option.values == ():
-        if equals:
+    if option.kind == "flag":
+        if given_with_it:
             raise _Refused
         setattr(given, option.name, True)
         return
-    if not equals:
+    if not given_with_it:
         if not tokens:
             raise _Refused
         value = tokens.pop(0)
     if option.name == "facts":
         given.facts.append(value)
-    elif option.values == "int":
+    elif option.kind == "int":
         try:
             number = int(value)  # as click's INT reads it
         except ValueError:
@@ -180,7 +184,7 @@ def _option(tokens: list[str], known: dict[str, Option], given: _Given) -> None:
         if option.least is not None and number < option.least:
             raise _Refused
         setattr(given, option.name, number)
-    elif option.values is None or value in option.values:
+    elif option.kind == "text" or value in option.choices:
         setattr(given, option.name, answers.as_typed(value) if option.typed else value)
     else:
         raise _Refused

@@ -85,6 +85,12 @@ def test_unknown_pillar_is_a_usage_error_naming_the_pillars(run):
     assert result.stderr == "cqfacts: no pillar '9'; pillars are 0, 4 (0 is the overview)\n"
 
 
+def test_an_empty_pillar_is_a_usage_error_not_a_bug(run):
+    """`pillar ""` was an internal error (exit 3); the web API said it already."""
+    result = run("pillar", "")
+    assert (result.exit_code, result.stderr) == (ExitCode.USAGE_ERROR, "cqfacts: no pillar given\n")
+
+
 def test_pillars_lists_counts(run):
     result = run("pillars", "--json")
     records = json.loads(result.stdout)

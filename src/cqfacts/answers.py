@@ -102,10 +102,7 @@ def pillar(loaded: Loaded, number: str, year: int | None) -> tuple[FactBase, Pil
     """`cqfacts pillar`'s base (one year's, where asked) and pillar."""
     chosen_year = loaded_year(year, loaded)
     base = loaded.base if chosen_year is None else loaded.base.only(chosen_year)
-    chosen = pillar_number(number, loaded)
-    if chosen is None:  # `pillar ""`: as the web API says it
-        raise api.UnknownPillarError("no pillar given")
-    return base, base.pillars[chosen]
+    return base, base.pillars[api.required_pillar(number, loaded.base)]
 
 
 def json_text(value: object, *, terminal: bool, encoding: str) -> str:

@@ -101,6 +101,14 @@ def pillar(value: object, base: FactBase) -> int | None:
     return number
 
 
+def required_pillar(value: object, base: FactBase) -> int:
+    """A pillar of the base, which must be given (`pillar N`, /api/pillars/N)."""
+    number = pillar(value, base)
+    if number is None:
+        raise UnknownPillarError("no pillar given")
+    return number
+
+
 def year(value: object, base: FactBase) -> int | None:
     """A year some loaded report is of, as a number or digits; None where not given."""
     if not _given(value):
@@ -203,10 +211,7 @@ def show(loaded: Loaded, value: object) -> shapes.JSON:
 
 def pillar_detail(loaded: Loaded, value: object) -> shapes.JSON:
     """``pillar N --json``; :class:`UnknownPillarError` outside the base's pillars."""
-    number = pillar(value, loaded.base)
-    if number is None:
-        raise UnknownPillarError("no pillar given")
-    return shapes.pillar(loaded.base, number)
+    return shapes.pillar(loaded.base, required_pillar(value, loaded.base))
 
 
 def ranked_rows(

@@ -5,11 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from cqfacts.audit import audit
+from cqfacts import audit as audit_module
+from cqfacts.audit import audit, report_for, stand_all, stands_at
+from cqfacts.errors import InvalidArgumentError
 from cqfacts.factfile import parse_fact_file
 from cqfacts.loader import shipped_fact_path
-from cqfacts.model import Change, Fact
+from cqfacts.model import Change, Fact, FactBase
+from cqfacts.report import parse_report
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPORT_2023 = SHARED / "seeds" / "000_6d581c0dd9f637d5.txt"
@@ -162,3 +167,82 @@ def test_the_library_modules_load_no_cli_or_web_framework():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert loaded.stdout.strip() == "[]"
+
+
+# --- Hostile texts and several reports (issue 20) -------------------------------------
+
+
+@pytest.mark.parametrize("line_end", ["\r", "\r\n", "\n"], ids=["cr", "crlf", "lf"])
+def test_every_line_ending_ends_a_line_for_the_audit(line_end):
+    # Row 16: with CR-only line endings every finding was on line 1, in the overview.
+    text = line_end.join(["报告", "一、企业", "新增企业3个。", "二、人才", "新增院士2名。"])
+    found = {item.text: item for item in audit(text, []).uncovered}
+    assert (found["3个"].line, found["3个"].column, found["3个"].section) == (3, 5, "1.0")
+    assert (found["2名"].line, found["2名"].column, found["2名"].section) == (5, 5, "2.0")
+
+
+def test_a_number_too_long_for_int_is_no_figure_to_the_audit():
+    # Row 7: int() refused the figure's 4,301 digits (a crash, exit 3).
+    text = f"新增企业3个,编号{'1' * 4301}个,增长{'9' * 5000}%。"
+    assert [item.text for item in audit(text, []).uncovered] == ["3个"]
+
+
+@pytest.fixture(scope="module")
+def two_reports(tmp_path_factory: pytest.TempPathFactory) -> FactBase:
+    """The shipped 2023 report and a 2024 one drafted from a text naming 2024."""
+    from cqfacts.draft import draft_report
+    from cqfacts.loader import load_many
+
+    text = "2024年科技工作总结\n一、企业\n新增企业3个。\n"
+    path = tmp_path_factory.mktemp("reports") / "f2024.toml"
+    path.write_text(draft_report(text, year=2024).to_toml(), encoding="utf-8")
+    return load_many([shipped_fact_path(), path], cache_dir=None).base
+
+
+def test_only_the_report_the_text_is_of_is_audited(two_reports):
+    # Row 14: a 2024 text was audited against both reports, listing 2023's 182 facts.
+    text_2024 = "2024年,全市新增企业3个。"
+    assert report_for(two_reports, text_2024).meta.year == 2024
+    assert report_for(two_reports, "2023年重庆市科技工作总结 …").meta.year == 2023
+    assert report_for(two_reports, text_2024, year=2023).meta.year == 2023
+    chosen = report_for(two_reports, "x", report="2024年科技工作总结")
+    assert chosen.meta.year == 2024
+    assert report_for(two_reports, "x", report="f2024.toml") is chosen
+    assert report_for(chosen, "a text naming no year").meta.year == 2024  # the only one
+
+
+@pytest.mark.parametrize(
+    ("text", "choice"),
+    [("a text naming no year", {}), ("2022年", {}), ("x", {"year": 2022}),
+     ("x", {"report": "no such report"})],
+)  # fmt: skip
+def test_a_report_that_cannot_be_told_is_a_usage_error_listing_the_loaded(
+    two_reports, text, choice
+):
+    with pytest.raises(
+        InvalidArgumentError, match=r"loaded: 2024 .*f2024\.toml.*; 2023 "
+    ) as caught:
+        report_for(two_reports, text, **choice)
+    assert "\n" not in str(caught.value)
+
+
+@given(
+    st.text(alphabet="1.2,3个%亿元増增長长研發发“”《》 \n", max_size=60),
+    st.sets(st.text(alphabet="1.2,3个%亿元増增長长研發发“”《》", max_size=5), max_size=20),
+)
+def test_one_pass_over_the_source_finds_what_a_scan_per_text_finds(text, needles):
+    # Row 8: a base drafted from a long text has a text per figure, each looked for by a
+    # scan of the whole source (quadratic); past MANY_TEXTS one pass finds them all.
+    report = parse_report(text)
+    found = stand_all(report, needles)
+    assert {needle: found.get(needle, []) for needle in needles} == {
+        needle: stands_at(report, needle) for needle in needles
+    }
+
+
+def test_an_audit_finds_the_same_in_one_pass_or_in_a_scan_per_text(shipped, report, monkeypatch):
+    source = report.replace("7565家", "7566家").replace("。", "，新增孵化器27个。", 1)
+    scanned = audit(source, shipped.base.facts)
+    monkeypatch.setattr(audit_module, "MANY_TEXTS", 0)
+    assert audit(source, shipped.base.facts) == scanned
+    assert not scanned.clean

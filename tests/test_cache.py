@@ -262,3 +262,150 @@ def test_clear_removes_the_entries_and_nothing_else(tmp_path):
 def test_digests_of_different_parts_differ_even_when_joined_alike():
     assert cache.digest(b"ab", b"c") != cache.digest(b"a", b"bc")
     assert len(cache.digest(b"x")) == 2 * cache.DIGEST_SIZE
+
+
+# --- What the cache key covers (issue 20 row 18) ------------------------------------
+
+PACKAGE = Path(cache.__file__).parent
+
+
+def _imported(module: str) -> set[str]:
+    """The package's modules that ``module`` imports anywhere in its source (at its
+    top, in a function, under TYPE_CHECKING)."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            named = node.module or ""
+            if node.level:  # from . import x, from .x import y
+                named = f"cqfacts.{named}" if named else "cqfacts"
+            if named == "cqfacts":
+                found |= {alias.name for alias in node.names}
+            elif named.startswith("cqfacts."):
+                found.add(named.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found |= {
+                alias.name.split(".")[1] for alias in node.names
+                if alias.name.startswith("cqfacts.")
+            }  # fmt: skip
+    return {name for name in found if (PACKAGE / f"{name}.py").is_file()}
+
+
+def _closure(start: str) -> set[str]:
+    seen: set[str] = set()
+    waiting = [start]
+    while waiting:
+        module = waiting.pop()
+        if module not in seen:
+            seen.add(module)
+            waiting += _imported(module)
+    return seen
+
+
+def test_the_cache_key_covers_every_module_the_loader_imports():
+    """records.py (the fact's fields, hence the cached rows) was missing from the key:
+    a warm cache served label and label_en swapped after a field change. The list is
+    held to the imports, so the next module added cannot be forgotten."""
+    from cqfacts import loader
+
+    assert "records" in _closure("loader")
+    assert sorted(loader.INDEX_CODE) == sorted(_closure("loader"))
+    assert len(set(loader.INDEX_CODE)) == len(loader.INDEX_CODE)
+
+
+def test_editing_any_module_of_the_index_code_changes_the_key(tmp_path, monkeypatch):
+    from cqfacts import loader
+
+    for source in PACKAGE.glob("*.py"):
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    monkeypatch.setattr(loader, "__file__", str(tmp_path / "loader.py"))
+    loader.code_digest.cache_clear()
+    try:
+        seen = {loader.code_digest()}
+        for module in sorted(_closure("loader")):
+            with (tmp_path / f"{module}.py").open("a", encoding="utf-8") as edited:
+                edited.write("# an edit\n")
+            loader.code_digest.cache_clear()
+            seen.add(loader.code_digest())
+            assert len(seen) == 1 + sorted(_closure("loader")).index(module) + 1, module
+    finally:
+        loader.code_digest.cache_clear()
+
+
+# --- The cap counts loads, not files (issue 20 row 15) ------------------------------
+
+
+def _reports(folder: Path, years: range) -> Path:
+    """A directory of one small report per year."""
+    from tests.conftest import SMALL_FACTS
+
+    folder.mkdir()
+    for year in years:
+        text = SMALL_FACTS.replace("year = 2023", f"year = {year}")
+        (folder / f"{year}.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _entries(directory: Path) -> list[tuple[str, float]]:
+    with cache.open_cache(directory) as store:
+        return sorted((entry.name, entry.modified) for entry in store.entries())
+
+
+def test_a_set_of_more_reports_than_the_cap_stays_warm_after_another_load(tmp_path):
+    """Ten files loaded together were eleven entries against a cap of eight: any other
+    load evicted some, and the next run of the ten rebuilt them (0.08 s became 0.87 s;
+    200 files 0.13 s became 32 s)."""
+    from cqfacts.loader import load_many
+
+    many = _reports(tmp_path / "many", range(2000, 2000 + cache.KEEP + 2))
+    other = _reports(tmp_path / "other", range(1990, 1992))
+    directory = tmp_path / "cache"
+    assert not load_many([many], cache_dir=directory).from_cache
+    warm = _entries(directory)
+    assert len(warm) == cache.KEEP + 3  # an entry per file and the joined index
+    assert not load_many([other], cache_dir=directory).from_cache
+    assert load_many(sorted(other.iterdir())[:1], cache_dir=directory).from_cache
+    again = load_many([many], cache_dir=directory)
+    assert again.from_cache
+    assert set(warm) <= set(_entries(directory))  # nothing of it rebuilt or rewritten
+
+
+def test_the_cap_counts_loads_least_recently_used_first(tmp_path, monkeypatch):
+    from cqfacts.loader import load_many
+
+    monkeypatch.setattr(cache, "KEEP", 2)
+    sets = [_reports(tmp_path / name, range(year, year + 3)) for name, year in
+            (("a", 2000), ("b", 2010), ("c", 2020))]  # fmt: skip
+    directory = tmp_path / "cache"
+    seen: set[Path] = set()
+    for number, folder in enumerate(sets[:2]):
+        load_many([folder], cache_dir=directory)
+        # Each load's files dated an hour after the one before's.
+        for path in set(directory.iterdir()) - seen:
+            os.utime(path, ((number + 1) * 3600,) * 2)
+            seen.add(path)
+    assert load_many([sets[0]], cache_dir=directory).from_cache  # a is used again
+    load_many([sets[2]], cache_dir=directory)  # b, now the least recently used, goes
+    assert load_many([sets[0]], cache_dir=directory).from_cache
+    assert load_many([sets[2]], cache_dir=directory).from_cache
+    assert not load_many([sets[1]], cache_dir=directory).from_cache
+
+
+def test_a_damaged_set_record_is_no_load_and_is_written_again(tmp_path):
+    from cqfacts.loader import load_many
+
+    reports = _reports(tmp_path / "reports", range(2000, 2003))
+    directory = tmp_path / "cache"
+    load_many([reports], cache_dir=directory)
+    [record] = directory.glob("set-*")
+    written = record.read_bytes()
+    record.write_bytes(written[:-1])
+    with cache.open_cache(directory) as store:
+        store.prune()
+    assert not record.exists()
+    assert load_many([reports], cache_dir=directory).from_cache  # its entries kept
+    assert record.read_bytes() == written
+    with cache.open_cache(directory) as store:
+        assert len(store.clear()) == 4
+    assert list(directory.iterdir()) == []

@@ -12,9 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cqfacts.draft import PLACEHOLDER_YEAR, Drafted, draft_report
+from cqfacts.errors import DraftError, InvalidArgumentError
 from cqfacts.factfile import parse_fact_file
+from cqfacts.model import Fact, FactBase
 from cqfacts.report import parse_report
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -472,3 +476,223 @@ def test_one_topic_per_section_named_after_it():
     data = tomllib.loads(draft_report(text).to_toml())
     assert list(data["topics"]) == ["总体情况", "培育", "培育 (1.2)"]
     assert data["topics"]["培育"]["en"] == "Draft: part 1 (1)"
+
+
+# --- Hostile texts (issue 20) ---------------------------------------------------------
+
+
+def valid_file(text: str, **meta: Any) -> FactBase:
+    """The drafted file read back by the project's own fact-file reading code."""
+    return parse_fact_file(draft_report(text, **meta).to_toml(), "drafted.toml")
+
+
+@pytest.mark.parametrize("line_end", ["\r", "\r\n", "\n"], ids=["cr", "crlf", "lf"])
+def test_every_line_ending_ends_a_line_for_headings_and_line_numbers(line_end):
+    # Row 16: a CR-only text missed its second heading and put every fact on line 1.
+    lines = ["报告", "一、企业", "新增企业3个。", "二、人才", "新增院士2名。"]
+    text = line_end.join(lines)
+    report = parse_report(text)
+    assert [report.pillars[n].title for n in (1, 2)] == ["企业", "人才"]
+    facts = {fact["value_text"]: fact for fact in facts_of(text)}
+    assert (facts["3个"]["section"], facts["3个"]["line"], facts["3个"]["column"]) == ("1.0", 3, 5)
+    assert (facts["2名"]["section"], facts["2名"]["line"], facts["2名"]["column"]) == ("2.0", 5, 5)
+    assert draft_report(text).meta["title"] == "报告"
+
+
+@pytest.mark.parametrize("digits", [4301, 5000])
+def test_a_number_too_long_for_int_is_no_figure_and_the_draft_validates(digits):
+    # Row 7: int() refuses 4,301 digits; a number that long is a code, not a figure.
+    text = f"新增企业3个,编号{'1' * digits}个,排名第{'2' * digits}位,{'3' * digits}.5%。"
+    base = valid_file(text)
+    assert [fact.value_text for fact in base.facts] == ["3个"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fault"),
+    [
+        ("一、科技\t创新\n新增企业\t3个,\x0c研发\u2028投入5亿元。", "a tab, form feed, U+2028"),
+        ("一、——\n新增企业3个。", "a heading of only punctuation"),
+        ("一、\u200b\n新增企业3个。", "a heading of a zero-width space"),
+        ("一、。\n。3个。", "a label that ends up empty"),
+        ("「\n新增企业3个。", "a first line of 「"),
+        ("\u200b\n新增企业3个。", "a first line of a zero-width space"),
+        ("一、" + "长" * 600 + "\n(一)" + "短" * 700 + "\n新增企业3个。", "titles over 500"),
+        ("印发《关于\t方案》,新增3个。", "a document title with a tab"),
+        ("《" + "长" * 600 + "》新增3个。", "a document title over 500"),
+        ("一、甲\n新增3个。\n一、甲\n新增4个。\n一、甲 (1.0)\n新增5个。", "repeated titles"),
+    ],
+)
+def test_whatever_the_text_the_drafted_file_validates(text, fault):
+    # Row 9: each of these wrote a file `validate` refused.
+    base = valid_file(text)
+    assert base.facts, fault
+    for fact in base.facts:
+        assert "\t" not in fact.label and "\u2028" not in fact.label
+
+
+def test_a_text_with_nothing_to_draft_says_so():
+    drafted = draft_report("没有数字的文本。")
+    assert drafted.facts == []
+    with pytest.raises(DraftError, match="nothing to draft"):
+        drafted.to_toml()
+
+
+@pytest.mark.parametrize("title", ["a\tb", "\u200b", "x" * 501, "a\udcffb"])
+def test_a_title_a_fact_file_would_refuse_is_refused_saying_why(title):
+    with pytest.raises(InvalidArgumentError, match=r"the title .* a fact file would refuse it"):
+        draft_report("新增企业3个。", title=title)
+
+
+def test_too_many_pillars_for_a_fact_file_is_said_not_written():
+    text = "".join(f"{'一二三四五六七八九'[n % 9]}、部分\n新增3个。\n" for n in range(120))
+    with pytest.raises(DraftError, match="pillar headings"):
+        draft_report(text).to_toml()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "二" * 30_000 + "个",
+        "二" * 30_000 + "分之一",
+        "1" * 30_000 + "个",
+        "1," * 15_000 + "1个",
+        "“1个" * 10_000,
+        "比同" * 15_000 + "分别增长5%、6%",
+        "累计" + "3个" * 10_000,
+        ("一、甲\n(一)乙\n新增3个。\n" * 90),
+    ],
+    ids=["er-ge", "er-fraction", "digits", "commas", "quotes", "modifiers", "figures", "headings"],
+)
+def test_long_runs_draft_and_audit_in_a_moment(text):
+    # Row 8: these took seconds to minutes (quadratic); linear now, each well under a
+    # second here. benchmarks/draft_scale.py measures seconds per MB.
+    from cqfacts.audit import audit
+
+    draft_report(text)
+    audit(text, [])
+
+
+class _CountingStr(str):
+    """A detection copy that counts the characters its slices and searches go over."""
+
+    read = 0
+
+    def __getitem__(self, key: Any) -> str:
+        found = super().__getitem__(key)
+        _CountingStr.read += len(found) if isinstance(key, slice) else 1
+        return found
+
+    def rfind(self, sub: str, *bounds: Any) -> int:  # type: ignore[override]
+        found = super().rfind(sub, *bounds)
+        end = bounds[1] if len(bounds) > 1 else len(self)
+        _CountingStr.read += end - max(found, bounds[0] if bounds else 0)
+        return found
+
+
+def test_an_audit_by_a_long_texts_own_draft_reads_it_a_bounded_number_of_times():
+    # Row 8: each fact's text was looked for by a scan of the whole source: a base
+    # drafted from a long text has one per figure (quadratic).
+    from cqfacts.audit import MANY_TEXTS, audit
+
+    class Scanned(str):
+        read = 0
+
+        def find(self, sub: str, *bounds: Any) -> int:  # type: ignore[override]
+            found = super().find(sub, *bounds)
+            start = bounds[0] if bounds else 0
+            Scanned.read += (found if found >= 0 else len(self)) - start
+            return found
+
+    text = "".join(f"新增企业{number}个," for number in range(MANY_TEXTS + 200))
+    facts = parse_fact_file(draft_report(text).to_toml(), "own.toml").facts
+    assert audit(Scanned(text), facts).clean
+    assert Scanned.read < 20 * len(text)
+
+
+def test_the_draft_reads_a_long_line_a_bounded_number_of_times(monkeypatch):
+    # Row 8, counted rather than timed: for each figure, rfind back to the line's
+    # start (or a slice from it) read a long line without punctuation once per figure.
+    from cqfacts import report as report_module
+
+    made = report_module.detection_text
+    monkeypatch.setattr(report_module, "detection_text", lambda text: _CountingStr(made(text)))
+    text = "其中累计新增企业3个与" * 2_000
+    _CountingStr.read = 0
+    assert len(draft_report(text).facts) == 2_000
+    assert _CountingStr.read < 20 * len(text)
+
+
+def _calls(run: Any) -> int:
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.runcall(run)
+    return sum(count for count, *_ in pstats.Stats(profile).stats.values())  # type: ignore[attr-defined]
+
+
+def test_draft_and_audit_make_linearly_many_calls():
+    # Row 8: every figure was checked against every quote (and the audit every figure
+    # against every place a fact's text stands): calls grow fourfold as the text doubles.
+    from cqfacts.audit import audit
+
+    unit = "新增“甲”企业3个,“乙”4个。"
+    holder = Fact(
+        id="f", topic="t", topic_en="t", pillar=0, section="0.0", kind="figure",
+        label="l", label_en="l", value=3, unit="个", value_text="3个",
+    )  # fmt: skip
+
+    def drafted(n: int) -> int:
+        return _calls(lambda: draft_report(unit * n))
+
+    def audited(n: int) -> int:
+        return _calls(lambda: audit(unit * n, [holder]))
+
+    def audited_by_own_draft(n: int) -> int:
+        # Every figure of a section was compared with every fact of it (its own draft).
+        text = "".join(f"新增企业{number}个," for number in range(n))
+        facts = parse_fact_file(draft_report(text).to_toml(), "own.toml").facts
+        return _calls(lambda: audit(text, facts))
+
+    for calls in (drafted, audited, audited_by_own_draft):
+        calls(20)  # imports and first-call set-up, counted once
+        small = calls(400)
+        assert calls(800) < 2.3 * small
+
+
+@pytest.mark.parametrize(
+    "text", ["二" * 50 + "分之一", "二" * 50 + "个", "1" * 50 + "个", "1" * 50 + "/4"]
+)
+def test_no_figure_pattern_starts_inside_a_run_of_numerals(text):
+    # Row 8: a pattern that may start at every numeral of a run reads the run from each
+    # ("二"*100000+"个" took 22 s); started only at a run's first numeral, once.
+    from cqfacts.draft import _CHINESE_COUNT, _FIGURE, _FRACTION, _RANK
+
+    for pattern in (_FIGURE, _CHINESE_COUNT, _FRACTION, _RANK):
+        assert all(pattern.match(text, position) is None for position in range(1, 50))
+
+
+_PIECES = [
+    "一、", "二、", "十二、", "（一）", "(二)", "（十）", "1.", "2、", "(1)", "第一章", "一是",
+    "“", "”", "「", "」", "《", "》", '"', "'", "『", "』",
+    "3", "12.5", "1,234", "4301", "0", "二", "三十", "百", "万", "亿", "分之", "第", "1/4",
+    "个", "家", "%", "亿元", "万台/套", "个百分点", "倍", "位", "名", "年", "以上", "余", "约",
+    "增长", "同比", "下降", "分别", "累计", "预计", "较上年", "、", ",", "，", "。", ";", ":",
+    "!", "?", "——", "…", "·", " ", "\u3000", "\t", "\x0c", "\x0b", "\x00", "\x1b", "\x7f",
+    "\x85", "\u2028", "\u2029", "\u200b", "\u202e", "\ufeff", "\r", "\n", "\r\n",
+    "重庆", "企业", "研发投入", "科技", "SCI", "5G", "A",
+]  # fmt: skip
+
+
+@settings(max_examples=150)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=60).map("".join))
+def test_any_text_drafts_a_valid_file_or_says_in_one_line_why(text):
+    # Row 9: about half of random texts drafted a file that `validate` refused.
+    try:
+        drafted = draft_report(text)
+        toml_text = drafted.to_toml()
+    except (DraftError, InvalidArgumentError) as error:
+        assert str(error) and "\n" not in str(error)
+        return
+    base = parse_fact_file(toml_text, "drafted.toml")  # raises, listing faults, if invalid
+    assert len(base.facts) == len(drafted.facts)

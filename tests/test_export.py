@@ -61,6 +61,7 @@ TEXT = st.text(
     max_size=12,
 ).filter(_is_text)
 NUMBER = st.integers(-(10**15), 10**15) | st.floats(allow_nan=False, allow_infinity=False)
+SIZE = NUMBER.map(abs)  # a change's value: its size, never negative (the verb gives the sign)
 FACT_ID = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)
 
 
@@ -86,7 +87,7 @@ def fact_bases(draw: st.DrawFn) -> FactBase:
         for _ in range(draw(st.integers(1, 3))):
             pillar = draw(st.sampled_from(sorted(pillars)))
             value = draw(st.none() | NUMBER)
-            change = draw(st.none() | st.builds(Change, NUMBER, TEXT, TEXT)) if value else None
+            change = draw(st.none() | st.builds(Change, SIZE, TEXT, TEXT)) if value else None
             topic_facts.append(
                 Fact(
                     id=next(ids),
@@ -150,3 +151,19 @@ def test_csv_text_cells_that_a_spreadsheet_would_run_are_neutralised(small):
     assert rows[0]["aliases"] == "'=1|ok"
     assert (rows[0]["value"], rows[0]["change_value"]) == ("-5", "-1.5")
     assert rows[1]["label"] == facts[1].label  # ordinary text as it is
+
+
+def test_every_csv_spells_booleans_as_the_json_does():
+    """Issue 20 row 17: export's CSV wrote False, list --format csv false."""
+    from cqfacts import shapes
+    from cqfacts.export import records_text
+    from tests.conftest import SMALL_FACTS
+
+    text = SMALL_FACTS.replace(
+        'id = "rd-investment-total"\n', 'id = "rd-investment-total"\ndraft = true\n'
+    )
+    base = parse_fact_file(text, "f.toml")
+    listed = records_text(shapes.facts(base.facts), "csv")
+    for written in (export(base, "csv").removeprefix("\ufeff"), listed):
+        rows = list(csv.DictReader(io.StringIO(written)))
+        assert [row["draft"] for row in rows] == ["true"] + ["false"] * (len(rows) - 1)

@@ -447,3 +447,31 @@ def test_too_many_facts_pillars_or_sections_is_one_problem(monkeypatch):
     assert [p.message for p in problem_records(SMALL_FACTS)] == [
         "2 pillars: a fact file holds at most 1"
     ]
+
+
+@pytest.mark.parametrize("text", ["下降10%", "增长10%", "10%"])
+def test_a_negative_change_value_is_refused_whatever_its_text(text):
+    """Issue 20 row 10: value = -50 with text 下降50% was a fall read twice (a rise).
+    One rule: the value is the size as written, the text's verb gives the direction."""
+    found = problem_records(
+        SMALL_FACTS.replace(
+            'change = { value = 10, unit = "%", text = "增长10%" }',
+            f'change = {{ value = -10, unit = "%", text = "{text}" }}',
+        )
+    )
+    assert [(problem.fact, problem.field) for problem in found] == [
+        ("rd-investment-total", "change.value")
+    ]
+    assert "never negative" in str(found[0]) and "下降10%" in str(found[0])
+
+
+def test_a_fall_is_written_as_its_size_with_a_decrease_verb():
+    base = parse_fact_file(
+        SMALL_FACTS.replace(
+            'change = { value = 10, unit = "%", text = "增长10%" }',
+            'change = { value = 10, unit = "%", text = "同比下降10%" }',
+        ),
+        "f.toml",
+    )
+    change = base.by_id["rd-investment-total"].change
+    assert change is not None and change.signed_value == -10

@@ -381,3 +381,32 @@ def test_a_fact_file_read_from_a_pipe_is_left_to_the_full_command_line(tmp_path,
         input=small_fact_file.read_bytes(), capture_output=True, timeout=60,
     )  # fmt: skip
     assert result.returncode == 1 and b"nothing found" in result.stderr
+
+
+# --- terminal sizes int() cannot read -------------------------------------------------
+
+# str.isdigit() takes these and int() refuses them: rich's Console read COLUMNS and
+# LINES so, and the fast path's width too (issue 20 row 11: an internal error, exit 3).
+_NOT_INT = ["²", "②", "¹⁰⁰"]
+
+
+@pytest.mark.parametrize("value", _NOT_INT)
+def test_a_terminal_size_int_cannot_read_is_the_default_in_both_paths(once, monkeypatch, value):
+    unset = Environ("COLUMNS unset", columns=None)  # type: ignore[arg-type]
+    for argv in (["search", "企业"], ["pillar", "4"], ["pillars"]):
+        default, _ = compare(argv, unset)
+        assert default.code == 0 and default.stdout
+        assert compare(argv, Environ(f"COLUMNS={value}", columns=value))[0] == default
+        with monkeypatch.context() as patch:
+            patch.setenv("LINES", value)
+            assert compare(argv, unset)[0] == default
+    monkeypatch.setenv("LINES", value)
+    assert Environment(stdout=io.StringIO()).terminal_lines() == 24
+
+
+def test_a_terminal_size_int_cannot_read_in_a_process():
+    env = {"COLUMNS": "²", "LINES": "②"}
+    for args in (["pillars"], ["search", "高新技术企业"]):
+        fast, full = _both(args, env, capture_output=True)
+        assert (fast.returncode, fast.stderr, full.returncode, full.stderr) == (0, b"", 0, b"")
+        assert fast.stdout == full.stdout

@@ -3,7 +3,11 @@ official SDK's own client."""
 
 import json
 import os
+import select
+import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +72,16 @@ def session(tmp_path_factory):
         "after_errors": ("search", {"query": "技术经纪人"}),
         "trend": ("trend", {"query": "jsjjr"}),
         "trend_empty": ("trend", {"query": ""}),
+        # JSON's true and false are not pillars 1 and 0, nor a limit of 1: refused as
+        # the web API refuses ?pillar=true, never converted on the way.
+        "pillar_true": ("search", {"query": "x", "pillar": True}),
+        "pillar_false": ("search", {"query": "x", "pillar": False}),
+        "limit_true": ("search", {"query": "x", "limit": True}),
+        "limit_float": ("search", {"query": "x", "limit": 1.0}),
+        "query_number": ("search", {"query": 4}),
+        "rank_pillar_false": ("rank", {"pillar": False}),
+        "rank_limit_true": ("rank", {"limit": True}),
+        "pillar_n_false": ("pillar", {"n": False}),
     }
     tools, results = calls(facts, *requests.values())
     return facts, tools, dict(zip(requests, results, strict=True))
@@ -152,6 +166,14 @@ def test_each_tool_returns_the_cli_json(session):
         ("unknown_id", f"no fact has the id 'tech-broker-new'. Nearest ids: {BROKERS}"),
         ("pillar_nine", "no pillar '9'"),
         ("rank_bad", "cannot rank by 'size'"),
+        ("pillar_true", "no pillar 'True'; pillars are 0, 4"),
+        ("pillar_false", "no pillar 'False'; pillars are 0, 4"),
+        ("limit_true", "the limit must be a whole number from 1 to 100, not 'True'"),
+        ("limit_float", "the limit must be a whole number from 1 to 100, not '1.0'"),
+        ("query_number", "the query must be text"),
+        ("rank_pillar_false", "no pillar 'False'"),
+        ("rank_limit_true", "the limit must be a whole number from 1 to 100, not 'True'"),
+        ("pillar_n_false", "no pillar 'False'"),
     ],
 )
 def test_bad_arguments_are_tool_errors_with_a_clear_message(session, name, message):
@@ -163,3 +185,164 @@ def test_bad_arguments_are_tool_errors_with_a_clear_message(session, name, messa
 def test_the_server_goes_on_after_errors(session):
     _, _, results = session
     assert body(results["after_errors"])["result"][0]["id"] == BROKERS
+
+
+# --- Raw lines: what a faulty or hostile client may send ---------------------------------
+
+#: How long an answer may take before the test fails: a hang fails, never stalls the run.
+ANSWER_WITHIN = 5.0
+
+
+class RawClient:
+    """`cqfacts mcp` spoken to line by line, as a client that can send anything."""
+
+    def __init__(self, facts: Path) -> None:
+        env = {**os.environ, "CQFACTS_CACHE_DIR": str(facts.parent / "cache")}
+        command = [sys.executable, "-m", "cqfacts", "--facts", str(facts), "mcp"]
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        self.pending = b""
+        self.next_id = 1000
+        from mcp_types import LATEST_PROTOCOL_VERSION
+
+        self.request(
+            "initialize",
+            {
+                "protocolVersion": LATEST_PROTOCOL_VERSION,
+                "capabilities": {},
+                "clientInfo": {"name": "tests", "version": "1"},
+            },
+        )
+        assert "result" in self.answer(), "initialize failed"
+        self.send(json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}))
+
+    def send(self, line: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(line.encode() + b"\n")
+        self.process.stdin.flush()
+
+    def request(self, method: str, params: dict[str, Any]) -> int:
+        self.next_id += 1
+        self.send(
+            json.dumps({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
+        )
+        return self.next_id
+
+    def answer(self) -> Any:
+        """The next line the server writes, read with a time bound."""
+        assert self.process.stdout is not None
+        descriptor = self.process.stdout.fileno()
+        deadline = time.monotonic() + ANSWER_WITHIN
+        while b"\n" not in self.pending:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([descriptor], [], [], left)[0]:
+                pytest.fail(f"no answer within {ANSWER_WITHIN} s")
+            chunk = os.read(descriptor, 1 << 16)
+            if not chunk:
+                pytest.fail(f"the server ended: {self.process.stderr.read().decode()}")
+            self.pending += chunk
+        line, self.pending = self.pending.split(b"\n", 1)
+        return json.loads(line)
+
+    def search(self, query: str) -> Any:
+        """A valid call's answer: a search, its first fact's id."""
+        sent = self.request("tools/call", {"name": "search", "arguments": {"query": query}})
+        answer = self.answer()
+        assert answer["id"] == sent, answer
+        return json.loads(answer["result"]["content"][0]["text"])["result"][0]["id"]
+
+    def close(self) -> tuple[int, str]:
+        assert self.process.stdin is not None and self.process.stderr is not None
+        self.process.stdin.close()
+        try:
+            code = self.process.wait(timeout=10)
+        finally:
+            self.process.kill()
+        return code, self.process.stderr.read().decode()
+
+
+@pytest.fixture(scope="module")
+def raw(session) -> Iterator[RawClient]:
+    facts, _, _ = session
+    client = RawClient(facts)
+    yield client
+    code, stderr = client.close()
+    assert (code, stderr) == (0, "")
+
+
+def call_line(arguments: str, *, id: str = "7", envelope: str = '"jsonrpc":"2.0"') -> str:
+    return (
+        f'{{{envelope},"id":{id},"method":"tools/call",'
+        f'"params":{{"name":"search","arguments":{arguments}}}}}'
+    )
+
+
+PARSE_ERROR, INVALID_REQUEST = -32700, -32600
+MALFORMED = {
+    # JSON allows any \uXXXX escape, but half a surrogate pair is no text: the SDK's
+    # parser refuses the line, and the SDK then dropped it without an answer.
+    "lone surrogate": (call_line('{"query":"\\ud800"}', id="1"), PARSE_ERROR, 1),
+    "4,301 digits": (call_line('{"query":"x","limit":' + "9" * 4301 + "}", id="2"), PARSE_ERROR, 2),
+    "params not an object": (
+        '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":"x"}',
+        INVALID_REQUEST,
+        3,
+    ),
+    "jsonrpc 1.0": (
+        call_line('{"query":"x"}', id="4", envelope='"jsonrpc":"1.0"'),
+        INVALID_REQUEST,
+        4,
+    ),
+    "a text id": (
+        call_line('{"query":"x"}', id='"four"', envelope='"jsonrpc":"1.0"'),
+        INVALID_REQUEST,
+        "four",
+    ),
+    "not json": ("{not json", PARSE_ERROR, None),
+    "cut short": (call_line('{"query":"x"}', id="6")[:-3], PARSE_ERROR, None),
+    "an array": ("[]", INVALID_REQUEST, None),
+    "a bool id": (call_line('{"query":"x"}', id="true"), INVALID_REQUEST, None),
+    "a notification": (
+        '{"jsonrpc":"2.0","method":"notifications/initialized","params":1}',
+        INVALID_REQUEST,
+        None,
+    ),
+    # Too deep for the SDK's parser and for Python's (a RecursionError, not a ValueError).
+    "nested too deep": (call_line("[" * 100_000 + "]" * 100_000, id="8"), PARSE_ERROR, None),
+    # A response's id is one the server gave: not echoed, the client may use it too.
+    "a bad response": ('{"jsonrpc":"2.0","id":9,"error":3}', INVALID_REQUEST, None),
+}
+
+
+@pytest.mark.parametrize(("line", "code", "id"), MALFORMED.values(), ids=list(MALFORMED))
+def test_a_malformed_line_gets_a_json_rpc_error_and_the_server_goes_on(raw, line, code, id):
+    raw.send(line)
+    answer = raw.answer()
+    assert answer["jsonrpc"] == "2.0"
+    assert answer["id"] == id
+    assert answer["error"]["code"] == code
+    assert answer["error"]["message"]
+    assert raw.search("jsjjr") == BROKERS
+
+
+def test_a_blank_line_is_skipped(raw):
+    raw.send("")
+    raw.send("   ")
+    assert raw.search("jsjjr") == BROKERS
+
+
+def test_a_client_that_dies_leaves_a_quiet_exit(small_fact_file):
+    """Like `cqfacts list | head -1`: the reader gone is no error, and no bug."""
+    client = RawClient(small_fact_file)
+    assert client.process.stdout is not None
+    client.process.stdout.close()  # the client dies: its answer meets a closed pipe
+    client.request("tools/call", {"name": "search", "arguments": {"query": "jsjjr"}})
+    # The answer's write fails before stdin's end is read: that alone ends the server.
+    client.process.wait(timeout=10)
+    code, stderr = client.close()
+    assert (code, stderr) == (0, "")

@@ -1,6 +1,7 @@
 import pytest
 
 from cqfacts.errors import InvalidArgumentError
+from cqfacts.model import Change
 from cqfacts.ranking import rank_by_change, rank_by_value
 from cqfacts.views import BAR_WIDTH
 
@@ -82,3 +83,27 @@ def test_rank_by_change_ranks_a_fall_below_every_rise(small):
         ("tech-brokers-new", -50),
     ]
     assert previous_value(fall).value == round(fall.value / (1 + rows[-1].value / 100), 1)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        Change(-50, "%", "下降50%"),  # built in code: the file check refuses it
+        Change(50, "%", "下降50%"),
+        Change(50, "%", "同比下滑50%"),
+        Change(50, "%", "回落50%"),
+    ],
+)
+def test_a_fall_ranks_and_derives_as_its_text_says(small, change):
+    """Issue 20 row 10: value -50 with 下降50% ranked +50 (the sign counted twice) and
+    derived the previous value from a rise."""
+    from cqfacts.cite import change_text, previous_value
+
+    facts = list(small.base.facts)
+    facts[3] = fall = facts[3]._replace(change=change)
+    [row] = [row for row in rank_by_change(facts) if row.fact.id == fall.id]
+    assert row.value == -50
+    derived = previous_value(fall)
+    assert derived is not None and derived.value == round(fall.value / 0.5, 1)
+    assert "÷ (1 - 50%)" in derived.method
+    assert change_text(fall, "en") == "-50%"

@@ -29,17 +29,21 @@ from tests.helpers import start_server, stop
 BROKERS = "tech-brokers-new"
 
 
+# The server's own name: TestClient's default, testserver, is a Host it refuses.
+LOOPBACK = "http://127.0.0.1:8765"
+
+
 # Each client is entered once: its requests share one event loop, as a server's do,
 # rather than each starting a thread and a loop of its own (a third of a request's time).
 @pytest.fixture(scope="module")
 def client(small: Loaded) -> Iterator[TestClient]:
-    with TestClient(create_app(small)) as entered:
+    with TestClient(create_app(small), base_url=LOOPBACK) as entered:
         yield entered
 
 
 @pytest.fixture(scope="module")
 def shipped_client(shipped: Loaded) -> Iterator[TestClient]:
-    with TestClient(create_app(shipped)) as entered:
+    with TestClient(create_app(shipped), base_url=LOOPBACK) as entered:
         yield entered
 
 
@@ -223,14 +227,15 @@ def test_only_get_is_served(client, method):
         assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD"}
 
 
-def raw_get(app, path: str) -> tuple[int, bytes]:
+def raw_get(app, path: str, headers: list[tuple[bytes, bytes]] | None = None) -> tuple[int, bytes]:
     """A request with the path exactly as given (clients normalise ../ away); ASGI's
-    path is the decoded one, raw_path the bytes sent."""
+    path is the decoded one, raw_path the bytes sent. No Host header unless given, as
+    HTTP/1.0 allows."""
     raw = path.encode()
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
         "scheme": "http", "path": _decoded(path), "raw_path": raw.split(b"?")[0],
-        "query_string": raw.partition(b"?")[2], "root_path": "", "headers": [],
+        "query_string": raw.partition(b"?")[2], "root_path": "", "headers": headers or [],
         "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
     }  # fmt: skip
     sent: list[dict] = []

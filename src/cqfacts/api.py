@@ -113,15 +113,19 @@ def year(value: object, base: FactBase) -> int | None:
     """A year some loaded report is of, as a number or digits; None where not given."""
     if not _given(value):
         return None
-    text = str(value)
-    if isinstance(value, bool) or not (
-        isinstance(value, int) or (text.isascii() and text.isdigit())
-    ):
-        raise InvalidArgumentError(f"the year must be a number, not {quoted(text)}")
-    if int(text) not in base.years:
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit():
+        # int() refuses over 4,300 digits (a ValueError); no loaded year has over 9.
+        number = int(value) if len(value) <= 9 else -1
+    else:
+        raise InvalidArgumentError(f"the year must be a number, not {quoted(str(value))}")
+    if number not in base.years:
         years = ", ".join(map(str, base.years))
+        # str() of an int refuses over 4,300 digits too.
+        text = value if isinstance(value, str) else str(number) if number < 10**9 else "a huge one"
         raise InvalidArgumentError(f"no report of {quoted(text)} is loaded; years: {years}")
-    return int(text)
+    return number
 
 
 def kind(value: object) -> str | None:

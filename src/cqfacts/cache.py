@@ -13,6 +13,13 @@ What the cache may touch, and when it trusts what it reads:
 - An entry is written to a temporary file created exclusively (``O_EXCL``,
   ``O_NOFOLLOW``, a random name, mode ``0600``), then renamed into place.
 - Clean-up removes only files whose names match this cache's own patterns.
+- The cap (:data:`KEEP`) counts loads, not files: a load of several fact files
+  records the entries (and memos) it uses together in a set record (``set-…``), and
+  clean-up keeps the loads used last with everything they name. Ten reports loaded
+  together are one load, so another load evicts none of them (it evicted some when
+  the cap counted files, and the next run of the ten rebuilt them). A load is dated
+  by its last use: a set record, or a file loaded alone its entry, is touched
+  (its modification time made now) on each use.
 - A memo (``key-…``) maps a large fact file's identity (device, inode, size, times)
   to its entry's key, so that a warm run need not hash it: the same kind of entry
   in the same directory, so trusted as far as the entries it names.
@@ -42,7 +49,8 @@ except ImportError:  # pragma: no cover - an interpreter without the builtin mod
     from hashlib import blake2b
 
 ENV_CACHE_DIR = "CQFACTS_CACHE_DIR"
-# Entries kept per directory; each is one fact file's content, a few MB at most.
+# Loads kept per directory, the last used first: each a set of entries (one per fact
+# file, a few MB at most, and a joined index where there are several) and memos.
 KEEP = 8
 # Every entry starts with this, its length (8 bytes) and the digest of what follows.
 MAGIC = b"cqfacts-cache-3\n"
@@ -62,8 +70,11 @@ STALE_SECONDS = 3600
 # The only names the cache writes, and so the only ones clean-up may remove.
 ENTRY_NAME = re.compile(r"index-[0-9a-f]{32}\.marshal")
 MEMO_NAME = re.compile(r"key-[0-9a-f]{32}")
-# Memos kept: one per large fact file (and code) in use; each a few dozen bytes.
+# Memos kept beyond those a kept set names: one per large fact file (and code) in use;
+# each a few dozen bytes.
 KEEP_MEMOS = 64
+# A set record: the names of the entries and memos one load uses, a line each.
+SET_NAME = re.compile(r"set-[0-9a-f]{32}")
 TEMPORARY_NAME = re.compile(r"\.tmp-[0-9a-f]{16}")
 # Group- or world-writable: someone else could plant or replace entries.
 _WRITABLE_BY_OTHERS = stat.S_IWGRP | stat.S_IWOTH
@@ -72,10 +83,12 @@ _WRITABLE_BY_OTHERS = stat.S_IWGRP | stat.S_IWOTH
 _SUPPORTED = {os.open, os.unlink, os.rename, os.stat} <= os.supports_dir_fd and hasattr(
     os, "O_NOFOLLOW"
 )
+# Touching what a load uses dates the load by its last use, not its first (prune).
+_CAN_TOUCH = os.utime in os.supports_dir_fd and os.utime in os.supports_follow_symlinks
 
 
 def _own_name(name: str) -> bool:
-    return bool(ENTRY_NAME.fullmatch(name) or MEMO_NAME.fullmatch(name))
+    return bool(ENTRY_NAME.fullmatch(name) or MEMO_NAME.fullmatch(name) or SET_NAME.fullmatch(name))
 
 
 def memo_name(key: str) -> str:
@@ -243,14 +256,13 @@ class Cache:
             return None
 
     def write(
-        self, name: str, data: bytes, *, keep: int = KEEP, protect: Collection[str] = ()
+        self, name: str, data: bytes, *, keep: int | None = None, protect: Collection[str] = ()
     ) -> bool:
         """Store an entry; False (and nothing raised) where that cannot be done.
 
-        Every edit of a fact file makes a new entry: beyond ``keep`` entries, the
-        least recently written go, but never one named in ``protect`` (the entries
-        of the other files loaded with this one: else ten files loaded together
-        would evict each other on every run).
+        Every edit of a fact file makes a new entry: an entry or set record written
+        prunes the cache to ``keep`` loads (:meth:`prune`), never removing a name in
+        ``protect`` (the entries of the load under way).
         """
         if self._descriptor is None or not _own_name(name) or len(data) > MAX_ENTRY_BYTES:
             return False
@@ -270,8 +282,33 @@ class Cache:
             with contextlib.suppress(OSError):
                 os.unlink(temporary, dir_fd=self._descriptor)
             return False
-        if ENTRY_NAME.fullmatch(name):  # a memo is pruned with the entries, not itself
+        if not MEMO_NAME.fullmatch(name):  # a memo is pruned with the entries, not itself
             self.prune(keep, protect)
+        return True
+
+    def remember(self, names: Collection[str]) -> None:
+        """Record that one load uses these entries and memos together (see
+        :meth:`prune`): a set record named after them, written the first time,
+        touched every time after. Called before the load writes any entry, so that
+        nothing it writes is pruned as another load's, and again after it wrote some,
+        so that its entries are older than its set (else each would count as a load
+        of its own)."""
+        if self._descriptor is None:
+            return
+        members = sorted({name for name in names if _member(name)})
+        name = f"set-{digest(*(member.encode() for member in members))}"
+        if not self.touch(name):  # the warm run's whole cost: one system call
+            self.write(name, "\n".join(members).encode(), protect=members)
+
+    def touch(self, name: str) -> bool:
+        """Make an entry's or set record's modification time now: it was used (see
+        :meth:`prune`). False where it is not there (or cannot be touched)."""
+        if self._descriptor is None or not _CAN_TOUCH or not _own_name(name):
+            return False
+        try:
+            os.utime(name, dir_fd=self._descriptor, follow_symlinks=False)
+        except OSError:
+            return False
         return True
 
     def entries(self) -> list[Entry]:
@@ -280,13 +317,48 @@ class Cache:
             Entry(name, info.st_size, info.st_mtime) for name, info in self._own_files(ENTRY_NAME)
         ]
 
-    def prune(self, keep: int = KEEP, protect: Collection[str] = ()) -> None:
-        """Keep the newest ``keep`` entries (and those named in ``protect``), and drop
-        temporary files a process that died mid-write left behind. Files not named as
-        the cache names its own are never touched."""
-        for entry in [entry for entry in self.entries() if entry.name not in protect][keep:]:
-            self._remove(entry.name)
-        for name, _ in list(self._own_files(MEMO_NAME))[KEEP_MEMOS:]:
+    def prune(self, keep: int | None = None, protect: Collection[str] = ()) -> None:
+        """Keep the ``keep`` (:data:`KEEP`) loads used last with every entry and memo
+        they name, and what ``protect`` names; drop temporary files a process that
+        died mid-write left behind. Files not named as the cache names its own are
+        never touched.
+
+        A load is a set record (:meth:`remember`: several files loaded together), or
+        an entry used since every set that names it (a file loaded alone; any entry
+        where no set names it): each counts once, however many files it holds, by its
+        modification time, the time of its last use.
+        """
+        keep = KEEP if keep is None else keep
+        entries = self.entries()
+        records = list(self._own_files(SET_NAME))
+        sets = {name: self._members(name) for name, _ in records}
+        last_set_use: dict[str, float] = {}
+        for name, info in records:
+            for member in sets[name]:
+                last_set_use[member] = max(last_set_use.get(member, 0.0), info.st_mtime)
+        # A damaged set record is no load (and, gone, is written again on next use).
+        loads = sorted(
+            [(info.st_mtime, name, sets[name]) for name, info in records if sets[name]]
+            + [
+                (entry.modified, entry.name, [entry.name])
+                for entry in entries
+                # The load under way's entries are its set's (written before them).
+                if entry.modified > last_set_use.get(entry.name, -1.0) and entry.name not in protect
+            ],
+            reverse=True,
+        )
+        kept = set(protect)
+        for _, name, members in loads[:keep]:
+            kept.add(name)
+            kept.update(members)
+        for entry in entries:
+            if entry.name not in kept:
+                self._remove(entry.name)
+        for name in sets:
+            if name not in kept:
+                self._remove(name)
+        loose = [name for name, _ in self._own_files(MEMO_NAME) if name not in kept]
+        for name in loose[KEEP_MEMOS:]:
             self._remove(name)
         stale = time.time() - STALE_SECONDS
         for name, info in self._own_files(TEMPORARY_NAME):
@@ -298,10 +370,21 @@ class Cache:
         removed = self.entries()
         for entry in removed:
             self._remove(entry.name)
-        for pattern in (MEMO_NAME, TEMPORARY_NAME):
+        for pattern in (MEMO_NAME, SET_NAME, TEMPORARY_NAME):
             for name, _ in self._own_files(pattern):
                 self._remove(name)
         return removed
+
+    def _members(self, name: str) -> list[str]:
+        """The names a set record holds; none where it is damaged."""
+        data = self.read(name)
+        if data is None:
+            return []
+        try:
+            text = bytes(data).decode("ascii")
+        except UnicodeDecodeError:
+            return []
+        return [member for member in text.split("\n") if _member(member)]
 
     def _own_files(self, pattern: re.Pattern[str]) -> Iterator[tuple[str, os.stat_result]]:
         if self._descriptor is None:
@@ -321,6 +404,11 @@ class Cache:
     def _remove(self, name: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(name, dir_fd=self._descriptor)
+
+
+def _member(name: str) -> bool:
+    """A name a set record may hold: an entry's or a memo's."""
+    return bool(ENTRY_NAME.fullmatch(name) or MEMO_NAME.fullmatch(name))
 
 
 def open_cache(path: Path | None) -> Cache:

@@ -43,7 +43,7 @@ def change_text(fact: Fact, lang: str = "zh") -> str:
         return fact.change.text
     sign = "-" if fact.change.is_decrease else "+"
     unit = "%" if fact.change.unit == "%" else f" {fact.change.unit}"
-    return f"{sign}{fact.change.value}{unit}"
+    return f"{sign}{fact.change.size}{unit}"
 
 
 def statement(fact: Fact, lang: str = "zh") -> str:
@@ -86,10 +86,10 @@ def previous_value(fact: Fact) -> Derived | None:
         if factor <= 0:
             return None  # a fall of 100% or more: no previous value gives it
         value = fact.value / factor
-        method = f"{fact.value} ÷ (1 {'-' if change.is_decrease else '+'} {change.value}%)"
+        method = f"{fact.value} ÷ (1 {'-' if change.is_decrease else '+'} {change.size}%)"
     elif change.unit == fact.unit:
         value = fact.value - change.signed_value
-        method = f"{fact.value} {'+' if change.is_decrease else '-'} {change.value}"
+        method = f"{fact.value} {'+' if change.is_decrease else '-'} {change.size}"
     else:
         return None
     try:

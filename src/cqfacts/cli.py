@@ -976,11 +976,14 @@ def draft(
     """
     from cqfacts.draft import draft_report
     from cqfacts.factfile import parse_fact_file
-    from cqfacts.loader import read_source
+    from cqfacts.report import read_source
 
     drafted = draft_report(
         read_source(source), year=year, title=answers.as_typed(title), source=None
     )
+    if json and not drafted.facts:  # nothing to draft: an empty list, as a search's
+        _print_json(ctx, [])
+        return
     text = drafted.to_toml()
     if json:
         _print_json(ctx, shapes.facts(parse_fact_file(text, source).facts))
@@ -989,13 +992,29 @@ def draft(
 
 
 @_command()
-def audit(ctx: typer.Context, *, source: SourceArgument, json: JsonFlag = False) -> None:
+def audit(
+    ctx: typer.Context,
+    *,
+    source: SourceArgument,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", "-y", metavar="YEAR", help="Audit the loaded report of this year."),
+    ] = None,
+    report: Annotated[
+        str | None,
+        typer.Option(
+            "--report", metavar="TITLE", help="Audit the loaded report of this title or fact file."
+        ),
+    ] = None,
+    json: JsonFlag = False,
+) -> None:
     """Check the fact base against the text it comes from.
 
     Lists figures of the source no fact holds, facts whose value_text is not in the
     source (or whose value disagrees with it), and facts filed in another section
     than the one their figure stands in. Exit 0 when all agree, 1 when anything is
-    listed.
+    listed. With several reports loaded, only the one the text is of is checked:
+    --year or --report, else the one whose title or year the text names.
 
     \b
     Examples:
@@ -1003,12 +1022,14 @@ def audit(ctx: typer.Context, *, source: SourceArgument, json: JsonFlag = False)
       cqfacts --facts facts-2024.toml audit report-2024.txt --json | jq '.uncovered'
     """
     from cqfacts.audit import audit as run_audit
-    from cqfacts.loader import read_source
+    from cqfacts.audit import report_for
+    from cqfacts.report import read_source
 
     loaded = _load(ctx)
     text = read_source(source)
-    paths = [str(path) for path in loaded.base.paths]
-    result = run_audit(text, loaded.base.facts, source=source, paths=paths)
+    chosen = report_for(loaded.base, text, year=year, report=answers.as_typed(report))
+    paths = [str(path) for path in chosen.paths]
+    result = run_audit(text, chosen.facts, source=source, paths=paths)
     if json:
         _print_json(ctx, result.to_dict())
     else:
@@ -1038,6 +1059,16 @@ def serve(
             "--port", min=0, max=65535, metavar="PORT", help="Port to listen on (0: any free one)."
         ),
     ] = 8765,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            metavar="NAME",
+            help="Also answer requests whose Host header is NAME (behind a reverse "
+            "proxy); repeat it for several. Names other than 127.0.0.1, localhost, [::1] "
+            "and --host's get a 400.",
+        ),
+    ] = None,
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the page in the default web browser.")
     ] = False,
@@ -1055,8 +1086,9 @@ def serve(
     from cqfacts.web import serve as run_server
 
     run_server(
-        _load(ctx), host=host, port=port, open_browser=open_browser, say=typer.echo, warn=_say
-    )
+        _load(ctx), host=host, port=port, allow_hosts=allow_host or (),
+        open_browser=open_browser, say=typer.echo, warn=_say,
+    )  # fmt: skip
 
 
 @_command()

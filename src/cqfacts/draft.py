@@ -26,6 +26,12 @@ written (positive) and says in its ``text`` which way it went; the first change 
 (``增长36.1%``). A change with no figure before it (研发人员增长64.4%) is a figure of
 its own, its label ending in the verb and its note saying so.
 
+Whatever the text, the drafted file validates or :class:`DraftError` says why (no
+figure at all; more pillars, sections or facts than a fact file holds): a number of
+more than 20 digits is no figure (a code), a 《》 title holding a control character
+or over 500 characters no document, and labels and titles are put on one line of at
+most 500 characters, a generic one standing for one that shows nothing.
+
 Detection reads :func:`cqfacts.report.detection_text`, so traditional characters and
 full-width digits work; ``value_text``, labels and change texts are sliced from the
 original, while ``unit`` and ``qualifier`` are given in their simplified, half-width
@@ -35,10 +41,20 @@ form (亿元, 家(次)), so that units compare across reports.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from cqfacts.errors import DraftError, InvalidArgumentError, quoted
+from cqfacts.factfile import (
+    MAX_FACTS,
+    MAX_NAME_LENGTH,
+    MAX_NOTE_LENGTH,
+    MAX_PILLARS,
+    MAX_SECTIONS,
+)
+from cqfacts.factfile import _is_text as shows_text  # the validator's own test
 from cqfacts.normalize import CJK_CLASS
 from cqfacts.report import (
     OVERVIEW,
@@ -109,10 +125,19 @@ _RANK = re.compile(
     r"第(?P<num>\d+|[一二三四五六七八九十]{1,3})(?:(?P<unit>位|名)|(?=[,、。;!?)\s]|$))"
 )
 _RANK_WORDS = re.compile(r"(?:排名|排|居|位居|位列|名列)$")
+_RANK_WORD_LENGTH = 2  # the longest of them
+# A run of numerals is tried from its first one only (the look-behind): tried from
+# each, 二…二个 of 100,000 numerals read the run 100,000 times (quadratic).
 _FRACTION = re.compile(
-    rf"(?<![\d./])(?P<pre>{_PREFIXES})?(?:\d+/\d+(?![\d/])|[一二三四五六七八九十百]+分之[一二三四五六七八九十]+)"
+    rf"(?<![\d./])(?P<pre>{_PREFIXES})?"
+    r"(?:\d+/\d+(?![\d/])|(?<![一二三四五六七八九十百])[一二三四五六七八九十百]+分之[一二三四五六七八九十]+)"
     rf"(?P<post>{_SUFFIXES})?"
 )
+# A figure's number has at most this many digits, and a figure's text this many
+# characters: a longer run is a code or a hash, not a statistic (and int() refuses
+# 4,301 digits, float() makes 309 an infinity, a fact file's texts stop at 500).
+_MAX_DIGITS = 20
+_MAX_FIGURE_LENGTH = 60
 # Names: short quotes without a sentence's punctuation (“416”, “十四五”; a quoted
 # speech keeps its figures), and 《》 titles, nested ones included.
 _NAME_MAX = 20
@@ -123,9 +148,14 @@ _SINGLE_CHAR_VERBS = ("增", "降", "减")
 
 # --- Changes --------------------------------------------------------------------------
 
+# What a fact file's texts may not hold (factfile's _CONTROL), lone surrogates (from
+# undecodable bytes) and NEL: a drafted text holding one would not validate.
+_CONTROLS = "\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNSHOWABLE = re.compile(f"[{_CONTROLS}]")
+
 # What may stand between a figure and its change: 同比, 年均, a comparison (较上年,
 # 比2020年, 较“十三五”末) and 分别.
-_CHANGE_MODIFIERS = r"同比|环比|年均|平均|分别|(?:较|比)[^\s,。;:、!?较比]{1,10}?"
+_CHANGE_MODIFIERS = rf"同比|环比|年均|平均|分别|(?:较|比)[^\s{_CONTROLS},。;:、!?较比]{{1,10}}?"
 _CHANGE_VERBS = (
     "增长率|增长|增加|增幅|增速|提高|提升|上升|上涨|下降|减少|降低|下滑|回落|扩大|缩小|增|降|减"
 )
@@ -146,6 +176,7 @@ _CLAUSE_BREAKS = ",。;:!?\n\r"
 _SENTENCE_BREAKS = "。;!?\n\r"
 _CUMULATIVE = "累计"
 _LABEL_SIDE = 20  # characters each side of a figure, at most
+_SUBJECTS_SIDE = 80  # characters before 分别 its subjects are read from, at most
 _LEADING_WORDS = re.compile(r"^(?:其中|同时|此外|另有|并且|并|和|及|与|以及|共)+")
 _TRAILING_WORDS = re.compile(
     r"(?:分别|达到|达|为|是|有|共计|合计|总计|共|累计|预计|实现|位居|居|排名|排|位列|名列)+$"
@@ -233,21 +264,42 @@ def _titles(detect: str) -> Iterator[tuple[int, int]]:
             depth = 0
 
 
-def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
-    return any(start <= offset < end for start, end in spans)
+def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Sorted spans joined where they overlap: starts and ends, for :func:`_inside`."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in spans:
+        if ends and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
+
+
+def _inside(spans: tuple[list[int], list[int]], offset: int) -> bool:
+    """Whether an offset is inside one of the merged spans: by bisection, as a scan of
+    every span for every figure is quadratic in a long text."""
+    starts, ends = spans
+    index = bisect_right(starts, offset) - 1
+    return index >= 0 and offset < ends[index]
 
 
 def _figure_from(match: re.Match[str], text: str) -> Figure | None:
     unit = (match["mult"] or "") + (match["unit"] or "") + (match["slash"] or "")
     if not unit:
         return None  # a bare number: a heading's, a name's or a code's
+    if len(match["num"]) > _MAX_DIGITS or len(match["dec"] or "") > _MAX_DIGITS:
+        return None
     if match["unit"] in _AGE_LIMIT and match["post"] in ("以下", "以内", "以上"):
         return None
     unit += match["paren"] or ""
     qualifier = match["pre"] or match["mid"] or match["mid2"] or match["post"]
     value = _number(match["num"] + (match["dec"] or ""))
     kind = "figure"
-    if match["unit"] in ("位", "名") and _RANK_WORDS.search(match.string[: match.start()]):
+    # The words just before, not the whole text before (a slice per figure: quadratic).
+    before = max(0, match.start() - _RANK_WORD_LENGTH)
+    if match["unit"] in ("位", "名") and _RANK_WORDS.search(match.string, before, match.start()):
         kind = "rank"
     start, end = match.span()
     return Figure(start, end, kind, value, unit, qualifier, text=text[start:end])
@@ -262,6 +314,8 @@ def _raw_figures(report: Report) -> list[Figure]:
         if figure is not None:
             found.append(figure)
     for match in _RANK.finditer(detect):
+        if len(match["num"]) > _MAX_DIGITS:
+            continue
         value = _number(match["num"]) if match["num"].isdigit() else chinese_number(match["num"])
         if value is not None:
             start, end = match.span()
@@ -275,10 +329,12 @@ def _raw_figures(report: Report) -> list[Figure]:
             )
     for match in _FRACTION.finditer(detect):
         start, end = match.span()
+        if end - start > _MAX_FIGURE_LENGTH:
+            continue
         qualifier = match["pre"] or match["post"]
         found.append(Figure(start, end, "figure", None, None, qualifier, text=text[start:end]))
     found.sort(key=lambda figure: (figure.start, -figure.end))
-    names = _quoted_spans(detect)
+    names = _merged(_quoted_spans(detect))
     kept: list[Figure] = []
     for figure in found:
         if kept and figure.start < kept[-1].end:
@@ -288,21 +344,22 @@ def _raw_figures(report: Report) -> list[Figure]:
     return kept
 
 
-def _clause_start(detect: str, offset: int, breaks: str = _CLAUSE_BREAKS) -> int:
-    return max(detect.rfind(char, 0, offset) for char in breaks) + 1
+def _clause_start(report: Report, offset: int, breaks: str = _CLAUSE_BREAKS) -> int:
+    return report.last_break(offset, breaks) + 1
 
 
 def _clause_qualifier(report: Report, figure: Figure) -> None:
     """累计/预计 earlier in the clause qualify a figure that has no qualifier of its own."""
     if figure.qualifier is not None or figure.kind != "figure":
         return
-    clause = report.detect[_clause_start(report.detect, figure.start) : figure.start]
+    clause = _clause_start(report, figure.start)
     # 累计 reaches to the end of its sentence (累计为…发放…207.21亿元，引导…141.48亿元):
     # the fact base files every figure of such a sentence as 累计.
-    start = _clause_start(report.detect, figure.start, _SENTENCE_BREAKS)
-    sentence = report.detect[start : figure.start]
+    sentence = _clause_start(report, figure.start, _SENTENCE_BREAKS)
     for word in _CLAUSE_QUALIFIERS:
-        if word in (sentence if word == _CUMULATIVE else clause):
+        # The word's last place before the figure, not a search of the clause (which
+        # on a long line without punctuation is the whole line, for every figure).
+        if report.last_before(word, figure.start) >= (sentence if word == _CUMULATIVE else clause):
             figure.qualifier = word
             return
 
@@ -424,13 +481,23 @@ def find_figures(report: Report) -> list[Figure]:
 
 def find_documents(report: Report) -> list[Figure]:
     """Every 《…》 title naming a document (a title in Latin letters only, such as
-    《Science》, names a journal, not a policy)."""
+    《Science》, names a journal, not a policy; one holding a control character or
+    longer than a fact file's texts names none either)."""
     documents = []
     for start, end in _titles(report.detect):
+        if end - start > MAX_NAME_LENGTH or _UNSHOWABLE.search(report.text, start, end):
+            continue
         if _CJK.search(report.detect, start + 1, end - 1):
             title = report.text[start:end]
             documents.append(Figure(start, end, "policy", None, None, None, text=title))
     return documents
+
+
+def first_year(text: str) -> int | None:
+    """The first year a text writes as a title does (2023年, or 2023 standing alone),
+    in its detection form: the year a report gives itself."""
+    found = _YEAR.search(detection_text(text))
+    return int(found[0]) if found else None
 
 
 def read_figures(value_text: str) -> list[Figure]:
@@ -458,7 +525,7 @@ def _label(report: Report, figure: Figure, previous_end: int, next_start: int) -
     """The clause around a figure: the words before it back to a punctuation mark or
     the previous figure, and the noun right after it (5个|重大专项)."""
     detect, text = report.detect, report.text
-    start = max(_clause_start(detect, figure.start, _LABEL_BREAKS), previous_end)
+    start = max(_clause_start(report, figure.start, _LABEL_BREAKS), previous_end)
     start = max(start, figure.start - _LABEL_SIDE)
     start, before_end = _strip_words(detect, start, figure.verb_start or figure.start)
     before = text[start:before_end]
@@ -485,7 +552,9 @@ def _list_labels(report: Report, members: list[Figure]) -> list[str] | None:
     at = detect.rfind("分别", 0, first.start)
     if at < 0:
         return None
-    start = _clause_start(detect, at)
+    # The subjects stand just before 分别: a clause longer than this is cut, lest every
+    # list of a long line without punctuation read the line from its start.
+    start = max(_clause_start(report, at), at - _SUBJECTS_SIDE)
     start, end = _strip_words(detect, start, at)
     # Comparisons (较去年) end the subject list; they are not a subject's words.
     modifier = re.search(rf"(?:{_CHANGE_MODIFIERS})+$", detect[start:end])
@@ -508,12 +577,21 @@ def _spell(texts: list[str]) -> list[list[str]]:
     other characters as they are; one pypinyin call for all texts, which is ten times
     faster than one for each."""
     from pypinyin import lazy_pinyin
+    from pypinyin.seg.simpleseg import seg
 
     joined = "\n".join(texts)
     # errors=list: other characters one item each, as Chinese ones are (pypinyin's
     # type hints allow only a str from the callable; its code takes a list too).
     each_character: Any = list
-    spelled: list[str] = lazy_pinyin(joined, errors=each_character)
+    # Cut into words as lazy_pinyin cuts, each distinct word spelled once: a report
+    # repeats its words, and spelling is most of a draft's time.
+    spelled: list[str] = []
+    known: dict[str, list[str]] = {}
+    for word in seg(joined):
+        pieces = known.get(word)
+        if pieces is None:
+            pieces = known[word] = lazy_pinyin(word, errors=each_character)
+        spelled += pieces
     out, position = [], 0
     for text in texts:
         out.append(spelled[position : position + len(text)])
@@ -554,13 +632,20 @@ def _fact_id(figure: Figure, section: str, label: list[str], written: list[str])
 
 
 def _unique(ids: list[str]) -> list[str]:
-    """Repeated ids get -2, -3 … in text order."""
+    """Repeated ids get -2, -3 … in text order (skipping one another id already has)."""
     seen: dict[str, int] = {}
+    taken = set(ids)
     unique = []
     for fact_id in ids:
         count = seen.get(fact_id, 0) + 1
+        candidate = fact_id
+        if count > 1:
+            while f"{fact_id}-{count}" in taken:
+                count += 1
+            candidate = f"{fact_id}-{count}"
+            taken.add(candidate)
         seen[fact_id] = count
-        unique.append(fact_id if count == 1 else f"{fact_id}-{count}")
+        unique.append(candidate)
     return unique
 
 
@@ -578,7 +663,79 @@ class Drafted:
     facts: list[dict[str, Any]]
 
     def to_toml(self) -> str:
+        """The fact file; :class:`DraftError` where a fact file could not hold the
+        draft: no fact (it holds at least one topic), or more pillars, sections or
+        facts than it holds."""
+        if not self.facts:
+            raise DraftError(
+                "nothing to draft: the text holds no figure with a unit, rank, fraction "
+                "or 《》 document"
+            )
+        fault = _too_large(self)
+        if fault:
+            raise DraftError(fault)
         return _to_toml(self)
+
+
+def _shown(text: str, fallback: str, limit: int = MAX_NAME_LENGTH) -> str:
+    """A text as a fact file takes it: control characters and line breaks as spaces,
+    on one line, trimmed and cut to ``limit``; ``fallback`` where nothing is left that
+    shows (a heading of a zero-width space, a label of punctuation only)."""
+    cleaned = " ".join(_UNSHOWABLE.sub(" ", text).split())[:limit].strip()
+    return cleaned if shows_text(cleaned) else fallback
+
+
+def _given(what: str, text: str | None, limit: int = MAX_NAME_LENGTH) -> str | None:
+    """A text the caller gave for [meta], as it is, or :class:`InvalidArgumentError`
+    saying why a fact file would refuse it (it is not changed behind the caller)."""
+    if text is None:
+        return None
+    control = _UNSHOWABLE.search(text)
+    if control:
+        fault = f"holds a control character ({control[0]!r})"
+    elif not shows_text(text):
+        fault = "shows nothing"
+    elif len(text) > limit:
+        fault = f"is {len(text):,} characters long (at most {limit:,})"
+    else:
+        return text
+    raise InvalidArgumentError(f"the {what} {quoted(text)} {fault}: a fact file would refuse it")
+
+
+def _too_large(drafted: Drafted) -> str | None:
+    """Why a draft is more than a fact file holds, if it is."""
+    pillars = drafted.pillars
+    sections = sum(len(pillar.sections) for pillar in pillars.values())
+    if len(pillars) > MAX_PILLARS:
+        return (
+            f"the text has {len(pillars) - 1:,} pillar headings (一、…): "
+            f"a fact file holds at most {MAX_PILLARS - 1} besides the overview"
+        )
+    if sections > MAX_SECTIONS:
+        return f"the text has {sections:,} sections: a fact file holds at most {MAX_SECTIONS:,}"
+    if len(drafted.facts) > MAX_FACTS:
+        return (
+            f"the text has {len(drafted.facts):,} figures: a fact file holds at most {MAX_FACTS:,}"
+        )
+    return None
+
+
+def _suffixed(text: str, suffix: str) -> str:
+    """``text`` and ``suffix``, the text cut so that both fit in a fact file's name."""
+    return text[: MAX_NAME_LENGTH - len(suffix)] + suffix
+
+
+def _shown_pillars(pillars: dict[int, PillarText]) -> dict[int, PillarText]:
+    """The report's pillar and section titles as a fact file takes them (see _shown)."""
+    shown = {}
+    for number, pillar in pillars.items():
+        title = _shown(pillar.title, f"第{number}部分")
+        titles = {
+            key: _shown(text, title if key.endswith(".0") else _suffixed(title, f"（{key}）"))
+            for key, text in pillar.sections.items()
+        }
+        shown[number] = PillarText(number, title, titles)
+    return shown
 
 
 def _topic_names(pillars: dict[int, PillarText]) -> dict[str, tuple[str, str]]:
@@ -587,7 +744,10 @@ def _topic_names(pillars: dict[int, PillarText]) -> dict[str, tuple[str, str]]:
     used: set[str] = set()
     for pillar in pillars.values():
         for section, title in pillar.sections.items():
-            name = title if title not in used else f"{title} ({section})"
+            name, count = title, 1
+            while name in used:  # the section's key makes it unique; a count, if not
+                suffix = f" ({section})" if count == 1 else f" ({section}-{count})"
+                name, count = _suffixed(title, suffix), count + 1
             used.add(name)
             names[section] = (name, _section_en(section))
     return names
@@ -609,6 +769,7 @@ def _guess_meta(
         len(first) <= _TITLE_MAX and "。" not in first and report.place_of(0) == (OVERVIEW, "0.0")
     )
     title_line = first if is_title and not _HEADING_START.match(detection_text(first)) else ""
+    title_line = _shown(title_line, "")  # 「 or a zero-width space alone is no title
     if year is None:
         found = _YEAR.search(title or "") or _YEAR.search(first)
         year = int(found[0]) if found else PLACEHOLDER_YEAR
@@ -636,7 +797,6 @@ def _fact(
     """A drafted fact object; its id is set once every fact's is known."""
     pillar, section = report.place_of(figure.start)
     line, column = report.line_col(figure.start)
-    label = label or report.section_title(pillar, section)
     change = figure.change
     return {
         "id": "",
@@ -693,10 +853,18 @@ def draft_report(
 ) -> Drafted:
     """Draft a fact file from a report's text: every figure, rank, fraction and 《》
     document, placed in its pillar and section (see the module docstring)."""
+    title, source = _given("title", title), _given("source", source, MAX_NOTE_LENGTH)
     report = parse_report(text)
+    pillars = _shown_pillars(report.pillars)
     figures = sorted(find_figures(report) + find_documents(report), key=lambda f: f.start)
-    topics = _topic_names(report.pillars)
-    labels = _labels(report, figures)
+    topics = _topic_names(pillars)
+    labels = [
+        # Every label shows something: else its section's title stands for it.
+        _shown(label, pillars[place[0]].sections[place[1]])
+        for label, place in zip(
+            _labels(report, figures), [report.place_of(f.start) for f in figures], strict=True
+        )
+    ]
     detected = [detection_text(label) for label in labels]
     written = [report.detect[figure.start : figure.end] for figure in figures]
     spelled = _spell(detected + written)
@@ -711,17 +879,19 @@ def draft_report(
         )
     for fact, fact_id in zip(facts, _unique(ids), strict=True):
         fact["id"] = fact_id
-    return Drafted(_guess_meta(report, year, title, source), report.pillars, facts)
+    return Drafted(_guess_meta(report, year, title, source), pillars, facts)
 
 
 # --- TOML -----------------------------------------------------------------------------
 
 
 def _toml_string(text: str) -> str:
-    """A TOML basic string: JSON's escapes are TOML's, bar DEL, which TOML refuses raw."""
-    import json
+    """A TOML basic string: JSON's escapes are TOML's, bar DEL, which TOML refuses raw.
+    json's string encoder itself (what json.dumps calls, less a call's set-up, which
+    was a third of writing a long draft)."""
+    from json.encoder import encode_basestring
 
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+    return str(encode_basestring(text)).replace("\x7f", "\\u007f")
 
 
 def _toml_value(value: object) -> str:

@@ -10,7 +10,38 @@ from __future__ import annotations
 import codecs
 import os
 import sys
+from collections.abc import Mapping
 from typing import IO
+
+#: The terminal sizes a program is told in its environment; rich reads these too.
+SIZE_VARIABLES = ("COLUMNS", "LINES", "JUPYTER_COLUMNS", "JUPYTER_LINES")
+
+
+def size_from(environ: Mapping[str, str], name: str) -> int | None:
+    """$COLUMNS or $LINES (``name``) as rich reads it, digits made a number; None where
+    it is not one. rich asks ``str.isdigit()``, which also takes ², ② and ¹⁰⁰ that
+    int() refuses (and int() refuses 4,301 digits): those are not sizes either."""
+    text = environ.get(name)
+    if text is None or not text.isdigit():
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def sizes_rich_can_read(environ: Mapping[str, str] = os.environ) -> Mapping[str, str]:
+    """The environment for rich's Console: as it is, less a size rich would take for
+    digits and then fail to read (a crash in its constructor): without it, rich uses
+    its default, as for a size that is not digits at all."""
+    unreadable = [
+        name
+        for name in SIZE_VARIABLES
+        if name in environ and environ[name].isdigit() and size_from(environ, name) is None
+    ]
+    if not unreadable:
+        return environ
+    return {name: value for name, value in environ.items() if name not in unreadable}
 
 
 def _isatty(stream: IO[str]) -> bool:
@@ -59,8 +90,8 @@ class Environment:
         try:
             return os.get_terminal_size(self.stdout.fileno()).lines
         except (OSError, ValueError, AttributeError):  # not a terminal, or no descriptor
-            lines = os.environ.get("LINES", "")
-            return int(lines) if lines.isdigit() and int(lines) > 0 else 24
+            lines = size_from(os.environ, "LINES")
+            return lines if lines else 24
 
     def can_show_chinese(self) -> bool:
         try:

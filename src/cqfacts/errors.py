@@ -95,6 +95,11 @@ class InvalidArgumentError(CqfactsError):
     """A value the user gave (pillar, kind, unit, format …) is not one the tool knows."""
 
 
+class DraftError(CqfactsError):
+    """A text cannot be drafted into a fact file that validates: it holds nothing to
+    draft, or more pillars, sections or figures than a fact file holds."""
+
+
 class UnknownFactError(CqfactsError):
     """No fact has the requested id; `suggestions` holds the nearest ids. Asked for
     one ``year``, the id may be in other reports: ``years`` lists theirs."""

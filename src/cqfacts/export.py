@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from cqfacts.errors import InvalidArgumentError, quoted
-from cqfacts.model import FACT_KEYS, FIELDS, FILE_KEYS, NESTED, Fact, FactBase, specs
+from cqfacts.model import FACT_KEYS, FILE_KEYS, NESTED, Fact, FactBase, specs
 
 FORMATS = ("json", "jsonl", "csv", "toml")
 # CSV has no nesting: a nested record is spread over columns of its own (change_value,
@@ -42,29 +42,32 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_cell(value: object) -> object:
-    """Text that a spreadsheet would run, behind a quote that makes it text (OWASP's
-    advice for CSV injection); numbers are left to be numbers."""
+    """One cell of any CSV or TSV written here: a boolean as the JSON spells it (true,
+    false; Python's str would write False), and text that a spreadsheet would run
+    behind a quote that makes it text (OWASP's advice for CSV injection); numbers are
+    left to be numbers."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def _csv(facts: Sequence[Fact]) -> str:
-    """CSV with a byte-order mark, so Excel opens the Chinese text as UTF-8."""
+def _csv_text(table: Iterable[Sequence[object]], line_end: str) -> str:
+    """The one CSV writer: every cell through :func:`_csv_cell`."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for fact in facts:
-        cells: list[object] = []
-        for key, value in fact.to_dict().items():
-            if key in NESTED:
-                cells += [(value or {}).get(part, "") for part in specs(NESTED[key])]
-            elif FIELDS[key].type == "texts":
-                cells.append("|".join(value))
-            else:
-                cells.append("" if value is None else value)
-        writer.writerow([_csv_cell(cell) for cell in cells])
-    return "\ufeff" + buffer.getvalue()
+    csv.writer(buffer, lineterminator=line_end).writerows(
+        [_csv_cell(cell) for cell in row] for row in table
+    )
+    return buffer.getvalue()
+
+
+def _csv(facts: Sequence[Fact]) -> str:
+    """CSV with a byte-order mark and CRLF, so Excel opens the Chinese text as UTF-8;
+    the columns of :data:`CSV_COLUMNS`, cells as :func:`records_text` writes them."""
+    rows = (_flattened(fact.to_dict()) for fact in facts)
+    table = (CSV_COLUMNS, *([row[column] for column in CSV_COLUMNS] for row in rows))
+    return "\ufeff" + _csv_text(table, "\r\n")
 
 
 #: The formats of a command's answer (search, list, rank, topics): ``table`` is the
@@ -92,11 +95,7 @@ def records_text(records: Sequence[dict[str, object]], fmt: str) -> str:
         return "".join(
             "\t".join(_tsv_cell(_csv_cell(cell)) for cell in row) + "\n" for row in table
         )
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(
-        [_csv_cell(cell) for cell in row] for row in table
-    )
-    return buffer.getvalue()
+    return _csv_text(table, "\n")
 
 
 def _flattened(record: dict[str, object], prefix: str = "") -> dict[str, object]:

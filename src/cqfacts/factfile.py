@@ -390,6 +390,9 @@ class _Checker:
         if len(self.problems) > before:
             return None
         made: Change | Status = record(**raw)
+        if isinstance(made, Change) and (fault := made.fault()):
+            self.fail_fact(place, f"{name} {fault}", f"{name}.value")
+            return None
         return made
 
     def fact(

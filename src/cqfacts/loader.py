@@ -52,7 +52,11 @@ from cqfacts.model import (
 ENV_FACTS = "CQFACTS_FACTS"
 # The modules whose code decides what a cache entry holds: editing any of them makes
 # the next run rebuild its entry rather than answer from an index built by old code.
-INDEX_CODE = ("build", "factfile", "index", "loader", "model", "normalize")
+# Every module this one imports, and theirs in turn: tests/test_cache.py holds the list
+# to the imports (records.py, the fact's fields, was once left out).
+INDEX_CODE = (
+    "build", "cache", "errors", "factfile", "index", "loader", "model", "normalize", "records",
+)  # fmt: skip
 
 
 class Loaded(NamedTuple):
@@ -105,21 +109,6 @@ def _read_fact_file(path: Path) -> tuple[bytes, os.stat_result | None]:
         raise _too_large(path)
     same = after is not None and _fields(after) == _fields(info) and len(data) == info.st_size
     return data, after if same else None
-
-
-def read_source(path: str) -> str:
-    """A report's text: a UTF-8 file (a byte-order mark is dropped), or stdin for "-"."""
-    if path == "-":
-        data = sys.stdin.buffer.read(MAX_FACT_FILE_BYTES + 1)
-        if len(data) > MAX_FACT_FILE_BYTES:
-            raise _too_large(Path("-"))
-    else:
-        data = read_fact_file(Path(path))
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as error:
-        problem = Problem(path, f"not UTF-8 text (byte {error.start})")
-        raise FactFileError([problem]) from None
 
 
 def _unreadable(path: Path, reason: str) -> FactFileError:
@@ -208,8 +197,10 @@ def load(
         warnings.append(store.warning)
         notes = tuple(warning for warning in warnings if warning)
         if key is None:
-            key, data = _keyed(path, code, store)
-        base, index, from_cache, _ = _load_file(path, data, key, store, code)
+            key, data = _keyed(path, code, store, [])
+        base, index, from_cache, used = _load_file(path, data, key, store, code)
+        if from_cache:  # a load of its own, dated by its last use (cache.Cache.prune)
+            store.touch(cache.entry_name(used))
     return Loaded(base, index, from_cache=from_cache, warnings=notes)
 
 
@@ -259,16 +250,21 @@ def _identity(info: os.stat_result, code: bytes) -> str:
     return cache.digest(b"memo", code, repr(_fields(info)).encode())
 
 
-def _keyed(path: Path, code: bytes, store: cache.Cache) -> tuple[str, bytes | None]:
-    """A fact file's cache key, and its bytes where they were read to make it."""
+def _keyed(
+    path: Path, code: bytes, store: cache.Cache, memos: list[str]
+) -> tuple[str, bytes | None]:
+    """A fact file's cache key, and its bytes where they were read to make it; the name
+    of the memo read or written for it is added to ``memos`` (its load's set keeps it)."""
     if store.usable:
         try:
             info = os.stat(path)
         except OSError:
             info = None  # read_fact_file says why
         if info is not None and stat.S_ISREG(info.st_mode) and info.st_size >= MEMO_MIN_BYTES:
-            memo = store.read(cache.memo_name(_identity(info, code)))
+            name = cache.memo_name(_identity(info, code))
+            memo = store.read(name)
             if memo is not None and _KEY.fullmatch(memo):
+                memos.append(name)
                 return bytes(memo).decode(), None
     data, info = _read_fact_file(path)
     key = cache_key(data, code)
@@ -278,7 +274,9 @@ def _keyed(path: Path, code: bytes, store: cache.Cache) -> tuple[str, bytes | No
         and info.st_size >= MEMO_MIN_BYTES
         and time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) >= MEMO_SETTLED_NS
     ):
-        store.write(cache.memo_name(_identity(info, code)), key.encode())
+        name = cache.memo_name(_identity(info, code))
+        if store.write(name, key.encode()):
+            memos.append(name)
     return key, data
 
 
@@ -440,6 +438,7 @@ def load_many(
     warnings = [cache.configuration_warning()] if cache_dir is True else []
     code = code_digest()  # the same for every file: read once
     loaded: list[tuple[FactBase, SearchIndex, str]] = []
+    memos: list[str] = []
     with cache.open_cache(directory) as store:
         warnings.append(store.warning)
         keyed: list[tuple[str, bytes | None]] = []
@@ -448,8 +447,11 @@ def load_many(
                 data = read_fact_file(path)
                 keyed.append((cache_key(data, code), data))
             else:
-                keyed.append(_keyed(path, code, store))
-        names = [cache.entry_name(key) for key, _ in keyed]
+                keyed.append(_keyed(path, code, store, memos))
+        # The files are one load, one set of entries: the cache's cap counts loads, so
+        # that any number of files loaded together stay warm (cache.Cache.prune).
+        names = [*_set_names([key for key, _ in keyed]), *memos]
+        store.remember(names)
         keys = []
         for path, (key, content) in zip(files, keyed, strict=True):
             found = _from_package(key, str(path)) if packaged and _is_shipped(path) else None
@@ -460,16 +462,16 @@ def load_many(
             base, index, from_cache, used = _load_file(path, content, key, store, code, names)
             loaded.append((base, index, "cache" if from_cache else "built"))
             keys.append(used)
-        # Named after the contents of the files (as loaded) and their order: the
-        # order of the joined numbers follows it.
-        merged_name = cache.entry_name(cache.digest(b"merged", *(key.encode() for key in keys)))
-        names = [*(cache.entry_name(key) for key in keys), merged_name]
+        if keys != [key for key, _ in keyed]:  # a memo's key had no entry, and the file
+            names = [*_set_names(keys), *memos]  # said otherwise
+        merged_name = names[len(keys)]
         # Newest report first, the order named within a year: the base's order,
         # which the joined index's fact numbers must follow.
         loaded.sort(key=lambda part: -part[0].meta.year)
         base = merge_bases([part[0] for part in loaded])
         indexes = [part[1] for part in loaded]
         index = _merged_index(store, merged_name, indexes, len(base.facts), names)
+        store.remember(names)  # again: its set newer than any entry it wrote
     notes = tuple(dict.fromkeys(warning for warning in warnings if warning))
     return Loaded(
         base,
@@ -478,6 +480,14 @@ def load_many(
         warnings=notes,
         from_package=any(part[2] == "package" for part in loaded),
     )
+
+
+def _set_names(keys: Sequence[str]) -> list[str]:
+    """The entries of a load of several files: each file's (named by its key), then the
+    joined index's, named after the files' contents (as loaded) and their order, which
+    the order of the joined numbers follows."""
+    merged = cache.entry_name(cache.digest(b"merged", *(key.encode() for key in keys)))
+    return [*(cache.entry_name(key) for key in keys), merged]
 
 
 def _merged_index(

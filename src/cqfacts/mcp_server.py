@@ -3,21 +3,41 @@ official MCP SDK (``mcp.server.mcpserver.MCPServer``).
 
 Each tool answers with :func:`cqfacts.shapes.cited`: the CLI's own ``--json`` object and
 the citation line of every fact in it, so that an assistant quotes the report instead
-of paraphrasing it. Arguments are checked by :mod:`cqfacts.api`, as the web API checks
-them; a refusal is a tool error result with the CLI's message, never a crash.
+of paraphrasing it. Arguments are checked by :mod:`cqfacts.api` alone, as the web API checks
+them; a refusal is a tool error result with the CLI's message, never a crash. A line the
+SDK cannot read gets its JSON-RPC error here (the SDK drops it without an answer), and a
+client gone ends the server quietly.
 Only ``cqfacts mcp`` imports this module (the SDK takes about half a second to load).
 """
 
 # No `from __future__ import annotations`: the SDK reads the tools' annotations at
 # run time to build their JSON schemas.
+import errno
+import io
 import json
-from collections.abc import Callable, Iterable
-from typing import Annotated, Any
+import os
+import sys
+from collections.abc import Awaitable, Callable, Iterable
+from typing import IO, Annotated
 
+import anyio
+import anyio.to_thread
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import Field
+from mcp.server.stdio import stdio_server
+from mcp.shared.message import SessionMessage
+from mcp_types import (
+    INVALID_REQUEST,
+    PARSE_ERROR,
+    CallToolResult,
+    ErrorData,
+    JSONRPCError,
+    JSONRPCNotification,
+    TextContent,
+    ToolAnnotations,
+    jsonrpc_message_adapter,
+)
+from pydantic import Field, SkipValidation, ValidationError
 
 from cqfacts import __version__, api, shapes
 from cqfacts.errors import CqfactsError
@@ -40,11 +60,18 @@ READ_ONLY = ToolAnnotations(
     read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
 )
 
+# Every argument reaches cqfacts.api as the client sent it: the annotations describe it
+# in the tool's schema, and SkipValidation keeps pydantic from converting it on the way
+# (it took true for pillar 1 and limit 1, false for pillar 0, 4.0 for 4), so that the
+# refusals are the web API's and the CLI's own. Text = SkipValidation[str] reads alike.
+Text = SkipValidation[str]
 Pillar = Annotated[
-    int | str | None,
+    SkipValidation[int | str | None],
     Field(description="Only this pillar of the report: 0 (overview) to 6, or 一…六."),
 ]
-Limit = Annotated[int, Field(description=f"At most this many facts, 1 to {api.MAX_LIMIT}.")]
+Limit = Annotated[
+    SkipValidation[int], Field(description=f"At most this many facts, 1 to {api.MAX_LIMIT}.")
+]
 
 
 def _answer(result: object, facts: Iterable[Fact], loaded: Loaded) -> CallToolResult:
@@ -81,10 +108,11 @@ def create_server(loaded: Loaded) -> MCPServer:
         annotations=READ_ONLY,
     )
     async def search(
-        query: Annotated[str, Field(description="What to look for, in any of those forms.")],
+        query: Annotated[Text, Field(description="What to look for, in any of those forms.")],
         pillar: Pillar = None,
         kind: Annotated[
-            str | None, Field(description=f"Only facts of this kind: {', '.join(KINDS)}.")
+            SkipValidation[str | None],
+            Field(description=f"Only facts of this kind: {', '.join(KINDS)}."),
         ] = None,
         limit: Limit = api.DEFAULT_LIMIT,
     ) -> CallToolResult:
@@ -100,7 +128,7 @@ def create_server(loaded: Loaded) -> MCPServer:
         annotations=READ_ONLY,
     )
     async def show(
-        id: Annotated[str, Field(description="A fact id, such as tech-brokers-new.")],
+        id: Annotated[Text, Field(description="A fact id, such as tech-brokers-new.")],
     ) -> CallToolResult:
         def answer() -> CallToolResult:
             detail = api.show(loaded, id)
@@ -114,7 +142,7 @@ def create_server(loaded: Loaded) -> MCPServer:
         annotations=READ_ONLY,
     )
     async def pillar(
-        n: Annotated[int | str, Field(description="0 (overview) to 6, or 一…六.")],
+        n: Annotated[SkipValidation[int | str], Field(description="0 (overview) to 6, or 一…六.")],
     ) -> CallToolResult:
         def answer() -> CallToolResult:
             detail = api.pillar_detail(loaded, n)
@@ -128,8 +156,8 @@ def create_server(loaded: Loaded) -> MCPServer:
         annotations=READ_ONLY,
     )
     async def rank(
-        by: Annotated[str, Field(description="change or value.")] = "change",
-        unit: Annotated[str, Field(description="With by=value: the unit.")] = "亿元",
+        by: Annotated[Text, Field(description="change or value.")] = "change",
+        unit: Annotated[Text, Field(description="With by=value: the unit.")] = "亿元",
         pillar: Pillar = None,
         limit: Limit = api.DEFAULT_LIMIT,
     ) -> CallToolResult:
@@ -146,7 +174,7 @@ def create_server(loaded: Loaded) -> MCPServer:
         annotations=READ_ONLY,
     )
     async def trend(
-        query: Annotated[str, Field(description="A fact id, or what to look for.")],
+        query: Annotated[Text, Field(description="A fact id, or what to look for.")],
     ) -> CallToolResult:
         def answer() -> CallToolResult:
             points = api.trend_points(loaded, query)
@@ -158,6 +186,136 @@ def create_server(loaded: Loaded) -> MCPServer:
 
 
 def run(loaded: Loaded) -> None:
-    """Serve on stdin and stdout until the client closes them."""
-    server: Any = create_server(loaded)
-    server.run("stdio")
+    """Serve on stdin and stdout until the client closes them. A client gone (its end
+    of stdout closed) raises BrokenPipeError, which the CLI ends quietly, as `| head`."""
+    server = create_server(loaded)
+    try:
+        anyio.run(_serve, server)
+    except BaseExceptionGroup as group:
+        # The SDK's task groups wrap the failed write; nothing else went wrong.
+        gone, others = group.split(BrokenPipeError)
+        if gone is None or others is not None:
+            raise
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE)) from None
+
+
+async def _serve(server: MCPServer) -> None:
+    """MCPServer.run("stdio"), with the client's lines read through :class:`_Requests`."""
+    requests = _Requests(_stdin())
+    async with stdio_server(stdin=requests) as (read, write):
+        requests.answer = write.send
+        # MCPServer has no public way to serve streams of one's own; its run_stdio_async
+        # does just this, on the SDK's unchecked stdin.
+        lowlevel = server._lowlevel_server
+        await lowlevel.run(read, write, lowlevel.create_initialization_options())
+
+
+def _stdin() -> IO[str]:
+    """The process's stdin as the SDK reads it (UTF-8, undecodable bytes replaced);
+    nothing to read where the process started without one (<&-)."""
+    if sys.stdin is None:
+        return io.StringIO()
+    # closefd=False: read for the whole run, and fd 0 is the process's, not ours.
+    return open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)
+
+
+class _Requests(anyio.AsyncFile[str]):
+    """The client's lines, as the SDK's stdio transport reads them, less those it cannot
+    read. The SDK drops such a line with a debug log and answers nothing, so that a
+    client waits forever for the id it sent (a lone surrogate escape, a number of 4,301
+    digits, "params": "x", "jsonrpc": "1.0"): each is answered here instead, with the
+    JSON-RPC error it calls for, and the next line is read."""
+
+    def __init__(self, lines: IO[str]) -> None:
+        super().__init__(lines)
+        self.answer: Callable[[SessionMessage], Awaitable[None]] | None = None
+
+    async def readline(self) -> str:
+        while True:
+            # Abandoned when cancelled: a client gone (a write failed) ends the server at
+            # once, not when stdin's end is read.
+            line: str = await anyio.to_thread.run_sync(
+                self.wrapped.readline, abandon_on_cancel=True
+            )
+            if not line.strip():
+                if not line:
+                    return line  # the end
+                continue  # a blank line is no message: nothing to answer
+            refusal = refusal_of(line)
+            if refusal is None:
+                return line
+            if self.answer is not None:
+                await self.answer(SessionMessage(refusal))
+
+
+def refusal_of(line: str) -> JSONRPCError | None:
+    """The JSON-RPC error a line calls for, None where the SDK reads it as a message:
+    -32700 where its JSON cannot be read, -32600 where it is not a JSON-RPC message;
+    with the request's id where the line shows one, as JSON-RPC asks."""
+    try:
+        message = jsonrpc_message_adapter.validate_json(line, by_name=False)
+    except ValidationError as error:
+        problems = error.errors(include_url=False, include_input=False)
+    else:
+        # A request whose id is not a string or an integer (true, null, 1.5) passes as a
+        # notification, which is never answered: its sender would wait forever.
+        if isinstance(message, JSONRPCNotification) and '"id"' in line:
+            parsed = _parsed(line)
+            if isinstance(parsed, dict) and "id" in parsed:
+                return _error(INVALID_REQUEST, "id: a request's id is a string or an integer")
+        return None
+    parsed = _parsed(line)
+    if problems[0]["type"] == "json_invalid":
+        return _error(PARSE_ERROR, problems[0]["msg"], parsed)
+    if isinstance(parsed, dict):
+        # The SDK tries each kind of message; the kind the line means says what is wrong.
+        if "result" in parsed or "error" in parsed:
+            kind = "JSONRPCResponse" if "result" in parsed else "JSONRPCError"
+        else:
+            kind = "JSONRPCRequest" if "id" in parsed else "JSONRPCNotification"
+        problems = [problem for problem in problems if problem["loc"][:1] == (kind,)] or problems
+    reasons = (_where(problem["loc"][1:]) + problem["msg"] for problem in problems)
+    return _error(INVALID_REQUEST, "; ".join(dict.fromkeys(reasons)), parsed)
+
+
+def _where(path: tuple[int | str, ...]) -> str:
+    return ".".join(map(str, path)) + ": " if path else ""
+
+
+def _parsed(line: str) -> object:
+    """The line's JSON as Python reads it (lone surrogates kept, numbers too long for
+    int() as None), for the id; None where it is no JSON or nested too deep for it."""
+    try:
+        return json.loads(line, parse_int=_whole_number)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _whole_number(digits: str) -> int | None:
+    try:
+        return int(digits)
+    except ValueError:  # over sys.get_int_max_str_digits()
+        return None
+
+
+def _error(code: int, reason: str, parsed: object = None) -> JSONRPCError:
+    title = "Parse error" if code == PARSE_ERROR else "Invalid Request"
+    # A request's id, where the answer can carry it (no bool, no lone surrogate); not a
+    # response's: that id is one of the server's, and the client's own may be the same.
+    found = parsed.get("id") if isinstance(parsed, dict) and "method" in parsed else None
+    usable = (isinstance(found, int) and not isinstance(found, bool)) or (
+        isinstance(found, str) and _is_text(found)
+    )
+    return JSONRPCError(
+        jsonrpc="2.0",
+        id=found if usable else None,
+        error=ErrorData(code=code, message=f"{title}: {reason}"),
+    )
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True

@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 
+from cqfacts.environment import size_from
 from cqfacts.layout import MIN_WIDTH, Grid, Styled, width
 from cqfacts.views import Page, View
 
@@ -52,9 +53,9 @@ def console_width(environ: Mapping[str, str]) -> int:
     """The width rich gives a console writing to a pipe (not a terminal): $COLUMNS
     where it is digits, else the terminal of stdin, stdout or stderr, else 80; at
     least :data:`MIN_WIDTH`, as ``render.make_console`` makes it."""
-    columns = environ.get("COLUMNS")
-    if columns is not None and columns.isdigit():
-        found = int(columns)
+    columns = size_from(environ, "COLUMNS")  # ² is digits to rich, and not a width
+    if columns is not None:
+        found = columns
     else:
         found = 0
         for descriptor in (0, 1, 2):

@@ -31,26 +31,60 @@ def _spec(type: str, doc: str, *, required: bool = False, origin: str = "fact") 
     return Spec(type, required, origin, doc)
 
 
-# A change's words for a fall, not a rise: the value is its size.
-DECREASE_WORDS = ("下降", "减少", "降低")
+# A change's words for a fall, not a rise (draft's verbs for one among them): the
+# value is its size. 降 and 减 alone cover 下降, 降低, 减少 and the one-character verbs.
+DECREASE_WORDS = ("降", "减", "下滑", "下跌", "回落", "缩小", "负增长")
+# A minus sign before the number is a fall too: 增长-3.2% (negative growth, as reports
+# write it).
+MINUS_SIGNS = "-−－"
 
 
 class Change(NamedTuple):
-    """A change the report states for a figure (a growth rate, an increase)."""
+    """A change the report states for a figure (a growth rate, an increase).
 
-    value: Annotated[int | float, _spec("number", "its size as written", required=True)]
+    One rule for its direction: ``value`` is the size as written, never negative, and
+    the text's verb says which way it went (``{ value = 50, text = "下降50%" }``). The
+    sign never comes from both: the fact file's check refuses a negative value.
+    """
+
+    value: Annotated[
+        int | float, _spec("number", "its size as written (never negative)", required=True)
+    ]
     unit: Annotated[str, _spec("text", "% or the figure's own unit", required=True)]
-    text: Annotated[str, _spec("text", "as the report words it", required=True)]
+    text: Annotated[
+        str, _spec("text", "as the report words it; its verb gives the direction", required=True)
+    ]
 
     @property
     def is_decrease(self) -> bool:
-        return any(word in self.text for word in DECREASE_WORDS)
+        """Whether the text words a fall: a decrease verb, or a minus before a digit."""
+        text = self.text
+        return any(word in text for word in DECREASE_WORDS) or any(
+            text[at] in MINUS_SIGNS and text[at + 1].isdigit() for at in range(len(text) - 1)
+        )
+
+    @property
+    def size(self) -> int | float:
+        """The change's size: a negative value (which a fact file may not hold, but
+        code may build) counts as its size, so the sign is the verb's alone."""
+        return abs(self.value)
 
     @property
     def signed_value(self) -> int | float:
         """The change with its direction: 下降50% is -50. Ranking and derived values
         both read this, so a fall is one thing everywhere."""
-        return -self.value if self.is_decrease else self.value
+        return -self.size if self.is_decrease else self.size
+
+    def fault(self) -> str | None:
+        """Why a fact file may not hold this change (after "change "), or None."""
+        if self.value >= 0:
+            return None
+        size = abs(self.value)
+        return (
+            f"value {self.value!r} is negative, and a change's value is its size, never"
+            f" negative: the text's verb gives the direction (a fall: value = {size!r},"
+            f' text = "下降{size!r}{self.unit}")'
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self._asdict())

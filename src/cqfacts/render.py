@@ -20,6 +20,7 @@ from rich.console import (
 from rich.table import Table
 from rich.text import Span, Text
 
+from cqfacts.environment import sizes_rich_can_read
 from cqfacts.layout import MIN_WIDTH, Grid, Styled
 from cqfacts.views import Page
 
@@ -38,19 +39,26 @@ def make_console(
 
     Markup and emoji codes are off: the report's text is data, never markup (and
     rich's emoji table costs 3 ms to import). The width is at least MIN_WIDTH.
+    The only place a console is made: rich reads COLUMNS and LINES here, from an
+    environment without a size it would crash on (``COLUMNS=²``).
     """
+    environ = sizes_rich_can_read()
     if color == "always":
         # Our styles are the 16 standard colours; "always" means even on TERM=dumb.
         console = _Console(
             file=file, highlight=False, markup=False, emoji=False,
-            force_terminal=True, no_color=False, color_system="standard",
+            force_terminal=True, no_color=False, color_system="standard", _environ=environ,
         )  # fmt: skip
     elif color == "never":
-        console = _Console(file=file, highlight=False, markup=False, emoji=False, color_system=None)
+        console = _Console(
+            file=file, highlight=False, markup=False, emoji=False, color_system=None,
+            _environ=environ,
+        )  # fmt: skip
     else:
         console = _Console(
-            file=file, highlight=False, markup=False, emoji=False, force_terminal=terminal
-        )
+            file=file, highlight=False, markup=False, emoji=False, force_terminal=terminal,
+            _environ=environ,
+        )  # fmt: skip
     if console.width < MIN_WIDTH:
         console.width = MIN_WIDTH
     return console

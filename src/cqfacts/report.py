@@ -10,15 +10,22 @@ Headings, and everything the draft and the audit look for, are found in a
 to simplified ones and full-width forms to ASCII, one character for each character
 of the original. Every offset therefore names the same place in both, and what is
 quoted back to a reader (titles, ``value_text``) is sliced from the original.
+
+CRLF, CR and LF each end a line, for headings and for line numbers alike.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+
+from cqfacts.errors import FactFileError, InvalidArgumentError, Problem
 
 OVERVIEW = 0
 OVERVIEW_SECTION = "0.0"
@@ -30,6 +37,11 @@ _TEN = "十"
 _FULL_WIDTH_OFFSET = 0xFEE0
 _WIDTH_TABLE = {code: code - _FULL_WIDTH_OFFSET for code in range(0xFF01, 0xFF5F)}
 _WIDTH_TABLE[0x3000] = ord(" ")  # the ideographic space
+# A lone CR ends a line as LF does (old Mac text): read as LF, headings start after
+# it; CRLF reads as two line ends, an empty line that changes nothing.
+_WIDTH_TABLE[ord("\r")] = ord("\n")
+#: What ends a line in a source text, for line numbers and the first line.
+LINE_END = re.compile(r"\r\n?|\n")
 
 # Headings are read on the detection copy, where （ is already (.
 _LEADING = r"^[ \t\ufeff]*"
@@ -39,6 +51,44 @@ _SECTION_HEADING = re.compile(rf"{_LEADING}\({_NUMERAL}\)[ \t]*(?=\S)", re.MULTI
 # A heading's title runs to the end of its first sentence or of its line.
 _TITLE_END = re.compile(r"[。;!?\n\r]|:(?!\d)")
 _TITLE_STRIP = " \t\u3000。.:：;；,，"
+
+
+#: A source text larger than this is no report (the shipped one is 10 KB); past it,
+#: reading on would only fill the memory (a fact file's limit, likewise).
+MAX_SOURCE_BYTES = 256 * 1024 * 1024
+
+
+def read_source(path: str) -> str:
+    """A report's text, for draft and audit: a UTF-8 file (a byte-order mark is
+    dropped), a pipe, or stdin for "-". Every failure is a :class:`FactFileError`
+    saying "cannot read the source text" (an empty path, a directory, a device, a
+    closed stdin …), never the fact file's message."""
+    if not path:
+        raise InvalidArgumentError("cannot read the source text: the path is empty")
+    try:
+        if path == "-":
+            if sys.stdin is None:  # the process started without one (<&-)
+                raise OSError("standard input is closed")
+            data = sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
+        else:
+            with open(path, "rb") as stream:
+                mode = os.fstat(stream.fileno()).st_mode
+                if stat.S_ISDIR(mode):  # open() lets a directory through on some systems
+                    raise IsADirectoryError(0, "Is a directory")
+                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+                    raise OSError("a device, not a file")
+                data = stream.read(MAX_SOURCE_BYTES + 1)
+    except (OSError, ValueError) as error:  # ValueError: a stdin closed under Python
+        reason = getattr(error, "strerror", None) or str(error)
+        raise FactFileError([Problem(path, f"cannot read the source text: {reason}")]) from None
+    if len(data) > MAX_SOURCE_BYTES:
+        reason = f"larger than {MAX_SOURCE_BYTES // 2**20} MiB"
+        raise FactFileError([Problem(path, f"cannot read the source text: {reason}")])
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        problem = Problem(path, f"cannot read the source text: not UTF-8 (byte {error.start})")
+        raise FactFileError([problem]) from None
 
 
 def chinese_number(numeral: str) -> int | None:
@@ -88,6 +138,11 @@ def detection_text(text: str) -> str:
     return _simplified(text).translate(_WIDTH_TABLE)
 
 
+@cache
+def _character_class(characters: str) -> str:
+    return "[" + re.escape(characters) + "]"
+
+
 @dataclass(frozen=True)
 class PillarText:
     """One pillar as the report titles it: ``sections`` maps "N.K" to a title."""
@@ -115,7 +170,10 @@ class Report:
     # Region starts in text order, each with the (pillar, section) it opens.
     _starts: list[int] = field(repr=False)
     _places: list[tuple[int, str]] = field(repr=False)
-    _newlines: list[int] = field(repr=False)
+    #: Where each line after the first starts (CRLF, CR and LF each end one).
+    _line_starts: list[int] = field(repr=False)
+    # Each pattern's matches in the detection copy, ends and starts (:meth:`last_before`).
+    _matches: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict, repr=False)
 
     def place_of(self, offset: int) -> tuple[int, str]:
         """The pillar and section an offset of the text falls in."""
@@ -124,9 +182,27 @@ class Report:
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """The 1-based line and column (in characters) of an offset of the text."""
-        line = bisect_left(self._newlines, offset)
-        line_start = self._newlines[line - 1] + 1 if line else 0
+        line = bisect_right(self._line_starts, offset)
+        line_start = self._line_starts[line - 1] if line else 0
         return line + 1, offset - line_start + 1
+
+    def last_before(self, pattern: str, offset: int) -> int:
+        """Where the last match of ``pattern`` (a regular expression) that ends by
+        ``offset`` starts in the detection copy, -1 if none; as ``rfind`` answers, but
+        by bisection in matches found once: an ``rfind`` (or a slice) back from each
+        figure would scan a long line again for every figure on it."""
+        found = self._matches.get(pattern)
+        if found is None:
+            hits = list(re.finditer(pattern, self.detect))
+            found = self._matches[pattern] = ([h.end() for h in hits], [h.start() for h in hits])
+        ends, starts = found
+        index = bisect_right(ends, offset)
+        return starts[index - 1] if index else -1
+
+    def last_break(self, offset: int, breaks: str) -> int:
+        """The offset of the last of ``breaks`` (characters) before ``offset`` in the
+        detection copy, -1 if none."""
+        return self.last_before(_character_class(breaks), offset)
 
     def section_title(self, pillar: int, section: str) -> str:
         return self.pillars[pillar].sections[section]
@@ -134,7 +210,7 @@ class Report:
     @property
     def first_line(self) -> str:
         """The first line with something on it, stripped (a title, or the overview)."""
-        for line in self.text.splitlines():
+        for line in LINE_END.split(self.text):
             if line.strip():
                 return line.strip()
         return ""
@@ -194,9 +270,13 @@ def parse_report(text: str) -> Report:
     regions: list[tuple[int, tuple[int, str]]] = [(0, (OVERVIEW, OVERVIEW_SECTION))]
     owners: list[tuple[int, int, int]] = [(-1, OVERVIEW, len(text))]  # (start, pillar, body)
     owners += [(h.start, h.number, h.body) for h in pillar_headings]
+    section_starts = [heading.start for heading in section_headings]
     for index, (start, number, body) in enumerate(owners):
         end = pillar_starts[index] if index < len(pillar_starts) else len(text)
-        mine = [h for h in section_headings if start < h.start < end]
+        # Bisection, not a scan of every section for every pillar (quadratic).
+        mine = section_headings[
+            bisect_right(section_starts, start) : bisect_left(section_starts, end)
+        ]
         mine = _renumbered(mine, 0)
         if number != OVERVIEW:
             heading = pillar_headings[index - 1]
@@ -223,5 +303,5 @@ def parse_report(text: str) -> Report:
         pillars=pillars,
         _starts=[start for start, _ in regions],
         _places=[place for _, place in regions],
-        _newlines=[found.start() for found in re.finditer("\n", text)],
+        _line_starts=[found.end() for found in LINE_END.finditer(text)],
     )

@@ -1,4 +1,4 @@
-"""Auditing a fact base against its source text (cqfacts.audit)."""
+"""Auditing a fact base against its source text (cqfacts.text.audit)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from cqfacts.audit import audit
-from cqfacts.factfile import parse_fact_file
-from cqfacts.loader import shipped_fact_path
-from cqfacts.model import Change, Fact
+from cqfacts.facts.factfile import parse_fact_file
+from cqfacts.facts.model import Change, Fact
+from cqfacts.store.loader import shipped_fact_path
+from cqfacts.text.audit import audit
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPORT_2023 = SHARED / "seeds" / "000_6d581c0dd9f637d5.txt"
@@ -153,8 +153,8 @@ def test_the_library_modules_load_no_cli_or_web_framework():
     import sys
 
     code = (
-        "import sys, cqfacts.audit, cqfacts.draft, cqfacts.report\n"
-        "cqfacts.draft.draft_report('新增企业5家。')\n"
+        "import sys, cqfacts.text.audit, cqfacts.text.draft, cqfacts.text.report\n"
+        "cqfacts.text.draft.draft_report('新增企业5家。')\n"
         "frameworks = ('typer', 'rich', 'click', 'flask', 'fastapi')\n"
         "print(sorted(name for name in frameworks if name in sys.modules))"
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cqfacts import cache
+from cqfacts.store import cache
 
 NAME = cache.entry_name(cache.digest(b"test"))
 OTHER = cache.entry_name(cache.digest(b"other"))

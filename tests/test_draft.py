@@ -1,4 +1,4 @@
-"""Drafting a fact file from a report's text (cqfacts.report and cqfacts.draft).
+"""Drafting a fact file from a report's text (cqfacts.text.report and cqfacts.text.draft).
 
 Real texts come from ../shared/ beside the repository (CI clones it there); the tests
 that need them skip, saying so, where it is absent.
@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from cqfacts.draft import PLACEHOLDER_YEAR, Drafted, draft_report
-from cqfacts.factfile import parse_fact_file
-from cqfacts.report import parse_report
+from cqfacts.facts.factfile import parse_fact_file
+from cqfacts.text.draft import PLACEHOLDER_YEAR, Drafted, draft_report
+from cqfacts.text.report import parse_report
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPORT_2023 = SHARED / "seeds" / "000_6d581c0dd9f637d5.txt"

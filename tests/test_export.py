@@ -7,9 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cqfacts.errors import InvalidArgumentError
-from cqfacts.export import CSV_COLUMNS, export
-from cqfacts.factfile import _is_text, parse_fact_file
-from cqfacts.model import KINDS, Change, Fact, FactBase, Meta, Pillar, Topic
+from cqfacts.facts.factfile import _is_text, parse_fact_file
+from cqfacts.facts.model import KINDS, Change, Fact, FactBase, Meta, Pillar, Topic
+from cqfacts.output.export import CSV_COLUMNS, export
 
 
 def test_json_is_an_array_of_fact_objects(small):

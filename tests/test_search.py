@@ -9,7 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cqfacts.errors import InvalidArgumentError
-from cqfacts.search.engine import MIN_SCORE, pinyin_pattern, prepare_query, search, suggest
+from cqfacts.search.engine import search
+from cqfacts.search.highlight import suggest
+from cqfacts.search.pinyin import pinyin_pattern
+from cqfacts.search.scores import MIN_SCORE
+from cqfacts.search.wording import prepare_query
 from tests.conftest import SMALL_FACTS
 from tests.helpers import HOSTILE_QUERIES
 

@@ -539,7 +539,7 @@ def search(
       cqfacts search how many technology brokers
       cqfacts search 企业 --format tsv | fzf --preview 'cqfacts show {1}'
     """
-    from cqfacts.search.engine import suggest
+    from cqfacts.search.highlight import suggest
 
     query = answers.words(words)
     out = _format(fmt, json)

@@ -30,9 +30,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from cqfacts.export import to_toml
-from cqfacts.loader import load
-from cqfacts.model import FactBase, Topic
+from cqfacts.facts.model import FactBase, Topic
+from cqfacts.output.export import to_toml
+from cqfacts.store.loader import load
 
 SCALE = 150
 LONG_QUERY = 20_000
@@ -88,7 +88,7 @@ def as_year(text: str, year: int) -> str:
 
 def has_packaged_index() -> bool:
     """Whether the installed cqfacts carries the shipped base's index (not editable)."""
-    from cqfacts import loader
+    from cqfacts.store import loader
 
     finder = getattr(loader, "packaged_index_path", None)
     return finder is not None and finder().is_file()

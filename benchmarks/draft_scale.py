@@ -25,11 +25,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from cqfacts.audit import audit
-from cqfacts.draft import draft_report
 from cqfacts.errors import DraftError
-from cqfacts.factfile import parse_fact_file
-from cqfacts.loader import load
+from cqfacts.facts.factfile import parse_fact_file
+from cqfacts.store.loader import load
+from cqfacts.text.audit import audit
+from cqfacts.text.draft import draft_report
 
 BUDGET = 3.0  # seconds per MB
 DEFAULT_SOURCE = (

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
-from cqfacts.cli import app
-from cqfacts.loader import Loaded, load, shipped_fact_path
+from cqfacts.cli.app import app
+from cqfacts.store.loader import Loaded, load, shipped_fact_path
 
 # No deadline: a test is not a timing (a cold index build takes a varying 0.1-0.5 s),
 # and Hypothesis's own "ci" profile, loaded where CI is set, has none either; it also

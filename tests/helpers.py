@@ -11,7 +11,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from cqfacts.render import make_console, renderable
+from cqfacts.output.render import make_console, renderable
 from tests.conftest import SMALL_FACTS
 
 
@@ -131,7 +131,7 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> int:
 
 
 def draw(view: Any, color: str = "never", width: int = 80) -> str:
-    """A view of cqfacts.views as rich draws it."""
+    """A view of cqfacts.output.views as rich draws it."""
     buffer = io.StringIO()
     console = make_console(color, file=buffer)
     console.width = width

@@ -1,4 +1,4 @@
-"""Auditing a fact base against its source text (cqfacts.audit)."""
+"""Auditing a fact base against its source text (cqfacts.text.audit)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cqfacts import audit as audit_module
-from cqfacts.audit import audit, report_for, stand_all, stands_at
 from cqfacts.errors import InvalidArgumentError
-from cqfacts.factfile import parse_fact_file
-from cqfacts.loader import shipped_fact_path
-from cqfacts.model import Change, Fact, FactBase
-from cqfacts.report import parse_report
+from cqfacts.facts.factfile import parse_fact_file
+from cqfacts.facts.model import Change, Fact, FactBase
+from cqfacts.store.loader import shipped_fact_path
+from cqfacts.text import audit as audit_module
+from cqfacts.text.audit import audit, report_for, stand_all, stands_at
+from cqfacts.text.report import parse_report
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPORT_2023 = SHARED / "seeds" / "000_6d581c0dd9f637d5.txt"
@@ -158,8 +158,8 @@ def test_the_library_modules_load_no_cli_or_web_framework():
     import sys
 
     code = (
-        "import sys, cqfacts.audit, cqfacts.draft, cqfacts.report\n"
-        "cqfacts.draft.draft_report('新增企业5家。')\n"
+        "import sys, cqfacts.text.audit, cqfacts.text.draft, cqfacts.text.report\n"
+        "cqfacts.text.draft.draft_report('新增企业5家。')\n"
         "frameworks = ('typer', 'rich', 'click', 'flask', 'fastapi')\n"
         "print(sorted(name for name in frameworks if name in sys.modules))"
     )
@@ -190,8 +190,8 @@ def test_a_number_too_long_for_int_is_no_figure_to_the_audit():
 @pytest.fixture(scope="module")
 def two_reports(tmp_path_factory: pytest.TempPathFactory) -> FactBase:
     """The shipped 2023 report and a 2024 one drafted from a text naming 2024."""
-    from cqfacts.draft import draft_report
-    from cqfacts.loader import load_many
+    from cqfacts.store.loader import load_many
+    from cqfacts.text.draft import draft_report
 
     text = "2024年科技工作总结\n一、企业\n新增企业3个。\n"
     path = tmp_path_factory.mktemp("reports") / "f2024.toml"

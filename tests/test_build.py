@@ -1,5 +1,5 @@
-from cqfacts.build import build_index
-from cqfacts.index import FIELD
+from cqfacts.search.build import build_index
+from cqfacts.search.index import FIELD
 
 
 def _pinyin_of(loaded, fact_id: str, field: str) -> list[str]:

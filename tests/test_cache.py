@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cqfacts import cache
+from cqfacts.store import cache
 
 NAME = cache.entry_name(cache.digest(b"test"))
 OTHER = cache.entry_name(cache.digest(b"other"))
@@ -266,30 +266,30 @@ def test_digests_of_different_parts_differ_even_when_joined_alike():
 
 # --- What the cache key covers (issue 20 row 18) ------------------------------------
 
-PACKAGE = Path(cache.__file__).parent
+PACKAGE = Path(cache.__file__).parents[1]
+
+
+def _module_path(dotted: str) -> str | None:
+    """``cqfacts.facts.model`` as ``facts/model`` where that module is a file."""
+    relative = "/".join(dotted.split(".")[1:])
+    return relative if relative and (PACKAGE / f"{relative}.py").is_file() else None
 
 
 def _imported(module: str) -> set[str]:
-    """The package's modules that ``module`` imports anywhere in its source (at its
-    top, in a function, under TYPE_CHECKING)."""
+    """The package's modules that ``module`` (``facts/model``) imports anywhere in its
+    source (at its top, in a function, under TYPE_CHECKING)."""
     import ast
 
-    found: set[str] = set()
+    found: set[str | None] = set()
     for node in ast.walk(ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cqfacts"):
+            assert not node.level, "the package imports itself by absolute names"
             named = node.module or ""
-            if node.level:  # from . import x, from .x import y
-                named = f"cqfacts.{named}" if named else "cqfacts"
-            if named == "cqfacts":
-                found |= {alias.name for alias in node.names}
-            elif named.startswith("cqfacts."):
-                found.add(named.split(".")[1])
+            found.add(_module_path(named))
+            found |= {_module_path(f"{named}.{alias.name}") for alias in node.names}
         elif isinstance(node, ast.Import):
-            found |= {
-                alias.name.split(".")[1] for alias in node.names
-                if alias.name.startswith("cqfacts.")
-            }  # fmt: skip
-    return {name for name in found if (PACKAGE / f"{name}.py").is_file()}
+            found |= {_module_path(alias.name) for alias in node.names}
+    return {name for name in found if name is not None}
 
 
 def _closure(start: str) -> set[str]:
@@ -307,28 +307,30 @@ def test_the_cache_key_covers_every_module_the_loader_imports():
     """records.py (the fact's fields, hence the cached rows) was missing from the key:
     a warm cache served label and label_en swapped after a field change. The list is
     held to the imports, so the next module added cannot be forgotten."""
-    from cqfacts import loader
+    from cqfacts.store import loader
 
-    assert "records" in _closure("loader")
-    assert sorted(loader.INDEX_CODE) == sorted(_closure("loader"))
+    assert "facts/records" in _closure("store/loader")
+    assert sorted(loader.INDEX_CODE) == sorted(_closure("store/loader"))
     assert len(set(loader.INDEX_CODE)) == len(loader.INDEX_CODE)
 
 
 def test_editing_any_module_of_the_index_code_changes_the_key(tmp_path, monkeypatch):
-    from cqfacts import loader
+    from cqfacts.store import loader
 
-    for source in PACKAGE.glob("*.py"):
-        (tmp_path / source.name).write_bytes(source.read_bytes())
-    monkeypatch.setattr(loader, "__file__", str(tmp_path / "loader.py"))
+    for source in PACKAGE.rglob("*.py"):
+        copy = tmp_path / source.relative_to(PACKAGE)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(source.read_bytes())
+    monkeypatch.setattr(loader, "__file__", str(tmp_path / "store" / "loader.py"))
     loader.code_digest.cache_clear()
     try:
         seen = {loader.code_digest()}
-        for module in sorted(_closure("loader")):
+        for module in sorted(_closure("store/loader")):
             with (tmp_path / f"{module}.py").open("a", encoding="utf-8") as edited:
                 edited.write("# an edit\n")
             loader.code_digest.cache_clear()
             seen.add(loader.code_digest())
-            assert len(seen) == 1 + sorted(_closure("loader")).index(module) + 1, module
+            assert len(seen) == 1 + sorted(_closure("store/loader")).index(module) + 1, module
     finally:
         loader.code_digest.cache_clear()
 
@@ -356,7 +358,7 @@ def test_a_set_of_more_reports_than_the_cap_stays_warm_after_another_load(tmp_pa
     """Ten files loaded together were eleven entries against a cap of eight: any other
     load evicted some, and the next run of the ten rebuilt them (0.08 s became 0.87 s;
     200 files 0.13 s became 32 s)."""
-    from cqfacts.loader import load_many
+    from cqfacts.store.loader import load_many
 
     many = _reports(tmp_path / "many", range(2000, 2000 + cache.KEEP + 2))
     other = _reports(tmp_path / "other", range(1990, 1992))
@@ -372,7 +374,7 @@ def test_a_set_of_more_reports_than_the_cap_stays_warm_after_another_load(tmp_pa
 
 
 def test_the_cap_counts_loads_least_recently_used_first(tmp_path, monkeypatch):
-    from cqfacts.loader import load_many
+    from cqfacts.store.loader import load_many
 
     monkeypatch.setattr(cache, "KEEP", 2)
     sets = [_reports(tmp_path / name, range(year, year + 3)) for name, year in
@@ -393,7 +395,7 @@ def test_the_cap_counts_loads_least_recently_used_first(tmp_path, monkeypatch):
 
 
 def test_a_damaged_set_record_is_no_load_and_is_written_again(tmp_path):
-    from cqfacts.loader import load_many
+    from cqfacts.store.loader import load_many
 
     reports = _reports(tmp_path / "reports", range(2000, 2003))
     directory = tmp_path / "cache"

@@ -20,7 +20,7 @@ from typing import NamedTuple
 import pytest
 from typer.testing import CliRunner
 
-from cqfacts.cli import app
+from cqfacts.cli.app import app
 from tests.conftest import SMALL_FACTS
 
 

@@ -1,5 +1,5 @@
-from cqfacts.cite import change_text, citation, previous_value, statement, where
-from cqfacts.model import Change
+from cqfacts.derive.cite import change_text, citation, previous_value, statement, where
+from cqfacts.facts.model import Change
 
 
 def test_citation_names_report_and_section(small):

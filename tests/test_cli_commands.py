@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 from cqfacts import __version__
-from cqfacts.cli import ExitCode
-from cqfacts.model import FACT_KEYS
+from cqfacts.cli.app import ExitCode
+from cqfacts.facts.model import FACT_KEYS
 from tests.conftest import cqfacts_process
 
 FACT_KEY_SET = set(FACT_KEYS)

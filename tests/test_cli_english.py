@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from cqfacts import english
-from cqfacts.model import Fact
+from cqfacts.derive import english
+from cqfacts.facts.model import Fact
 
 CJK_UNIT = re.compile(r"\d(亿元|万元|家|项|个|名|人|位|篇|次|%以上)")
 

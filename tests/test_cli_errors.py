@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from cqfacts.cli import ExitCode, app
-from cqfacts.loader import shipped_fact_path
-from cqfacts.model import FACT_KEYS
+from cqfacts.cli.app import ExitCode, app
+from cqfacts.facts.model import FACT_KEYS
+from cqfacts.store.loader import shipped_fact_path
 from tests.conftest import SMALL_FACTS, cqfacts_process
 from tests.helpers import HOSTILE_QUERIES, broken_files, line_of
 
@@ -35,7 +35,7 @@ def test_a_bug_is_one_line_and_exit_3(run, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("cqfacts.search.search", broken)
+    monkeypatch.setattr("cqfacts.search.engine.search", broken)
     result = run("search", "x")
     assert result.exit_code == ExitCode.INTERNAL_ERROR
     assert result.stderr.startswith("cqfacts: internal error (RuntimeError: boom).")
@@ -46,7 +46,7 @@ def test_ctrl_c_exits_130(run, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("cqfacts.cli.load_many", interrupted)
+    monkeypatch.setattr("cqfacts.cli.app.load_many", interrupted)
     assert run("list").exit_code == ExitCode.INTERRUPTED
 
 
@@ -111,7 +111,7 @@ def test_a_missing_or_unreadable_fact_file_names_its_path(
     def denied(path, *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr("cqfacts.loader.open", denied, raising=False)  # root reads anything
+    monkeypatch.setattr("cqfacts.store.loader.open", denied, raising=False)  # root reads anything
     result = run("list")
     assert (result.exit_code, result.stderr) == (
         ExitCode.USAGE_ERROR,
@@ -225,7 +225,7 @@ def test_ctrl_c_while_starting_up_exits_130(monkeypatch):
     def interrupted():
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("cqfacts.cli.main", interrupted)
+    monkeypatch.setattr("cqfacts.cli.app.main", interrupted)
     try:
         with pytest.raises(SystemExit) as stopped:
             __main__.main()

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cqfacts.cli import ExitCode
+from cqfacts.cli.app import ExitCode
 
 COMMANDS = [
     ["search", "高新技术企业"],

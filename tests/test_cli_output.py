@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cqfacts.cli import ExitCode, app
-from cqfacts.environment import Environment
-from cqfacts.model import FACT_KEYS
+from cqfacts.cli.app import ExitCode, app
+from cqfacts.cli.environment import Environment
+from cqfacts.facts.model import FACT_KEYS
 from tests.conftest import cqfacts_process
 
 FACT_KEY_SET = set(FACT_KEYS)
@@ -204,7 +204,7 @@ _CLOSING_AT_CELL_START = re.compile(r"(^|  )[，。、；：？！）》」』�
 
 
 def _width(text: str) -> int:
-    from cqfacts.layout import width
+    from cqfacts.output.layout import width
 
     return width(text)
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cqfacts.cli import ExitCode
-from cqfacts.loader import load
-from cqfacts.model import FACT_KEYS
+from cqfacts.cli.app import ExitCode
+from cqfacts.facts.model import FACT_KEYS
+from cqfacts.store.loader import load
 from tests.conftest import cqfacts_process
 
 FACT_KEY_SET = set(FACT_KEYS)
@@ -23,7 +23,7 @@ _cqfacts = cqfacts_process
 def test_the_json_query_path_imports_neither_rich_nor_pypinyin(tmp_path):
     probe = (
         "import sys\n"
-        "from cqfacts.cli import main\n"
+        "from cqfacts.cli.app import main\n"
         "sys.argv = ['cqfacts', 'search', *sys.argv[1:]]\n"
         "try:\n    main()\n"
         "except SystemExit:\n    pass\n"
@@ -179,7 +179,10 @@ _INTERRUPT_WHILE_IMPORTING = (
     ("moment", "command"),
     [
         # while the library loads, on the fast path
-        (_INTERRUPT_WHILE_IMPORTING.format(module="cqfacts.search"), ["search", "高企", "--json"]),
+        (
+            _INTERRUPT_WHILE_IMPORTING.format(module="cqfacts.search.engine"),
+            ["search", "高企", "--json"],
+        ),
         # while typer loads, for a command the fast path hands on
         (_INTERRUPT_WHILE_IMPORTING.format(module="typer"), ["list", "--json"]),
         # while the interpreter tears down, after the answer was written

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cqfacts.cli import ExitCode
-from cqfacts.draft import draft_report
+from cqfacts.cli.app import ExitCode
+from cqfacts.text.draft import draft_report
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SAMPLE_2024 = SHARED / "samples" / "2025-press-conference-review.txt"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cqfacts.layout import width
-from cqfacts.model import FACT_KEYS
+from cqfacts.facts.model import FACT_KEYS
+from cqfacts.output.layout import width
 from tests.conftest import cqfacts_process
 
 FACT_KEY_SET = set(FACT_KEYS)

@@ -1,4 +1,4 @@
-"""Drafting a fact file from a report's text (cqfacts.report and cqfacts.draft).
+"""Drafting a fact file from a report's text (cqfacts.text.report and cqfacts.text.draft).
 
 Real texts come from ../shared/ beside the repository (CI clones it there); the tests
 that need them skip, saying so, where it is absent.
@@ -15,11 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cqfacts.draft import PLACEHOLDER_YEAR, Drafted, draft_report
 from cqfacts.errors import DraftError, InvalidArgumentError
-from cqfacts.factfile import parse_fact_file
-from cqfacts.model import Fact, FactBase
-from cqfacts.report import parse_report
+from cqfacts.facts.factfile import parse_fact_file
+from cqfacts.facts.model import Fact, FactBase
+from cqfacts.text.draft import PLACEHOLDER_YEAR, Drafted, draft_report
+from cqfacts.text.report import parse_report
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPORT_2023 = SHARED / "seeds" / "000_6d581c0dd9f637d5.txt"
@@ -566,7 +566,7 @@ def test_too_many_pillars_for_a_fact_file_is_said_not_written():
 def test_long_runs_draft_and_audit_in_a_moment(text):
     # Row 8: these took seconds to minutes (quadratic); linear now, each well under a
     # second here. benchmarks/draft_scale.py measures seconds per MB.
-    from cqfacts.audit import audit
+    from cqfacts.text.audit import audit
 
     draft_report(text)
     audit(text, [])
@@ -592,7 +592,7 @@ class _CountingStr(str):
 def test_an_audit_by_a_long_texts_own_draft_reads_it_a_bounded_number_of_times():
     # Row 8: each fact's text was looked for by a scan of the whole source: a base
     # drafted from a long text has one per figure (quadratic).
-    from cqfacts.audit import MANY_TEXTS, audit
+    from cqfacts.text.audit import MANY_TEXTS, audit
 
     class Scanned(str):
         read = 0
@@ -612,7 +612,7 @@ def test_an_audit_by_a_long_texts_own_draft_reads_it_a_bounded_number_of_times()
 def test_the_draft_reads_a_long_line_a_bounded_number_of_times(monkeypatch):
     # Row 8, counted rather than timed: for each figure, rfind back to the line's
     # start (or a slice from it) read a long line without punctuation once per figure.
-    from cqfacts import report as report_module
+    from cqfacts.text import report as report_module
 
     made = report_module.detection_text
     monkeypatch.setattr(report_module, "detection_text", lambda text: _CountingStr(made(text)))
@@ -634,7 +634,7 @@ def _calls(run: Any) -> int:
 def test_draft_and_audit_make_linearly_many_calls():
     # Row 8: every figure was checked against every quote (and the audit every figure
     # against every place a fact's text stands): calls grow fourfold as the text doubles.
-    from cqfacts.audit import audit
+    from cqfacts.text.audit import audit
 
     unit = "新增“甲”企业3个,“乙”4个。"
     holder = Fact(
@@ -666,7 +666,7 @@ def test_draft_and_audit_make_linearly_many_calls():
 def test_no_figure_pattern_starts_inside_a_run_of_numerals(text):
     # Row 8: a pattern that may start at every numeral of a run reads the run from each
     # ("二"*100000+"个" took 22 s); started only at a run's first numeral, once.
-    from cqfacts.draft import _CHINESE_COUNT, _FIGURE, _FRACTION, _RANK
+    from cqfacts.text.draft import _CHINESE_COUNT, _FIGURE, _FRACTION, _RANK
 
     for pattern in (_FIGURE, _CHINESE_COUNT, _FRACTION, _RANK):
         assert all(pattern.match(text, position) is None for position in range(1, 50))

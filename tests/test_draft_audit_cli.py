@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cqfacts.cli import ExitCode, app
-from cqfacts.model import FACT_KEYS
+from cqfacts.cli.app import ExitCode, app
+from cqfacts.facts.model import FACT_KEYS
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPORT = SHARED / "seeds" / "000_6d581c0dd9f637d5.txt"

@@ -7,9 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cqfacts.errors import InvalidArgumentError
-from cqfacts.export import CSV_COLUMNS, export
-from cqfacts.factfile import _is_text, parse_fact_file
-from cqfacts.model import KINDS, Change, Fact, FactBase, Meta, Pillar, Topic
+from cqfacts.facts.factfile import _is_text, parse_fact_file
+from cqfacts.facts.model import KINDS, Change, Fact, FactBase, Meta, Pillar, Topic
+from cqfacts.output.export import CSV_COLUMNS, export
 
 
 def test_json_is_an_array_of_fact_objects(small):
@@ -155,8 +155,8 @@ def test_csv_text_cells_that_a_spreadsheet_would_run_are_neutralised(small):
 
 def test_every_csv_spells_booleans_as_the_json_does():
     """Issue 20 row 17: export's CSV wrote False, list --format csv false."""
-    from cqfacts import shapes
-    from cqfacts.export import records_text
+    from cqfacts.output import shapes
+    from cqfacts.output.export import records_text
     from tests.conftest import SMALL_FACTS
 
     text = SMALL_FACTS.replace(

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 
 from cqfacts.errors import FactFileError, InvalidFactFileError, Problem
-from cqfacts.factfile import parse_fact_file
+from cqfacts.facts.factfile import parse_fact_file
 from tests.conftest import SMALL_FACTS
 from tests.helpers import broken_files, line_of
 
@@ -106,7 +106,7 @@ def test_values_must_be_finite(number):
 
 
 def test_a_byte_order_mark_is_not_an_error(tmp_path):
-    from cqfacts.loader import load
+    from cqfacts.store.loader import load
 
     path = tmp_path / "bom.toml"
     path.write_bytes(b"\xef\xbb\xbf" + SMALL_FACTS.encode())
@@ -346,7 +346,7 @@ def test_an_id_with_a_trailing_newline_is_not_kebab_case():
 
 def test_a_label_over_the_length_limit_is_refused_quickly():
     """A 5M-character label once took minutes and gigabytes to index."""
-    from cqfacts.factfile import MAX_NAME_LENGTH
+    from cqfacts.facts.factfile import MAX_NAME_LENGTH
 
     assert parse_fact_file(SMALL_FACTS.replace("新培育技术经纪人", "技" * MAX_NAME_LENGTH), "f")
     text = SMALL_FACTS.replace("新培育技术经纪人", "技" * 5_000_000)
@@ -377,7 +377,7 @@ def test_a_label_over_the_length_limit_is_refused_quickly():
     ],
 )  # fmt: skip
 def test_each_text_of_a_fact_has_a_length_limit(old, new, fact, field):
-    from cqfacts.factfile import MAX_ALIASES, MAX_NAME_LENGTH, MAX_NOTE_LENGTH
+    from cqfacts.facts.factfile import MAX_ALIASES, MAX_NAME_LENGTH, MAX_NOTE_LENGTH
 
     values = {
         "long": "x" * (MAX_NAME_LENGTH + 1),
@@ -427,7 +427,7 @@ def test_names_of_topics_pillars_sections_and_the_report_have_a_length_limit():
 
 
 def test_too_many_facts_pillars_or_sections_is_one_problem(monkeypatch):
-    from cqfacts import factfile
+    from cqfacts.facts import factfile
 
     monkeypatch.setattr(factfile, "MAX_FACTS", 4)
     [problem] = problem_records(SMALL_FACTS)

@@ -1,4 +1,4 @@
-"""The fast path (cqfacts.fastpath) against the full command line (cqfacts.cli): the
+"""The fast path (cqfacts.cli.fastpath) against the full command line (cqfacts.cli.app): the
 same options, and the same stdout, stderr and exit code for every query of the
 project's query sets, as JSON and as tables, under several environments."""
 
@@ -19,10 +19,13 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from cqfacts import answers, cli, fastpath, loader
-from cqfacts.environment import Environment, prepare_streams
-from cqfacts.search import Match
-from cqfacts.search import search as search_facts
+from cqfacts.cli import app as cli
+from cqfacts.cli import arguments as answers
+from cqfacts.cli import fastpath
+from cqfacts.cli.environment import Environment, prepare_streams
+from cqfacts.search.engine import Match
+from cqfacts.search.engine import search as search_facts
+from cqfacts.store import loader
 from tests.conftest import cqfacts_process
 
 TESTS = Path(__file__).parent
@@ -277,7 +280,7 @@ def test_a_bad_value_of_cqfacts_lang_is_left_to_typer(once, monkeypatch):
 
 # --- real processes: what only a process shows --------------------------------------
 
-_FULL = "import sys; from cqfacts.cli import main; sys.argv[0] = 'cqfacts'; main()"
+_FULL = "import sys; from cqfacts.cli.app import main; sys.argv[0] = 'cqfacts'; main()"
 
 
 def _both(args: list[str], env: dict[str, str], **options: Any) -> tuple[Any, Any]:

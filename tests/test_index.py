@@ -1,6 +1,6 @@
 from array import array
 
-from cqfacts.index import Keys, Postings, SearchIndex
+from cqfacts.search.index import Keys, Postings, SearchIndex
 
 
 def test_keys_find_the_key_holding_an_offset():
@@ -36,7 +36,7 @@ def test_index_round_trips_through_its_tuple_form(small):
 
 
 def test_entries_pair_each_owner_with_its_field(small):
-    from cqfacts.index import FIELD
+    from cqfacts.search.index import FIELD
 
     index = small.index
     number = index.keys.as_list().index("高新技术企业")

@@ -4,7 +4,7 @@ from typing import Any
 import pytest
 
 from cqfacts.errors import FactFileError
-from cqfacts.loader import load, shipped_fact_path
+from cqfacts.store.loader import load, shipped_fact_path
 
 
 def test_the_shipped_fact_file_is_found_and_loads(shipped):
@@ -65,7 +65,7 @@ def test_file_that_is_not_utf8_is_a_fact_file_error(tmp_path):
 
 
 def test_validate_reports_a_count_or_every_problem(small_fact_file, tmp_path):
-    from cqfacts.loader import validate
+    from cqfacts.store.loader import validate
 
     assert validate(small_fact_file)[1:] == (5, [], 0)
     broken = tmp_path / "broken.toml"
@@ -109,7 +109,7 @@ def test_an_intact_entry_of_another_shape_is_rebuilt(small_fact_file, tmp_path, 
     """Row 5: entries of the wrong shape once gave exit 3 or a silent empty list."""
     import marshal
 
-    from cqfacts import cache
+    from cqfacts.store import cache
 
     directory = tmp_path / "cache"
     first = load(small_fact_file, cache_dir=directory)
@@ -124,23 +124,24 @@ def test_an_intact_entry_of_another_shape_is_rebuilt(small_fact_file, tmp_path, 
 
 def test_editing_the_index_code_makes_the_next_run_rebuild(small_fact_file, tmp_path, monkeypatch):
     """The key holds a digest of the code that builds the index, not a hand-bumped number."""
-    import cqfacts.loader as loader
+    import cqfacts.store.loader as loader
 
     directory = tmp_path / "cache"
     assert load(small_fact_file, cache_dir=directory).from_cache is False
     assert load(small_fact_file, cache_dir=directory).from_cache is True
     copy = tmp_path / "code"
     copy.mkdir()
+    package = Path(loader.__file__).parents[1]
     for module in loader.INDEX_CODE:
-        source = Path(loader.__file__).with_name(f"{module}.py").read_bytes()
-        (copy / f"{module}.py").write_bytes(source)
-    monkeypatch.setattr(loader, "__file__", str(copy / "loader.py"))
+        (copy / module).parent.mkdir(exist_ok=True)
+        (copy / f"{module}.py").write_bytes((package / f"{module}.py").read_bytes())
+    monkeypatch.setattr(loader, "__file__", str(copy / "store" / "loader.py"))
     # Each load below stands for a new run, a new process: the digest, which a process
     # makes once, is made afresh (and forgotten after, for the tests that follow).
     monkeypatch.setattr(loader, "load", _as_a_new_process(loader.load, loader.code_digest))
     try:
         assert loader.load(small_fact_file, cache_dir=directory).from_cache is True
-        with (copy / "build.py").open("a") as build:
+        with (copy / "search" / "build.py").open("a") as build:
             build.write("# an edit\n")
         assert loader.load(small_fact_file, cache_dir=directory).from_cache is False
         assert loader.load(small_fact_file, cache_dir=directory).from_cache is True
@@ -174,7 +175,7 @@ def test_an_unreadable_fact_file_names_its_path(small_fact_file, monkeypatch):
     def denied(path, *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr("cqfacts.loader.open", denied, raising=False)
+    monkeypatch.setattr("cqfacts.store.loader.open", denied, raising=False)
     with pytest.raises(FactFileError) as caught:
         load(small_fact_file)
     assert str(caught.value) == f"{small_fact_file}: cannot read the fact file: Permission denied"
@@ -190,7 +191,7 @@ def test_a_device_is_not_a_fact_file():
 
 
 def test_a_fact_file_past_the_size_limit_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("cqfacts.loader.MAX_FACT_FILE_BYTES", 10)
+    monkeypatch.setattr("cqfacts.store.loader.MAX_FACT_FILE_BYTES", 10)
     path = tmp_path / "big.toml"
     path.write_bytes(b"x" * 11)
     with pytest.raises(FactFileError, match="larger than"):
@@ -202,7 +203,7 @@ def test_a_pipe_past_the_size_limit_is_refused(tmp_path, monkeypatch):
     import os
     import threading
 
-    monkeypatch.setattr("cqfacts.loader.MAX_FACT_FILE_BYTES", 10)
+    monkeypatch.setattr("cqfacts.store.loader.MAX_FACT_FILE_BYTES", 10)
     fifo = tmp_path / "big.fifo"
     os.mkfifo(fifo)
     writer = threading.Thread(target=lambda: fifo.write_bytes(b"x" * 11))
@@ -230,7 +231,7 @@ def test_a_fact_file_read_from_a_pipe_loads(small_fact_file, tmp_path):
 
 
 def _small_chunks(monkeypatch):
-    monkeypatch.setattr("cqfacts.loader.ROWS_PER_CHUNK", 2)  # 5 facts: 3 chunks
+    monkeypatch.setattr("cqfacts.store.loader.ROWS_PER_CHUNK", 2)  # 5 facts: 3 chunks
 
 
 def test_facts_are_decoded_a_chunk_at_a_time_and_round_trip(small_fact_file, tmp_path, monkeypatch):
@@ -251,7 +252,7 @@ def test_facts_are_decoded_a_chunk_at_a_time_and_round_trip(small_fact_file, tmp
 def test_a_damaged_chunk_is_an_error_not_wrong_facts(small_fact_file, tmp_path, monkeypatch, chunk):
     import marshal
 
-    from cqfacts import cache
+    from cqfacts.store import cache
 
     _small_chunks(monkeypatch)
     load(small_fact_file, cache_dir=tmp_path / "c")
@@ -268,8 +269,8 @@ def test_a_damaged_chunk_is_an_error_not_wrong_facts(small_fact_file, tmp_path, 
 
 def _memo_any_file(monkeypatch):
     # The shipped test files are small and fresh; the memo is for large, settled ones.
-    monkeypatch.setattr("cqfacts.loader.MEMO_MIN_BYTES", 0)
-    monkeypatch.setattr("cqfacts.loader.MEMO_SETTLED_NS", 0)
+    monkeypatch.setattr("cqfacts.store.loader.MEMO_MIN_BYTES", 0)
+    monkeypatch.setattr("cqfacts.store.loader.MEMO_SETTLED_NS", 0)
 
 
 def _memos(directory):
@@ -279,7 +280,7 @@ def _memos(directory):
 def test_a_settled_large_file_is_not_read_again_while_unchanged(
     small_fact_file, tmp_path, monkeypatch
 ):
-    from cqfacts import loader
+    from cqfacts.store import loader
 
     _memo_any_file(monkeypatch)
     first = load(small_fact_file, cache_dir=tmp_path / "c")
@@ -314,13 +315,13 @@ def test_no_memo_for_a_file_changed_moments_ago_or_a_small_one(
     small_fact_file, tmp_path, monkeypatch
 ):
     load(small_fact_file, cache_dir=tmp_path / "c")  # small
-    monkeypatch.setattr("cqfacts.loader.MEMO_MIN_BYTES", 0)
+    monkeypatch.setattr("cqfacts.store.loader.MEMO_MIN_BYTES", 0)
     load(small_fact_file, cache_dir=tmp_path / "c")  # just written
     assert _memos(tmp_path / "c") == []
 
 
 def test_a_memo_that_is_not_a_key_is_ignored(small_fact_file, tmp_path, monkeypatch):
-    from cqfacts import cache
+    from cqfacts.store import cache
 
     _memo_any_file(monkeypatch)
     load(small_fact_file, cache_dir=tmp_path / "c")
@@ -331,7 +332,7 @@ def test_a_memo_that_is_not_a_key_is_ignored(small_fact_file, tmp_path, monkeypa
 
 
 def test_memos_are_removed_with_the_cache_and_only_theirs(small_fact_file, tmp_path, monkeypatch):
-    from cqfacts import cache
+    from cqfacts.store import cache
 
     _memo_any_file(monkeypatch)
     load(small_fact_file, cache_dir=tmp_path / "c")
@@ -344,9 +345,9 @@ def test_memos_are_removed_with_the_cache_and_only_theirs(small_fact_file, tmp_p
 def test_a_joined_index_is_cached_per_combination_and_equals_a_fresh_join(
     small_fact_file, tmp_path
 ):
-    from cqfacts import cache
-    from cqfacts.index import merge_indexes
-    from cqfacts.loader import load_many
+    from cqfacts.search.index import merge_indexes
+    from cqfacts.store import cache
+    from cqfacts.store.loader import load_many
 
     other = tmp_path / "2022.toml"
     other.write_text(
@@ -372,7 +373,7 @@ def test_a_joined_index_is_cached_per_combination_and_equals_a_fresh_join(
 def test_a_large_entry_is_mapped_and_checked_as_one_read_is(
     small_fact_file, tmp_path, monkeypatch, damage
 ):
-    from cqfacts import cache
+    from cqfacts.store import cache
 
     monkeypatch.setattr(cache, "MAP_MIN_BYTES", 0)  # every entry mapped, as a large one is
     directory = tmp_path / "c"

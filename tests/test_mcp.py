@@ -15,9 +15,9 @@ import anyio
 import pytest
 from typer.testing import CliRunner
 
-from cqfacts import cite
-from cqfacts.cli import app as cli_app
-from cqfacts.loader import Loaded
+from cqfacts.cli.app import app as cli_app
+from cqfacts.derive import cite
+from cqfacts.store.loader import Loaded
 
 BROKERS = "tech-brokers-new"
 

@@ -1,4 +1,4 @@
-from cqfacts.model import FACT_KEYS, Change, Fact, parse_pillar_number, section_label
+from cqfacts.facts.model import FACT_KEYS, Change, Fact, parse_pillar_number, section_label
 
 
 def _fact(**overrides) -> Fact:
@@ -69,7 +69,7 @@ def test_select_narrows_by_pillar_kind_and_topic(small):
 
 
 def _every_field_set() -> Fact:
-    from cqfacts.model import Status
+    from cqfacts.facts.model import Status
 
     return _fact(
         value=7565, unit="家", value_text="7565家", qualifier="累计",
@@ -86,9 +86,9 @@ def test_every_declared_field_round_trips_through_cache_rows_json_csv_and_toml(t
     import io
     import json
 
-    from cqfacts.export import CSV_COLUMNS, export
-    from cqfacts.loader import load
-    from cqfacts.model import FIELDS, FactBase, Meta, Pillar, Topic, fact_from_row, fact_row
+    from cqfacts.facts.model import FIELDS, FactBase, Meta, Pillar, Topic, fact_from_row, fact_row
+    from cqfacts.output.export import CSV_COLUMNS, export
+    from cqfacts.store.loader import load
 
     fact = _every_field_set()
     assert all(getattr(fact, name) not in (None, ()) for name in FIELDS)
@@ -119,7 +119,7 @@ def test_every_declared_field_round_trips_through_cache_rows_json_csv_and_toml(t
 
 def test_a_status_outside_the_documented_states_is_a_problem():
     from cqfacts.errors import FactFileError
-    from cqfacts.factfile import parse_fact_file
+    from cqfacts.facts.factfile import parse_fact_file
     from tests.conftest import SMALL_FACTS
 
     document = 'value_text = "高校科技成果转化与产业化若干措施"'

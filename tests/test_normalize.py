@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cqfacts.normalize import fold, fold_with_positions, is_cjk, latin_words
+from cqfacts.facts.normalize import fold, fold_with_positions, is_cjk, latin_words
 
 
 def test_fold_turns_full_width_forms_into_ascii():
@@ -123,7 +123,7 @@ def test_folding_with_the_shipped_traditional_map_is_idempotent(shipped):
 
 
 def test_chinese_numerals_read_as_numbers():
-    from cqfacts.normalize import chinese_numeral
+    from cqfacts.facts.normalize import chinese_numeral
 
     assert chinese_numeral("五万八千五百二十四") == 58524
     assert chinese_numeral("三百九十一") == 391

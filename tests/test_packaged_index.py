@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cqfacts import loader
-from cqfacts.loader import load, load_many, shipped_fact_path, write_packaged_index
-from cqfacts.search import search
+from cqfacts.search.engine import search
+from cqfacts.store import loader
+from cqfacts.store.loader import load, load_many, shipped_fact_path, write_packaged_index
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 
@@ -155,7 +155,7 @@ def test_the_wheel_carries_an_index_its_installed_code_accepts(wheel, tmp_path):
     }
     env.pop("CQFACTS_FACTS", None)
     check = (
-        "import cqfacts.loader as l; x = l.load(); "
+        "import cqfacts.store.loader as l; x = l.load(); "
         "print(l.__file__, x.from_package, len(x.base.facts))"
     )
     result = subprocess.run(

@@ -1,14 +1,14 @@
-"""The plain writer (cqfacts.plain) draws what rich draws, or declines."""
+"""The plain writer (cqfacts.output.plain) draws what rich draws, or declines."""
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from cqfacts import plain
-from cqfacts.answers import without_trailing_spaces
-from cqfacts.layout import Column, Grid, Styled, width
-from cqfacts.views import pillar_view, search_table
+from cqfacts.cli.arguments import without_trailing_spaces
+from cqfacts.output import plain
+from cqfacts.output.layout import Column, Grid, Styled, width
+from cqfacts.output.views import pillar_view, search_table
 from tests.helpers import draw
 
 
@@ -69,7 +69,7 @@ def test_a_table_is_drawn_as_rich_draws_it_or_declined(grid, columns):
 
 
 def test_the_shipped_tables_are_drawn_not_declined(shipped):
-    from cqfacts.search import search
+    from cqfacts.search.engine import search
 
     matches = search(shipped.base, shipped.index, "企业", limit=30)
     for view in (search_table(matches), search_table(matches, "en", years=True),

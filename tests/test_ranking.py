@@ -1,9 +1,9 @@
 import pytest
 
+from cqfacts.derive.ranking import rank_by_change, rank_by_value
 from cqfacts.errors import InvalidArgumentError
-from cqfacts.model import Change
-from cqfacts.ranking import rank_by_change, rank_by_value
-from cqfacts.views import BAR_WIDTH
+from cqfacts.facts.model import Change
+from cqfacts.output.views import BAR_WIDTH
 
 
 def test_rank_by_change_orders_percentage_growth(small):
@@ -53,7 +53,7 @@ def test_a_unit_the_selection_lacks_is_no_error_when_the_base_has_it(small):
 def test_values_near_the_float_limit_rank_and_draw(small, value):
     """Twenty bar cells times 1e307 overflowed before the division by the largest."""
 
-    from cqfacts.views import rank_table
+    from cqfacts.output.views import rank_table
     from tests.helpers import draw
 
     facts = small.base.facts
@@ -71,8 +71,8 @@ def test_values_near_the_float_limit_rank_and_draw(small, value):
 def test_rank_by_change_ranks_a_fall_below_every_rise(small):
     """下降50% is -50%, as show derives it (÷ (1 - 50%)), not +50% growth."""
 
-    from cqfacts.cite import previous_value
-    from cqfacts.model import Change
+    from cqfacts.derive.cite import previous_value
+    from cqfacts.facts.model import Change
 
     facts = list(small.base.facts)
     facts[3] = fall = facts[3]._replace(change=Change(50, "%", "下降50%"))
@@ -97,7 +97,7 @@ def test_rank_by_change_ranks_a_fall_below_every_rise(small):
 def test_a_fall_ranks_and_derives_as_its_text_says(small, change):
     """Issue 20 row 10: value -50 with 下降50% ranked +50 (the sign counted twice) and
     derived the previous value from a rise."""
-    from cqfacts.cite import change_text, previous_value
+    from cqfacts.derive.cite import change_text, previous_value
 
     facts = list(small.base.facts)
     facts[3] = fall = facts[3]._replace(change=change)

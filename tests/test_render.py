@@ -4,12 +4,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.text import Text
 
-from cqfacts.layout import Styled
-from cqfacts.ranking import rank_by_change
-from cqfacts.render import make_console, renderable
-from cqfacts.render import text as text_of
-from cqfacts.search import search
-from cqfacts.views import (
+from cqfacts.derive.ranking import rank_by_change
+from cqfacts.output.layout import Styled
+from cqfacts.output.render import make_console, renderable
+from cqfacts.output.render import text as text_of
+from cqfacts.output.views import (
     citation_line,
     fact_view,
     facts_table,
@@ -19,6 +18,7 @@ from cqfacts.views import (
     search_table,
     topics_table,
 )
+from cqfacts.search.engine import search
 from tests.helpers import draw
 
 
@@ -73,7 +73,7 @@ def test_fact_view_marks_the_previous_value_as_derived(small):
 
 
 def test_rank_table_marks_converted_values(shipped):
-    from cqfacts.ranking import rank_by_value
+    from cqfacts.derive.ranking import rank_by_value
 
     text = draw(rank_table(rank_by_value(shipped.base.facts, "亿元"), "value"), width=120)
     assert "*" in text and "converted from the report's unit" in text

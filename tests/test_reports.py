@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from cqfacts.draft import draft_report
 from cqfacts.errors import FactFileError, InvalidArgumentError, UnknownFactError
-from cqfacts.loader import (
+from cqfacts.search.engine import search
+from cqfacts.store.loader import (
     Loaded,
     fact_paths,
     load,
@@ -19,7 +19,7 @@ from cqfacts.loader import (
     paths_from_environment,
     shipped_fact_path,
 )
-from cqfacts.search import search
+from cqfacts.text.draft import draft_report
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 REVIEW_2024 = SAMPLES / "2025-press-conference-review.txt"  # the 14th plan and 2024
@@ -142,7 +142,7 @@ def test_pillars_merge_by_number_and_topics_keep_every_id(two, cache_dir):
 
 
 def test_a_citation_names_the_facts_own_report(two):
-    from cqfacts.cite import citation
+    from cqfacts.derive.cite import citation
 
     assert "2024年重庆科技创新回顾" in citation(two.base.get(TURNOVER), two.base)
     assert "2023年重庆市科技工作总结" in citation(two.base.get(TURNOVER, 2023), two.base)
@@ -267,7 +267,7 @@ def test_json_csv_and_toml_exports_with_the_report_fields(two, tmp_path):
     import io
     import json
 
-    from cqfacts.export import export
+    from cqfacts.output.export import export
 
     records = json.loads(export(two.base, "json"))
     assert {(r["year"], r["report"]) for r in records} == {

@@ -9,7 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cqfacts.errors import InvalidArgumentError
-from cqfacts.search import MIN_SCORE, pinyin_pattern, prepare_query, search, suggest
+from cqfacts.search.engine import search
+from cqfacts.search.highlight import suggest
+from cqfacts.search.pinyin import pinyin_pattern
+from cqfacts.search.scores import MIN_SCORE
+from cqfacts.search.wording import prepare_query
 from tests.conftest import SMALL_FACTS
 from tests.helpers import HOSTILE_QUERIES
 
@@ -273,8 +277,8 @@ def test_no_query_backtracks_on_a_fact_file_with_long_labels(tmp_path):
     script = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from cqfacts.loader import load\n"
-        "from cqfacts.search import search\n"
+        "from cqfacts.store.loader import load\n"
+        "from cqfacts.search.engine import search\n"
         "loaded = load(Path(sys.argv[1]), cache_dir=None)\n"
         "for query in sys.argv[2:]:\n"
         "    start = time.perf_counter()\n"

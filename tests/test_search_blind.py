@@ -11,7 +11,7 @@ import tomllib
 from collections import defaultdict
 from pathlib import Path
 
-from cqfacts.search import search
+from cqfacts.search.engine import search
 
 BLIND = Path(__file__).with_name("search_queries_blind.toml")
 # kind: (top-1, recall@3) as measured, out of 15 each.

@@ -1,4 +1,4 @@
-"""One indicator across years (cqfacts.trend, shapes.trend): the shipped 2023 report,
+"""One indicator across years (cqfacts.derive.trend, shapes.trend): the shipped 2023 report,
 the 2024 one drafted from the real press review in ../shared/samples, and 2022
 fact files written by hand with the statistics bureau's 630.4亿元."""
 
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from cqfacts import shapes
+from cqfacts.derive.trend import DISAGREEMENT_PERCENT, trend, trend_for_query
 from cqfacts.errors import InvalidArgumentError, UnknownFactError
-from cqfacts.loader import Loaded, load_many
-from cqfacts.trend import DISAGREEMENT_PERCENT, trend, trend_for_query
+from cqfacts.output import shapes
+from cqfacts.store.loader import Loaded, load_many
 from tests.test_reports import TURNOVER, curated_2024
 
 # The technology contract turnover of 2022 as a fact file states it: the issue's real

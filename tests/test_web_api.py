@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from cqfacts.api import MAX_LIMIT, MAX_QUERY_LENGTH
-from cqfacts.cli import app as cli_app
-from cqfacts.loader import Loaded
-from cqfacts.web import SECURITY_HEADERS, create_app
+from cqfacts.ask.arguments import MAX_LIMIT, MAX_QUERY_LENGTH
+from cqfacts.cli.app import app as cli_app
+from cqfacts.store.loader import Loaded
+from cqfacts.web.app import SECURITY_HEADERS, create_app
 from tests.helpers import start_server, stop
 
 BROKERS = "tech-brokers-new"
@@ -364,13 +364,13 @@ def test_the_json_query_path_imports_no_server_framework(tmp_path):
     """serve and mcp pay for their frameworks; a search does not."""
     probe = (
         "import sys\n"
-        "from cqfacts.cli import main\n"
+        "from cqfacts.cli.app import main\n"
         "sys.argv = ['cqfacts', 'search', 'gxjsqy', '--json']\n"
         "try:\n    main()\n"
         "except SystemExit:\n    pass\n"
         "heavy = ('starlette', 'uvicorn', 'mcp', 'mcp_types', 'anyio', 'pydantic', 'httpx2',\n"
-        # cqfacts.api is not among them: its argument checks are the CLI's too.
-        "         'cqfacts.web', 'cqfacts.mcp_server', 'cqfacts.openapi')\n"
+        # cqfacts.ask.arguments is not among them: its argument checks are the CLI's too.
+        "         'cqfacts.web.app', 'cqfacts.mcp.server', 'cqfacts.web.openapi')\n"
         "sys.stderr.write('loaded:' + ','.join(m for m in heavy if m in sys.modules))\n"
     )
     env = {**os.environ, "CQFACTS_CACHE_DIR": str(tmp_path)}
@@ -385,7 +385,7 @@ def test_open_waits_for_the_server_then_opens_its_url(monkeypatch):
     import webbrowser
     from types import SimpleNamespace
 
-    from cqfacts.web import _open_when_started
+    from cqfacts.web.app import _open_when_started
 
     opened: list[str] = []
     monkeypatch.setattr(webbrowser, "open", opened.append)
@@ -395,7 +395,7 @@ def test_open_waits_for_the_server_then_opens_its_url(monkeypatch):
 
 
 def test_the_printed_url_is_one_a_browser_here_can_open():
-    from cqfacts.web import url_of
+    from cqfacts.web.app import url_of
 
     with socket.create_server(("127.0.0.1", 0)) as sock:
         assert url_of(sock) == f"http://127.0.0.1:{sock.getsockname()[1]}/"

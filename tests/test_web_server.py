@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from cqfacts.loader import Loaded
-from cqfacts.web import SECURITY_HEADERS, HostRule, bind, create_app, is_loopback, make_server
+from cqfacts.store.loader import Loaded
+from cqfacts.web.app import SECURITY_HEADERS, HostRule, bind, create_app, is_loopback, make_server
 from tests.helpers import start_server, stop
 
 LOOPBACK = "http://127.0.0.1:8765"
@@ -177,7 +177,7 @@ def test_a_year_of_thousands_of_digits_is_a_400(client, digits):
 
 
 def test_a_500_carries_the_security_headers(small, monkeypatch):
-    from cqfacts import api
+    from cqfacts.ask import arguments as api
 
     def broken(*args: object, **kwargs: object) -> object:
         raise RuntimeError("a bug")
@@ -247,8 +247,8 @@ def test_accepted_connections_have_tcp_nodelay(small):
 SERVE = (
     "import resource, sys\n"
     "resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))\n"
-    "from cqfacts.loader import load_many\n"
-    "from cqfacts.web import serve\n"
+    "from cqfacts.store.loader import load_many\n"
+    "from cqfacts.web.app import serve\n"
     "serve(load_many([sys.argv[1]]), port=0, max_connections=8, header_timeout=0.5)\n"
 )
 

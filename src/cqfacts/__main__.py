@@ -31,8 +31,8 @@ def main() -> None:
     # of a ~75 ms run. Reference counting still frees everything as usual.
     gc.disable()
     try:
-        from cqfacts.environment import Environment, prepare_streams
-        from cqfacts.fastpath import answer
+        from cqfacts.cli.environment import Environment, prepare_streams
+        from cqfacts.cli.fastpath import answer
 
         prepare_streams()
         # search and pillar, piped: answered without loading typer and rich where the
@@ -40,7 +40,7 @@ def main() -> None:
         code = answer(sys.argv[1:], Environment.from_process())
         if code is not None:
             raise SystemExit(code)
-        from cqfacts.cli import main as run
+        from cqfacts.cli.app import main as run
 
         run()
     except KeyboardInterrupt:

@@ -1,0 +1,255 @@
+"""The questions the web API and the MCP server answer, with their arguments checked
+alike.
+
+Arguments arrive as text (a URL's query string) or as JSON values (a tool call). The
+functions here check them, raise :class:`InvalidArgumentError` with a message fit to
+show a user, and answer with the shapes of :mod:`cqfacts.output.shapes`, the CLI's own
+objects. No web or MCP framework is imported here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cqfacts.errors import InvalidArgumentError, quoted
+from cqfacts.facts.model import KINDS, FactBase, parse_pillar_number
+from cqfacts.output import shapes
+
+if TYPE_CHECKING:
+    from cqfacts.derive.ranking import Ranked
+    from cqfacts.derive.trend import TrendPoint
+    from cqfacts.search.engine import Match
+    from cqfacts.store.loader import Loaded
+
+#: A query longer than this is pasted prose, not a question: refused, not searched.
+MAX_QUERY_LENGTH = 500
+# Ids and units are short names; these bounds only keep a pasted page out.
+MAX_ID_LENGTH = 200
+MAX_UNIT_LENGTH = 20
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 100
+LANGS = ("zh", "en")
+RANK_BY = ("change", "value")
+
+
+class UnknownPillarError(InvalidArgumentError):
+    """A pillar number the fact base does not have (a 404 where it is in the path)."""
+
+
+def _text(value: object, what: str, longest: int) -> str:
+    """A text argument: a string, no NUL, no lone surrogate, at most ``longest`` long."""
+    if not isinstance(value, str):
+        raise InvalidArgumentError(f"the {what} must be text")
+    if len(value) > longest:
+        raise InvalidArgumentError(
+            f"the {what} has {len(value)} characters; at most {longest} are read"
+        )
+    if "\x00" in value:
+        raise InvalidArgumentError(f"the {what} holds a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: "\ud800" in a JSON string
+        raise InvalidArgumentError(f"the {what} is not valid Unicode text") from None
+    return value
+
+
+def _given(value: object) -> bool:
+    """Whether an optional argument was given: an empty ?pillar= means "any"."""
+    return value is not None and value != ""
+
+
+def query(value: object) -> str:
+    text = _text("" if value is None else value, "query", MAX_QUERY_LENGTH)
+    if not text.strip():
+        raise InvalidArgumentError("the query is empty")
+    return text
+
+
+def limit(value: object, default: int = DEFAULT_LIMIT) -> int:
+    """A row count from 1 to :data:`MAX_LIMIT`: an integer, or its decimal digits."""
+    if not _given(value):
+        return default
+    bad = InvalidArgumentError(
+        f"the limit must be a whole number from 1 to {MAX_LIMIT}, not {quoted(str(value))}"
+    )
+    if isinstance(value, str):
+        digits = value.strip()
+        # ASCII digits only: int() would also take "1_0", "+5" and full-width digits.
+        if not (digits.isascii() and digits.isdigit() and len(digits) <= 4):
+            raise bad
+        value = int(digits)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_LIMIT:
+        raise bad
+    return value
+
+
+def pillar(value: object, base: FactBase) -> int | None:
+    """A pillar of the base, as a number or as text (4, "4", "四"); None where not given."""
+    if not _given(value):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number: int | None = value
+    elif isinstance(value, str):
+        number = parse_pillar_number(_text(value, "pillar", MAX_ID_LENGTH))
+    else:
+        number = None
+    if number is None or number not in base.pillars:
+        valid = ", ".join(str(n) for n in base.pillars)
+        raise UnknownPillarError(
+            f"no pillar {quoted(str(value))}; pillars are {valid} (0 is the overview)"
+        )
+    return number
+
+
+def required_pillar(value: object, base: FactBase) -> int:
+    """A pillar of the base, which must be given (`pillar N`, /api/pillars/N)."""
+    number = pillar(value, base)
+    if number is None:
+        raise UnknownPillarError("no pillar given")
+    return number
+
+
+def year(value: object, base: FactBase) -> int | None:
+    """A year some loaded report is of, as a number or digits; None where not given."""
+    if not _given(value):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit():
+        # int() refuses over 4,300 digits (a ValueError); no loaded year has over 9.
+        number = int(value) if len(value) <= 9 else -1
+    else:
+        raise InvalidArgumentError(f"the year must be a number, not {quoted(str(value))}")
+    if number not in base.years:
+        years = ", ".join(map(str, base.years))
+        # str() of an int refuses over 4,300 digits too.
+        text = value if isinstance(value, str) else str(number) if number < 10**9 else "a huge one"
+        raise InvalidArgumentError(f"no report of {quoted(text)} is loaded; years: {years}")
+    return number
+
+
+def kind(value: object) -> str | None:
+    if not _given(value):
+        return None
+    if value not in KINDS:
+        raise InvalidArgumentError(f"no kind {quoted(str(value))}; kinds are {', '.join(KINDS)}")
+    return str(value)
+
+
+def lang(value: object) -> str:
+    if not _given(value):
+        return LANGS[0]
+    if value not in LANGS:
+        raise InvalidArgumentError(f"no language {quoted(str(value))}; languages are zh, en")
+    return str(value)
+
+
+def rank_by(value: object) -> str:
+    if not _given(value):
+        return RANK_BY[0]
+    if value not in RANK_BY:
+        raise InvalidArgumentError(f"cannot rank by {quoted(str(value))}; by change or value")
+    return str(value)
+
+
+def unit(value: object) -> str:
+    from cqfacts.derive.ranking import DEFAULT_VALUE_UNIT
+
+    return _text(value, "unit", MAX_UNIT_LENGTH) if _given(value) else DEFAULT_VALUE_UNIT
+
+
+def fact_id(value: object) -> str:
+    text = _text("" if value is None else value, "id", MAX_ID_LENGTH)
+    if not text.strip():
+        raise InvalidArgumentError("the id is empty")
+    return text
+
+
+# --- answers: each the CLI's --json object ------------------------------------------
+
+
+def find(
+    loaded: Loaded,
+    q: object,
+    *,
+    pillar_: object = None,
+    kind_: object = None,
+    limit_: object = None,
+    lang_: object = None,
+    year_: object = None,
+) -> list[Match]:
+    """The matches of a query, best first ([] for none)."""
+    from cqfacts.search.engine import search as run_search
+
+    text = query(q)
+    number = pillar(pillar_, loaded.base)
+    chosen_kind = kind(kind_)
+    rows = limit(limit_)
+    lang(lang_)  # checked alike; the JSON holds both languages
+    matches = run_search(
+        loaded.base, loaded.index, text, pillar=number, kind=chosen_kind, limit=rows,
+        highlight=False, year=year(year_, loaded.base),
+    )  # fmt: skip
+    return matches
+
+
+def search(
+    loaded: Loaded,
+    q: object,
+    *,
+    pillar_: object = None,
+    kind_: object = None,
+    limit_: object = None,
+    lang_: object = None,
+    year_: object = None,
+) -> list[shapes.JSON]:
+    """``search --json``: the facts a query means, best first ([] for none)."""
+    found = find(loaded, q, pillar_=pillar_, kind_=kind_, limit_=limit_, lang_=lang_, year_=year_)
+    return shapes.search_results(found)
+
+
+def show(loaded: Loaded, value: object) -> shapes.JSON:
+    """``show ID --json``; :class:`UnknownFactError` for an unknown id."""
+    return shapes.detail(loaded.base.get(fact_id(value)), loaded.base)
+
+
+def pillar_detail(loaded: Loaded, value: object) -> shapes.JSON:
+    """``pillar N --json``; :class:`UnknownPillarError` outside the base's pillars."""
+    return shapes.pillar(loaded.base, required_pillar(value, loaded.base))
+
+
+def ranked_rows(
+    loaded: Loaded, by: object = None, unit_: object = None, pillar_: object = None,
+    limit_: object = None,
+) -> tuple[str, list[Ranked]]:  # fmt: skip
+    """The rows ``rank`` shows, with the ``by`` they were ranked by."""
+    from cqfacts.derive.ranking import rank_by_change, rank_by_value
+
+    chosen = rank_by(by)
+    chosen_unit = unit(unit_)
+    facts = loaded.base.select(pillar=pillar(pillar_, loaded.base))
+    rows = limit(limit_)
+    if chosen == "change":
+        return chosen, rank_by_change(facts)[:rows]
+    return chosen, rank_by_value(facts, chosen_unit, known=loaded.base.facts)[:rows]
+
+
+def rank(
+    loaded: Loaded, by: object = None, unit_: object = None, pillar_: object = None,
+    limit_: object = None,
+) -> list[shapes.JSON]:  # fmt: skip
+    """``rank --json``: figures by growth or by size."""
+    chosen, rows = ranked_rows(loaded, by, unit_, pillar_, limit_)
+    return shapes.ranked(rows, chosen)
+
+
+def trend_points(loaded: Loaded, q: object) -> list[TrendPoint]:
+    """One indicator (an id, or the best match of a query) in every loaded report."""
+    from cqfacts.derive.trend import trend_for_query
+
+    return trend_for_query(loaded.base, loaded.index, query(q))
+
+
+def trend(loaded: Loaded, q: object) -> list[shapes.JSON]:
+    """``trend --json``: the indicator year by year ([] where nothing matches)."""
+    return shapes.trend(trend_points(loaded, q))

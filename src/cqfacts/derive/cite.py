@@ -1,0 +1,107 @@
+"""Ready-to-paste citations and values derived from a stated change."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from cqfacts.facts.model import Fact, FactBase, section_label
+
+
+@dataclass(slots=True)
+class Derived:
+    """A value computed from the report's figures, not stated in it."""
+
+    value: float
+    unit: str
+    method: str
+    method_en: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "value": self.value,
+            "unit": self.unit,
+            "derived": True,
+            "method": self.method,
+            "method_en": self.method_en,
+        }
+
+
+def where(fact: Fact, lang: str = "zh") -> str:
+    """Where a fact stands in the report: 四（一） or, in English, 'part 4 (1)'."""
+    if lang == "en":
+        pillar, _, item = fact.section.partition(".")
+        return "overview" if pillar == "0" else f"part {pillar} ({item})"
+    return section_label(fact.section)
+
+
+def change_text(fact: Fact, lang: str = "zh") -> str:
+    """The change as the report words it, or in English as a signed number (+19.2%)."""
+    if fact.change is None:
+        return ""
+    if lang != "en":
+        return fact.change.text
+    sign = "-" if fact.change.is_decrease else "+"
+    unit = "%" if fact.change.unit == "%" else f" {fact.change.unit}"
+    return f"{sign}{fact.change.size}{unit}"
+
+
+def statement(fact: Fact, lang: str = "zh") -> str:
+    """The fact in one phrase: label, figure, change; in English the figure is
+    English (CNY 86.51 billion), derived for display."""
+    label = fact.label_en if lang == "en" else fact.label
+    separator = ": " if lang == "en" else "："
+    figure = fact.figure
+    if lang == "en" and fact.value is not None:
+        from cqfacts.derive.english import figure as english_figure
+
+        figure = english_figure(fact)
+    text = f"{label}{separator}{figure}" if figure and figure != label else label
+    if fact.change is None:
+        return text
+    return f"{text} ({change_text(fact, lang)})" if lang == "en" else f"{text}，{fact.change.text}"
+
+
+def citation(fact: Fact, base: FactBase, lang: str = "zh") -> str:
+    """A citation line naming the report and the section the figure stands in (the
+    fact's own report, where several are loaded)."""
+    meta = base.report_of(fact)
+    if lang == "en":
+        return f"{statement(fact, 'en')} ({meta.title_en}, {where(fact, 'en')})"
+    return f"「{statement(fact)}（{meta.title}，{where(fact)}）」"
+
+
+def previous_value(fact: Fact) -> Derived | None:
+    """The previous year's value implied by a stated change, where one can be computed.
+
+    Percentages divide (7565 / 1.192); a change in the figure's own unit subtracts.
+    Rounded to one more decimal than the figure has: a derivation, not a figure.
+    """
+    change = fact.change
+    if fact.value is None or change is None or fact.unit is None:
+        return None
+    decimals = _decimals(fact.value) + 1
+    if change.unit == "%":
+        factor = 1 + change.signed_value / 100
+        if factor <= 0:
+            return None  # a fall of 100% or more: no previous value gives it
+        value = fact.value / factor
+        method = f"{fact.value} ÷ (1 {'-' if change.is_decrease else '+'} {change.size}%)"
+    elif change.unit == fact.unit:
+        value = fact.value - change.signed_value
+        method = f"{fact.value} {'+' if change.is_decrease else '-'} {change.size}"
+    else:
+        return None
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # integers past a float's range: 10**308 less -10**308
+        finite = False
+    if not finite:
+        return None
+    return Derived(round(value, decimals), fact.unit, f"推算：{method}", f"derived: {method}")
+
+
+def _decimals(value: float) -> int:
+    """Decimal places of a figure as repr writes it, exponents counted: 1.5e-07 has 8."""
+    mantissa, _, exponent = repr(value).lower().partition("e")
+    return max(0, len(mantissa.partition(".")[2]) - int(exponent or 0))

@@ -1,0 +1,582 @@
+"""Reading and validating a fact file (TOML) into a :class:`FactBase`."""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any, NamedTuple, TypeGuard
+
+from cqfacts.errors import QUOTED_LENGTH, FactFileError, InvalidFactFileError, Problem, quoted
+from cqfacts.facts.model import (
+    FIELDS,
+    FILE_KEYS,
+    KINDS,
+    NESTED,
+    REQUIRED_KEYS,
+    STATES,
+    Change,
+    Fact,
+    FactBase,
+    Meta,
+    Pillar,
+    Status,
+    Topic,
+    specs,
+)
+from cqfacts.facts.normalize import fold
+
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# A fact's id line and a topic's fact-table header, as written in the documented format.
+_ID_LINE = re.compile(r"""(?m)^[ \t]*id[ \t]*=[ \t]*(?:"([^"\n]*)"|'([^'\n]*)')""")
+_FACTS_HEADER = re.compile(
+    r"""(?m)^[ \t]*\[\[[ \t]*topics[ \t]*\.[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([A-Za-z0-9_-]+))"""
+    r"""[ \t]*\.[ \t]*facts[ \t]*\]\]"""
+)
+_TOML_POSITION = re.compile(r"\((?:at line (\d+), column \d+|at end of document)\)")
+
+_META_KEYS = {"title": str, "title_en": str, "year": int, "region": str, "source": str}
+_FACT_KEYS = frozenset(FILE_KEYS)
+_TOPIC_KEYS = frozenset(("en", "aliases", "facts"))
+_PILLAR_KEYS = frozenset(("title", "title_en", "sections", "sections_en"))
+
+
+# Pillar and section numbers have at most this many digits (int() refuses 4,300).
+_MAX_NUMBER_DIGITS = 4
+
+# A fact file's size within its 256 MiB: each fact, name and note is indexed (pinyin,
+# traditional forms, folded keys), and a file within these limits indexes in seconds
+# where a 5M-character label or 300,000 facts took minutes and gigabytes.
+#: Labels, aliases, ids, units, figures, changes, names and titles, in characters.
+MAX_NAME_LENGTH = 500
+#: Notes and the report's source, in characters.
+MAX_NOTE_LENGTH = 2_000
+#: Aliases of one fact or topic.
+MAX_ALIASES = 50
+MAX_FACTS = 100_000
+MAX_PILLARS = 100
+#: Sections of all pillars together.
+MAX_SECTIONS = 1_000
+# Keys whose text may be longer than a name.
+_LONG_TEXT_KEYS = frozenset(("note", "source"))
+
+
+def _is_number(value: object) -> bool:
+    """An int or float that a float can hold, finitely: JSON has no NaN or infinity,
+    rankings and derived values compute in floats, and a report has neither."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an integer of 309 digits or more
+        return False
+
+
+def _number_fault(value: object) -> str:
+    """Why a value is not :func:`_is_number`, to follow a key's name."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "must be a finite number a float can hold (no nan, inf or 309-digit integers)"
+    shown = repr(value)
+    return f"must be a number, not {shown[:QUOTED_LENGTH]}{'…' * (len(shown) > QUOTED_LENGTH)}"
+
+
+# Control characters, line and paragraph separators and direction overrides: written
+# to a terminal they move the cursor, retitle the window, break a line where none is
+# or reorder what is shown.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Letters and symbols that draw nothing: the Hangul fillers and the blank Braille pattern.
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Characters of these categories show nothing on their own: marks with no base (a
+# variation selector), format characters, separators, controls, lone surrogates.
+_UNSEEN_CATEGORIES = frozenset(("Mn", "Me", "Cf", "Cc", "Cs", "Zs", "Zl", "Zp"))
+
+
+def _is_text(value: object) -> TypeGuard[str]:
+    """Text with something to show: not blank, not only invisible characters or blank
+    glyphs, and no control characters."""
+    if not isinstance(value, str):
+        return False
+    # Quick for nearly all text: printable means no control character, and a letter
+    # or digit survives folding (NFKC and casefold never map one to nothing).
+    if value.isprintable() and any(char.isalnum() and char not in _BLANK_GLYPHS for char in value):
+        return True
+    return not _CONTROL.search(value) and _shows_something(fold(value))
+
+
+def _shows_something(folded: str) -> bool:
+    import unicodedata  # fold has imported it for any text that gets here but ASCII
+
+    return any(
+        char not in _BLANK_GLYPHS and unicodedata.category(char) not in _UNSEEN_CATEGORIES
+        for char in folded
+    )
+
+
+def _text_fault(value: object) -> str:
+    """Why a value is not :func:`_is_text`, to follow a key's name."""
+    if not isinstance(value, str):
+        return f"must be text, not {value!r}"
+    control = _CONTROL.search(value)
+    if control:
+        return f"holds a control character ({control[0]!r})"
+    return "must be non-empty text"
+
+
+def _is_text_list(value: object) -> bool:
+    return isinstance(value, list) and all(_is_text(item) for item in value)
+
+
+def _length_fault(text: str, limit: int = MAX_NAME_LENGTH) -> str | None:
+    """Why a text is too long, to follow its key's name; None if it is not."""
+    if len(text) <= limit:
+        return None
+    return f"is {len(text):,} characters long (at most {limit:,})"
+
+
+def _aliases_fault(aliases: list[str]) -> str | None:
+    """Why a list of aliases is too long, or one of them is; None if neither."""
+    if len(aliases) > MAX_ALIASES:
+        return f"are {len(aliases):,} (at most {MAX_ALIASES})"
+    for alias in aliases:
+        fault = _length_fault(alias)
+        if fault:
+            return f"hold one that {fault}"
+    return None
+
+
+def _count_fault(count: int, what: str, limit: int) -> str | None:
+    return f"{count:,} {what}: a fact file holds at most {limit:,}" if count > limit else None
+
+
+def _fault(type_: str, value: object, key: str = "") -> str | None:
+    """Why a value is not of a declared field type (model.Spec.type); None where it
+    is. Ids, pillars and sections have checks of their own, against the file."""
+    if type_ == "text":
+        if not _is_text(value):
+            return _text_fault(value)
+        return _length_fault(value, MAX_NOTE_LENGTH if key in _LONG_TEXT_KEYS else MAX_NAME_LENGTH)
+    if type_ == "number":
+        return None if _is_number(value) else _number_fault(value)
+    if type_ == "texts":
+        if not _is_text_list(value):
+            return "must be a list of non-empty texts"
+        return _aliases_fault(value)  # type: ignore[arg-type]
+    if type_ == "kind":
+        return None if value in KINDS else f"{value!r} is not one of {', '.join(KINDS)}"
+    if type_ == "bool":
+        return None if isinstance(value, bool) else f"must be true or false, not {value!r}"
+    if type_ == "position":
+        valid = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 10**9
+        return None if valid else f"must be a whole number from 1, not {value!r}"
+    if type_ == "state":
+        return None if value in STATES else f"{value!r} is not one of {', '.join(STATES)}"
+    return None
+
+
+class _FactPlace(NamedTuple):
+    """Where one fact sits in the text, looked up only when a problem needs a line:
+    by its id (the second fact with a duplicate id is its 2nd match) or, where the
+    id is unusable, as the Nth fact table of its topic."""
+
+    fact_id: str | None
+    occurrence: int
+    topic: str
+    entry: int
+
+
+class LineLocator:
+    """Finds the line of a key or a fact in a fact file's text (TOML parsers keep no
+    positions). Positions are indexed once, on the first problem that needs a line:
+    a file with thousands of problems would otherwise be scanned thousands of times."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def _newlines(self) -> list[int]:
+        return [found.start() for found in re.finditer("\n", self.text)]
+
+    @cached_property
+    def _id_offsets(self) -> dict[str, list[int]]:
+        """Where each ``id = "…"`` line starts, by id, in file order."""
+        offsets: dict[str, list[int]] = {}
+        for found in _ID_LINE.finditer(self.text):
+            offsets.setdefault(found[1] or found[2], []).append(found.start())
+        return offsets
+
+    @cached_property
+    def _table_offsets(self) -> dict[str, list[int]]:
+        """Where each ``[[topics.NAME.facts]]`` header starts, by topic, in file order."""
+        offsets: dict[str, list[int]] = {}
+        for found in _FACTS_HEADER.finditer(self.text):
+            offsets.setdefault(found[1] or found[2] or found[3], []).append(found.start())
+        return offsets
+
+    def line_number(self, offset: int) -> int:
+        return bisect_left(self._newlines, offset) + 1
+
+    def line_of(self, needle: str) -> int | None:
+        """The line a TOML key or value first appears on (tomllib keeps no positions)."""
+        offset = self.text.find(needle)
+        return self.line_number(offset) if offset >= 0 else None
+
+    def fact_line(self, place: _FactPlace, field: str) -> int | None:
+        """The line of a fact's key at fault, else of the fact's id or table."""
+        if place.fact_id is not None:
+            found, number = self._id_offsets.get(place.fact_id, []), place.occurrence
+        else:
+            found, number = self._table_offsets.get(place.topic, []), place.entry
+        if len(found) <= number:
+            return None  # an inline table, or keys quoted in ways not looked for
+        start = found[number]
+        # The key's own line, if it is inside the same table.
+        table_start = start if place.fact_id is None else self.text.rfind("\n[", 0, start) + 1
+        table_end = self.text.find("\n[", start + 1)
+        table_end = len(self.text) if table_end < 0 else table_end
+        key = re.escape(field.partition(".")[0])
+        own = re.compile(rf"(?m)^[ \t]*(?:{key}|\"{key}\")[ \t]*=")
+        match = own.search(self.text, table_start, table_end)
+        return self.line_number(match.start() if match else start)
+
+
+class _Checker:
+    """Collects every problem of one file instead of stopping at the first."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.lines = LineLocator(text)
+        self.path = path
+        self.problems: list[Problem] = []
+        self.id_counts: dict[str, int] = {}
+        # Too many facts, pillars or sections: one problem, and nothing more is checked.
+        self.oversized = False
+        # The report every fact belongs to ([meta] year and title), set by meta().
+        self.year: int | None = None
+        self.report: str | None = None
+
+    def fail(self, message: str, anchor: str | None = None, *, field: str | None = None) -> None:
+        """Record a problem; ``anchor`` is text near it, looked up for a line number
+        only now, so a valid file is never scanned for positions."""
+        line = self.lines.line_of(anchor) if anchor else None
+        self.problems.append(Problem(self.path, message, line, None, field))
+
+    def fail_fact(self, place: _FactPlace, message: str, field: str) -> None:
+        """Record a problem of one fact, on the line of the key at fault."""
+        if place.fact_id is None:
+            message = f"a fact of topic {quoted(place.topic)}: {message}"
+        line = self.lines.fact_line(place, field)
+        self.problems.append(Problem(self.path, message, line, place.fact_id, field))
+
+    def meta(self, data: dict[str, Any]) -> Meta | None:
+        meta = data.get("meta")
+        if not isinstance(meta, dict):
+            self.fail("missing [meta] table", field="meta")
+            return None
+        ok = True
+        if isinstance(meta.get("year"), int) and not 1 <= meta["year"] <= 9999:
+            self.fail("[meta] year must be from 1 to 9999", "[meta]", field="meta.year")
+            ok = False
+        for key, kind in _META_KEYS.items():
+            if not isinstance(meta.get(key), kind) or isinstance(meta.get(key), bool):
+                self.fail(f"[meta] needs {key} ({kind.__name__})", "[meta]", field=f"meta.{key}")
+                ok = False
+            elif kind is str and (fault := _fault("text", meta[key], key)):
+                self.fail(f"[meta] {key} {fault}", "[meta]", field=f"meta.{key}")
+                ok = False
+        for unknown in sorted(set(meta) - set(_META_KEYS)):
+            self.fail(f"[meta]: unknown key {unknown!r}", "[meta]", field=f"meta.{unknown}")
+        if not ok:
+            return None
+        self.year, self.report = meta["year"], meta["title"]
+        return Meta(**{key: meta[key] for key in _META_KEYS})
+
+    def pillars(self, data: dict[str, Any]) -> dict[int, Pillar]:
+        raw = data.get("pillars")
+        if not isinstance(raw, dict) or not raw:
+            self.fail("missing [pillars.N] tables", field="pillars")
+            return {}
+        sections_count = sum(
+            len(table["sections"])
+            for table in raw.values()
+            if isinstance(table, dict) and isinstance(table.get("sections"), dict)
+        )
+        fault = _count_fault(len(raw), "pillars", MAX_PILLARS) or _count_fault(
+            sections_count, "sections", MAX_SECTIONS
+        )
+        if fault:
+            self.fail(fault, field="pillars")
+            self.oversized = True
+            return {}
+        pillars: dict[int, Pillar] = {}
+        for key, table in raw.items():
+            anchor, field = f"[pillars.{key}]", f"pillars.{key}"
+            digits = key.isascii() and key.isdigit() and len(key) <= _MAX_NUMBER_DIGITS
+            if not digits or not isinstance(table, dict):
+                self.fail(f"pillar key {key!r} is not a number", anchor, field=field)
+                continue
+            if key != str(int(key)):
+                # [pillars.04] is int 4 as [pillars.4] is: two tables would fold into one.
+                self.fail(
+                    f"pillar key {key!r} has a leading zero (write {int(key)})", anchor,
+                    field=field,
+                )  # fmt: skip
+                continue
+            for unknown in sorted(set(table) - _PILLAR_KEYS):
+                self.fail(
+                    f"pillar {key}: unknown key {unknown!r}", anchor, field=f"{field}.{unknown}"
+                )
+            title, title_en = table.get("title"), table.get("title_en")
+            sections, sections_en = table.get("sections"), table.get("sections_en", {})
+            if not _is_text(title) or not _is_text(title_en):
+                self.fail(
+                    f"pillar {key} needs title and title_en (text)", anchor, field=f"{field}.title"
+                )
+                continue
+            if not isinstance(sections, dict) or not all(_is_text(v) for v in sections.values()):
+                self.fail(
+                    f'pillar {key} needs sections = {{ "{key}.1" = "…" }}', anchor,
+                    field=f"{field}.sections",
+                )  # fmt: skip
+                continue
+            if not isinstance(sections_en, dict) or not all(
+                _is_text(v) for v in sections_en.values()
+            ):
+                self.fail(f"pillar {key}: sections_en must be a table of texts", anchor,
+                          field=f"{field}.sections_en")  # fmt: skip
+                sections_en = {}
+            for name, text in (("title", title), ("title_en", title_en)):
+                if fault := _length_fault(text):
+                    self.fail(f"pillar {key}: {name} {fault}", anchor, field=f"{field}.{name}")
+            for name, titles in (("sections", sections), ("sections_en", sections_en)):
+                for section, text in titles.items():
+                    if fault := _length_fault(text):
+                        self.fail(f"pillar {key}: {name} {section!r} {fault}", anchor,
+                                  field=f"{field}.{name}")  # fmt: skip
+            for section in sections:
+                number = section[len(key) + 1 :]
+                digits = number.isascii() and number.isdigit() and len(number) <= _MAX_NUMBER_DIGITS
+                # 4.02 and 4.2 would both read as 四（二）.
+                if not section.startswith(f"{key}.") or not digits or number != str(int(number)):
+                    self.fail(
+                        f"pillar {key}: section {section!r} is not of the form {key}.K"
+                        " (K without leading zeros)", anchor, field=f"{field}.sections",
+                    )  # fmt: skip
+            for section in sections_en:
+                if section not in sections:
+                    self.fail(
+                        f"pillar {key}: sections_en has {section!r}, which is not in sections",
+                        anchor, field=f"{field}.sections_en",
+                    )  # fmt: skip
+            pillars[int(key)] = Pillar(int(key), title, title_en, sections, sections_en)
+        return dict(sorted(pillars.items()))
+
+    def record(self, name: str, raw: object, place: _FactPlace) -> Change | Status | None:
+        """A record nested in a fact (its change, its status), every fault reported."""
+        record = NESTED[name]
+        declared = specs(record)
+        if not isinstance(raw, dict):
+            keys = ", ".join(declared)
+            self.fail_fact(place, f"{name} must be a table {{ {keys} }}", name)
+            return None
+        before = len(self.problems)
+        for key, spec in declared.items():
+            # A missing key reads as None: "change unit must be text, not None".
+            fault = _fault(spec.type, raw.get(key), key) if key in raw or spec.required else None
+            if fault:
+                self.fail_fact(place, f"{name} {key} {fault}", f"{name}.{key}")
+        for unknown in sorted(set(raw) - set(declared)):
+            self.fail_fact(place, f"{name}: unknown key {unknown!r}", f"{name}.{unknown}")
+        if len(self.problems) > before:
+            return None
+        made: Change | Status = record(**raw)
+        if isinstance(made, Change) and (fault := made.fault()):
+            self.fail_fact(place, f"{name} {fault}", f"{name}.value")
+            return None
+        return made
+
+    def fact(
+        self,
+        raw: object,
+        topic: str,
+        topic_en: str,
+        entry: int,
+        pillars: dict[int, Pillar],
+        seen: set[str],
+    ) -> Fact | None:
+        if not isinstance(raw, dict):
+            self.fail(
+                f"topic {quoted(topic)}: a fact must be a table",
+                f'[topics."{topic}"',
+                field=f"topics.{topic}.facts",
+            )
+            return None
+        fact_id = raw.get("id")
+        usable = fact_id if isinstance(fact_id, str) and fact_id else None
+        occurrence = self.id_counts.get(usable, 0) if usable else 0
+        place = _FactPlace(usable, occurrence, topic, entry)
+        if usable:
+            self.id_counts[usable] = occurrence + 1
+
+        def fail(message: str, field: str) -> None:
+            self.fail_fact(place, message, field)
+
+        before = len(self.problems)
+        for key in REQUIRED_KEYS:
+            if key not in raw:
+                fail(f"missing required key {key!r}", key)
+        for key in sorted(set(raw) - _FACT_KEYS):
+            fail(f"unknown key {key!r}", key)
+        if isinstance(fact_id, str) and fact_id:
+            if fault := _length_fault(fact_id):
+                fail(f"id {fault}", "id")
+            elif not _ID.fullmatch(fact_id):
+                fail("id must be lowercase ASCII kebab-case", "id")
+            if fact_id in seen:
+                first = self.lines.fact_line(place._replace(occurrence=0), "id")
+                fail(f"duplicate id (the first fact with it is on line {first})", "id")
+            seen.add(fact_id)
+        elif "id" in raw:
+            fail(f"id must be non-empty text, not {fact_id!r}", "id")
+        for key in FILE_KEYS:
+            fault = _fault(FIELDS[key].type, raw[key], key) if key in raw else None
+            if fault:
+                fail(f"{key} {fault}", key)
+        self._place_faults(raw, pillars, fail)
+        if "value" in raw:
+            for needed in ("unit", "value_text"):
+                if needed not in raw:
+                    fail(f"a value needs {needed}", needed)
+        if "change" in raw and "value" not in raw:
+            fail("a change needs a value to change", "change")
+        records = {name: self.record(name, raw[name], place) for name in NESTED if name in raw}
+        if len(self.problems) > before:
+            return None
+        values = {key: raw[key] for key in FILE_KEYS if key in raw and key not in NESTED}
+        if "aliases" in values:
+            values["aliases"] = tuple(values["aliases"])
+        return Fact(
+            **values, **records, topic=topic, topic_en=topic_en,  # type: ignore[arg-type]
+            year=self.year, report=self.report,
+        )  # fmt: skip
+
+    @staticmethod
+    def _place_faults(
+        raw: dict[str, Any], pillars: dict[int, Pillar], fail: Callable[[str, str], None]
+    ) -> None:
+        """A fact's pillar must exist, and its section be one of that pillar's."""
+        pillar, section = raw.get("pillar"), raw.get("section")
+        pillar_known = (
+            isinstance(pillar, int) and not isinstance(pillar, bool) and pillar in pillars
+        )
+        if "section" in raw and not isinstance(section, str):
+            fail(f'section must be text such as "4.1", not {section!r}', "section")
+        if "pillar" in raw and not pillar_known:
+            fail(f"pillar {pillar!r} does not exist (known: {sorted(pillars)})", "pillar")
+        elif pillar_known and isinstance(section, str) and section not in pillars[pillar].sections:  # type: ignore[index]
+            known = ", ".join(pillars[pillar].sections)  # type: ignore[index]
+            fail(f"section {section!r} is not in pillar {pillar} ({known})", "section")
+
+    def topics(
+        self, data: dict[str, Any], pillars: dict[int, Pillar]
+    ) -> tuple[dict[str, Topic], list[Fact]]:
+        raw = data.get("topics")
+        if not isinstance(raw, dict) or not raw:
+            self.fail("missing [topics.NAME] tables", field="topics")
+            return {}, []
+        count = sum(
+            len(table["facts"])
+            for table in raw.values()
+            if isinstance(table, dict) and isinstance(table.get("facts"), list)
+        )
+        if fault := _count_fault(count, "facts", MAX_FACTS):
+            # Checked before any fact, which would only cost time.
+            self.fail(fault, field="topics")
+            self.oversized = True
+            return {}, []
+        topics: dict[str, Topic] = {}
+        facts: list[Fact] = []
+        seen: set[str] = set()
+        for name, table in raw.items():
+            anchor, field = f'[topics."{name}"', f"topics.{name}"
+            if not isinstance(table, dict):
+                self.fail(f"topic {quoted(name)} must be a table", anchor, field=field)
+                continue
+            for unknown in sorted(set(table) - _TOPIC_KEYS):
+                self.fail(
+                    f"topic {quoted(name)}: unknown key {unknown!r}",
+                    anchor,
+                    field=f"{field}.{unknown}",
+                )
+            en, aliases, entries = table.get("en"), table.get("aliases", []), table.get("facts")
+            if not _is_text(name):
+                self.fail(f"topic name {_text_fault(name)}", anchor, field=field)
+            elif fault := _length_fault(name):
+                self.fail(f"topic name {fault}", anchor, field=field)
+            if not _is_text(en):
+                self.fail(
+                    f"topic {quoted(name)} needs en (its English name)", anchor, field=f"{field}.en"
+                )
+                en = ""
+            elif fault := _length_fault(en):
+                self.fail(f"topic {quoted(name)}: en {fault}", anchor, field=f"{field}.en")
+            if not _is_text_list(aliases):
+                self.fail(
+                    f"topic {quoted(name)}: aliases must be a list of non-empty texts", anchor,
+                    field=f"{field}.aliases",
+                )  # fmt: skip
+                aliases = []
+            elif fault := _aliases_fault(aliases):
+                self.fail(
+                    f"topic {quoted(name)}: aliases {fault}", anchor, field=f"{field}.aliases"
+                )
+            if not isinstance(entries, list) or not entries:
+                self.fail(f"topic {quoted(name)} has no [[topics.{quoted(name)}.facts]]", anchor,
+                          field=f"{field}.facts")  # fmt: skip
+                continue
+            topic_facts = [
+                self.fact(raw_fact, name, en, number, pillars, seen)
+                for number, raw_fact in enumerate(entries)
+            ]
+            kept = [fact for fact in topic_facts if fact is not None]
+            facts.extend(kept)
+            topics[name] = Topic(name, en, tuple(aliases), tuple(f.id for f in kept))
+        return topics, facts
+
+
+def parse_fact_file(text: str, path: str) -> FactBase:
+    """Parse and validate a fact file's text; raise :class:`FactFileError` listing every fault."""
+    # Only needed when the cache cannot answer. tomli is tomllib compiled with
+    # mypyc: 2.5 times faster on a large fact file.
+    try:
+        import tomli as toml
+    except ImportError:  # pragma: no cover - tomli is a dependency
+        import tomllib as toml  # type: ignore[no-redef]
+
+    checker = _Checker(text, path)
+    try:
+        data = toml.loads(text)
+    except toml.TOMLDecodeError as error:
+        position = _TOML_POSITION.search(str(error))
+        # Errors at the very end ("at end of document") name no line: the last one.
+        line = int(position[1]) if position and position[1] else text.count("\n") + 1
+        message = _TOML_POSITION.sub("", str(error)).strip()
+        raise FactFileError([Problem(path, f"TOML syntax error: {message}", line)]) from None
+    except RecursionError:  # arrays nested thousands deep
+        message = "TOML nested too deeply to read"
+        raise FactFileError([Problem(path, message, None)]) from None
+    except ValueError:  # int() refuses more than 4,300 digits
+        found = re.search(r"\d{4000,}", text)
+        where = text.count("\n", 0, found.start()) + 1 if found else None
+        message = "TOML syntax error: a number too long to read"
+        raise FactFileError([Problem(path, message, where)]) from None
+    meta = checker.meta(data)
+    pillars = checker.pillars(data)
+    if checker.oversized:
+        raise InvalidFactFileError(checker.problems)
+    topics, facts = checker.topics(data, pillars)
+    for unknown in sorted(set(data) - {"meta", "pillars", "topics"}):
+        checker.fail(f"unknown top-level table {unknown!r}", unknown, field=unknown)
+    if checker.problems or meta is None:
+        raise InvalidFactFileError(checker.problems)
+    return FactBase(meta=meta, pillars=pillars, topics=topics, facts=tuple(facts), path=path)

@@ -1,0 +1,427 @@
+"""The fact base as plain, typed data.
+
+A fact and the records nested in it are declared in :mod:`cqfacts.facts.records` (and
+re-exported here); the small fixed records (meta, pillars, topics) are NamedTuples,
+which cost a fraction of a dataclass to define: this module is imported on every run
+of a tool judged by its start-up time.
+"""
+
+from __future__ import annotations
+
+import os
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cached_property
+from itertools import accumulate
+from typing import Any, NamedTuple, overload
+
+from cqfacts.errors import FactFileError, InvalidArgumentError, Problem, UnknownFactError
+from cqfacts.facts.records import (
+    DECREASE_WORDS,
+    FACT_KEYS,
+    FIELDS,
+    FILE_KEYS,
+    NESTED,
+    REQUIRED_KEYS,
+    Change,
+    Fact,
+    Spec,
+    Status,
+    specs,
+)
+
+KINDS = ("figure", "rank", "policy", "event", "achievement", "platform", "programme")
+
+CHINESE_NUMERALS = "〇一二三四五六七八九十"
+
+
+#: What the report says was done with a policy document, and so what state it is in.
+STATES = {
+    "issued": "in force: 印发, 印发实施, 出台, 联合出台, 制定, 建立",
+    "approved": "approved and issued by a higher authority: 科技部批复印发",
+    "drafting": "being prepared, not said to be issued: 组织编制, 研究形成",
+    "revised": "an existing document amended: 修订",
+    "pursued": "a standing strategy or layout being carried out: 深入实施, 着力构建",
+}
+
+
+def fact_row(fact: Fact) -> tuple[object, ...]:
+    """A fact as a tuple of plain values (a nested record as a tuple of its fields),
+    for the cache; :func:`fact_from_row` reverses it."""
+    values: tuple[Any, ...] = fact
+    return tuple(
+        tuple(value) if name in NESTED and value is not None else value
+        for name, value in zip(FACT_KEYS, values, strict=True)
+    )
+
+
+def fact_from_row(row: Sequence[Any]) -> Fact:
+    values: dict[str, Any] = {
+        name: NESTED[name](*value) if name in NESTED and value is not None else value
+        for name, value in zip(FACT_KEYS, row, strict=True)
+    }
+    return Fact(**values)
+
+
+class Topic(NamedTuple):
+    name: str
+    en: str
+    aliases: tuple[str, ...]
+    fact_ids: tuple[str, ...]
+
+
+class Pillar(NamedTuple):
+    number: int
+    title: str
+    title_en: str
+    sections: dict[str, str]
+    sections_en: dict[str, str]
+
+
+class Meta(NamedTuple):
+    title: str
+    title_en: str
+    year: int
+    region: str
+    source: str
+
+
+class FactBase:
+    """Everything one fact file holds, facts in file order; or several fact files
+    merged by :func:`merge_bases` (one report each, newest report first).
+
+    A container rather than a record: compared by identity, and its repr is a
+    summary (printing every fact helps no one).
+
+    An id is unique within a report; the same id in two reports names the same
+    indicator in two years. ``by_id`` and ``get`` answer with the latest year's fact,
+    ``get(id, year=…)`` and ``years_of(id)`` with the others.
+    """
+
+    def __init__(
+        self,
+        *,
+        meta: Meta,
+        pillars: dict[int, Pillar],
+        topics: Mapping[str, Topic],
+        facts: Sequence[Fact],
+        path: str = "",
+        reports: Sequence[Meta] | None = None,
+        parts: Sequence[FactBase] = (),
+    ) -> None:
+        #: The (newest) report's meta.
+        self.meta = meta
+        self.pillars = pillars
+        self.topics = topics
+        #: In file order; a tuple, or built lazily from the cache (see loader.LazyFacts).
+        self.facts = facts
+        self.path = path
+        #: Every report's meta, newest first: one for a fact file.
+        self.reports: list[Meta] = list(reports) if reports is not None else [meta]
+        #: The one-file bases a merged base is made of, newest first; () for one file.
+        self.parts: tuple[FactBase, ...] = tuple(parts)
+
+    def __repr__(self) -> str:
+        return f"FactBase(path={self.path!r}, facts={len(self.facts)}, topics={len(self.topics)})"
+
+    @property
+    def paths(self) -> list[str]:
+        """The fact file of each report, newest first."""
+        return [part.path for part in self.parts] or [self.path]
+
+    @property
+    def years(self) -> list[int]:
+        """The years of the reports loaded, oldest first, each once."""
+        return sorted({meta.year for meta in self.reports})
+
+    @cached_property
+    def by_id(self) -> dict[str, Fact]:
+        """Each id's fact: where several reports hold an id, the latest year's."""
+        if len(self.reports) == 1:  # one report: ids are unique (the hot path)
+            return {fact.id: fact for fact in self.facts}
+        found: dict[str, Fact] = {}
+        for fact in self.facts:
+            held = found.get(fact.id)
+            if held is None or _year_of(fact) > _year_of(held):
+                found[fact.id] = fact
+        return found
+
+    @cached_property
+    def _by_year(self) -> dict[tuple[str, int | None], Fact]:
+        return {(fact.id, fact.year): fact for fact in self.facts}
+
+    @cached_property
+    def _years(self) -> dict[str, list[int]]:
+        years: dict[str, set[int]] = {}
+        for fact_id, year in self._by_year:
+            if year is not None:
+                years.setdefault(fact_id, set()).add(year)
+        return {fact_id: sorted(held) for fact_id, held in years.items()}
+
+    def years_of(self, fact_id: str) -> list[int]:
+        """The years whose reports hold this id (any case), oldest first."""
+        return list(self._years.get(fact_id) or self._years.get(fact_id.strip().lower(), []))
+
+    def facts_in(self, pillar: int) -> list[Fact]:
+        return [fact for fact in self.facts if fact.pillar == pillar]
+
+    def get(self, fact_id: str, year: int | None = None) -> Fact:
+        """The fact with this id, in any case (ids are lowercase): the latest year's,
+        or that of ``year``. :class:`UnknownFactError` names the nearest ids, or the
+        years that do hold the id."""
+        key = fact_id if fact_id in self.by_id else fact_id.strip().lower()
+        fact = self.by_id.get(key) if year is None else self._by_year.get((key, year))
+        if fact is None:
+            years = self.years_of(key)
+            if years:
+                raise UnknownFactError(fact_id, [], year=year, years=years)
+            from difflib import get_close_matches
+
+            nearest = get_close_matches(key, list(self.by_id), n=3, cutoff=0.5)
+            raise UnknownFactError(fact_id, nearest)
+        return fact
+
+    def select(
+        self,
+        *,
+        pillar: int | None = None,
+        kind: str | None = None,
+        topic: str | None = None,
+        status: str | None = None,
+        year: int | None = None,
+    ) -> list[Fact]:
+        """Facts in file order, narrowed to a pillar, a kind, a topic (its Chinese or
+        English name, any case), a policy's state and a report's year."""
+        wanted = topic.casefold() if topic is not None else None
+        return [
+            fact
+            for fact in self.facts
+            if (pillar is None or fact.pillar == pillar)
+            and (kind is None or fact.kind == kind)
+            and (wanted is None or wanted in (fact.topic.casefold(), fact.topic_en.casefold()))
+            and (status is None or (fact.status is not None and fact.status.state == status))
+            and (year is None or fact.year == year)
+        ]
+
+    def report_of(self, fact: Fact) -> Meta:
+        """The meta of the report a fact comes from (the base's own where unknown)."""
+        for meta in self.reports:
+            if meta.year == fact.year and meta.title == fact.report:
+                return meta
+        return self.meta
+
+    def only(self, year: int) -> FactBase:
+        """The base of that year's report (or reports) alone: its own pillars, sections,
+        topics and meta, as one fact file has them. :class:`InvalidArgumentError`
+        where no report of that year is loaded."""
+        chosen = [part for part in self.parts or (self,) if part.meta.year == year]
+        if not chosen:
+            loaded = ", ".join(map(str, self.years))
+            raise InvalidArgumentError(f"no report of {year} is loaded (years: {loaded})")
+        return chosen[0] if len(chosen) == 1 else merge_bases(chosen)
+
+
+def _year_of(fact: Fact) -> int:
+    return -1 if fact.year is None else fact.year
+
+
+class FactSequence(Sequence[Fact]):
+    """Facts made on demand: a subclass says how many there are and how to make the
+    fact at a (valid, non-negative) position; indexing and slicing are done here."""
+
+    __slots__ = ()
+
+    def fact_at(self, number: int) -> Fact:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[Fact]:
+        # Sequence's own __iter__ indexes (and bounds-checks) one fact at a time: three
+        # times as long, over every fact each time a pillar is listed.
+        return map(self.fact_at, range(len(self)))
+
+    @overload
+    def __getitem__(self, number: int) -> Fact: ...
+    @overload
+    def __getitem__(self, number: slice) -> list[Fact]: ...
+    def __getitem__(self, number: int | slice) -> Fact | list[Fact]:
+        if isinstance(number, slice):
+            return [self.fact_at(i) for i in range(*number.indices(len(self)))]
+        if number < 0:
+            number += len(self)
+        if not 0 <= number < len(self):
+            raise IndexError("fact number out of range")
+        return self.fact_at(number)
+
+
+class _Chain(FactSequence):
+    """The facts of several bases as one sequence, without copying (or building) them."""
+
+    __slots__ = ("_parts", "_starts")
+
+    def __init__(self, parts: Sequence[Sequence[Fact]]) -> None:
+        self._parts = parts
+        self._starts = list(accumulate(map(len, parts), initial=0))
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def fact_at(self, number: int) -> Fact:
+        part = bisect_right(self._starts, number) - 1
+        return self._parts[part][number - self._starts[part]]
+
+
+class TopicMapping(Mapping[str, Topic]):
+    """Topics by name, made on first use (a search never needs them): a subclass says
+    how, in :meth:`made`."""
+
+    def made(self) -> dict[str, Topic]:
+        raise NotImplementedError
+
+    @cached_property
+    def _topics(self) -> dict[str, Topic]:
+        return self.made()
+
+    def __getitem__(self, name: str) -> Topic:
+        return self._topics[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._topics)
+
+    def __len__(self) -> int:
+        return len(self._topics)
+
+
+class _MergedTopics(TopicMapping):
+    """Topics of several reports by name, merged on first use (a search never needs
+    them): the newest report's English name, every alias and id once."""
+
+    def __init__(self, parts: Sequence[FactBase]) -> None:
+        self._parts = parts
+
+    def made(self) -> dict[str, Topic]:
+        merged: dict[str, Topic] = {}
+        for part in self._parts:
+            for name, topic in part.topics.items():
+                held = merged.get(name)
+                merged[name] = (
+                    topic
+                    if held is None
+                    else held._replace(
+                        aliases=tuple(dict.fromkeys(held.aliases + topic.aliases)),
+                        fact_ids=tuple(dict.fromkeys(held.fact_ids + topic.fact_ids)),
+                    )
+                )
+        return merged
+
+
+def _section_order(section: str) -> int:
+    return int(section.partition(".")[2] or 0)
+
+
+def _merged_pillars(parts: Sequence[FactBase]) -> dict[int, Pillar]:
+    """Pillars by number: the newest report's titles, every report's sections (a
+    section's newest title), so that each fact's section has a title."""
+    pillars: dict[int, Pillar] = {}
+    for part in reversed(parts):  # oldest first: a newer report's titles replace
+        for number, pillar in part.pillars.items():
+            held = pillars.get(number)
+            if held is not None:
+                sections = {**held.sections, **pillar.sections}
+                sections_en = {**held.sections_en, **pillar.sections_en}
+                pillar = pillar._replace(
+                    sections=dict(sorted(sections.items(), key=lambda s: _section_order(s[0]))),
+                    sections_en=dict(
+                        sorted(sections_en.items(), key=lambda s: _section_order(s[0]))
+                    ),
+                )
+            pillars[number] = pillar
+    return dict(sorted(pillars.items()))
+
+
+def merge_bases(bases: Sequence[FactBase]) -> FactBase:
+    """One base of several reports, newest year first (in the given order within a
+    year). Facts are neither copied nor built; topics are merged on first use.
+
+    Raises :class:`FactFileError` where two files of the same year hold the same id:
+    that id would name two figures of one year.
+    """
+    parts = [part for base in bases for part in (base.parts or (base,))]
+    if len(parts) == 1:
+        return parts[0]
+    parts.sort(key=lambda part: -part.meta.year)  # stable: the given order within a year
+    _refuse_same_year_ids(parts)
+    return FactBase(
+        meta=parts[0].meta,
+        pillars=_merged_pillars(parts),
+        topics=_MergedTopics(parts),
+        facts=_Chain([part.facts for part in parts]),
+        path=os.pathsep.join(part.path for part in parts),
+        reports=[part.meta for part in parts],
+        parts=parts,
+    )
+
+
+def _refuse_same_year_ids(parts: Sequence[FactBase]) -> None:
+    """Only files of one year are compared: the usual case (a year each) costs nothing."""
+    by_year: dict[int, list[FactBase]] = {}
+    for part in parts:
+        by_year.setdefault(part.meta.year, []).append(part)
+    problems: list[Problem] = []
+    for year, same in by_year.items():
+        if len(same) < 2:
+            continue
+        first_path: dict[str, str] = {}
+        for part in same:
+            for fact in part.facts:
+                held = first_path.setdefault(fact.id, part.path)
+                if held != part.path:
+                    problems.append(
+                        Problem(
+                            part.path,
+                            f"the id is also in {held}, a report of the same year ({year})",
+                            fact=fact.id,
+                            field="id",
+                        )
+                    )
+    if problems:
+        raise FactFileError(problems)
+
+
+def section_label(section: str) -> str:
+    """'4.1' -> '四（一）', the way the report numbers its parts; '0.0' -> '总体情况'."""
+    pillar, _, item = section.partition(".")
+    if pillar == "0":
+        return "总体情况"
+    head = _chinese_number(int(pillar))
+    return f"{head}（{_chinese_number(int(item))}）" if item and item != "0" else head
+
+
+def _chinese_number(number: int) -> str:
+    if 0 <= number <= 10:
+        return CHINESE_NUMERALS[number]
+    if number < 20:
+        return "十" + CHINESE_NUMERALS[number - 10]
+    return str(number)
+
+
+def parse_pillar_number(text: str) -> int | None:
+    """'4', '四' or '４' -> 4; None if the text names no pillar number."""
+    text = text.strip()
+    if len(text) == 1 and text in CHINESE_NUMERALS:
+        return CHINESE_NUMERALS.index(text)
+    if text in ("零", "总"):
+        return 0
+    if not text.isdigit() or len(text) > 4:  # int() would also take "0_4" and "-1"
+        return None
+    try:
+        return int(text)  # full-width digits too
+    except ValueError:  # a digit int() does not know (superscripts)
+        return None
+
+
+__all__ = [
+    "CHINESE_NUMERALS", "DECREASE_WORDS", "FACT_KEYS", "FIELDS", "FILE_KEYS", "KINDS", "NESTED",
+    "REQUIRED_KEYS", "STATES", "Change", "Fact", "FactBase", "FactSequence", "Meta", "Pillar",
+    "Spec", "Status", "Topic", "TopicMapping", "fact_from_row", "fact_row", "merge_bases",
+    "parse_pillar_number", "section_label", "specs",
+]  # fmt: skip

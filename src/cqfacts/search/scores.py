@@ -1,0 +1,143 @@
+"""What each kind of match scores, and the best score each fact has reached: one table
+of scores whose floors order the kinds of match (wording, then pinyin and abbreviations,
+then looser kinds), the thresholds that decide which kinds run at all (a strong match
+spares the looser ones), and :class:`Scores`, which keeps each fact's best match during
+one search."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Set
+from typing import NamedTuple
+
+from cqfacts.facts.model import FactBase
+from cqfacts.search.index import FIELD, FIELD_WEIGHTS, SearchIndex
+from cqfacts.search.quantities import unit_of
+
+#: Facts scoring below this are noise and never shown.
+MIN_SCORE = 60.0
+#: A match this good means rapidfuzz's fuzzy pass is not needed.
+STRONG_SCORE = 75.0
+#: rapidfuzz scores below this are not a match at all.
+FUZZY_CUTOFF = 78.0
+# With this many strong matches, abbreviations are not looked for.
+ENOUGH_MATCHES = 10
+# A topic's headline fact (its total, its stock) wins near-ties with its parts.
+HEADLINE_BONUS = 1.0
+# Keys shorter than this need a near-perfect fuzzy score.
+SHORT_KEY = 6
+SHORT_KEY_CUTOFF = 95.0
+
+# rapidfuzz's time grows with the query's length; a near miss of a key (the longest,
+# an English note, has 161 characters) is not longer, so fuzzy matching reads no further.
+MAX_FUZZY_QUERY = 200
+
+# Scores, by kind of match. A pair (floor, span) scores floor + span * share, where
+# share (0 to 1) is how much of the key, or of the query, the match covers; the
+# floors order the kinds: wording, then pinyin and abbreviations, then looser kinds.
+EXACT_SCORE = 100.0
+PREFIX_SCORE = (93.0, 5.0)  # share: of the key
+SUBSTRING_SCORE = (88.0, 6.0)  # share: of the key
+WORD_CUT_PENALTY = 3.0  # the match ends inside an English word
+ABBREVIATION_SCORE = (68.0, 14.0)  # share: query characters / the key span holding them
+PINYIN_FLOOR = 66.0
+LOOSE_PINYIN_FLOOR = 60.0  # syllables skipped: weaker than a pinyin match in order
+PINYIN_SPAN = 24.0  # times the share of the touched syllables' letters the query typed
+WHOLE_KEY_BONUS = 4.0  # the pinyin match spans the whole key
+FEW_LETTERS = 2  # a pinyin query of this many letters matches almost anything
+FEW_LETTERS_PENALTY = 15.0
+WORDS_FLOOR = 66.0  # English words in any order: floor …
+WORDS_QUERY_SPAN = 8.0  # … plus this times the share of the query's words found …
+WORDS_KEY_SPAN = 14.0  # … plus this times the share of the key's words they make
+CONTAINED_SCORE = (66.0, 24.0)  # share: of the query the held name makes
+# A name whose characters the query holds in order among other words (研发经费投入强度
+# holds 研发投入强度): a little below a name held whole.
+EXPANDED_SCORE = (64.0, 24.0)  # share: of the query
+# Character pairs of a Chinese query found in one fact's names, in any order (投入强度
+# 研发): share of the query's pairs; below this share, it is not the same name.
+PAIRS_SCORE = (58.0, 28.0)
+# The query with a common word put as the report puts it (新增 -> 新认定) is matched as
+# wording, scaled by this.
+SYNONYM_WEIGHT = 0.97
+MIN_PAIRS_SHARE = 0.6
+TOKENS_SCORE = 78.0
+FUZZY_WEIGHT = 0.8  # rapidfuzz's 0-100, scaled to rank below wording and pinyin
+FUZZY_PINYIN_CUTOFF = 85.0
+MIN_FUZZY_PINYIN_QUERY = 5  # shorter letters are initials, not misspelt pinyin
+SUGGEST_CUTOFF = 50.0
+# Numbers: the value as written (58524, 五万八千五百二十四, 24万人 for 24万人); the same
+# value rescaled (240000 for 24万人, 0.8亿元 for 8000万元); a figure the query rounds
+# (1.9万篇 for 18979篇), less the further it is.
+NUMBER_SCORE = 100.0
+RESCALED_SCORE = 97.0
+ROUNDED_SCORE = 94.0
+ROUNDED_ERROR_PENALTY = 40.0  # times the relative error: at most 2 points
+# A rounded figure is at most this far from the query, relative to the query.
+MAX_ROUNDING_ERROR = 0.05
+# A number with words (研发人员24万, 全国第8): facts both find rank above facts either finds.
+NUMBER_AND_WORDS_BONUS = 2.0
+# A measure word after 多少 or 几 (多少家) prefers facts counted in that unit.
+UNIT_HINT_BONUS = 2.0
+# Names, not prose: abbreviations (高企 for 高新技术企业) and names held in a longer
+# query are looked for only there.
+NAME_FIELDS = frozenset(
+    FIELD[name]
+    for name in ("label", "topic", "alias", "topic_alias", "value_text", "label_en", "topic_en")
+)
+
+
+class Hit(NamedTuple):
+    score: float
+    field: int
+    how: str
+
+
+def scaled(band: tuple[float, float], share: float) -> float:
+    floor, span = band
+    return floor + span * share
+
+
+class Scores:
+    """The best score each fact has reached so far, and how it got it."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+        self.best: dict[int, Hit] = {}
+        #: Scales every score offered: less for a query put in other words.
+        self.weight = 1.0
+
+    def offer(
+        self,
+        entries: Iterable[tuple[int, int]],
+        score: float,
+        how: str,
+        fields: Set[int] | None = None,
+    ) -> None:
+        """Credit every fact a key belongs to (entries: owner and field code)."""
+        index = self.index
+        for owner, field_code in entries:
+            if fields is not None and field_code not in fields:
+                continue
+            weighted = score * FIELD_WEIGHTS[field_code] * self.weight
+            for fact in index.owners(owner):
+                total = weighted + HEADLINE_BONUS if index.headline_rank[fact] == 0 else weighted
+                best = self.best.get(fact)
+                if best is None or total > best.score:
+                    # Rounded so that equal scores reached by different sums tie exactly.
+                    self.best[fact] = Hit(round(total, 6), field_code, how)
+
+    def prefer_unit(self, base: FactBase, family: str) -> None:
+        """Lift facts counted in the unit a question asked for (多少家: 家)."""
+        for number, hit in self.best.items():
+            unit = unit_of(base.facts[number].unit)
+            if unit is not None and unit[0] == family:
+                self.best[number] = hit._replace(score=round(hit.score + UNIT_HINT_BONUS, 6))
+
+    def reaches(self, score: float) -> bool:
+        return any(hit.score >= score for hit in self.best.values())
+
+    def strong(self) -> bool:
+        return any(hit.score >= STRONG_SCORE for hit in self.best.values())
+
+    def many(self) -> bool:
+        """Enough strong matches that weaker kinds of match would only pad the tail."""
+        return sum(hit.score >= STRONG_SCORE for hit in self.best.values()) >= ENOUGH_MATCHES

@@ -1,0 +1,145 @@
+"""The OpenAPI description of ``cqfacts serve``'s API, written by hand: five GET
+endpoints whose bodies are the CLI's documented JSON (README, "JSON schema")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cqfacts.ask.arguments import MAX_LIMIT, MAX_QUERY_LENGTH
+from cqfacts.facts.model import FACT_KEYS, KINDS
+
+_JSON = "application/json"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _ok(schema: dict[str, Any], text: str) -> dict[str, Any]:
+    return {"description": text, "content": {_JSON: {"schema": schema}}}
+
+
+def _error(text: str) -> dict[str, Any]:
+    return _ok(_ref("Error"), text)
+
+
+def _param(name: str, where: str, text: str, schema: dict[str, Any], required: bool = False) -> Any:
+    return {"name": name, "in": where, "required": required, "description": text,
+            "schema": schema}  # fmt: skip
+
+
+_PILLAR = {"type": "string", "examples": ["4", "四"]}
+_LIMIT = _param("limit", "query", "At most N rows.",
+                {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 10})  # fmt: skip
+_BAD = _error("A missing, blank or invalid argument; the message says which.")
+
+
+def description(version: str) -> dict[str, Any]:
+    """The OpenAPI 3.1 document served at ``/openapi.json``."""
+    fact_properties: dict[str, Any] = {key: {} for key in FACT_KEYS}
+    fact_properties["pillar"] = {"type": "integer"}
+    fact_properties["kind"] = {"enum": list(KINDS)}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "cqfacts",
+            "version": version,
+            "description": "Read-only answers from Chongqing's science-and-technology work "
+            "summary. Each body is the JSON the CLI prints with --json.",
+        },
+        "paths": {
+            "/api/search": {"get": {
+                "summary": "The facts a query means, best first (cqfacts search --json).",
+                "parameters": [
+                    _param("q", "query", "Chinese, pinyin, initials, English, traditional or "
+                           "a number.", {"type": "string", "minLength": 1,
+                                         "maxLength": MAX_QUERY_LENGTH}, required=True),
+                    _param("pillar", "query", "Only pillar N (0-6 or 一…六).", _PILLAR),
+                    _param("kind", "query", "Only facts of this kind.", {"enum": list(KINDS)}),
+                    _LIMIT,
+                    _param("lang", "query", "zh or en (the JSON holds both).",
+                           {"enum": ["zh", "en"]}),
+                    _param("year", "query", "Only the report of this year (several loaded).",
+                           {"type": "integer"}),
+                ],
+                "responses": {"200": _ok({"type": "array", "items": _ref("SearchResult")},
+                                         "Best first; [] when nothing matches."),
+                              "400": _BAD},
+            }},
+            "/api/facts/{id}": {"get": {
+                "summary": "One fact with its citations (cqfacts show ID --json).",
+                "parameters": [_param("id", "path", "A fact id.", {"type": "string"}, True)],
+                "responses": {"200": _ok(_ref("Detail"), "The fact."),
+                              "404": _error("No fact has this id; the message names the "
+                                            "nearest.")},
+            }},
+            "/api/pillars": {"get": {
+                "summary": "The overview and six pillars (cqfacts pillars --json).",
+                "responses": {"200": _ok({"type": "array", "items": _ref("PillarSummary")},
+                                         "Every pillar.")},
+            }},
+            "/api/pillars/{n}": {"get": {
+                "summary": "One pillar with its facts (cqfacts pillar N --json).",
+                "parameters": [_param("n", "path", "0-6 or 一…六.", _PILLAR, True)],
+                "responses": {"200": _ok(_ref("Pillar"), "The pillar."),
+                              "404": _error("No such pillar.")},
+            }},
+            "/api/rank": {"get": {
+                "summary": "Figures by growth or by size (cqfacts rank --json).",
+                "parameters": [
+                    _param("by", "query", "change or value.",
+                           {"enum": ["change", "value"], "default": "change"}),
+                    _param("unit", "query", "With by=value: the unit.",
+                           {"type": "string", "default": "亿元"}),
+                    _param("pillar", "query", "Only pillar N.", _PILLAR),
+                    _LIMIT,
+                ],
+                "responses": {"200": _ok({"type": "array", "items": _ref("Ranked")},
+                                         "Largest first."), "400": _BAD},
+            }},
+            "/api/trend": {"get": {
+                "summary": "One indicator in every loaded report, oldest year first "
+                "(cqfacts trend --json).",
+                "parameters": [_param("q", "query", "A fact id, or a query for one.",
+                                      {"type": "string", "minLength": 1,
+                                       "maxLength": MAX_QUERY_LENGTH}, required=True)],
+                "responses": {"200": _ok({"type": "array", "items": {"type": "object",
+                                          "required": ["year", "report", "fact",
+                                                       "derived_previous"]}},
+                                         "Oldest year first; [] when nothing matches."),
+                              "400": _BAD},
+            }},
+            "/api/topics": {"get": {
+                "summary": "Every topic (cqfacts topics --json).",
+                "responses": {"200": _ok({"type": "array", "items": _ref("Topic")},
+                                         "Every topic.")},
+            }},
+        },
+        "components": {"schemas": {
+            "Fact": {"type": "object", "required": list(FACT_KEYS),
+                     "properties": fact_properties},
+            "SearchResult": {"allOf": [_ref("Fact"), {"type": "object", "properties": {
+                "score": {"type": "number"},
+                "match": {"type": "object", "properties": {"field": {"type": "string"},
+                                                           "how": {"type": "string"}}}}}]},
+            "Detail": {"allOf": [_ref("Fact"), {"type": "object", "properties": {
+                "where": {"type": "string"}, "citation": {"type": "string"},
+                "citation_en": {"type": "string"}, "previous": {"type": ["object", "null"]}}}]},
+            "PillarSummary": {"type": "object", "properties": {
+                "pillar": {"type": "integer"}, "title": {"type": "string"},
+                "title_en": {"type": "string"}, "sections": {"type": "array"},
+                "fact_count": {"type": "integer"}}},
+            "Pillar": {"allOf": [_ref("PillarSummary"), {"type": "object", "properties": {
+                "facts": {"type": "array", "items": _ref("Fact")}}}]},
+            "Ranked": {"allOf": [_ref("Fact"), {"type": "object", "properties": {
+                "rank": {"type": "object", "properties": {
+                    "by": {"type": "string"}, "value": {"type": "number"},
+                    "unit": {"type": "string"}, "converted": {"type": "boolean"}}}}}]},
+            "Topic": {"type": "object", "properties": {
+                "topic": {"type": "string"}, "en": {"type": "string"},
+                "aliases": {"type": "array"}, "fact_count": {"type": "integer"},
+                "fact_ids": {"type": "array", "items": {"type": "string"}}}},
+            "Error": {"type": "object", "required": ["error", "status"], "properties": {
+                "error": {"type": "string"}, "status": {"type": "integer"}}},
+        }},
+    }  # fmt: skip

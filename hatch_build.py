@@ -1,7 +1,7 @@
 """Builds the shipped fact base's search index into the wheel (issue 16).
 
 A fresh install then answers its first search as fast as its hundredth, and a machine
-with no writable cache directory is fast too: ``cqfacts.store.loader`` reads
+with no writable cache directory is fast too: ``cqfacts.store.packaged`` reads
 ``cqfacts/facts.index`` for the shipped ``facts.toml`` when the key written in it is
 that of the file's bytes and of the installed code and Python, else falls back to the
 cache. An editable install gets none (its sources change under it): it uses the cache.
@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, sys.argv[1])
-from cqfacts.store.loader import write_packaged_index
+from cqfacts.store.packaged import write_packaged_index
 
 write_packaged_index(Path(sys.argv[2]), Path(sys.argv[3]))
 """

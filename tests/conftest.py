@@ -224,34 +224,33 @@ def cqfacts_process(
 # --- Scheduling (pytest-xdist) ----------------------------------------------------------
 
 # Modules whose tests share a costly module fixture (a browser and two servers, an MCP
-# server, the fast path's searches of every query): all of a module's tests go to one
-# worker, which alone pays for it.
+# server, the fast path's searches of every query): xdist's `--dist loadfile` (set in
+# pyproject.toml) runs each module on one worker, so one worker alone pays for it.
 ONE_WORKER_MODULES = ("tests/test_web_page.py", "tests/test_mcp.py", "tests/test_fast_path.py")
+
+
+def _module_of(item: pytest.Item) -> str:
+    return item.nodeid.split("::", 1)[0]
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked slow first, in their order: with two workers, a test of several
-    seconds started last would leave one worker idle while it runs."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """For -n (--dist load, its default): the tests of a module in ONE_WORKER_MODULES
-    go to one worker as one unit (such units first: xdist sorts units by size), then
-    each other test to the next worker with fewer than three waiting, in collection
-    order (slow ones first, see above). xdist's own --dist load sends chunks of a
-    quarter of a worker's share (~95 tests) in order; its --dist loadgroup would keep
-    xdist_group tests together, but under pytest 9 it renames node ids through an
-    attribute pytest no longer reads, and the groups are silently split."""
-    if config.getvalue("dist") != "load":
-        return None  # another --dist asked for: xdist's own
-    from xdist.scheduler import LoadScopeScheduling
-
-    class OneTestOrOneModule(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            return module if module in ONE_WORKER_MODULES else nodeid
-
-    return OneTestOrOneModule(config, log)
+    """The costliest modules first (those above and those with a test marked slow),
+    then the others by decreasing number of tests, each module's slow tests first:
+    with two workers, a module of several seconds started last would leave the other
+    idle while it runs. `--no-loadscope-reorder` (pyproject.toml) keeps this order
+    where xdist would sort modules by their number of tests alone."""
+    count: dict[str, int] = {}
+    costly: set[str] = set(ONE_WORKER_MODULES)
+    for item in items:
+        module = _module_of(item)
+        count[module] = count.get(module, 0) + 1
+        if item.get_closest_marker("slow") is not None:
+            costly.add(module)
+    rank = {
+        module: place
+        for place, module in enumerate(
+            sorted(count, key=lambda module: (module not in costly, -count[module]))
+        )
+    }
+    items.sort(key=lambda item: (rank[_module_of(item)], item.get_closest_marker("slow") is None))

@@ -153,22 +153,6 @@ def test_the_result_has_the_documented_keys():
     assert list(missing.to_dict()["unsupported"][0]) == ["id", "value_text", "reason"]
 
 
-def test_the_library_modules_load_no_cli_or_web_framework():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, cqfacts.text.audit, cqfacts.text.draft, cqfacts.text.report\n"
-        "cqfacts.text.draft.draft_report('新增企业5家。')\n"
-        "frameworks = ('typer', 'rich', 'click', 'flask', 'fastapi')\n"
-        "print(sorted(name for name in frameworks if name in sys.modules))"
-    )
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert loaded.stdout.strip() == "[]"
-
-
 # --- Hostile texts and several reports (issue 20) -------------------------------------
 
 

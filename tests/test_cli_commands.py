@@ -295,3 +295,17 @@ def test_cache_lists_its_entries_and_clear_removes_only_them(run, tmp_path, monk
     cleared = run("cache", "--clear")
     assert cleared.stdout.splitlines()[1] == "0 entries, 0 bytes; 2 removed"
     assert [path.name for path in directory.iterdir()] == ["notes.txt"]
+
+
+def test_each_command_is_declared_in_the_module_the_app_names():
+    """The app imports a command's module only when the command runs: each module
+    must register exactly the commands the app says it holds."""
+    import importlib
+
+    from cqfacts.cli import app as cli_app
+
+    for name, module in cli_app._MODULES.items():
+        importlib.import_module(f"cqfacts.cli.commands.{module}")
+        function = cli_app._COMMANDS[name].registered_commands[0].callback
+        assert function.__module__ == f"cqfacts.cli.commands.{module}", name
+    assert set(cli_app._COMMANDS) == set(cli_app._MODULES)

@@ -1,4 +1,4 @@
-"""The README and --help stay true to the code."""
+"""The README, docs/*.md and --help stay true to the code and to each other."""
 
 import os
 import re
@@ -12,7 +12,12 @@ from cqfacts.output.layout import width
 from tests.conftest import cqfacts_process
 
 FACT_KEY_SET = set(FACT_KEYS)
-README = Path(__file__).parents[1] / "README.md"
+ROOT = Path(__file__).parents[1]
+README = ROOT / "README.md"
+DOCS = ROOT / "docs"
+# Every page the doc tests check: the README and what moved out of it into docs/.
+PAGES = [README, *sorted(DOCS.glob("*.md"))]
+PACKAGE = ROOT / "src" / "cqfacts"
 _cqfacts = cqfacts_process
 
 
@@ -46,41 +51,144 @@ def _shown(args: str) -> str:
     return "".join(lines[: int(head)] if head else lines)
 
 
+def _help_block(match: re.Match[str]) -> str:
+    output = _shown(f"{match['args']} --help".strip())
+    return f"<!-- help:{match['args']} -->\n```text\n{output}```"
+
+
+def _output_block(match: re.Match[str]) -> str:
+    output = _shown(match["args"])
+    return f"<!-- output: {match['args']} -->\n```console\n$ cqfacts {match['args']}\n{output}```"
+
+
 @pytest.mark.slow
-def test_readme_help_and_example_blocks_match_the_code():
-    """README's --help blocks and example outputs are what an 80-column terminal shows
-    (CQFACTS_UPDATE_README=1 rewrites them)."""
-    text = README.read_text(encoding="utf-8")
-    blocks = list(HELP_BLOCK.finditer(text)) + list(OUTPUT_BLOCK.finditer(text))
-    assert len(blocks) > 20, "README has no help or example blocks"
-
-    def help_block(match: re.Match[str]) -> str:
-        output = _shown(f"{match['args']} --help".strip())
-        return f"<!-- help:{match['args']} -->\n```text\n{output}```"
-
-    def output_block(match: re.Match[str]) -> str:
-        output = _shown(match["args"])
-        return (
-            f"<!-- output: {match['args']} -->\n```console\n$ cqfacts {match['args']}\n{output}```"
-        )
-
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_help_and_example_blocks_match_the_code(page):
+    """The --help blocks and example outputs of the README and docs/*.md are what an
+    80-column terminal shows (CQFACTS_UPDATE_README=1 rewrites them, in every page)."""
+    text = page.read_text(encoding="utf-8")
     if os.environ.get("CQFACTS_UPDATE_README"):
-        text = OUTPUT_BLOCK.sub(output_block, HELP_BLOCK.sub(help_block, text))
-        README.write_text(text, encoding="utf-8")
+        text = OUTPUT_BLOCK.sub(_output_block, HELP_BLOCK.sub(_help_block, text))
+        page.write_text(text, encoding="utf-8")
     for match in HELP_BLOCK.finditer(text):
-        assert help_block(match) == match.group(0)
+        assert _help_block(match) == match.group(0), f"{page.name}: help:{match['args']}"
     for match in OUTPUT_BLOCK.finditer(text):
-        assert output_block(match) == match.group(0)
+        assert _output_block(match) == match.group(0), f"{page.name}: output: {match['args']}"
         if not match["args"].startswith("show"):  # a citation is one line, for copying
             assert max(width(line) for line in match["body"].splitlines()) <= 80
 
 
-def test_the_readme_json_schema_lists_every_declared_field():
-    """The fact object's table in the README is the declaration's (model.FIELDS)."""
+def test_the_pages_hold_help_and_example_blocks():
+    """The blocks the test above checks are there: examples in the README, and a --help
+    block for the program and for every command in the command reference."""
+    assert len(OUTPUT_BLOCK.findall(README.read_text(encoding="utf-8"))) >= 10
+    reference = (DOCS / "reference.md").read_text(encoding="utf-8")
+    documented = {match["args"].strip() for match in HELP_BLOCK.finditer(reference)}
+    main_help = _shown("--help")
+    commands = set(re.findall(r"^  (\w+) {2,}", main_help[main_help.index("Commands:") :], re.M))
+    assert "search" in commands
+    assert documented == commands | {""}
+
+
+def test_the_readme_stays_a_newcomers_page():
+    """Under 400 lines, with the two set-up commands; the rest lives in docs/*.md."""
     text = README.read_text(encoding="utf-8")
-    table = text[text.index("## JSON schema") : text.index("A policy's **state**")]
+    assert len(text.splitlines()) < 400
+    setup = text[text.index("## Set-up") : text.index("## Usage")]
+    commands = re.findall(r"^```sh\n(.*)\n```$", setup, re.M)
+    assert commands == [
+        "pip install . && cqfacts search 高新技术企业",
+        "pip install -e '.[test]' && python -m pytest",
+    ]
+
+
+def test_the_json_schema_lists_every_declared_field():
+    """The fact object's table in docs/json.md is the declaration's (model.FIELDS)."""
+    text = (DOCS / "json.md").read_text(encoding="utf-8")
+    table = text[text.index("# JSON schema") : text.index("A policy's **state**")]
     documented = {
         key for cell in re.findall(r"^\| (`[^|]+`) \|", table, re.M)
         for key in re.findall(r"`(\w+)`", cell)
     }  # fmt: skip
     assert documented == FACT_KEY_SET
+
+
+FENCE = re.compile(r"^```.*?^```", re.S | re.M)
+LINK = re.compile(r"!?\[[^\]]*\]\((?P<target>[^)\s]+)(?: \"[^\"]*\")?\)")
+
+
+def _prose(text: str) -> str:
+    """The text without its code: fenced blocks and `inline code` hold no links."""
+    return re.sub(r"`[^`\n]*`", "", FENCE.sub("", text))
+
+
+def _anchors(page: Path) -> set[str]:
+    """The anchors GitHub gives a page's headings: lower case, punctuation dropped,
+    spaces to hyphens, a repeated one numbered -1, -2 …"""
+    anchors: set[str] = set()
+    for heading in re.findall(
+        r"^#{1,6} (.+)$", FENCE.sub("", page.read_text(encoding="utf-8")), re.M
+    ):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        anchor, n = slug, 0
+        while anchor in anchors:
+            n += 1
+            anchor = f"{slug}-{n}"
+        anchors.add(anchor)
+    return anchors
+
+
+def test_every_relative_link_points_to_a_file_and_anchor_that_exist():
+    """A link in the README or docs/*.md to another file, or a heading, finds it."""
+    broken = []
+    checked = 0
+    for page in PAGES:
+        for match in LINK.finditer(_prose(page.read_text(encoding="utf-8"))):
+            target = match["target"]
+            if re.match(r"[a-z][a-z0-9+.-]*:", target):  # https:, mailto: …
+                continue
+            path, _, anchor = target.partition("#")
+            linked = (page.parent / path).resolve() if path else page
+            checked += 1
+            if not linked.exists():
+                broken.append(f"{page.name}: {target} (no such file)")
+            elif anchor and (linked.suffix != ".md" or anchor not in _anchors(linked)):
+                broken.append(f"{page.name}: {target} (no such heading)")
+    assert checked > 20
+    assert broken == []
+
+
+def test_the_link_check_sees_a_broken_link_and_anchor(tmp_path):
+    """The slugs are GitHub's, and a missing file or heading is caught."""
+    page = tmp_path / "page.md"
+    page.write_text("# A title\n## When things go wrong\n## Web page, API: `x`\n## A title\n")
+    assert _anchors(page) == {"a-title", "when-things-go-wrong", "web-page-api-x", "a-title-1"}
+    text = "[a](missing.md) `[b](also.md)` ![c](page.md#nowhere)\n```\n[d](code.md)\n```\n"
+    assert [m["target"] for m in LINK.finditer(_prose(text))] == ["missing.md", "page.md#nowhere"]
+
+
+def _tabled(text: str) -> set[str]:
+    """The `path.py` and `folder/` names in the first column of a page's tables."""
+    cells = "\n".join(re.findall(r"^\|([^|\n]*)\|", text, re.M))
+    return set(re.findall(r"`([\w/]+(?:\.py|/))`", cells))
+
+
+def test_the_architecture_map_names_every_module_and_nothing_else():
+    """The first column of docs/architecture.md's tables names every module and
+    subpackage under src/cqfacts, and only those that exist, so the map a newcomer reads
+    first matches the tree."""
+    listed = _tabled((DOCS / "architecture.md").read_text(encoding="utf-8"))
+    modules = {
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "__init__.py"
+    }
+    packages = {
+        path.parent.relative_to(PACKAGE).as_posix() + "/"
+        for path in PACKAGE.rglob("__init__.py")
+        if path.parent != PACKAGE
+    }
+    assert modules <= listed, f"not in docs/architecture.md: {sorted(modules - listed)}"
+    assert packages <= listed, f"not in docs/architecture.md: {sorted(packages - listed)}"
+    missing = {name for name in listed if not (PACKAGE / name).exists()}
+    assert missing == set(), f"in docs/architecture.md but not in src/cqfacts: {sorted(missing)}"

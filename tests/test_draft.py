@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from cqfacts.errors import DraftError, InvalidArgumentError
 from cqfacts.facts.factfile import parse_fact_file
 from cqfacts.facts.model import Fact, FactBase
+from cqfacts.output.export import export
 from cqfacts.text.draft import PLACEHOLDER_YEAR, Drafted, draft_report
 from cqfacts.text.report import parse_report
 
@@ -212,7 +213,7 @@ def test_the_2023_draft_validates_and_keeps_ids_unique(drafted_2023):
     assert all(ID.fullmatch(fact_id) for fact_id in ids)
     assert all(fact["label_en"].isascii() and fact["label_en"].startswith("DRAFT: ")
                for fact in drafted_2023.facts)  # fmt: skip
-    assert drafted_2023.meta["year"] == 2023
+    assert drafted_2023.meta.year == 2023
 
 
 @needs_shared
@@ -451,16 +452,16 @@ def test_ids_are_ascii_unique_and_stable():
 
 def test_meta_from_arguments_else_the_text_else_placeholders():
     dated = draft_report("2022年重庆市科技工作总结\n全年新增企业100家。")
-    assert dated.meta["year"] == 2022
-    assert dated.meta["title"] == "2022年重庆市科技工作总结"
+    assert dated.meta.year == 2022
+    assert dated.meta.title == "2022年重庆市科技工作总结"
     given = draft_report("全年新增企业100家。", year=2024, title="报告", source="news.txt")
-    assert (given.meta["year"], given.meta["title"], given.meta["source"]) == (
+    assert (given.meta.year, given.meta.title, given.meta.source) == (
         2024,
         "报告",
         "news.txt",
     )
     unknown = draft_report("全年新增企业100家,产值2074.68亿元。")
-    assert unknown.meta["year"] == PLACEHOLDER_YEAR
+    assert unknown.meta.year == PLACEHOLDER_YEAR
     validates(unknown)
 
 
@@ -496,7 +497,7 @@ def test_every_line_ending_ends_a_line_for_headings_and_line_numbers(line_end):
     facts = {fact["value_text"]: fact for fact in facts_of(text)}
     assert (facts["3个"]["section"], facts["3个"]["line"], facts["3个"]["column"]) == ("1.0", 3, 5)
     assert (facts["2名"]["section"], facts["2名"]["line"], facts["2名"]["column"]) == ("2.0", 5, 5)
-    assert draft_report(text).meta["title"] == "报告"
+    assert draft_report(text).meta.title == "报告"
 
 
 @pytest.mark.parametrize("digits", [4301, 5000])
@@ -533,8 +534,35 @@ def test_whatever_the_text_the_drafted_file_validates(text, fault):
 def test_a_text_with_nothing_to_draft_says_so():
     drafted = draft_report("没有数字的文本。")
     assert drafted.facts == []
+    assert drafted.to_json() == []  # draft --json: an empty list, as a search's
     with pytest.raises(DraftError, match="nothing to draft"):
         drafted.to_toml()
+
+
+def test_the_draft_is_fact_records_written_by_the_one_toml_writer():
+    # Issue 21: draft wrote its dicts with a TOML writer of its own (aliases = [] on
+    # every fact, where export leaves a default out), and --json re-read that TOML.
+    text = "概述新增3家。\n一、企业\n(一)培育。新增10家,增长5%。\n(二)培育。印发《方案》。"
+    drafted = draft_report(text, year=2024)
+    assert all(isinstance(fact, Fact) for fact in drafted.base.facts)
+    toml_text = drafted.to_toml()
+    again = parse_fact_file(toml_text, "drafted.toml")
+    assert again.facts == drafted.base.facts
+    assert (again.meta, again.pillars, again.topics) == (
+        drafted.meta,
+        drafted.pillars,
+        drafted.base.topics,
+    )
+    assert drafted.to_json() == drafted.facts == [fact.to_dict() for fact in again.facts]
+
+    # Export writes the same file, less the comments laid out for the curator.
+    def uncommented(text: str) -> str:
+        lines = [line for line in text.splitlines() if not line.startswith("#")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+    assert uncommented(toml_text) == uncommented(export(again, "toml"))
+    # A default is left out, as export leaves it: a topic's aliases are written, no fact's.
+    assert toml_text.count("aliases = []") == len(drafted.base.topics)
 
 
 @pytest.mark.parametrize("title", ["a\tb", "\u200b", "x" * 501, "a\udcffb"])
@@ -547,6 +575,8 @@ def test_too_many_pillars_for_a_fact_file_is_said_not_written():
     text = "".join(f"{'一二三四五六七八九'[n % 9]}、部分\n新增3个。\n" for n in range(120))
     with pytest.raises(DraftError, match="pillar headings"):
         draft_report(text).to_toml()
+    with pytest.raises(DraftError, match="pillar headings"):  # draft --json too
+        draft_report(text).to_json()
 
 
 @pytest.mark.parametrize(
@@ -666,7 +696,7 @@ def test_draft_and_audit_make_linearly_many_calls():
 def test_no_figure_pattern_starts_inside_a_run_of_numerals(text):
     # Row 8: a pattern that may start at every numeral of a run reads the run from each
     # ("二"*100000+"个" took 22 s); started only at a run's first numeral, once.
-    from cqfacts.text.draft import _CHINESE_COUNT, _FIGURE, _FRACTION, _RANK
+    from cqfacts.text.figures import _CHINESE_COUNT, _FIGURE, _FRACTION, _RANK
 
     for pattern in (_FIGURE, _CHINESE_COUNT, _FRACTION, _RANK):
         assert all(pattern.match(text, position) is None for position in range(1, 50))
@@ -696,3 +726,6 @@ def test_any_text_drafts_a_valid_file_or_says_in_one_line_why(text):
         return
     base = parse_fact_file(toml_text, "drafted.toml")  # raises, listing faults, if invalid
     assert len(base.facts) == len(drafted.facts)
+    # The file holds the drafted records, and --json prints them.
+    assert base.facts == drafted.base.facts
+    assert drafted.to_json() == [fact.to_dict() for fact in base.facts]

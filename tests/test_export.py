@@ -167,3 +167,20 @@ def test_every_csv_spells_booleans_as_the_json_does():
     for written in (export(base, "csv").removeprefix("\ufeff"), listed):
         rows = list(csv.DictReader(io.StringIO(written)))
         assert [row["draft"] for row in rows] == ["true"] + ["false"] * (len(rows) - 1)
+
+
+def test_export_and_draft_write_toml_with_one_writer(small):
+    # Issue 21: draft and export each had a TOML writer, with different key rules.
+    from cqfacts.facts import tomlwriter
+    from cqfacts.output import export as export_module
+    from cqfacts.text import draft
+
+    assert export_module.to_toml is tomlwriter.to_toml
+    assert not hasattr(draft, "_toml_value") and not hasattr(export_module, "_toml_value")
+    # With a header, the same file laid out for a curator: comments, the same facts.
+    laid_out = tomlwriter.to_toml(small.base, header="Drafted")
+    assert laid_out.startswith("# Drafted\n\n[meta]\n")
+    assert "\n# Pillars and sections\n" in laid_out
+    assert parse_fact_file(laid_out, "drafted.toml").facts == small.base.facts
+    plain = [line for line in laid_out.splitlines() if line and not line.startswith("#")]
+    assert plain == [line for line in export(small.base, "toml").splitlines() if line]

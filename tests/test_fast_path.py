@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from cqfacts.cli import app as cli
 from cqfacts.cli import arguments as answers
-from cqfacts.cli import fastpath
+from cqfacts.cli import declarations, fastpath
 from cqfacts.cli.environment import Environment, prepare_streams
 from cqfacts.search.engine import Match
 from cqfacts.search.engine import search as search_facts
@@ -188,6 +188,21 @@ def test_the_fast_path_reads_the_options_typer_declares():
             assert defaults["limit"] == answers.DEFAULT_LIMIT
         lang = next(p for p in command.params if p.name == "lang")
         assert lang.envvar == answers.ENV_LANG
+
+
+def test_the_typer_options_are_made_from_the_declarations():
+    """The fast path's table and the typer options come from one declaration each:
+    names, help and metavar as declared (typer's only addition is its completion)."""
+    for name, options in declarations.COMMANDS.items():
+        command = _GROUP.get_command(None, name)  # type: ignore[arg-type]
+        assert command is not None
+        params = {param.name: param for param in command.params}
+        for each in options:
+            param = params[each.option.name]
+            assert tuple(param.opts) == each.flags
+            assert param.help == each.help
+            assert param.metavar == each.metavar
+            assert param.envvar == each.envvar
 
 
 def test_a_changed_declaration_is_noticed(monkeypatch):

@@ -231,7 +231,7 @@ def test_a_fact_file_read_from_a_pipe_loads(small_fact_file, tmp_path):
 
 
 def _small_chunks(monkeypatch):
-    monkeypatch.setattr("cqfacts.store.loader.ROWS_PER_CHUNK", 2)  # 5 facts: 3 chunks
+    monkeypatch.setattr("cqfacts.store.payload.ROWS_PER_CHUNK", 2)  # 5 facts: 3 chunks
 
 
 def test_facts_are_decoded_a_chunk_at_a_time_and_round_trip(small_fact_file, tmp_path, monkeypatch):

@@ -13,6 +13,7 @@ import pytest
 
 from cqfacts.search.engine import search
 from cqfacts.store import loader
+from cqfacts.store import packaged as packaged_index
 from cqfacts.store.loader import load, load_many, shipped_fact_path, write_packaged_index
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -28,7 +29,7 @@ def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def packaged(built_index: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(loader, "packaged_index_path", lambda: built_index)
+    monkeypatch.setattr(packaged_index, "packaged_index_path", lambda: built_index)
     return built_index
 
 
@@ -93,7 +94,7 @@ def test_a_damaged_packaged_index_is_not_decoded(built_index, tmp_path, monkeypa
         data[30] ^= 0x01  # within the key
     broken = tmp_path / "facts.index"
     broken.write_bytes(bytes(data))
-    monkeypatch.setattr(loader, "packaged_index_path", lambda: broken)
+    monkeypatch.setattr(packaged_index, "packaged_index_path", lambda: broken)
     assert not load(cache_dir=None).from_package
 
 
@@ -102,7 +103,7 @@ def test_only_the_shipped_file_is_served_from_the_package(small_fact_file, tmp_p
     # for that file, though its key matches.
     target = tmp_path / "facts.index"
     write_packaged_index(target, small_fact_file)
-    monkeypatch.setattr(loader, "packaged_index_path", lambda: target)
+    monkeypatch.setattr(packaged_index, "packaged_index_path", lambda: target)
     loaded = load(small_fact_file, cache_dir=tmp_path / "cache")
     assert (loaded.from_package, loaded.from_cache) == (False, False)
 

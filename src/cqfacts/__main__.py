@@ -27,8 +27,8 @@ def main() -> None:
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _interrupted)
     # A lookup is a short-lived process: the cyclic collector would only sweep the
-    # tens of thousands of objects typer and rich make while they load, for 5-10 ms
-    # of a ~75 ms run. Reference counting still frees everything as usual.
+    # tens of thousands of objects typer and rich make while they load, for about a
+    # tenth of a run that loads them. Reference counting still frees everything as usual.
     gc.disable()
     try:
         from cqfacts.cli.environment import Environment, prepare_streams
@@ -51,9 +51,9 @@ def main() -> None:
 
 def console() -> NoReturn:
     """The console script and `python -m cqfacts`: :func:`main`, then the process ends
-    without tearing down its modules (about 10 ms of a 75 ms lookup, spent freeing
-    what the kernel frees at once). Output is flushed first; the exit code is the one
-    :func:`main` gave. Never call this in-process: it ends the process."""
+    without tearing down its modules (about a tenth of a run that loads typer and rich,
+    spent freeing what the kernel frees at once). Output is flushed first; the exit
+    code is the one :func:`main` gave. Never call this in-process: it ends the process."""
     try:
         main()
         code: object = 0

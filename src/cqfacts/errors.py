@@ -128,3 +128,15 @@ class UnknownFactError(CqfactsError):
                 hint += f" Search: cqfacts search {shell_quoted(query)}"
             message = f"no fact has the id {quoted(fact_id)}.{hint}"
         super().__init__(message)
+
+
+class MissingExtraError(CqfactsError):
+    """A command needs an optional part of the package that is not installed: the web
+    server (extra ``web``) or the MCP server (extra ``mcp``). ``install`` is the exact
+    command that brings it."""
+
+    def __init__(self, extra: str, command: str) -> None:
+        self.extra = extra
+        self.command = command
+        self.install = f"pip install 'cqfacts[{extra}]'"
+        super().__init__(f"`cqfacts {command}` needs the {extra} extra: {self.install}")

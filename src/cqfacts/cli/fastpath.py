@@ -8,10 +8,11 @@ every option one it knows with a valid value, something found, a table that
 terminal, colour, nothing found, a warning to show) it returns None before writing
 anything, and the full command line runs and says what it says.
 
-The options it reads are declared in :data:`OPTIONS`; ``tests/test_fast_path.py``
-checks them against the typer commands (names, values, choices, defaults), and
-holds the two paths to the same stdout, stderr and exit code over every query of
-the project's query sets.
+The options it reads (:data:`OPTIONS`) come from :mod:`cqfacts.cli.declarations`,
+the plain-data declaration the typer commands' options are made from, so each is
+declared once; ``tests/test_fast_path.py`` checks them against the typer commands
+(names, values, choices, defaults), and holds the two paths to the same stdout,
+stderr and exit code over every query of the project's query sets.
 """
 
 from __future__ import annotations
@@ -21,62 +22,28 @@ import os
 import stat
 import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from cqfacts.cli import arguments as answers
+from cqfacts.cli import declarations as declared
+from cqfacts.cli.declarations import Argument, Option
 from cqfacts.cli.environment import Environment, discard_stdout
 from cqfacts.errors import CqfactsError
-from cqfacts.facts.model import KINDS
 
 if TYPE_CHECKING:
     from cqfacts.output.views import View
     from cqfacts.store.loader import Loaded
 
 
-class Option(NamedTuple):
-    #: The command's parameter it sets (the typer function's argument name).
-    name: str
-    #: What it takes: "text", "int" (a whole number), "choice" (one of ``choices``)
-    #: or "flag" (nothing: given, it is true).
-    kind: str = "text"
-    choices: tuple[str, ...] = ()
-    #: The smallest whole number it takes.
-    least: int | None = None
-    #: Its text is read by :func:`cqfacts.cli.arguments.as_typed` (the typer option's callback).
-    typed: bool = False
+__all__ = ["ARGUMENTS", "GLOBAL_OPTIONS", "OPTIONS", "Argument", "Option", "answer"]
 
-
-class Argument(NamedTuple):
-    name: str
-    #: -1: one or more (search's words); 1: exactly one.
-    nargs: int
-    typed: bool = False
-
-
-_PILLAR = Option("pillar", typed=True)
-_KIND = Option("kind", "choice", KINDS)
-_YEAR = Option("year", "int")
-_LIMIT = Option("limit", "int", least=1)
-_JSON = Option("json", "flag")
-_FORMAT = Option("fmt", "choice", answers.FORMATS)
-_LANG = Option("lang", "choice", answers.LANGS)
 #: The global options (the group's, also taken after the command), then each
-#: command's own, by every name they are given as.
-GLOBAL_OPTIONS = {
-    "--facts": Option("facts"),
-    "--color": Option("color", "choice", answers.COLORS),
-    "--no-pager": Option("no_pager", "flag"),
-}
-OPTIONS: dict[str, dict[str, Option]] = {
-    "search": {
-        "--pillar": _PILLAR, "-p": _PILLAR, "--kind": _KIND, "-k": _KIND, "--year": _YEAR,
-        "-y": _YEAR, "--limit": _LIMIT, "-n": _LIMIT, "--json": _JSON, "--format": _FORMAT,
-        "-f": _FORMAT, "--lang": _LANG,
-    },
-    "pillar": {"--year": _YEAR, "-y": _YEAR, "--json": _JSON, "--lang": _LANG},
-}  # fmt: skip
+#: command's own, by every name they are given as: read from the declarations the
+#: typer commands are made from (:mod:`cqfacts.cli.declarations`).
+GLOBAL_OPTIONS = declared.by_flag(declared.GLOBAL)
+OPTIONS = {name: declared.by_flag(options) for name, options in declared.COMMANDS.items()}
 #: Each command's argument.
-ARGUMENTS = {"search": Argument("words", -1), "pillar": Argument("number", 1, typed=True)}
+ARGUMENTS = declared.ARGUMENTS
 
 
 class _Refused(Exception):

@@ -11,20 +11,15 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from cqfacts.facts.units import ENGLISH_NOUNS, MONEY, MYRIADS
+
 if TYPE_CHECKING:
     from cqfacts.derive.cite import Derived
     from cqfacts.facts.model import Fact
 
-# Money: the unit's size in yuan.
-_MONEY = {"元": Decimal(1), "万元": Decimal(10) ** 4, "亿元": Decimal(10) ** 8}
-# Counts of a thing: the English noun after the number ("" for a bare number, whose
-# thing the label names: 7565家 high-tech enterprises is 7,565).
-_NOUNS = {
-    "家": "", "项": "", "个": "", "名": "", "人": "", "篇": "", "类": "", "张": "",
-    "方面": "", "家(次)": "", "位": "", "次": " times", "小时": " hours",
-    "台/套": " units/sets", "条": " records", "人次": " person-times", "MW": " MW",
-    "%": "%", "个百分点": " percentage points",
-}  # fmt: skip
+# Money: the unit's size in yuan, exact (facts.units holds the table).
+_MONEY = {unit: Decimal(size) for unit, size in MONEY.items()}
+_TEN_THOUSAND = Decimal(MYRIADS["万"])
 _QUALIFIERS = {
     "预计": "est.", "累计": "cumulative", "近": "nearly", "余": "over", "多": "over",
     "以上": "over", "超过": "over", "超": "over", "突破": "over",
@@ -67,10 +62,10 @@ def amount(value: float | int, unit: str | None) -> str:
         return money(exact * _MONEY[unit])
     if unit is None:
         return number(exact)
-    if unit.startswith("万") and unit[1:] in _NOUNS:  # 1.3万台/套: ten thousands
-        return number(exact * 10**4) + _NOUNS[unit[1:]]
-    if unit in _NOUNS:
-        return number(exact) + _NOUNS[unit]
+    if unit.startswith("万") and unit[1:] in ENGLISH_NOUNS:  # 1.3万台/套: ten thousands
+        return number(exact * _TEN_THOUSAND) + ENGLISH_NOUNS[unit[1:]]
+    if unit in ENGLISH_NOUNS:
+        return number(exact) + ENGLISH_NOUNS[unit]
     return f"{number(exact)} {unit}"  # a unit we have no word for stays as written
 
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 from cqfacts.errors import InvalidArgumentError, quoted
 from cqfacts.facts.model import Fact
+from cqfacts.facts.units import CONVERTIBLE
 
-# Units of one family and their size in the family's smallest unit.
-UNIT_FAMILIES: tuple[dict[str, float], ...] = (
-    {"元": 1, "万元": 1e4, "亿元": 1e8},
-    {"人": 1, "名": 1, "万人": 1e4},
+# Units of one family and their size in the family's smallest unit (facts.units
+# holds the table), as floats: the conversions are float arithmetic.
+UNIT_FAMILIES: tuple[dict[str, float], ...] = tuple(
+    {unit: float(size) for unit, size in family.items()} for family in CONVERTIBLE
 )
 DEFAULT_VALUE_UNIT = "亿元"
 

@@ -16,6 +16,7 @@ from itertools import accumulate
 from typing import Any, NamedTuple, overload
 
 from cqfacts.errors import FactFileError, InvalidArgumentError, Problem, UnknownFactError
+from cqfacts.facts.numerals import CHINESE_NUMERALS, numeral_text
 from cqfacts.facts.records import (
     DECREASE_WORDS,
     FACT_KEYS,
@@ -31,8 +32,6 @@ from cqfacts.facts.records import (
 )
 
 KINDS = ("figure", "rank", "policy", "event", "achievement", "platform", "programme")
-
-CHINESE_NUMERALS = "〇一二三四五六七八九十"
 
 
 #: What the report says was done with a policy document, and so what state it is in.
@@ -392,16 +391,8 @@ def section_label(section: str) -> str:
     pillar, _, item = section.partition(".")
     if pillar == "0":
         return "总体情况"
-    head = _chinese_number(int(pillar))
-    return f"{head}（{_chinese_number(int(item))}）" if item and item != "0" else head
-
-
-def _chinese_number(number: int) -> str:
-    if 0 <= number <= 10:
-        return CHINESE_NUMERALS[number]
-    if number < 20:
-        return "十" + CHINESE_NUMERALS[number - 10]
-    return str(number)
+    head = numeral_text(int(pillar))
+    return f"{head}（{numeral_text(int(item))}）" if item and item != "0" else head
 
 
 def parse_pillar_number(text: str) -> int | None:

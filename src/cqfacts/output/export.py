@@ -1,4 +1,5 @@
-"""The whole fact base as JSON, JSON Lines, CSV or TOML text."""
+"""The whole fact base as JSON, JSON Lines, CSV or TOML text (TOML by the one
+writer, :func:`cqfacts.facts.tomlwriter.to_toml`, which draft uses too)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import json
 from collections.abc import Iterable, Sequence
 
 from cqfacts.errors import InvalidArgumentError, quoted
-from cqfacts.facts.model import FACT_KEYS, FILE_KEYS, NESTED, Fact, FactBase, specs
+from cqfacts.facts.model import FACT_KEYS, NESTED, Fact, FactBase, specs
+from cqfacts.facts.tomlwriter import to_toml
 
 FORMATS = ("json", "jsonl", "csv", "toml")
 # CSV has no nesting: a nested record is spread over columns of its own (change_value,
@@ -117,65 +119,3 @@ def _flattened(record: dict[str, object], prefix: str = "") -> dict[str, object]
 def _tsv_cell(value: object) -> str:
     text = value if isinstance(value, str) else json.dumps(value)
     return " ".join(text.replace("\t", " ").splitlines()) if isinstance(value, str) else text
-
-
-def _toml_string(text: str) -> str:
-    """A TOML basic string. JSON's escapes are TOML's, \\uXXXX included; TOML also
-    forbids a raw DEL, which JSON leaves as it is."""
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def _toml_value(value: object) -> str:
-    if isinstance(value, str):
-        return _toml_string(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    if isinstance(value, dict):
-        items = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
-        return "{ " + items + " }" if items else "{}"
-    raise TypeError(f"cannot write {type(value).__name__} as TOML")
-
-
-def _toml_key(key: str) -> str:
-    return (
-        key
-        if key.replace("_", "").replace("-", "").isalnum() and key.isascii()
-        else _toml_string(key)
-    )
-
-
-def to_toml(base: FactBase) -> str:
-    """A fact file of the same format, which loads back to the same facts. One
-    report's: a base of several is refused (``base.only(year)`` is one of them)."""
-    if len(base.reports) > 1:
-        years = ", ".join(map(str, base.years))
-        raise InvalidArgumentError(
-            f"a TOML fact file holds one report, and {len(base.reports)} are loaded"
-            f" ({years}): export one year"
-        )
-    lines = ["[meta]"]
-    meta = base.meta
-    for key in ("title", "title_en", "year", "region", "source"):
-        lines.append(f"{key} = {_toml_value(getattr(meta, key))}")
-    for pillar in base.pillars.values():
-        lines += ["", f"[pillars.{pillar.number}]"]
-        lines.append(f"title = {_toml_value(pillar.title)}")
-        lines.append(f"title_en = {_toml_value(pillar.title_en)}")
-        lines.append(f"sections = {_toml_value(pillar.sections)}")
-        lines.append(f"sections_en = {_toml_value(pillar.sections_en)}")
-    for topic in base.topics.values():
-        name = _toml_value(topic.name)
-        lines += ["", f"[topics.{name}]", f"en = {_toml_value(topic.en)}"]
-        lines.append(f"aliases = {_toml_value(topic.aliases)}")
-        for fact_id in topic.fact_ids:
-            lines += ["", f"[[topics.{name}.facts]]"]
-            record = base.by_id[fact_id].to_dict()
-            for key, value in ((key, record[key]) for key in FILE_KEYS):
-                if value is None or value is False or value == []:  # the defaults
-                    continue
-                lines.append(f"{key} = {_toml_value(value)}")
-    return "\n".join(lines) + "\n"

@@ -1,5 +1,5 @@
 """Views drawn as plain text, without rich: what rich draws for a pipe without colour,
-character for character, at a fraction of its start-up cost (rich takes ~20 ms to
+character for character, at a fraction of its start-up cost (rich takes ~25 ms to
 import; this module nothing).
 
 It draws only what it can draw exactly as rich does, and answers None for anything
@@ -35,7 +35,7 @@ DRAWABLE_RANGES = (
     (0xFFA1, 0xFFEE), (0x20000, 0x2FA1F),
 )  # fmt: skip
 # The ranges' edges in order: a code point inside a range falls after an odd number
-# of them. (A regular expression of these ranges takes ~1.5 ms to compile.)
+# of them. (A regular expression of these ranges takes ~1 ms to compile.)
 _EDGES = [edge for first, last in DRAWABLE_RANGES for edge in (first, last + 1)]
 # rich's table: columns apart by one space of padding, a space and another padding.
 _TABLE_GAP = 3

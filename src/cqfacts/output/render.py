@@ -38,7 +38,7 @@ def make_console(
     says whether ``file`` is one (None: ask the file).
 
     Markup and emoji codes are off: the report's text is data, never markup (and
-    rich's emoji table costs 3 ms to import). The width is at least MIN_WIDTH.
+    rich's emoji table, imported for them, takes ~15 ms). The width is at least MIN_WIDTH.
     The only place a console is made: rich reads COLUMNS and LINES here, from an
     environment without a size it would crash on (``COLUMNS=²``).
     """

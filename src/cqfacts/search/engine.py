@@ -59,7 +59,7 @@ MAX_NUMBER_QUERY = 40
 _NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)"
 
 
-class Match(NamedTuple):  # not a dataclass: declaring one costs ~0.7 ms of start-up
+class Match(NamedTuple):  # not a dataclass: see facts/records.py
     fact: Fact
     score: float
     #: The field the best match was on ("label", "topic", "label_en", …).

@@ -36,7 +36,7 @@ _FIRST, _GOES_ON, _AFTER_LETTER, _AFTER_CHAR = range(4)
 
 class _Token:
     """One letter or character of a pinyin query. A plain class: a NamedTuple would
-    cost every run 0.3 ms to define, for pinyin queries only."""
+    cost every run 0.1 ms to define, for pinyin queries only."""
 
     __slots__ = ("follows", "pattern", "skips", "texts", "whole_syllable")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from cqfacts.facts.normalize import NUMERAL_CLASS, chinese_numeral, is_cjk
+from cqfacts.facts.units import MYRIADS, QUERY_UNITS, SCALES, UNIT_FAMILIES
 
 
 def _is_decimal_point(key: str, at: int) -> bool:
@@ -35,24 +36,8 @@ def cuts_number(key: str, start: int, end: int) -> bool:
     ) or _is_decimal_point(key, end - 1)
 
 
-# Units as a query or a fact writes them, by family: figures compare within a family,
-# with a myriad prefix (万人, 亿元) scaling the value.
-_UNIT_FAMILIES = {
-    "元": "元", "yuan": "元", "cny": "元", "rmb": "元",
-    "人": "人", "名": "人",
-    "人次": "人次",
-    "家": "家", "家(次)": "家", "家次": "家",
-    "台": "台/套", "套": "台/套", "台/套": "台/套",
-    "percent": "%",
-}  # fmt: skip
-_MYRIADS = {"万": 1e4, "亿": 1e8}
-_SCALES = {"千": 1e3, "万": 1e4, "亿": 1e8, "万亿": 1e12, "thousand": 1e3, "million": 1e6}
-_SCALES.update({"billion": 1e9, "bn": 1e9})
-# Units a query may write after a number; a fact's own units are read by unit_of.
-_UNITS = (
-    "万元|亿元|元|yuan|cny|rmb|万人次|人次|万人|人|名|家\\(次\\)|家次|家|项|个|篇|台/套|台|套"
-    "|万条|条|类|张|次|小时|%|percent|方面|mw|所|座"
-)
+# Units a query may write after a number (facts.units holds the table).
+_UNITS = "|".join(map(re.escape, QUERY_UNITS))
 _APPROXIMATELY = (
     "约|大约|近|将近|接近|超过|超|逾|达到|达|共|多|余|以上|左右"
     "|about|around|over|nearly|almost|approximately|more than|some|~|≈"
@@ -74,10 +59,10 @@ def unit_of(unit: str | None) -> tuple[str, float] | None:
     if not unit:
         return None
     scale = 1.0
-    if len(unit) > 1 and unit[0] in _MYRIADS:
-        scale, unit = _MYRIADS[unit[0]], unit[1:]
+    if len(unit) > 1 and unit[0] in MYRIADS:
+        scale, unit = MYRIADS[unit[0]], unit[1:]
     unit = unit.casefold()
-    return _UNIT_FAMILIES.get(unit, unit), scale
+    return UNIT_FAMILIES.get(unit, unit), scale
 
 
 class Quantity:
@@ -167,7 +152,7 @@ def _quantity(found: re.Match[str], query: str) -> Quantity | None:
         written = float(value)
         text = str(value)
         precision = 10.0 ** (len(text) - len(text.rstrip("0")))
-    scale = _SCALES.get(scale_word, 1.0) if scale_word else 1.0
+    scale = SCALES.get(scale_word, 1.0) if scale_word else 1.0
     family = None
     if unit:
         family, unit_scale = unit_of(unit) or (None, 1.0)

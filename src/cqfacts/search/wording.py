@@ -7,13 +7,11 @@ text, pinyin or an abbreviation."""
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
 
-from cqfacts.facts.normalize import CJK_CLASS, fold, is_cjk
+from cqfacts.facts.normalize import CJK_CLASS, fold, is_cjk, to_simplified
 from cqfacts.search.index import FIELD, Keys, SearchIndex
 from cqfacts.search.pinyin import pinyin_pattern
 from cqfacts.search.quantities import cuts_number
@@ -87,24 +85,8 @@ def prepare_query(query: str, index: SearchIndex) -> str:
     folded = fold(query, index.simplified)
     if any(is_cjk(char) and char not in index.readings for char in folded):
         # A character the base never uses: maybe a traditional form the map lacks.
-        folded = fold(_opencc_simplify(folded), index.simplified)
+        folded = fold(to_simplified(folded), index.simplified)
     return folded
-
-
-def _opencc_simplify(text: str) -> str:
-    converter = _traditional_to_simplified()
-    return text if converter is None else str(converter.convert(text))
-
-
-@functools.cache
-def _traditional_to_simplified() -> Any:
-    """One OpenCC converter per process: making one takes 20-30 ms, which a server
-    answering many queries would pay for each."""
-    try:
-        import opencc
-    except ImportError:  # pragma: no cover - opencc is a dependency
-        return None
-    return opencc.OpenCC("t2s")
 
 
 def _is_latin(char: str) -> bool:

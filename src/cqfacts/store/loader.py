@@ -1,7 +1,12 @@
-"""Finding, loading and caching the fact base with its search index.
+"""Loading the fact base with its search index: reading fact files, the cache key,
+warm and cold loads, several reports at once.
 
 A warm start reads one marshal file keyed by a digest of the fact file's bytes and
-of the code that builds the index: no TOML parsing, no pypinyin, no OpenCC.
+of the code that builds the index: no TOML parsing, no pypinyin, no OpenCC. Which
+files a load reads is :mod:`cqfacts.store.paths`'s; what an entry holds,
+:mod:`cqfacts.store.payload`'s; the entry built into the wheel,
+:mod:`cqfacts.store.packaged`'s; where entries are kept, :mod:`cqfacts.store.cache`'s.
+Their public names are importable from here too.
 
 Several reports (:func:`load_many`): each fact file is one report (its ``[meta]``
 year and title), cached as one file is, an entry per file content. The base holds
@@ -20,37 +25,60 @@ from __future__ import annotations
 
 import functools
 import gc
-import marshal
 import os
 import re
 import stat
 import sys
 import time
-import zlib
-from array import array
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from cqfacts import __version__
 from cqfacts.errors import FactFileError, Problem
-from cqfacts.facts.model import (
-    FACT_KEYS,
-    Fact,
-    FactBase,
-    FactSequence,
-    Meta,
-    Pillar,
-    Topic,
-    TopicMapping,
-    fact_from_row,
-    fact_row,
-    merge_bases,
+from cqfacts.facts.model import FactBase, merge_bases
+from cqfacts.search.index import SearchIndex, merge_indexes
+from cqfacts.store import cache, payload
+from cqfacts.store.packaged import (
+    PACKAGED_INDEX,
+    from_package_index,
+    packaged_index_path,
+    read_packaged_index,
+    write_packaged_index,
 )
-from cqfacts.search.index import SearchIndex, ints_from, merge_indexes
-from cqfacts.store import cache
+from cqfacts.store.paths import (
+    ENV_FACTS,
+    SHIPPED,
+    fact_paths,
+    is_shipped,
+    paths_from_environment,
+    shipped_fact_path,
+)
 
-ENV_FACTS = "CQFACTS_FACTS"
+__all__ = [
+    "ENV_FACTS",
+    "INDEX_CODE",
+    "MAX_FACT_FILE_BYTES",
+    "PACKAGED_INDEX",
+    "SHIPPED",
+    "Loaded",
+    "Validation",
+    "build",
+    "cache_key",
+    "code_digest",
+    "decode",
+    "fact_paths",
+    "load",
+    "load_many",
+    "packaged_index_path",
+    "paths_from_environment",
+    "read_fact_file",
+    "read_packaged_index",
+    "shipped_fact_path",
+    "validate",
+    "write_packaged_index",
+]
+
 # The modules whose code decides what a cache entry holds: editing any of them makes
 # the next run rebuild its entry rather than answer from an index built by old code.
 # Every module this one imports, and theirs in turn: tests/test_cache.py holds the list
@@ -60,11 +88,15 @@ INDEX_CODE = (
     "facts/factfile",
     "facts/model",
     "facts/normalize",
+    "facts/numerals",
     "facts/records",
     "search/build",
     "search/index",
     "store/cache",
     "store/loader",
+    "store/packaged",
+    "store/paths",
+    "store/payload",
 )
 
 
@@ -78,14 +110,6 @@ class Loaded(NamedTuple):
     #: The shipped fact file's index came from the one built into the package (see
     #: :func:`read_packaged_index`): no cache was needed for it.
     from_package: bool = False
-
-
-def shipped_fact_path() -> Path:
-    """The facts.toml inside the installed package (or the repository's, in a checkout)."""
-    packaged = Path(__file__).parents[1] / "facts.toml"
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "facts.toml"
 
 
 # The shipped file is 85 KB and a base 150 times larger 12 MB: past this, a file
@@ -194,10 +218,10 @@ def load(
     code = code_digest()
     data: bytes | None = None
     key = None
-    if packaged and _is_shipped(path):
+    if packaged and is_shipped(path):
         data = read_fact_file(path)
         key = cache_key(data, code)
-        found = _from_package(key, str(path))
+        found = from_package_index(key, str(path))
         if found is not None:
             notes = tuple(warning for warning in warnings if warning)
             return Loaded(*found, from_cache=False, warnings=notes, from_package=True)
@@ -227,14 +251,14 @@ def _load_file(
     came from a memo, and the file is read only if the entry cannot answer)."""
     cached = store.read(cache.entry_name(key))
     if cached is not None:
-        found = _unpack(cached, str(path))
+        found = payload.unpack(cached, str(path))
         if found is not None:
             return *found, True, key
     if data is None:  # read now: named by what was read, should the file have changed
         data = read_fact_file(path)
         key = cache_key(data, code)
-    base, index = _build(path, data)
-    store.write(cache.entry_name(key), _pack(base, index), protect=protect)
+    base, index = build(path, data)
+    store.write(cache.entry_name(key), payload.pack(base, index), protect=protect)
     return base, index, False, key
 
 
@@ -292,7 +316,8 @@ def _keyed(
 _KEY = re.compile(rb"[0-9a-f]{%d}" % (2 * cache.DIGEST_SIZE))
 
 
-def _build(path: Path, data: bytes) -> tuple[FactBase, SearchIndex]:
+def build(path: Path, data: bytes) -> tuple[FactBase, SearchIndex]:
+    """A fact file's base and index, parsed and built from its bytes (a cold load)."""
     from cqfacts.facts.factfile import parse_fact_file
     from cqfacts.search.build import build_index
 
@@ -308,120 +333,7 @@ def _build(path: Path, data: bytes) -> tuple[FactBase, SearchIndex]:
             gc.enable()
 
 
-def _pack(base: FactBase, index: SearchIndex) -> bytes:
-    return marshal.dumps(_to_payload(base, index))  # type: ignore[arg-type]
-
-
-def _unpack(payload: bytes | memoryview, path: str) -> tuple[FactBase, SearchIndex] | None:
-    """The base and index an entry's bytes hold; None where they are not what this
-    version writes (the caller rebuilds)."""
-    # Unpacking makes many objects at once and none of them cyclic: the collector's
-    # passes over them would only cost time.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _from_payload(marshal.loads(payload), path)
-    except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
-        return None
-    finally:
-        if collecting:
-            gc.enable()
-
-
-# --- The index built into the package ------------------------------------------------
-# The wheel carries the shipped file's entry, built at build time (hatch_build.py), so
-# that a fresh install's first run, or one with no usable cache directory, is as fast
-# as a warm one. It is used only for the shipped file, and only where its key, written
-# before the entry, is the key of the bytes read now and of this code (the version,
-# the Python, whose marshal format it is, and the indexing modules: code_digest);
-# else the cache answers as for any file. An editable install has none.
-
-PACKAGED_INDEX = "facts.index"
-_PACKAGED_MAGIC = b"cqfacts-packaged-index-1\n"
-_PACKAGED_PREFIX_SIZE = len(_PACKAGED_MAGIC) + 2 * cache.DIGEST_SIZE + 1
-
-
-def packaged_index_path() -> Path:
-    return Path(__file__).parents[1] / PACKAGED_INDEX
-
-
-def write_packaged_index(target: Path, path: Path | None = None) -> str:
-    """Build the entry of a fact file (the shipped one by default) for the package;
-    its key."""
-    path = path or shipped_fact_path()
-    data = read_fact_file(path)
-    key = cache_key(data)
-    payload = _pack(*_build(path, data))
-    prefix = _PACKAGED_MAGIC + key.encode() + b"\n"
-    target.write_bytes(prefix + cache.entry_header(payload) + payload)
-    return key
-
-
-def read_packaged_index(key: str) -> bytes | None:
-    """The packaged entry's bytes if it was built for ``key``; else None. Its size,
-    key and CRC are checked before anything is decoded, as a cache entry's are."""
-    try:
-        with open(packaged_index_path(), "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            if stream.read(_PACKAGED_PREFIX_SIZE) != _PACKAGED_MAGIC + key.encode() + b"\n":
-                return None
-            return cache.read_entry(stream, size - _PACKAGED_PREFIX_SIZE)
-    except OSError:
-        return None
-
-
-def _is_shipped(path: Path) -> bool:
-    shipped = shipped_fact_path()
-    return path == shipped or os.path.realpath(path) == os.path.realpath(shipped)
-
-
-def _from_package(key: str, path: str) -> tuple[FactBase, SearchIndex] | None:
-    payload = read_packaged_index(key)
-    return None if payload is None else _unpack(payload, path)
-
-
 # --- Several fact files -------------------------------------------------------------
-
-#: A path that stands for the shipped fact file, so that one's own reports are added
-#: to it without copying it: ``["+", "facts-2024.toml"]``, ``CQFACTS_FACTS=+:reports/``.
-SHIPPED = "+"
-
-
-def paths_from_environment(value: str) -> list[Path]:
-    """The fact files a ``CQFACTS_FACTS`` value names: a list separated by
-    ``os.pathsep`` (":" on Linux and macOS, ";" on Windows), empty items ignored."""
-    return [Path(item) for item in value.split(os.pathsep) if item.strip()]
-
-
-def fact_paths(paths: Sequence[Path | str] | None, *, include_shipped: bool = False) -> list[Path]:
-    """The fact files that ``paths`` name, each once, in the order named: a directory
-    stands for every ``*.toml`` in it (sorted by name; hidden files left out),
-    :data:`SHIPPED` for the shipped file; no paths (None or empty) for the shipped
-    file alone. ``include_shipped`` puts the shipped file first."""
-    named: list[Path | str] = list(paths or ())
-    if include_shipped or not named:
-        named.insert(0, SHIPPED)
-    found: list[Path] = []
-    for item in named:
-        if str(item) == SHIPPED:
-            found.append(shipped_fact_path())
-        elif os.path.isdir(item):
-            inside = sorted(
-                entry
-                for entry in Path(item).glob("*.toml")
-                if not entry.name.startswith(".") and entry.is_file()
-            )
-            if not inside:
-                message = "a directory with no fact file (*.toml) in it"
-                raise FactFileError([Problem(str(item), message)])
-            found += inside
-        else:
-            found.append(Path(item))
-    # A file named twice (alone and in its directory) is loaded once.
-    unique: dict[str, Path] = {}
-    for path in found:
-        unique.setdefault(os.path.realpath(path), path)
-    return list(unique.values())
 
 
 def load_many(
@@ -452,7 +364,7 @@ def load_many(
         warnings.append(store.warning)
         keyed: list[tuple[str, bytes | None]] = []
         for path in files:
-            if packaged and _is_shipped(path):
+            if packaged and is_shipped(path):
                 data = read_fact_file(path)
                 keyed.append((cache_key(data, code), data))
             else:
@@ -463,7 +375,7 @@ def load_many(
         store.remember(names)
         keys = []
         for path, (key, content) in zip(files, keyed, strict=True):
-            found = _from_package(key, str(path)) if packaged and _is_shipped(path) else None
+            found = from_package_index(key, str(path)) if packaged and is_shipped(path) else None
             if found is not None:
                 loaded.append((*found, "package"))
                 keys.append(key)
@@ -510,181 +422,9 @@ def _merged_index(
     (moving a large base's numbers costs ~90 ms of Python; reading them back ~2 ms)."""
     cached = store.read(name)
     if cached is not None:
-        try:
-            index = SearchIndex.from_tuple(marshal.loads(cached))
-            if len(index.headline_rank) == len(index.values) == fact_count:
-                return index
-        except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
-            pass  # not what this version writes: joined again below
+        index = payload.unpack_index(cached, fact_count)
+        if index is not None:
+            return index
     index = merge_indexes(indexes)
-    store.write(name, marshal.dumps(index.to_tuple()), protect=protect)  # type: ignore[arg-type]
+    store.write(name, payload.pack_index(index), protect=protect)
     return index
-
-
-def _shared(rows: tuple[tuple[object, ...], ...]) -> tuple[tuple[object, ...], ...]:
-    """The rows with equal texts (and equal nested tuples) as one object each: marshal
-    writes an object it has seen as a reference, so a topic's name or a unit repeated
-    by thousands of facts is stored once."""
-    seen: dict[object, object] = {}
-    intern = seen.setdefault
-
-    # Exact types, not isinstance: a third faster on a cold run of a large base, and a
-    # subclass (none is made) would only be stored twice.
-    def one(value: object) -> object:
-        kind = type(value)
-        if kind is str:
-            return intern(value, value)
-        if kind is tuple:
-            value = tuple(map(one, value))  # type: ignore[call-overload]
-            return intern(value, value)
-        return value
-
-    return tuple(tuple(map(one, row)) for row in rows)
-
-
-# Facts are stored in chunks of this many rows, each marshalled on its own and decoded
-# on first use: a search of a 25,000-fact base decodes the few chunks its results are
-# in, not 500,000 objects (20 ms). Within a chunk equal texts are stored once
-# (_shared), and each is compressed (zlib, fastest level: ~0.1 s for a 25,000-fact
-# base, on a cold run): every byte of an entry is checked and copied on every warm
-# run, and at 150 times the shipped base compression makes 8.7 MB of rows 3.5. A
-# chunk of 128 rows decodes in ~0.3 ms; a search's ten results touch up to ten.
-ROWS_PER_CHUNK = 128
-# No chunk (nor the topics) expands beyond this: a damaged one is not inflated without end.
-MAX_CHUNK_BYTES = 1 << 28
-
-
-def _to_payload(base: FactBase, index: SearchIndex) -> tuple[object, ...]:
-    meta = base.meta
-    numbers = {fact.id: number for number, fact in enumerate(base.facts)}
-    rows = [fact_row(fact) for fact in base.facts]
-    return (
-        (meta.title, meta.title_en, meta.year, meta.region, meta.source),
-        tuple(
-            (p.number, p.title, p.title_en, p.sections, p.sections_en)
-            for p in base.pillars.values()
-        ),
-        _compressed(tuple(
-            (t.name, t.en, t.aliases, array("i", (numbers[i] for i in t.fact_ids)).tobytes())
-            for t in base.topics.values()
-        )),
-        tuple(
-            _compressed(_shared(tuple(rows[start : start + ROWS_PER_CHUNK])))
-            for start in range(0, len(rows), ROWS_PER_CHUNK)
-        ),
-        len(rows),
-        index.to_tuple(),
-    )  # fmt: skip
-
-
-def _compressed(rows: tuple[tuple[object, ...], ...]) -> bytes:
-    return zlib.compress(marshal.dumps(rows), 1)  # type: ignore[arg-type]
-
-
-def _decoded(data: bytes, size: int, count: int | None = None) -> tuple[tuple, ...]:  # type: ignore[type-arg]
-    """Rows as _to_payload stores them, each a tuple of ``size`` items (``count`` rows);
-    ValueError where they are not."""
-    inflate = zlib.decompressobj()
-    try:
-        plain = inflate.decompress(data, MAX_CHUNK_BYTES)
-    except zlib.error:
-        raise ValueError("a damaged cache entry") from None
-    if not inflate.eof or inflate.unused_data:
-        raise ValueError("a damaged cache entry")
-    try:
-        rows = marshal.loads(plain)
-    except (EOFError, TypeError, ValueError):
-        raise ValueError("a damaged cache entry") from None
-    if not isinstance(rows, tuple) or not all(
-        isinstance(row, tuple) and len(row) == size for row in rows
-    ):
-        raise ValueError("a damaged cache entry")
-    if count is not None and len(rows) != count:
-        raise ValueError("a damaged cache entry")
-    return rows
-
-
-class LazyFacts(FactSequence):
-    """Facts built from cached rows on first access, their chunk decoded on first
-    access to any of its rows: a search over a large base builds only the facts it
-    returns."""
-
-    __slots__ = ("_chunks", "_count", "_made", "_rows")
-
-    def __init__(self, chunks: Sequence[bytes], count: int) -> None:
-        self._chunks = chunks
-        self._count = count
-        self._rows: list[tuple[tuple, ...] | None] = [None] * len(chunks)  # type: ignore[type-arg]
-        self._made: list[Fact | None] = [None] * count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def row(self, number: int) -> tuple:  # type: ignore[type-arg]
-        chunk, at = divmod(number, ROWS_PER_CHUNK)
-        rows = self._rows[chunk]
-        if rows is None:
-            size = min(ROWS_PER_CHUNK, self._count - chunk * ROWS_PER_CHUNK)
-            rows = self._rows[chunk] = _decoded(self._chunks[chunk], _FACT_FIELDS, size)
-        return rows[at]
-
-    def fact_at(self, number: int) -> Fact:
-        fact = self._made[number]
-        if fact is None:
-            fact = self._made[number] = fact_from_row(self.row(number))
-        return fact
-
-
-class LazyTopics(TopicMapping):
-    """Topics built from cached rows on first use; a search never needs them."""
-
-    def __init__(self, data: bytes, facts: LazyFacts) -> None:
-        self._data = data
-        self._facts = facts
-
-    def made(self) -> dict[str, Topic]:
-        ids = self._facts.row
-        return {
-            name: Topic(name, en, aliases, tuple(ids(n)[0] for n in ints_from(numbers)))
-            for name, en, aliases, numbers in _decoded(self._data, _TOPIC_FIELDS)
-        }
-
-
-# The lengths of a payload's parts as _to_payload writes them.
-_META_FIELDS, _PILLAR_FIELDS, _TOPIC_FIELDS, _INDEX_PARTS = 5, 5, 4, 11
-_FACT_FIELDS = len(FACT_KEYS)
-
-
-def _from_payload(payload: tuple, path: str) -> tuple[FactBase, SearchIndex]:  # type: ignore[type-arg]
-    """The base and index of an entry; ValueError (or TypeError …) where its shape is
-    not what this version writes: checked before any of it is trusted (a chunk of
-    facts, and the topics, when first decoded)."""
-    meta, pillars, topics, chunks, count, index = payload
-    shapes = (
-        (meta, _META_FIELDS, False), (pillars, _PILLAR_FIELDS, True), (index, _INDEX_PARTS, False),
-    )  # fmt: skip
-    for part, size, nested in shapes:
-        if not isinstance(part, tuple) or not all(
-            isinstance(item, tuple) and len(item) == size for item in (part if nested else (part,))
-        ):
-            raise ValueError("not an entry of this version")
-    if (
-        not isinstance(topics, bytes)
-        or not isinstance(count, int)
-        or not isinstance(chunks, tuple)
-        or len(chunks) != -(-count // ROWS_PER_CHUNK)
-        or not all(isinstance(chunk, bytes) for chunk in chunks)
-    ):
-        raise ValueError("not an entry of this version")
-    facts = LazyFacts(chunks, count)
-    base = FactBase(
-        meta=Meta(*meta),
-        pillars={p[0]: Pillar(*p) for p in pillars},
-        topics=LazyTopics(topics, facts),
-        facts=facts,
-        path=path,
-    )
-    search_index = SearchIndex.from_tuple(index)
-    if not len(search_index.headline_rank) == len(search_index.values) == count:
-        raise ValueError("an index of another fact base")
-    return base, search_index

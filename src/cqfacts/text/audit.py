@@ -3,7 +3,7 @@
 Three lists, each empty when base and source agree:
 
 ``uncovered``
-    Figures the draft reads in the source (:func:`cqfacts.text.draft.find_figures`, with
+    Figures the draft reads in the source (:func:`cqfacts.text.figures.find_figures`, with
     their attached changes, and every 《》 document) that no fact holds. A figure is
     held when a fact *of its section* either has a ``value_text`` (or change text)
     standing in the source at a place that spans the figure (``西部第1位`` holds
@@ -37,7 +37,7 @@ from typing import Any, NamedTuple
 
 from cqfacts.errors import InvalidArgumentError, quoted
 from cqfacts.facts.model import Fact, FactBase
-from cqfacts.text.draft import (
+from cqfacts.text.figures import (
     ChangeFound,
     Figure,
     find_documents,

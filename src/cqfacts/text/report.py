@@ -23,16 +23,17 @@ import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
 
 from cqfacts.errors import FactFileError, InvalidArgumentError, Problem
+from cqfacts.facts.normalize import simplified_converter
+from cqfacts.facts.numerals import SMALL_NUMERAL_CLASS, small_numeral_value
 
 OVERVIEW = 0
 OVERVIEW_SECTION = "0.0"
 OVERVIEW_TITLE = "总体情况"
+#: A heading's or a rank's number (二十三 -> 23), by the name text.figures imports.
+chinese_number = small_numeral_value
 
-_DIGITS = "一二三四五六七八九"
-_TEN = "十"
 # Full-width ASCII forms (！ to ～) sit at a fixed distance from their ASCII twins.
 _FULL_WIDTH_OFFSET = 0xFEE0
 _WIDTH_TABLE = {code: code - _FULL_WIDTH_OFFSET for code in range(0xFF01, 0xFF5F)}
@@ -45,7 +46,7 @@ LINE_END = re.compile(r"\r\n?|\n")
 
 # Headings are read on the detection copy, where （ is already (.
 _LEADING = r"^[ \t\ufeff]*"
-_NUMERAL = rf"([{_DIGITS}{_TEN}]{{1,3}})"
+_NUMERAL = rf"([{SMALL_NUMERAL_CLASS}]{{1,3}})"
 _PILLAR_HEADING = re.compile(rf"{_LEADING}{_NUMERAL}、[ \t]*(?=\S)", re.MULTILINE)
 _SECTION_HEADING = re.compile(rf"{_LEADING}\({_NUMERAL}\)[ \t]*(?=\S)", re.MULTILINE)
 # A heading's title runs to the end of its first sentence or of its line.
@@ -91,39 +92,17 @@ def read_source(path: str) -> str:
         raise FactFileError([problem]) from None
 
 
-def chinese_number(numeral: str) -> int | None:
-    """一 -> 1, 十二 -> 12, 二十 -> 20, 三十五 -> 35; None for anything else."""
-    if not numeral or any(char not in _DIGITS + _TEN for char in numeral):
-        return None
-    if _TEN not in numeral:
-        return _DIGITS.index(numeral) + 1 if len(numeral) == 1 else None
-    tens_text, _, units_text = numeral.partition(_TEN)
-    if _TEN in units_text or len(tens_text) > 1 or len(units_text) > 1:
-        return None
-    tens = _DIGITS.index(tens_text) + 1 if tens_text else 1
-    units = _DIGITS.index(units_text) + 1 if units_text else 0
-    return tens * 10 + units
-
-
-@cache
-def _t2s() -> Any:
-    # Imported on first use: OpenCC loads its dictionaries (about 20 ms) when built.
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def _simplified(text: str) -> str:
     """Traditional characters folded to simplified ones, keeping every offset: a
     conversion that changes the length (a phrase mapped to a shorter one) is redone
     line by line, and on such a line character by character."""
-    converter = _t2s()
-    whole: str = converter.convert(text)
+    converter = simplified_converter()
+    whole = converter.convert(text)
     if len(whole) == len(text):
         return whole
     lines = []
     for line in text.splitlines(keepends=True):
-        converted: str = converter.convert(line)
+        converted = converter.convert(line)
         if len(converted) != len(line):
             converted = "".join(
                 folded if len(folded := converter.convert(char)) == 1 else char for char in line
@@ -229,7 +208,7 @@ def _headings(pattern: re.Pattern[str], text: str, detect: str) -> list[_Heading
     found: list[_Heading] = []
     for match in pattern.finditer(detect):
         title, body = _title(text, detect, match.end())
-        number = chinese_number(match[1])
+        number = small_numeral_value(match[1])
         if number is None or not title:
             continue
         found.append(_Heading(match.start(), number, title, body))

@@ -1,0 +1,368 @@
+"""The lookup commands: search, show, list, pillar, pillars, topics, rank and trend.
+Each reads its options, asks the library and hands the answer to
+:func:`cqfacts.cli.app.output`; errors go up to the app's one error boundary."""
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from cqfacts.cli import arguments as answers
+from cqfacts.cli.app import (
+    ExitCode,
+    command,
+    load,
+    output,
+    output_format,
+    print_json,
+    print_view,
+    say,
+    table_lang,
+)
+from cqfacts.cli.options import (
+    FormatOption,
+    JsonFlag,
+    KindOption,
+    LangOption,
+    LimitOption,
+    PillarOption,
+    State,
+    YearOption,
+    complete_fact_id,
+    complete_pillar,
+    complete_topic,
+)
+from cqfacts.errors import InvalidArgumentError, UnknownFactError, quoted
+from cqfacts.output import shapes
+
+
+class RankBy(StrEnum):
+    change = "change"
+    value = "value"
+
+
+@command()
+def search(
+    ctx: typer.Context,
+    *,
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="QUERY...",
+            help="Chinese, pinyin, initials, English, traditional or a number; several "
+            "words are one query, no quotes needed (-- before a query that starts with -).",
+        ),
+    ],
+    pillar: PillarOption = None,
+    kind: KindOption = None,
+    year: YearOption = None,
+    limit: LimitOption = answers.DEFAULT_LIMIT,
+    json: JsonFlag = False,
+    fmt: FormatOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Find the facts a query means, best first, each with the id `show` takes.
+
+    \b
+    Examples:
+      cqfacts search 高新技术企业
+      cqfacts search gxjsqy --json | jq '.[0].value'
+      cqfacts search how many technology brokers
+      cqfacts search 企业 --format tsv | fzf --preview 'cqfacts show {1}'
+    """
+    from cqfacts.search.highlight import suggest
+
+    query = answers.words(words)
+    out = output_format(fmt, json)
+    loaded = load(ctx)
+    matches = answers.search(
+        loaded, query, pillar=pillar, kind=kind.value if kind else None, year=year, limit=limit,
+        highlight=out == "table",
+    )  # fmt: skip
+    if not matches:
+        hint = suggest(loaded.index, query)
+        say(f"cqfacts: nothing found for {quoted(query)}.")
+        if hint:
+            say(f"Did you mean: {'、'.join(hint)}?")
+        if out != "table":
+            output(ctx, fmt=out, data=list, table=lambda views: ())  # [] or a header only
+        raise typer.Exit(ExitCode.NOTHING_FOUND)
+    output(
+        ctx, fmt=out, data=lambda: shapes.search_results(matches),
+        table=lambda views: views.search_table(
+            matches, table_lang(lang, query, matches[0].how), years=len(loaded.base.years) > 1
+        ),
+    )  # fmt: skip
+
+
+@command()
+def pillar(
+    ctx: typer.Context,
+    *,
+    number: Annotated[
+        str,
+        typer.Argument(
+            metavar="N",
+            help="0-6 or 一…六 (0 is the overview).",
+            autocompletion=complete_pillar,
+            callback=answers.as_typed,
+        ),
+    ],
+    year: YearOption = None,
+    json: JsonFlag = False,
+    lang: LangOption = None,
+) -> None:
+    """Everything under one pillar of the report, section by section.
+
+    \b
+    Examples:
+      cqfacts pillar 4
+      cqfacts pillar 四 --json | jq '.facts | length'
+    """
+    base, chosen = answers.pillar(load(ctx), number, year)
+    output(
+        ctx, fmt=json, data=lambda: shapes.pillar(base, chosen.number),
+        table=lambda views: views.pillar_view(base, chosen, table_lang(lang)),
+    )  # fmt: skip
+
+
+@command()
+def pillars(ctx: typer.Context, *, json: JsonFlag = False, lang: LangOption = None) -> None:
+    """The overview and six pillars, with fact counts.
+
+    \b
+    Example:
+      cqfacts pillars --json | jq '.[] | {pillar, fact_count}'
+    """
+    loaded = load(ctx)
+    output(
+        ctx, fmt=json, data=lambda: shapes.pillars(loaded.base),
+        table=lambda views: views.pillars_table(loaded.base, table_lang(lang)),
+    )  # fmt: skip
+
+
+@command()
+def show(
+    ctx: typer.Context,
+    *,
+    fact_id: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ID|QUERY...",
+            autocompletion=complete_fact_id,
+            help="A fact id (any case), or a label or query whose best match is clear.",
+        ),
+    ],
+    year: YearOption = None,
+    json: JsonFlag = False,
+    lang: LangOption = None,
+) -> None:
+    """One fact in full, with a citation line ready to paste.
+
+    A label or query shows its best match where that is clear (it is the query
+    exactly, or beats the second best by 5 points of ~100), saying on stderr which
+    id it chose; otherwise the candidates are listed. With several reports loaded:
+    the latest year's unless --year, and which other years hold the same id.
+
+    \b
+    Examples:
+      cqfacts show high-tech-enterprises-total
+      cqfacts show 技术合同成交额 --lang en
+    """
+    from cqfacts.search.lookup import resolve
+
+    loaded = load(ctx)
+    text = answers.words(fact_id)
+    try:
+        resolved = resolve(loaded.base, loaded.index, text, answers.loaded_year(year, loaded))
+    except UnknownFactError:
+        if json:
+            print_json(ctx, None)  # --json always writes JSON, as search writes []
+        raise
+    fact = resolved.fact
+    chosen = table_lang(lang, text, resolved.how) if not json else "zh"
+    if resolved.by_query:
+        say(f"cqfacts: {quoted(text)} is not an id; showing its clear best match, {fact.id}")
+    output(
+        ctx, fmt=json, data=lambda: shapes.detail(fact, loaded.base),
+        table=lambda views: views.fact_view(fact, loaded.base, chosen),
+    )  # fmt: skip
+    if not json:
+        from cqfacts.output.views import citation_line
+
+        # Printed without wrapping: the terminal wraps it, and a copied line holds none.
+        print_view(ctx, citation_line(fact, loaded.base, chosen), soft_wrap=True)
+
+
+@command("list")
+def list_(
+    ctx: typer.Context,
+    *,
+    pillar: PillarOption = None,
+    kind: KindOption = None,
+    topic: Annotated[
+        str | None,
+        typer.Option(
+            "--topic",
+            "-t",
+            help="Only this topic (its Chinese or English name).",
+            autocompletion=complete_topic,
+            callback=answers.as_typed,
+        ),
+    ] = None,
+    status: Annotated[
+        State | None,
+        typer.Option("--status", "-s", help="Only policies in this state (see JSON schema)."),
+    ] = None,
+    year: YearOption = None,
+    json: JsonFlag = False,
+    fmt: FormatOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Every fact, or those of one pillar, kind, topic or policy state.
+
+    \b
+    Examples:
+      cqfacts list --pillar 4 --kind figure
+      cqfacts list --kind policy --status drafting
+      cqfacts list --format tsv | cut -f1,11
+    """
+    loaded = load(ctx)
+    facts = loaded.base.select(
+        pillar=answers.pillar_number(pillar, loaded),
+        kind=kind.value if kind else None,
+        topic=topic,
+        status=status.value if status else None,
+        year=answers.loaded_year(year, loaded),
+    )
+    several = len(loaded.base.years) > 1 and year is None
+    out = output_format(fmt, json)
+    if out != "table" or facts:
+        output(
+            ctx, fmt=out, data=lambda: shapes.facts(facts),
+            table=lambda views: views.facts_table(facts, table_lang(lang), years=several),
+        )  # fmt: skip
+    if not facts:
+        say("cqfacts: no fact matches these filters.")
+        raise typer.Exit(ExitCode.NOTHING_FOUND)
+
+
+@command()
+def rank(
+    ctx: typer.Context,
+    *,
+    by: Annotated[
+        RankBy | None,
+        typer.Option(
+            "--by",
+            show_default=False,
+            help="change: fastest growth (the default); value: largest in one unit "
+            "(the default with --unit).",
+        ),
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            "-u",
+            callback=answers.as_typed,
+            help="Rank by value in this unit (money is compared in it). Default: 亿元.",
+        ),
+    ] = None,
+    pillar: PillarOption = None,
+    year: YearOption = None,
+    limit: LimitOption = answers.DEFAULT_LIMIT,
+    json: JsonFlag = False,
+    fmt: FormatOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Rank figures by growth rate or by size, with a bar for each.
+
+    \b
+    Examples:
+      cqfacts rank --by change
+      cqfacts rank --unit 亿元 --limit 5
+    """
+    from cqfacts.derive.ranking import DEFAULT_VALUE_UNIT, rank_by_change, rank_by_value
+
+    if by is RankBy.change and unit is not None:
+        raise InvalidArgumentError("--unit ranks by value; leave out --by change")
+    chosen = by or (RankBy.value if unit is not None else RankBy.change)
+    out, loaded = output_format(fmt, json), load(ctx)
+    facts = loaded.base.select(
+        pillar=answers.pillar_number(pillar, loaded), year=answers.loaded_year(year, loaded)
+    )
+    if chosen is RankBy.change:
+        rows = rank_by_change(facts)[:limit]
+    else:
+        rows = rank_by_value(facts, unit or DEFAULT_VALUE_UNIT, known=loaded.base.facts)[:limit]
+    years = len(loaded.base.years) > 1 and year is None
+    if out != "table" or rows:
+        output(
+            ctx, fmt=out, data=lambda: shapes.ranked(rows, chosen.value),
+            table=lambda views: views.rank_table(rows, chosen.value, table_lang(lang), years=years),
+        )  # fmt: skip
+    if not rows:
+        say("cqfacts: no figure to rank with these filters.")
+        raise typer.Exit(ExitCode.NOTHING_FOUND)
+
+
+@command()
+def topics(
+    ctx: typer.Context, *, json: JsonFlag = False, fmt: FormatOption = None,
+    lang: LangOption = None,
+) -> None:  # fmt: skip
+    """Every topic with its English name, fact count and aliases.
+
+    \b
+    Examples:
+      cqfacts topics --json | jq -r '.[].topic'
+      cqfacts topics --format tsv | cut -f1,2
+    """
+    base = load(ctx).base
+    output(
+        ctx, fmt=output_format(fmt, json), data=lambda: shapes.topics(base),
+        table=lambda views: views.topics_table(base, table_lang(lang)),
+    )  # fmt: skip
+
+
+@command()
+def trend(
+    ctx: typer.Context,
+    *,
+    query: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID|QUERY",
+            help="A fact id, or a query for one.",
+            autocompletion=complete_fact_id,
+            callback=answers.as_typed,
+        ),
+    ],
+    json: JsonFlag = False,
+    lang: LangOption = None,
+) -> None:
+    """One indicator in every loaded report, year by year.
+
+    Value, unit and change of each year; the previous year's value each change
+    implies beside the value the earlier report states, a gap over 1% flagged.
+    The same id in two reports is the same indicator.
+
+    \b
+    Examples:
+      cqfacts --facts + --facts facts-2024.toml trend tech-contract-turnover
+      cqfacts --facts reports/ trend 技术合同成交额 --json | jq '.[].fact.value'
+    """
+    from cqfacts.derive.trend import trend_for_query
+
+    loaded = load(ctx)
+    points = trend_for_query(loaded.base, loaded.index, query)
+    if not points:
+        say(f"cqfacts: nothing found for {quoted(query)}.")
+        if json:
+            print_json(ctx, [])
+        raise typer.Exit(ExitCode.NOTHING_FOUND)
+    output(
+        ctx, fmt=json, data=lambda: shapes.trend(points),
+        table=lambda views: views.trend_table(points, table_lang(lang)),
+    )  # fmt: skip

@@ -1,0 +1,90 @@
+"""The options of the two lookups the fast path answers (`search`, `pillar`) and the
+group's global options, declared once as plain data, without typer, click or rich.
+
+:mod:`cqfacts.cli.options` turns each into the typer option the commands declare
+(names, help, metavar, minimum, callback); :mod:`cqfacts.cli.fastpath` reads the same
+tuples as its parsing table. Which options a command takes is the typer function's
+signature; ``tests/test_fast_path.py`` holds it equal to :data:`COMMANDS`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from cqfacts.cli.arguments import COLORS, ENV_LANG, FORMATS, LANGS
+from cqfacts.facts.model import KINDS
+
+
+class Option(NamedTuple):
+    """How the fast path reads an option."""
+
+    #: The command's parameter it sets (the typer function's argument name).
+    name: str
+    #: What it takes: "text", "int" (a whole number), "choice" (one of ``choices``)
+    #: or "flag" (nothing: given, it is true).
+    kind: str = "text"
+    choices: tuple[str, ...] = ()
+    #: The smallest whole number it takes.
+    least: int | None = None
+    #: Its text is read by :func:`cqfacts.cli.arguments.as_typed` (the typer option's callback).
+    typed: bool = False
+
+
+class Declared(NamedTuple):
+    """One option: how it is read, the names it is given as, and its --help."""
+
+    option: Option
+    flags: tuple[str, ...]
+    help: str = ""
+    metavar: str | None = None
+    #: The environment variable that gives its default (click reads it).
+    envvar: str | None = None
+
+
+class Argument(NamedTuple):
+    name: str
+    #: -1: one or more (search's words); 1: exactly one.
+    nargs: int
+    typed: bool = False
+
+
+PILLAR = Declared(
+    Option("pillar", typed=True), ("--pillar", "-p"),
+    "Only pillar N (0-6 or 一…六; 0 is the overview).", metavar="N",
+)  # fmt: skip
+KIND = Declared(Option("kind", "choice", KINDS), ("--kind", "-k"), "Only facts of this kind.")
+YEAR = Declared(
+    Option("year", "int"), ("--year", "-y"), "Only the report of this year.", metavar="YEAR"
+)
+LIMIT = Declared(Option("limit", "int", least=1), ("--limit", "-n"), "At most N rows.", "N")
+JSON = Declared(Option("json", "flag"), ("--json",), "Write JSON to stdout instead of a table.")
+FORMAT = Declared(
+    Option("fmt", "choice", FORMATS), ("--format", "-f"),
+    "table, json (as --json), jsonl, csv or tsv: a header row, then one line per "
+    "fact, its id first (cut, grep, fzf).",
+)  # fmt: skip
+LANG = Declared(
+    Option("lang", "choice", LANGS), ("--lang",),
+    "Language of tables, figures and citations: zh or en. Default: $CQFACTS_LANG, "
+    "else zh (search and show answer a query in English in English).",
+    envvar=ENV_LANG,
+)  # fmt: skip
+
+#: The global options (the group's, also taken after the command). Their help is the
+#: group callback's, in :mod:`cqfacts.cli.app`.
+FACTS = Declared(Option("facts"), ("--facts",), metavar="PATH")
+COLOR = Declared(Option("color", "choice", COLORS), ("--color",))
+NO_PAGER = Declared(Option("no_pager", "flag"), ("--no-pager",))
+GLOBAL = (FACTS, COLOR, NO_PAGER)
+
+#: The options of each command the fast path answers, and its argument.
+COMMANDS = {
+    "search": (PILLAR, KIND, YEAR, LIMIT, JSON, FORMAT, LANG),
+    "pillar": (YEAR, JSON, LANG),
+}
+ARGUMENTS = {"search": Argument("words", -1), "pillar": Argument("number", 1, typed=True)}
+
+
+def by_flag(declared: tuple[Declared, ...]) -> dict[str, Option]:
+    """Each option by every name it is given as (--pillar and -p)."""
+    return {flag: each.option for each in declared for flag in each.flags}

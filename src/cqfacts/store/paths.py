@@ -1,0 +1,71 @@
+"""Which fact files a load reads: the shipped one, paths and directories named on the
+command line or in ``CQFACTS_FACTS``, and ``"+"`` for the shipped file among one's own.
+
+Names only, never contents: reading a file is the loader's (:mod:`cqfacts.store.loader`).
+Imports nothing of the package but its errors.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from cqfacts.errors import FactFileError, Problem
+
+ENV_FACTS = "CQFACTS_FACTS"
+
+#: A path that stands for the shipped fact file, so that one's own reports are added
+#: to it without copying it: ``["+", "facts-2024.toml"]``, ``CQFACTS_FACTS=+:reports/``.
+SHIPPED = "+"
+
+
+def shipped_fact_path() -> Path:
+    """The facts.toml inside the installed package (or the repository's, in a checkout)."""
+    packaged = Path(__file__).parents[1] / "facts.toml"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "facts.toml"
+
+
+def is_shipped(path: Path) -> bool:
+    """Whether ``path`` is the shipped fact file (by another name too)."""
+    shipped = shipped_fact_path()
+    return path == shipped or os.path.realpath(path) == os.path.realpath(shipped)
+
+
+def paths_from_environment(value: str) -> list[Path]:
+    """The fact files a ``CQFACTS_FACTS`` value names: a list separated by
+    ``os.pathsep`` (":" on Linux and macOS, ";" on Windows), empty items ignored."""
+    return [Path(item) for item in value.split(os.pathsep) if item.strip()]
+
+
+def fact_paths(paths: Sequence[Path | str] | None, *, include_shipped: bool = False) -> list[Path]:
+    """The fact files that ``paths`` name, each once, in the order named: a directory
+    stands for every ``*.toml`` in it (sorted by name; hidden files left out),
+    :data:`SHIPPED` for the shipped file; no paths (None or empty) for the shipped
+    file alone. ``include_shipped`` puts the shipped file first."""
+    named: list[Path | str] = list(paths or ())
+    if include_shipped or not named:
+        named.insert(0, SHIPPED)
+    found: list[Path] = []
+    for item in named:
+        if str(item) == SHIPPED:
+            found.append(shipped_fact_path())
+        elif os.path.isdir(item):
+            inside = sorted(
+                entry
+                for entry in Path(item).glob("*.toml")
+                if not entry.name.startswith(".") and entry.is_file()
+            )
+            if not inside:
+                message = "a directory with no fact file (*.toml) in it"
+                raise FactFileError([Problem(str(item), message)])
+            found += inside
+        else:
+            found.append(Path(item))
+    # A file named twice (alone and in its directory) is loaded once.
+    unique: dict[str, Path] = {}
+    for path in found:
+        unique.setdefault(os.path.realpath(path), path)
+    return list(unique.values())

@@ -1,0 +1,443 @@
+"""Finding figures, their changes and 《》 documents in a report's text: what a
+draft holds and what the audit reads (:func:`find_figures`, :func:`find_documents`).
+
+What counts as a figure:
+
+- a number with its unit as written: ``865.1亿元``, ``1.3万台/套``, ``11943家(次)``,
+  ``0.48个百分点``, ``3.8倍``, ``60%``, ``18MW``; a qualifier touching it belongs to it
+  (``预计750亿元``, ``近1000名``, ``突破1.3万台/套``, ``505万余条``, ``40%以上``), and
+  累计/预计 earlier in its clause is its ``qualifier`` without being part of its text;
+- a rank, ``第8位``, ``西部第一``, ``排名77位``; a fraction, ``1/4以上``, ``三分之一``
+  (no value: a fraction has no unit to hold it); a count in Chinese numerals with a
+  measure word, ``三张图``'s ``三张`` (never 一, too often part of a name);
+- never a bare number, a year (年 is no unit), a date (月, 日 and 号 are none either),
+  an ordinal (第三届, 第五轮: 第 makes a rank only before 位/名 or a clause's end), a
+  congress or plenum (六届二次 has no measure word), an age limit (40岁以下), nor
+  anything inside quotes (“416”, “十四五”) or a 《》 title (its years).
+
+A change (增长19.2%, 同比增长6.6%, 年均增长15.8%, 提高0.56个百分点, 下降1.69个百分点)
+belongs to the figure just before it in its sentence, with nothing but separators
+and a comparison between (``865.1亿元、增长37.2%``, ``630.4亿元,比上年增长25.5%``,
+``1297家、较“十三五”末增长80%``). A rate is preferred to a count: ``7565家,比上年增加
+1220家,增长19.2%`` gives 7565家 the 19.2%, and 1220家 stays a figure. A 分别 list
+(``1121项、资金12.12亿元,分别增长9.9%、20.14%``) gives its changes, in order, to the
+figures just before it. Following the shipped base, a change keeps its value as
+written (positive) and says in its ``text`` which way it went; the first change of a
+分别 list keeps its text verbatim, the others are its verb and their figure
+(``增长36.1%``). A change with no figure before it (研发人员增长64.4%) is a figure of
+its own, its label ending in the verb and its note saying so.
+
+A number of more than 20 digits is no figure (a code), and a 《》 title holding a
+control character or over 500 characters no document: a fact file could not hold it.
+
+Detection reads :func:`cqfacts.text.report.detection_text`, so traditional characters and
+full-width digits work; ``value_text``, labels and change texts are sliced from the
+original, while ``unit`` and ``qualifier`` are given in their simplified, half-width
+form (亿元, 家(次)), so that units compare across reports.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from cqfacts.facts.factfile import MAX_NAME_LENGTH
+from cqfacts.facts.normalize import CJK_CLASS
+from cqfacts.facts.units import LATIN_UNITS, MEASURE_WORDS, MULTIPLIERS, RATE_UNITS
+from cqfacts.text.report import Report, chinese_number, detection_text, parse_report
+
+# --- What a figure looks like --------------------------------------------------------
+
+# Measure words after a number (facts.units), longest first so that 个百分点 wins over 个.
+_UNITS = sorted(MEASURE_WORDS, key=len, reverse=True)
+# Units in Latin letters, taken only when no letter follows (5G is a name, not 5 G).
+_ASCII_UNITS = sorted(LATIN_UNITS, key=len, reverse=True)
+_MULTIPLIERS = "|".join(MULTIPLIERS)
+# Qualifiers that touch the number and are part of its text.
+_PREFIXES = "预计|累计|共计|接近|将近|近|超过|超|逾|突破|约|不足|不到"
+_SUFFIXES = "以上|以下|左右|以内"
+_ABOUT = "余|多"  # 600余项, 80多个, 505万余条
+# Qualifiers found earlier in the clause (累计达到105家).
+_CLAUSE_QUALIFIERS = ("累计", "预计")
+# Not inside a longer number nor after 第 (an ordinal); after letters is fine
+# (人均GDP1.2万美元): a model name's digits (C919, 5G) have no unit anyway.
+_NOT_AFTER = r"(?<![0-9.第])"
+
+_FIGURE = re.compile(
+    rf"""{_NOT_AFTER}(?P<pre>{_PREFIXES})?
+    (?P<num>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?P<dec>\.\d+)?
+    (?P<mid>{_ABOUT})?(?P<mult>{_MULTIPLIERS})?(?P<mid2>{_ABOUT})?
+    (?P<unit>{"|".join(map(re.escape, _UNITS))}|(?:{"|".join(_ASCII_UNITS)})(?![A-Za-z]))?
+    (?P<slash>/(?:{"|".join(map(re.escape, _UNITS))}))?
+    (?P<paren>\((?:次|人次|个|家|项)\))?
+    (?P<post>{_SUFFIXES})?""",
+    re.VERBOSE,
+)
+# Not 一 (一批, 一件事) nor 两 (两个维护): both are mostly parts of names.
+_CHINESE_DIGITS = "二三四五六七八九十"
+_CHINESE_COUNT = re.compile(
+    rf"(?<![第届〇零一{_CHINESE_DIGITS}百千万亿\d])"
+    rf"(?P<num>[{_CHINESE_DIGITS}][一{_CHINESE_DIGITS}]{{0,2}})"
+    r"(?P<unit>个|项|张|类|条|家|名|位|篇|座|种|所|倍)"
+)
+# A rank: 第8位, 第一名, or 第1 / 西部第一 closing a clause.
+_RANK = re.compile(
+    r"第(?P<num>\d+|[一二三四五六七八九十]{1,3})(?:(?P<unit>位|名)|(?=[,、。;!?)\s]|$))"
+)
+_RANK_WORDS = re.compile(r"(?:排名|排|居|位居|位列|名列)$")
+_RANK_WORD_LENGTH = 2  # the longest of them
+# A run of numerals is tried from its first one only (the look-behind): tried from
+# each, 二…二个 of 100,000 numerals read the run 100,000 times (quadratic).
+_FRACTION = re.compile(
+    rf"(?<![\d./])(?P<pre>{_PREFIXES})?"
+    r"(?:\d+/\d+(?![\d/])|(?<![一二三四五六七八九十百])[一二三四五六七八九十百]+分之[一二三四五六七八九十]+)"
+    rf"(?P<post>{_SUFFIXES})?"
+)
+# A figure's number has at most this many digits, and a figure's text this many
+# characters: a longer run is a code or a hash, not a statistic (and int() refuses
+# 4,301 digits, float() makes 309 an infinity, a fact file's texts stop at 500).
+_MAX_DIGITS = 20
+_MAX_FIGURE_LENGTH = 60
+# Names: short quotes without a sentence's punctuation (“416”, “十四五”; a quoted
+# speech keeps its figures), and 《》 titles, nested ones included.
+_NAME_MAX = 20
+_NAME_CHARS = rf"[^“”「」\"\n,。;!?]{{1,{_NAME_MAX}}}"
+_QUOTED = re.compile(rf"“{_NAME_CHARS}”|「{_NAME_CHARS}」|\"{_NAME_CHARS}\"")
+_AGE_LIMIT = ("岁",)  # 40岁以下: a definition's threshold, not a statistic
+_SINGLE_CHAR_VERBS = ("增", "降", "减")
+
+# --- Changes --------------------------------------------------------------------------
+
+# What a fact file's texts may not hold (factfile's _CONTROL), lone surrogates (from
+# undecodable bytes) and NEL: a drafted text holding one would not validate.
+_CONTROLS = "\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+#: What a fact file's text may not hold.
+UNSHOWABLE = re.compile(f"[{_CONTROLS}]")
+
+# What may stand between a figure and its change: 同比, 年均, a comparison (较上年,
+# 比2020年, 较“十三五”末) and 分别.
+CHANGE_MODIFIERS = rf"同比|环比|年均|平均|分别|(?:较|比)[^\s{_CONTROLS},。;:、!?较比]{{1,10}}?"
+_CHANGE_VERBS = (
+    "增长率|增长|增加|增幅|增速|提高|提升|上升|上涨|下降|减少|降低|下滑|回落|扩大|缩小|增|降|减"
+)
+_CHANGE_BEFORE = re.compile(
+    rf"(?P<mods>(?:{CHANGE_MODIFIERS})*)(?P<verb>{_CHANGE_VERBS})(?:了|达到|达|为)?$"
+)
+_LIST_START = re.compile(f"分别[{CJK_CLASS}]{{0,4}}$")  # 分别达到, 分别增长
+_LOOK_BACK = 16  # characters before a figure searched for its verb
+_LIST_SEPARATOR = re.compile(r"[\s]*[、,和及与][\s]*")
+_ATTACH_GAP = re.compile(r"[\s、,]*(?:分别)?")
+_SENTENCE_END = re.compile(r"[。;!?\n]")
+CLAUSE_BREAKS = ",。;:!?\n\r"
+_SENTENCE_BREAKS = "。;!?\n\r"
+_CUMULATIVE = "累计"
+#: What a noun after a figure starts with (5个|重大专项).
+CJK = re.compile(f"[{CJK_CLASS}“]")
+
+#: A year as a title writes it: 2023年, or four digits standing alone (not 2074.68亿元).
+YEAR = re.compile(r"(?<![\d.])(?:19|20)\d{2}(?=年|[\s)）]|$)")
+
+
+@dataclass
+class ChangeFound:
+    """A change found in the text: its figure, verbatim text and where it stands."""
+
+    value: int | float
+    unit: str
+    text: str
+    start: int
+
+
+@dataclass
+class Figure:
+    """A figure found in the text; ``start``/``end`` span its ``value_text``."""
+
+    start: int
+    end: int
+    kind: str  # "figure", "rank" or "policy"
+    value: int | float | None
+    unit: str | None
+    qualifier: str | None
+    #: Where the change wording before it starts, when the figure is itself a change.
+    verb_start: int | None = None
+    verb: str = ""  # modifiers and verb, e.g. 同比增长
+    list_id: int | None = None  # the 分别 list it is in
+    change: ChangeFound | None = None
+    note: str | None = None
+    text: str = field(default="", repr=False)
+
+    @property
+    def is_change(self) -> bool:
+        return self.verb_start is not None
+
+
+def _number(text: str) -> int | float:
+    digits = text.replace(",", "")
+    return float(digits) if "." in digits else int(digits)
+
+
+def _quoted_spans(detect: str) -> list[tuple[int, int]]:
+    """Quotes and 《》 titles: names, whose numbers are no figures."""
+    spans = [match.span() for match in _QUOTED.finditer(detect)]
+    spans += [(start, end) for start, end in _titles(detect)]
+    return sorted(spans)
+
+
+def _titles(detect: str) -> Iterator[tuple[int, int]]:
+    """The outermost 《…》 spans, nesting allowed, never across a line."""
+    depth, start = 0, 0
+    for index, char in enumerate(detect):
+        if char == "《":
+            if depth == 0:
+                start = index
+            depth += 1
+        elif char == "》" and depth:
+            depth -= 1
+            if depth == 0:
+                yield start, index + 1
+        elif char == "\n":
+            depth = 0
+
+
+def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Sorted spans joined where they overlap: starts and ends, for :func:`_inside`."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in spans:
+        if ends and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
+
+
+def _inside(spans: tuple[list[int], list[int]], offset: int) -> bool:
+    """Whether an offset is inside one of the merged spans: by bisection, as a scan of
+    every span for every figure is quadratic in a long text."""
+    starts, ends = spans
+    index = bisect_right(starts, offset) - 1
+    return index >= 0 and offset < ends[index]
+
+
+def _figure_from(match: re.Match[str], text: str) -> Figure | None:
+    unit = (match["mult"] or "") + (match["unit"] or "") + (match["slash"] or "")
+    if not unit:
+        return None  # a bare number: a heading's, a name's or a code's
+    if len(match["num"]) > _MAX_DIGITS or len(match["dec"] or "") > _MAX_DIGITS:
+        return None
+    if match["unit"] in _AGE_LIMIT and match["post"] in ("以下", "以内", "以上"):
+        return None
+    unit += match["paren"] or ""
+    qualifier = match["pre"] or match["mid"] or match["mid2"] or match["post"]
+    value = _number(match["num"] + (match["dec"] or ""))
+    kind = "figure"
+    # The words just before, not the whole text before (a slice per figure: quadratic).
+    before = max(0, match.start() - _RANK_WORD_LENGTH)
+    if match["unit"] in ("位", "名") and _RANK_WORDS.search(match.string, before, match.start()):
+        kind = "rank"
+    start, end = match.span()
+    return Figure(start, end, kind, value, unit, qualifier, text=text[start:end])
+
+
+def _raw_figures(report: Report) -> list[Figure]:
+    """Every figure candidate, earliest first; of overlapping ones the longer wins."""
+    detect, text = report.detect, report.text
+    found: list[Figure] = []
+    for match in _FIGURE.finditer(detect):
+        figure = _figure_from(match, text)
+        if figure is not None:
+            found.append(figure)
+    for match in _RANK.finditer(detect):
+        if len(match["num"]) > _MAX_DIGITS:
+            continue
+        value = _number(match["num"]) if match["num"].isdigit() else chinese_number(match["num"])
+        if value is not None:
+            start, end = match.span()
+            found.append(Figure(start, end, "rank", value, "位", None, text=text[start:end]))
+    for match in _CHINESE_COUNT.finditer(detect):
+        value = chinese_number(match["num"])
+        if value is not None:
+            start, end = match.span()
+            found.append(
+                Figure(start, end, "figure", value, match["unit"], None, text=text[start:end])
+            )
+    for match in _FRACTION.finditer(detect):
+        start, end = match.span()
+        if end - start > _MAX_FIGURE_LENGTH:
+            continue
+        qualifier = match["pre"] or match["post"]
+        found.append(Figure(start, end, "figure", None, None, qualifier, text=text[start:end]))
+    found.sort(key=lambda figure: (figure.start, -figure.end))
+    names = _merged(_quoted_spans(detect))
+    kept: list[Figure] = []
+    for figure in found:
+        if kept and figure.start < kept[-1].end:
+            continue
+        if not _inside(names, figure.start):
+            kept.append(figure)
+    return kept
+
+
+def clause_start(report: Report, offset: int, breaks: str = CLAUSE_BREAKS) -> int:
+    """Where the clause (or what ``breaks`` ends) holding ``offset`` starts."""
+    return report.last_break(offset, breaks) + 1
+
+
+def _clause_qualifier(report: Report, figure: Figure) -> None:
+    """累计/预计 earlier in the clause qualify a figure that has no qualifier of its own."""
+    if figure.qualifier is not None or figure.kind != "figure":
+        return
+    clause = clause_start(report, figure.start)
+    # 累计 reaches to the end of its sentence (累计为…发放…207.21亿元，引导…141.48亿元):
+    # the fact base files every figure of such a sentence as 累计.
+    sentence = clause_start(report, figure.start, _SENTENCE_BREAKS)
+    for word in _CLAUSE_QUALIFIERS:
+        # The word's last place before the figure, not a search of the clause (which
+        # on a long line without punctuation is the whole line, for every figure).
+        if report.last_before(word, figure.start) >= (sentence if word == _CUMULATIVE else clause):
+            figure.qualifier = word
+            return
+
+
+def _mark_changes_and_lists(report: Report, figures: list[Figure]) -> None:
+    """Which figures are changes (增长19.2%) and which stand in a 分别 list."""
+    detect = report.detect
+    lists = 0
+    previous: Figure | None = None
+    for figure in figures:
+        before = detect[max(0, figure.start - _LOOK_BACK) : figure.start]
+        gap = detect[previous.end : figure.start] if previous else ""
+        if (
+            previous is not None
+            and previous.list_id is not None
+            and _LIST_SEPARATOR.fullmatch(gap)
+            and previous.kind == figure.kind
+        ):
+            # The next item of a 分别 list: like the first one.
+            figure.list_id = previous.list_id
+            if previous.is_change:
+                figure.verb_start, figure.verb = figure.start, previous.verb
+            previous = figure
+            continue
+        listed = _LIST_START.search(before)
+        if listed:
+            lists += 1
+            figure.list_id = lists
+        change = _CHANGE_BEFORE.search(before) if figure.kind == "figure" else None
+        if change and figure.value is not None:
+            single = change["verb"] in _SINGLE_CHAR_VERBS
+            mods = change["mods"].replace("分别", "")
+            if not single or mods:
+                offset = figure.start - len(before) + change.start()
+                if change["mods"].startswith("分别"):
+                    offset += len("分别")
+                figure.verb_start, figure.verb = offset, mods + change["verb"]
+        previous = figure
+
+
+def _attach_changes(report: Report, figures: list[Figure]) -> list[Figure]:
+    """Give each change (or 分别 list of changes) to the figures just before it;
+    a change with none stays a figure of its own. Returns the figures left."""
+    attached: dict[int, Figure] = {}  # id of a change figure -> the figure it went to
+    index = 0
+    while index < len(figures):
+        first = figures[index]
+        if not first.is_change:
+            index += 1
+            continue
+        group = [first]
+        while (
+            first.list_id is not None
+            and index + len(group) < len(figures)
+            and figures[index + len(group)].list_id == first.list_id
+        ):
+            group.append(figures[index + len(group)])
+        targets = figures[index - len(group) : index] if index >= len(group) else []
+        if _can_attach(report.detect, targets, first):
+            for number, (target, change) in enumerate(zip(targets, group, strict=True)):
+                _give(report, target, change, verbatim=number == 0)
+                attached[id(change)] = target
+        elif index and _prefer_rate(report, attached, figures[index - 1], first):
+            attached[id(first)] = attached.pop(id(figures[index - 1]))
+        for change in group:
+            if id(change) not in attached:
+                change.note = f"DRAFT: a change ({change.verb}) with no base figure before it"
+        index += len(group)
+    for figure in figures:
+        if id(figure) not in attached and figure.is_change and figure.note is None:
+            figure.note = f"DRAFT: a change ({figure.verb}) with no base figure before it"
+    return [figure for figure in figures if id(figure) not in attached]
+
+
+def _give(report: Report, target: Figure, change: Figure, *, verbatim: bool) -> None:
+    """Attach a change figure to its target; a 分别 list's later items get their verb."""
+    assert change.verb_start is not None and change.value is not None
+    text = report.text
+    wording = text[change.verb_start : change.end] if verbatim else change.verb + change.text
+    target.change = ChangeFound(change.value, change.unit or "", wording, change.verb_start)
+
+
+def _prefer_rate(
+    report: Report, attached: dict[int, Figure], previous: Figure, change: Figure
+) -> bool:
+    """``7565家,比上年增加1220家,增长19.2%``: the rate, not the count, is the figure's
+    change (a fact holds one); the count goes back to being a figure of its own."""
+    target = attached.get(id(previous))
+    if target is None or target.change is None or target.change.unit in RATE_UNITS:
+        return False
+    if change.unit not in RATE_UNITS or change.verb_start is None:
+        return False
+    if not _ATTACH_GAP.fullmatch(report.detect[previous.end : change.verb_start]):
+        return False
+    _give(report, target, change, verbatim=True)
+    return True
+
+
+def _can_attach(detect: str, targets: list[Figure], first: Figure) -> bool:
+    if not targets or first.verb_start is None:
+        return False
+    if any(t.kind != "figure" or t.value is None or t.is_change or t.change for t in targets):
+        return False
+    if _SENTENCE_END.search(detect, targets[0].start, first.start):
+        return False
+    gap = detect[targets[-1].end : first.verb_start]
+    return _ATTACH_GAP.fullmatch(gap) is not None
+
+
+def find_figures(report: Report) -> list[Figure]:
+    """The figures of a report, changes attached, in text order (see the module doc)."""
+    figures = _raw_figures(report)
+    _mark_changes_and_lists(report, figures)
+    figures = _attach_changes(report, figures)
+    for figure in figures:
+        _clause_qualifier(report, figure)
+    return figures
+
+
+def find_documents(report: Report) -> list[Figure]:
+    """Every 《…》 title naming a document (a title in Latin letters only, such as
+    《Science》, names a journal, not a policy; one holding a control character or
+    longer than a fact file's texts names none either)."""
+    documents = []
+    for start, end in _titles(report.detect):
+        if end - start > MAX_NAME_LENGTH or UNSHOWABLE.search(report.text, start, end):
+            continue
+        if CJK.search(report.detect, start + 1, end - 1):
+            title = report.text[start:end]
+            documents.append(Figure(start, end, "policy", None, None, None, text=title))
+    return documents
+
+
+def first_year(text: str) -> int | None:
+    """The first year a text writes as a title does (2023年, or 2023 standing alone),
+    in its detection form: the year a report gives itself."""
+    found = YEAR.search(detection_text(text))
+    return int(found[0]) if found else None
+
+
+def read_figures(value_text: str) -> list[Figure]:
+    """The figures written in a fact's ``value_text`` (or a change's text), read alone."""
+    return _raw_figures(parse_report(value_text))

@@ -28,7 +28,10 @@ class Derived:
 
 
 def where(fact: Fact, lang: str = "zh") -> str:
-    """Where a fact stands in the report: 四（一） or, in English, 'part 4 (1)'."""
+    """Where a fact stands in the report: 四（一） or, in English, 'part 4 (1)'; ''
+    for a report without parts."""
+    if fact.section is None:
+        return ""
     if lang == "en":
         pillar, _, item = fact.section.partition(".")
         return "overview" if pillar == "0" else f"part {pillar} ({item})"
@@ -87,7 +90,7 @@ def previous_value(fact: Fact) -> Derived | None:
             return None  # a fall of 100% or more: no previous value gives it
         value = fact.value / factor
         method = f"{fact.value} ÷ (1 {'-' if change.is_decrease else '+'} {change.size}%)"
-    elif change.unit == fact.unit:
+    elif change.unit == fact.unit or (change.unit == "个百分点" and fact.unit == "%"):
         value = fact.value - change.signed_value
         method = f"{fact.value} {'+' if change.is_decrease else '-'} {change.size}"
     else:

@@ -121,10 +121,11 @@ def validation(
 
 
 def trend(points: Sequence[TrendPoint]) -> list[JSON]:
-    """The ``trend`` array, in year order: each year's fact object, the previous
-    year's value derived from its change, the value the previous year's report
-    states (``null`` where none is loaded), their difference in percent of the
-    stated value and whether it is over 1%."""
+    """The ``trend`` array, one point per source per year, oldest year first: the
+    fact, its value in the series' unit, the previous year's value derived from its
+    change beside the one stated for that year (``null`` where none is loaded), their
+    difference in percent and whether it is over 1%, and the flags a reader must
+    see (``sources-disagree``, ``estimate-contradicted``)."""
     return [
         {
             "year": point.fact.year,
@@ -136,6 +137,13 @@ def trend(points: Sequence[TrendPoint]) -> list[JSON]:
             "stated_previous": _stated(point.stated_previous),
             "difference": None if point.difference is None else round(point.difference, 4),
             "disagrees": point.disagrees,
+            "value": point.value,
+            "unit": point.unit,
+            "flags": [
+                {"kind": flag.kind, "text": flag.text, "text_en": flag.text_en,
+                 "other": _stated(flag.other)}
+                for flag in point.flags
+            ],  # fmt: skip
         }
         for point in points
     ]
@@ -144,8 +152,10 @@ def trend(points: Sequence[TrendPoint]) -> list[JSON]:
 def _stated(item: Fact | None) -> JSON | None:
     if item is None:
         return None
+    source = item.source
     return {"value": item.value, "unit": item.unit, "value_text": item.value_text,
-            "year": item.year}  # fmt: skip
+            "year": item.year, "basis": item.basis,
+            "source": source.title if source else item.report}  # fmt: skip
 
 
 def cache_listing(

@@ -243,6 +243,15 @@ class _Coverage:
         return _key(change.value, change.unit) in self.changes
 
 
+def _place(report: Report, fact: Fact, stands: _Stands) -> tuple[int, str]:
+    """Where a fact belongs in the text: its pillar and section, or, for a report
+    without parts, wherever its figure first stands."""
+    if fact.pillar is not None and fact.section is not None:
+        return (fact.pillar, fact.section)
+    found = stands(fact.value_text) if fact.value_text else []
+    return report.place_of(found[0]) if found else (0, "0.0")
+
+
 def _coverage(
     report: Report, facts: Sequence[Fact], stands: _Stands
 ) -> dict[tuple[int, str], _Coverage]:
@@ -250,7 +259,7 @@ def _coverage(
     values: dict[tuple[int, str], set[_Key]] = {}
     changes: dict[tuple[int, str], set[_Key]] = {}
     for fact in facts:
-        place = (fact.pillar, fact.section)
+        place = _place(report, fact, stands)
         texts = [fact.value_text or ""]
         mine = values.setdefault(place, set())
         if fact.value is not None and fact.unit is not None:
@@ -324,7 +333,7 @@ def _change_faults(report: Report, fact: Fact, stands: _Stands) -> list[str]:
     ]
     if not agreeing:
         return [f"change {change.value:g}{change.unit} is not the figure in {change.text!r}"]
-    place = (fact.pillar, fact.section)
+    place = _place(report, fact, stands)
     if not any(
         report.place_of(start) == place for figure in agreeing for start in stands(figure.text)
     ):
@@ -341,7 +350,9 @@ def _check_fact(
         places = stands(fact.value_text)
         if not places:
             faults.append(f"value_text {fact.value_text!r} does not stand in the source")
-        elif all(report.place_of(start) != (fact.pillar, fact.section) for start in places):
+        elif fact.pillar is not None and fact.section is not None and all(
+            report.place_of(start) != (fact.pillar, fact.section) for start in places
+        ):
             found_pillar, found_section = report.place_of(places[0])
             line, column = report.line_col(places[0])
             misplaced = Misplaced(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from cqfacts.derive.cite import Derived, previous_value
@@ -86,11 +87,35 @@ class TrendPoint:
         return self.disagrees or bool(self.flags)
 
 
-def unit_family(unit: str) -> dict[str, float]:
-    """The units a figure in ``unit`` converts to, with their factors."""
+# Scale words that may stand before a unit (1.22万件 is 12,200 件), longest first.
+_SCALES = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "亿": 1e8, "千万": 1e7, "百万": 1e6,
+           "十万": 1e5, "万": 1e4, "千": 1e3}  # fmt: skip
+
+
+def scaled(unit: str) -> tuple[str, float]:
+    """A unit as its base unit and scale: 万件 is (件, 10000), 亿元 (元, 1e8); a unit
+    that is all scale word (万) stays itself."""
     from cqfacts.derive.ranking import family_of
 
-    return family_of(unit)
+    for word, factor in _SCALES.items():
+        if unit.startswith(word) and len(unit) > len(word):
+            base, base_factor = scaled(unit[len(word) :])
+            return base, factor * base_factor
+    family = family_of(unit)  # synonyms: 名 counts as 人
+    smallest = min(family, key=lambda name: family[name])
+    return smallest, family[unit] / family[smallest]
+
+
+def unit_family(unit: str, units: Iterable[str] = ()) -> dict[str, float]:
+    """The units among ``units`` (and ``unit`` itself) that convert to ``unit``,
+    each with its size in their common base unit."""
+    base = scaled(unit)[0]
+    family = {unit: scaled(unit)[1]}
+    for other in units:
+        other_base, factor = scaled(other)
+        if other_base == base:
+            family[other] = factor
+    return family
 
 
 def trend(base: FactBase, fact_id: str) -> list[TrendPoint]:
@@ -140,9 +165,13 @@ def _series_unit(latest: Fact, facts: list[Fact]) -> tuple[str, dict[str, float]
     """The unit the series is drawn in (the headline fact's), refusing figures whose
     units do not convert to it."""
     figures = [fact for fact in facts if fact.value is not None and fact.unit is not None]
-    headline = latest if latest.unit is not None and latest.value is not None else None
-    unit = (headline or (figures[-1] if figures else latest)).unit or ""
-    family = unit_family(unit)
+    # The unit most of its figures are written in (件 rather than 2023's 5.41万件).
+    counts: dict[str, int] = {}
+    for fact in figures:
+        counts[fact.unit or ""] = counts.get(fact.unit or "", 0) + 1
+    unit = max(counts, key=lambda name: (counts[name], -scaled(name)[1]), default="")
+    unit = unit or latest.unit or ""
+    family = unit_family(unit, {fact.unit for fact in figures if fact.unit})
     strangers = [fact for fact in figures if fact.unit not in family]
     if strangers:
         kinds = {unit: [fact for fact in figures if fact.unit in family]}
@@ -259,7 +288,7 @@ def _who_en(fact: Fact) -> str:
 
 def _difference(derived: Derived, stated: Fact) -> float | None:
     """The derived value's distance from the stated one, in percent of the stated."""
-    family = unit_family(derived.unit)
+    family = unit_family(derived.unit, [stated.unit] if stated.unit else [])
     if stated.value is None or stated.unit not in family:
         return None  # no figure, or a unit of another kind (家 against 亿元)
     value = stated.value * family[stated.unit] / family[derived.unit]

@@ -262,6 +262,8 @@ def trend_table(points: list[TrendPoint], lang: str = "zh") -> Page:
         if fact.change is not None:
             change = _english_change(fact) if en else fact.change.text
         figure = english.figure(fact) if en else fact.figure
+        if not figure and fact.change is not None:  # a change alone: 增长34.4%
+            figure = change
         mark = Styled("")
         said = [flag.text_en if en else flag.text for flag in point.flags]
         # Against an estimate, the estimate's own row says it (estimate-contradicted).

@@ -149,6 +149,11 @@ class FactBase:
         return found
 
     @cached_property
+    def repeats_ids(self) -> bool:
+        """Whether an id stands for more than one fact (several years or sources)."""
+        return len(self.by_id) < len(self.facts)
+
+    @cached_property
     def _by_year(self) -> dict[tuple[str, int | None], Fact]:
         found: dict[tuple[str, int | None], Fact] = {}
         for fact in self.facts:

@@ -32,10 +32,11 @@ def facts(items: Iterable[Fact]) -> list[JSON]:
 
 
 def search_results(matches: Sequence[Match]) -> list[JSON]:
-    """Fact objects, best first, each with its ``score`` and how it ``match``-ed."""
+    """Fact objects, best first, each with its ``score``, how it ``match``-ed and the
+    ``years`` its indicator has (with several years loaded; else [])."""
     return [
         {**match.fact.to_dict(), "score": match.score,
-         "match": {"field": match.field, "how": match.how}}
+         "match": {"field": match.field, "how": match.how}, "years": list(match.years)}
         for match in matches
     ]  # fmt: skip
 

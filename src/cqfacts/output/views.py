@@ -73,11 +73,18 @@ def search_table(matches: list[Match], lang: str = "zh", *, years: bool = False)
     rows = [
         [_figure(fact, lang), _with_id(_label(fact, lang, match.highlights), fact),
          Styled(fact.topic_en if lang == "en" else fact.topic),
-         Styled(fact.section or ""), *([Styled(str(fact.year))] if years else [])]
+         Styled(fact.section or ""), *([Styled(_year_cell(fact, match.years))] if years else [])]
         for match in matches
         for fact in (match.fact,)
     ]  # fmt: skip
     return Grid(columns + ([Column("Year", "none", drop=1)] if years else []), rows)
+
+
+def _year_cell(fact: Fact, years: tuple[int, ...]) -> str:
+    """The fact's year, and where the indicator has others, the first: 2023 (2015–)."""
+    if len(years) > 1 and fact.year is not None and years[0] < fact.year:
+        return f"{fact.year} ({years[0]}–)"
+    return str(fact.year)
 
 
 def facts_table(

@@ -66,12 +66,23 @@ def statement(fact: Fact, lang: str = "zh") -> str:
 
 
 def citation(fact: Fact, base: FactBase, lang: str = "zh") -> str:
-    """A citation line naming the report and the section the figure stands in (the
-    fact's own report, where several are loaded)."""
+    """A citation line naming where the figure stands: the report and its section,
+    or, for a source without parts (a press item, a statistics release), its
+    publisher, title and date. A draft says so first: it is no checked figure."""
     meta = base.report_of(fact)
+    source = fact.source
+    if fact.section is not None or source is None:
+        where_en = f"{meta.title_en}, {where(fact, 'en')}"
+        where_zh = f"{meta.title}，{where(fact)}"
+    else:
+        parts = [source.publisher, f"《{source.title}》", source.published]
+        where_zh = "，".join(part for part in parts if part)
+        where_en = ", ".join(part for part in parts if part)
     if lang == "en":
-        return f"{statement(fact, 'en')} ({meta.title_en}, {where(fact, 'en')})"
-    return f"「{statement(fact)}（{meta.title}，{where(fact)}）」"
+        draft = "DRAFT, unchecked: " if fact.draft else ""
+        return f"{draft}{statement(fact, 'en')} ({where_en})"
+    draft = "草稿，未核对：" if fact.draft else ""
+    return f"「{draft}{statement(fact)}（{where_zh}）」"
 
 
 def previous_value(fact: Fact) -> Derived | None:

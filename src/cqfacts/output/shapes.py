@@ -55,7 +55,44 @@ def detail(item: Fact, base: FactBase) -> JSON:
         "previous": previous.to_dict() if previous else None,
         # Every year whose report holds this id (with several reports loaded).
         "years": base.years_of(item.id),
+        # Every source's figure for every year, oldest first ([] for one alone).
+        "series": series(base, item.id),
     }
+
+
+def series(base: FactBase, fact_id: str) -> list[JSON]:
+    """An indicator's points, one per source per year, oldest first: what ``show``
+    lists under a fact that several years or sources give ([] where one does)."""
+    points = base.points(fact_id)
+    if len(points) < 2:
+        return []
+    return [
+        {"year": point.year, "value": point.value, "unit": point.unit,
+         "value_text": point.value_text, "qualifier": point.qualifier, "basis": point.basis,
+         "draft": point.draft, "source": point.source.to_dict() if point.source else None}
+        for point in points
+    ]  # fmt: skip
+
+
+def sources(base: FactBase) -> list[JSON]:
+    """``cqfacts sources``: every source the loaded facts cite, newest publication
+    first: its title, publisher, date and address, the years it gives figures for,
+    and how many facts (and drafts) cite it."""
+    found: dict[tuple[str, str | None], dict[str, Any]] = {}
+    for fact in base.facts:
+        source = fact.source
+        title = source.title if source else (fact.report or "")
+        entry = found.setdefault(
+            (title, source.url if source else None),
+            {**(source.to_dict() if source else {"title": title}), "report": fact.report,
+             "years": set(), "facts": 0, "drafts": 0},
+        )  # fmt: skip
+        entry["facts"] += 1
+        entry["drafts"] += fact.draft
+        if fact.year is not None:
+            entry["years"].add(fact.year)
+    listed = [{**entry, "years": sorted(entry["years"])} for entry in found.values()]
+    return sorted(listed, key=lambda entry: str(entry.get("published") or ""), reverse=True)
 
 
 def pillar_summary(base: FactBase, number: int) -> JSON:

@@ -202,7 +202,20 @@ def fact_view(fact: Fact, base: FactBase, lang: str = "zh") -> Page:
     cells = [[Styled(key), value if isinstance(value, Styled) else Styled(value)]
              for key, value in rows if value]  # fmt: skip
     grid = Grid([Column("", "none", style="dim"), Column("")], cells, header=False, gap=2)
-    return (grid, Styled(""))
+    points = base.points(fact.id)
+    if len(points) < 2:
+        return (grid, Styled(""))
+    # Every source's figure for every year, under the fact: its series at a glance.
+    heading = "Series" if en else "历年数据"
+    series = Grid(
+        [Column("Year", "none"), Column("Figure", "spaces"), Column("Basis", "none", drop=1),
+         Column("Source", "spaces")],
+        [[Styled(str(point.year)), Styled(english.figure(point) if en else point.figure, "bold"),
+          Styled(_basis_short(point, lang)), Styled(_source_short(point))]
+         for point in points],
+        title=heading,
+    )  # fmt: skip
+    return (grid, Styled(""), series, Styled(""))
 
 
 def citation_line(fact: Fact, base: FactBase, lang: str = "zh") -> Styled:
@@ -343,4 +356,30 @@ def _source_line(fact: Fact) -> str:
     if source.url:
         line += f" <{source.url}>"
     return line + (" (copy)" if source.copy else "")
+
+
+def sources_view(entries: list[dict[str, object]], lang: str = "zh") -> Styled:
+    """Every source cited, newest first: date, publisher, what it gives, then its
+    title and address on lines of their own (an address is never cut)."""
+    text = Styled("")
+    for number, entry in enumerate(entries):
+        years = entry["years"]
+        assert isinstance(years, list)
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else "".join(map(str, years))
+        count = f"{entry['facts']} facts" if lang == "en" else f"{entry['facts']}条"
+        drafts = entry["drafts"]
+        if drafts:
+            count += f", {drafts} DRAFT" if lang == "en" else f"，草稿{drafts}条"
+        head = " · ".join(
+            str(part) for part in (entry.get("published"), entry.get("publisher"), span, count)
+            if part
+        )
+        text.append(("\n\n" if number else "") + head, style="bold")
+        text.append(f"\n  {entry['title']}")
+        if entry.get("url"):
+            copy = " (copy)" if entry.get("copy") else ""
+            text.append(f"\n  {entry['url']}{copy}", style="cyan")
+        elif entry.get("report") != entry["title"] or True:
+            text.append("\n  " + ("no address" if lang == "en" else "无网址"), style="dim")
+    return text
 

@@ -1,10 +1,11 @@
-"""Builds the shipped fact base's search index into the wheel (issue 16).
+"""Builds each shipped fact file's search index into the wheel (issue 16).
 
 A fresh install then answers its first search as fast as its hundredth, and a machine
 with no writable cache directory is fast too: ``cqfacts.store.packaged`` reads
-``cqfacts/facts.index`` for the shipped ``facts.toml`` when the key written in it is
-that of the file's bytes and of the installed code and Python, else falls back to the
-cache. An editable install gets none (its sources change under it): it uses the cache.
+``cqfacts/facts.index`` for the shipped ``facts.toml`` (``cqfacts/reports/NAME.index``
+for each shipped report) when the key written in it is that of the file's bytes and of
+the installed code and Python, else falls back to the cache. An editable install gets
+none (its sources change under it): it uses the cache.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from cqfacts.store.packaged import write_packaged_index
 
-write_packaged_index(Path(sys.argv[2]), Path(sys.argv[3]))
+for target, source in zip(sys.argv[2::2], sys.argv[3::2], strict=True):
+    write_packaged_index(Path(target), Path(source))
 """
 
 
@@ -39,15 +41,19 @@ class PackagedIndexHook(BuildHookInterface):  # type: ignore[type-arg]
             return
         root = Path(self.root)
         self._scratch = tempfile.TemporaryDirectory()
-        target = Path(self._scratch.name) / "facts.index"
+        scratch = Path(self._scratch.name)
+        # Each shipped file's entry, at its place in the package (see store/packaged.py).
+        shipped = {"facts.index": root / "facts.toml"}
+        for report in sorted((root / "reports").glob("*.toml")):
+            shipped[f"reports/{report.stem}.index"] = report
+        pairs: list[str] = []
+        for name, source in shipped.items():
+            target = scratch / name.replace("/", "--")
+            pairs += [str(target), str(source)]
+            build_data["force_include"][str(target)] = f"cqfacts/{name}"
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
         env.pop("CQFACTS_FACTS", None)
-        subprocess.run(
-            [sys.executable, "-c", BUILD, str(root / "src"), str(target), str(root / "facts.toml")],
-            check=True,
-            env=env,
-        )
-        build_data["force_include"][str(target)] = "cqfacts/facts.index"
+        subprocess.run([sys.executable, "-c", BUILD, str(root / "src"), *pairs], check=True, env=env)
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         scratch = getattr(self, "_scratch", None)

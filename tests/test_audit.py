@@ -230,3 +230,64 @@ def test_an_audit_finds_the_same_in_one_pass_or_in_a_scan_per_text(shipped, repo
     monkeypatch.setattr(audit_module, "MANY_TEXTS", 0)
     assert audit(source, shipped.base.facts) == scanned
     assert not scanned.clean
+
+
+_COLLECTION = """
+[meta]
+title = "指标年度数据"
+title_en = "Indicators by year"
+region = "重庆市"
+source = "figures gathered from several sources"
+
+[sources.a]
+title = "2024年的一篇报道"
+
+[topics."企业"]
+en = "Enterprises"
+
+[[topics."企业".facts]]
+id = "enterprises"
+kind = "figure"
+label = "企业"
+label_en = "Enterprises"
+value = 3
+unit = "个"
+value_text = "3个"
+year = 2024
+source = "a"
+
+[[topics."企业".facts]]
+id = "enterprises"
+kind = "figure"
+label = "企业"
+label_en = "Enterprises"
+value = 2
+unit = "个"
+value_text = "2个"
+year = 2023
+source = "a"
+"""
+
+
+def test_a_year_chooses_the_report_of_that_year_never_a_collection(two_reports, tmp_path):
+    # Issue 22: with a collection of many years loaded (reports/series.toml, its [meta]
+    # year its newest), a 2024 text or --year 2024 fit two files and audit refused.
+    from cqfacts.facts.model import merge_bases
+
+    collection = parse_fact_file(_COLLECTION, "series.toml")
+    assert collection.meta.year == 2024
+    base = merge_bases([*two_reports.parts, collection])
+    text_2024 = "2024年,全市新增企业3个。"
+    assert report_for(base, text_2024).path.endswith("f2024.toml")
+    assert report_for(base, "x", year=2024).path.endswith("f2024.toml")
+    assert report_for(base, "x", report="series.toml") is collection  # named, it is chosen
+    assert report_for(base, "2023年重庆市科技工作总结 …").meta.year == 2023
+
+
+def test_the_year_a_text_is_of_is_the_one_it_reports_on_not_the_first_it_writes(two_reports):
+    # A review from a 2021 conference opens its paragraph on 2020 with 2020年,…; a plan's
+    # 2035 comes first in another text. Each is the report of the year draft gives it.
+    review = "重庆科技回顾\n从2021年会议上获悉进展。\n2024年,全市新增企业3个。"
+    assert report_for(two_reports, review).meta.year == 2024
+    plan = "到2035年建成科技强市。2024年,全市新增企业3个。"
+    assert report_for(two_reports, plan).meta.year == 2024

@@ -255,7 +255,7 @@ def test_rank_has_no_scientific_notation_and_proportional_bars(run):
     assert bars["865.1亿元"] == 20 and 0 < bars["39.8亿元"] <= 1
     assert bars.get("0.35亿元", 0) == 0
     clash = run("rank", "--by", "change", "--unit", "亿元")
-    assert clash.exit_code == ExitCode.USAGE_ERROR and "--unit ranks by value" in clash.stderr
+    assert clash.exit_code == ExitCode.USAGE_ERROR and "a unit ranks by value" in clash.stderr
 
 
 # --- the pager -------------------------------------------------------------------------

@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 from cqfacts.cli.app import ExitCode
+from cqfacts.store.paths import shipped_fact_path
 from cqfacts.text.draft import draft_report
+
+# The shipped 2023 work summary alone ("+" is every shipped file).
+REPORT_2023 = str(shipped_fact_path())
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SAMPLE_2024 = SHARED / "samples" / "2025-press-conference-review.txt"
@@ -27,51 +31,61 @@ def report_2024(tmp_path: Path) -> Path:
     )  # fmt: skip
     path = tmp_path / "reports" / "facts-2024.toml"
     path.parent.mkdir()
-    path.write_text(text.replace(drafted, 'id = "tech-contract-turnover"'), encoding="utf-8")
+    curated = text.replace(drafted, 'id = "tech-contract-turnover"').replace("draft = true\n", "")
+    path.write_text(curated, encoding="utf-8")
     return path
 
 
 def test_repeated_facts_search_both_reports_with_a_year_column(run, report_2024):
-    result = run("--facts", "+", "search", "技术合同成交额", facts=report_2024)
+    result = run("--facts", REPORT_2023, "search", "技术合同成交额", facts=report_2024)
     assert result.exit_code == ExitCode.FOUND
     header = result.stdout.splitlines()[0]
     assert header.split()[-1] == "Year"
-    assert "865.1亿元" in result.stdout and "974.24亿元" in result.stdout
-    records = json.loads(run("--facts", "+", "search", "技术合同成交额", "--json",
-                             facts=report_2024).stdout)  # fmt: skip
+    # One row per indicator: its latest year, and since when the reports give it.
+    assert "974.24亿元" in result.stdout and "2024 (2023–)" in result.stdout
+    assert "865.1亿元" not in result.stdout
+    every = run("--facts", REPORT_2023, "search", "技术合同成交额", "--all-years",
+                facts=report_2024).stdout  # fmt: skip
+    assert "865.1亿元" in every and "974.24亿元" in every
+    records = json.loads(run("--facts", REPORT_2023, "search", "技术合同成交额", "--json",
+                             "--all-years", facts=report_2024).stdout)  # fmt: skip
     assert {(r["value"], r["year"]) for r in records} >= {(865.1, 2023), (974.24, 2024)}
-    one_year = run("--facts", "+", "search", "技术合同成交额", "--year", "2023", "--json",
+    one_year = run("--facts", REPORT_2023, "search", "技术合同成交额", "--year", "2023", "--json",
                    facts=report_2024)  # fmt: skip
     assert {record["year"] for record in json.loads(one_year.stdout)} == {2023}
 
 
 def test_a_directory_and_the_environment_list_name_several_reports(run, report_2024, monkeypatch):
-    by_directory = run("--facts", "+", "list", "--year", "2024", "--json",
+    by_directory = run("--facts", REPORT_2023, "list", "--year", "2024", "--json",
                        facts=report_2024.parent)  # fmt: skip
     assert by_directory.exit_code == ExitCode.FOUND
     assert {record["year"] for record in json.loads(by_directory.stdout)} == {2024}
-    monkeypatch.setenv("CQFACTS_FACTS", os.pathsep.join(["+", str(report_2024)]))
+    monkeypatch.setenv("CQFACTS_FACTS", os.pathsep.join([REPORT_2023, str(report_2024)]))
     listed = run("list", "--json", facts=None)
     assert {record["year"] for record in json.loads(listed.stdout)} == {2023, 2024}
 
 
 def test_show_answers_with_the_latest_year_and_names_the_others(run, report_2024):
-    latest = run("--facts", "+", "show", "tech-contract-turnover", "--json", facts=report_2024)
+    latest = run(
+        "--facts", REPORT_2023, "show", "tech-contract-turnover", "--json", facts=report_2024
+    )
     record = json.loads(latest.stdout)
     assert (record["year"], record["value"], record["years"]) == (2024, 974.24, [2023, 2024])
-    table = run("--facts", "+", "show", "tech-contract-turnover", facts=report_2024).stdout
+    table = run("--facts", REPORT_2023, "show", "tech-contract-turnover", facts=report_2024).stdout
     assert "years     2024 (also 2023: cqfacts trend tech-contract-turnover)" in table
-    older = run("--facts", "+", "show", "tech-contract-turnover", "--year", "2023", "--json",
-                facts=report_2024)  # fmt: skip
+    older = run("--facts", REPORT_2023, "show", "tech-contract-turnover", "--year", "2023",
+                "--json", facts=report_2024)  # fmt: skip
     assert json.loads(older.stdout)["value"] == 865.1
-    missing = run("--facts", "+", "show", "tech-contract-turnover", "--year", "2019",
+    missing = run("--facts", REPORT_2023, "show", "tech-contract-turnover", "--year", "2019",
                   facts=report_2024)  # fmt: skip
     assert missing.exit_code == ExitCode.USAGE_ERROR
     assert missing.stderr == "cqfacts: no report of 2019 is loaded; years: 2023, 2024\n"
 
 
 def test_trend_follows_the_indicator_in_year_order(run, report_2024):
-    result = run("--facts", "+", "trend", "tech-contract-turnover", "--json", facts=report_2024)
+    result = run(
+        "--facts", REPORT_2023, "trend", "tech-contract-turnover", "--json", facts=report_2024
+    )
     assert result.exit_code == ExitCode.FOUND
     points = json.loads(result.stdout)
     assert [point["year"] for point in points] == [2023, 2024]
@@ -79,30 +93,31 @@ def test_trend_follows_the_indicator_in_year_order(run, report_2024):
     # 865.1亿元, 增长37.2%: about 630.5亿元 the year before.
     assert round(points[0]["derived_previous"]["value"], 1) == 630.5
     assert points[1]["stated_previous"]["value"] == 865.1
-    table = run("--facts", "+", "trend", "技术合同成交额", facts=report_2024).stdout
-    assert "≈630.54亿元" in table and "974.24亿元" in table
+    table = run("--facts", REPORT_2023, "trend", "技术合同成交额", facts=report_2024).stdout
+    assert "865.1亿元" in table and "974.24亿元" in table
     assert table.index("2023") < table.index("2024")
-    nothing = run("--facts", "+", "trend", "香蕉", "--json", facts=report_2024)
+    nothing = run("--facts", REPORT_2023, "trend", "香蕉", "--json", facts=report_2024)
     assert (nothing.exit_code, nothing.stdout) == (ExitCode.NOTHING_FOUND, "[]\n")
 
 
 def test_pillar_rank_and_export_take_a_year(run, report_2024):
-    pillar = json.loads(run("--facts", "+", "pillar", "0", "--year", "2024", "--json",
+    pillar = json.loads(run("--facts", REPORT_2023, "pillar", "0", "--year", "2024", "--json",
                             facts=report_2024).stdout)  # fmt: skip
     assert {fact["year"] for fact in pillar["facts"]} == {2024}
-    ranked = json.loads(run("--facts", "+", "rank", "--by", "value", "--year", "2023",
+    ranked = json.loads(run("--facts", REPORT_2023, "rank", "--by", "value", "--year", "2023",
                             "--json", facts=report_2024).stdout)  # fmt: skip
     assert ranked and {fact["year"] for fact in ranked} == {2023}
-    exported = run("--facts", "+", "export", "--format", "toml", "--year", "2024",
+    exported = run("--facts", REPORT_2023, "export", "--format", "toml", "--year", "2024",
                    facts=report_2024)  # fmt: skip
     assert exported.exit_code == ExitCode.FOUND and "974.24亿元" in exported.stdout
     assert "865.1亿元" not in exported.stdout
 
 
 def test_validate_checks_every_file_in_use(run, report_2024):
-    result = run("--facts", "+", "validate", "--json", facts=report_2024)
+    result = run("--facts", REPORT_2023, "validate", "--json", facts=report_2024)
     assert result.exit_code == ExitCode.FOUND
     checked = json.loads(result.stdout)
     # In the order named: the run fixture names the 2024 file first.
     assert [Path(item["path"]).name for item in checked] == ["facts-2024.toml", "facts.toml"]
-    assert checked[0]["drafts"] == checked[0]["facts"] and checked[1]["drafts"] == 0
+    assert checked[0]["facts"] > 0 and checked[1]["facts"] == 176
+    assert checked[0]["drafts"] == checked[1]["drafts"] == 0  # the curated 2024 file

@@ -20,6 +20,7 @@ from cqfacts.facts.factfile import parse_fact_file
 from cqfacts.facts.model import Fact, FactBase
 from cqfacts.output.export import export
 from cqfacts.text.draft import PLACEHOLDER_YEAR, Drafted, draft_report
+from cqfacts.text.figures import report_year
 from cqfacts.text.report import parse_report
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -258,9 +259,13 @@ TRUTH_2025 = [
 
 
 @needs_shared
-@pytest.mark.parametrize(("path", "truth"), [(SAMPLE_2021, TRUTH_2021), (SAMPLE_2025, TRUTH_2025)])
-def test_samples_recover_their_figures_and_no_dates(path, truth):
-    drafted = draft_report(read(path))
+@pytest.mark.parametrize(
+    ("path", "truth", "year"),
+    # The 2025 text names no year (十四五, 10月15日): its curator gives it.
+    [(SAMPLE_2021, TRUTH_2021, None), (SAMPLE_2025, TRUTH_2025, 2025)],
+)
+def test_samples_recover_their_figures_and_no_dates(path, truth, year):
+    drafted = draft_report(read(path), year=year)
     share, missed = recall(truth, drafted.facts)
     assert share >= RECALL_UNSEEN, missed
     texts = [fact["value_text"] for fact in drafted.facts]
@@ -450,9 +455,9 @@ def test_ids_are_ascii_unique_and_stable():
     assert [fact["id"] for fact in facts_of("新增平台5个。" + text)][1:] == ids
 
 
-def test_meta_from_arguments_else_the_text_else_placeholders():
+def test_meta_from_arguments_else_the_text_and_no_year_is_refused():
     dated = draft_report("2022年重庆市科技工作总结\n全年新增企业100家。")
-    assert dated.meta.year == 2022
+    assert dated.meta.year == dated.year == 2022
     assert dated.meta.title == "2022年重庆市科技工作总结"
     given = draft_report("全年新增企业100家。", year=2024, title="报告", source="news.txt")
     assert (given.meta.year, given.meta.title, given.meta.source) == (
@@ -460,21 +465,78 @@ def test_meta_from_arguments_else_the_text_else_placeholders():
         "报告",
         "news.txt",
     )
+    # Issue 22: a text naming no year drafted [meta] year = 1, which validate took.
     unknown = draft_report("全年新增企业100家,产值2074.68亿元。")
-    assert unknown.meta.year == PLACEHOLDER_YEAR
-    validates(unknown)
+    assert unknown.year is None and unknown.meta.year == PLACEHOLDER_YEAR
+    assert {fact["year"] for fact in unknown.facts} == {None}  # the placeholder is no fact's
+    for write in (unknown.to_toml, unknown.to_json):
+        with pytest.raises(DraftError, match=r"names no year .*: give the year with --year$"):
+            write()
+    validates(draft_report("全年新增企业100家,产值2074.68亿元。", year=2024))
+
+
+def test_the_year_given_wins_over_the_texts_and_is_one_a_fact_file_takes():
+    drafted = draft_report("2022年重庆市科技工作总结\n全年新增企业100家。", year=2021)
+    assert drafted.meta.year == 2021
+    assert {fact["year"] for fact in drafted.facts} == {2021}
+    assert "year = 2021" in drafted.to_toml()
+    for year in (1, 1948, 2101, 20233):
+        with pytest.raises(InvalidArgumentError, match=f"the year {year} is not one a fact"):
+            draft_report("新增企业3个。", year=year)
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("2023年工作总结\n新增企业3个。", 2023),
+        ("2021年重庆科技创新回顾\n新增企业3个。", 2021),
+        ("２０２２年重慶市科技工作總結\n新增企業3個。", 2022),  # full-width, traditional
+        ("2023年,全市科技系统坚持创新,新增企业3个。", 2023),  # the issue's 2023年，全市…
+        ("“十四五”开新局\n会上获悉,比2020年增长5%。\n2020年,全市新增企业3个。", 2020),
+        ("一、2023年工作回顾\n新增企业3个。\n二、2024年工作安排\n新增4个。", 2023),
+        ("到2035年建成科技强市。2022年,全市新增企业3个。", 2022),
+        ("截至2023年底科技进展\n新增企业3个。", 2023),
+        # A plan, a span, a 《》 title or 十四五 names no year the text reports on.
+        ("2035年远景目标\n新增企业3个。", None),
+        ("2021—2025年科技创新规划\n新增企业3个。", None),
+        ("“十四五”开新局\n“十四五”期间新增企业3个,比2020年增长5%。", None),
+        ("印发《行动方案(2023—2027年)》\n新增企业3个。", None),
+        ("2024年,全市将新增企业3个。", None),
+        ("到2035年,新增企业3个。", None),
+        ("二、2024年工作安排\n新增企业3个。", None),
+        ("1938年科技工作\n新增企业3个。", None),  # no year a fact file takes
+        ("新增企业3个,产值2074.68亿元。", None),
+    ],
+)
+def test_the_year_is_the_one_the_text_reports_on(text, year):
+    assert report_year(parse_report(text)) == year
+    assert draft_report(text).year == year
+
+
+def test_a_title_given_names_the_year_before_the_text():
+    assert draft_report("新增企业3个。", title="2019年重庆科技回顾").meta.year == 2019
+
+
+@needs_shared
+def test_the_samples_draft_the_year_they_report_on_or_ask_for_it():
+    # The 2021 review opens "2020年,重庆…" (its conference of 2021 reviews 2020), as
+    # its curated report has it; the 2025 press item names no year.
+    assert draft_report(read(SAMPLE_2021)).meta.year == 2020
+    assert draft_report(read(REPORT_2023)).meta.year == 2023
+    with pytest.raises(DraftError, match="--year"):
+        draft_report(read(SAMPLE_2025)).to_toml()
 
 
 def test_drafted_toml_escapes_what_toml_needs():
     text = '一、关于"双倍增"的\\说明\n新增企业100家。'
-    drafted = draft_report(text, title='标题"引号"\\')
+    drafted = draft_report(text, year=2024, title='标题"引号"\\')
     validates(drafted)
     assert tomllib.loads(drafted.to_toml())["meta"]["title"] == '标题"引号"\\'
 
 
 def test_one_topic_per_section_named_after_it():
     text = "概述新增3家。\n一、企业\n(一)培育。新增10家。\n(二)培育。新增20家。"
-    data = tomllib.loads(draft_report(text).to_toml())
+    data = tomllib.loads(draft_report(text, year=2024).to_toml())
     assert list(data["topics"]) == ["总体情况", "培育", "培育 (1.2)"]
     assert data["topics"]["培育"]["en"] == "Draft: part 1 (1)"
 
@@ -484,6 +546,7 @@ def test_one_topic_per_section_named_after_it():
 
 def valid_file(text: str, **meta: Any) -> FactBase:
     """The drafted file read back by the project's own fact-file reading code."""
+    meta.setdefault("year", 2024)  # these texts name none
     return parse_fact_file(draft_report(text, **meta).to_toml(), "drafted.toml")
 
 
@@ -563,6 +626,9 @@ def test_the_draft_is_fact_records_written_by_the_one_toml_writer():
     assert uncommented(toml_text) == uncommented(export(again, "toml"))
     # A default is left out, as export leaves it: a topic's aliases are written, no fact's.
     assert toml_text.count("aliases = []") == len(drafted.base.topics)
+    # Issue 22: each fact wrote year = 2024, the [meta] year it takes anyway.
+    assert re.findall(r"(?m)^year = .*", toml_text) == ["year = 2024"]
+    assert all(fact.year == 2024 for fact in again.facts)
 
 
 @pytest.mark.parametrize("title", ["a\tb", "\u200b", "x" * 501, "a\udcffb"])
@@ -634,7 +700,7 @@ def test_an_audit_by_a_long_texts_own_draft_reads_it_a_bounded_number_of_times()
             return found
 
     text = "".join(f"新增企业{number}个," for number in range(MANY_TEXTS + 200))
-    facts = parse_fact_file(draft_report(text).to_toml(), "own.toml").facts
+    facts = parse_fact_file(draft_report(text, year=2024).to_toml(), "own.toml").facts
     assert audit(Scanned(text), facts).clean
     assert Scanned.read < 20 * len(text)
 
@@ -681,7 +747,7 @@ def test_draft_and_audit_make_linearly_many_calls():
     def audited_by_own_draft(n: int) -> int:
         # Every figure of a section was compared with every fact of it (its own draft).
         text = "".join(f"新增企业{number}个," for number in range(n))
-        facts = parse_fact_file(draft_report(text).to_toml(), "own.toml").facts
+        facts = parse_fact_file(draft_report(text, year=2024).to_toml(), "own.toml").facts
         return _calls(lambda: audit(text, facts))
 
     for calls in (drafted, audited, audited_by_own_draft):
@@ -715,11 +781,14 @@ _PIECES = [
 
 
 @settings(max_examples=150)
-@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=60).map("".join))
-def test_any_text_drafts_a_valid_file_or_says_in_one_line_why(text):
+@given(
+    st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=60).map("".join),
+    st.sampled_from([2024, None]),  # None: the year is the text's, if it names one
+)
+def test_any_text_drafts_a_valid_file_or_says_in_one_line_why(text, year):
     # Row 9: about half of random texts drafted a file that `validate` refused.
     try:
-        drafted = draft_report(text)
+        drafted = draft_report(text, year=year)
         toml_text = drafted.to_toml()
     except (DraftError, InvalidArgumentError) as error:
         assert str(error) and "\n" not in str(error)

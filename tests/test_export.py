@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.facts.factfile import _is_text, parse_fact_file
-from cqfacts.facts.model import KINDS, Change, Fact, FactBase, Meta, Pillar, Topic
+from cqfacts.facts.model import BASES, KINDS, Change, Fact, FactBase, Meta, Pillar, Topic
+from cqfacts.facts.records import Source
 from cqfacts.output.export import CSV_COLUMNS, export
 
 
@@ -67,7 +68,18 @@ FACT_ID = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)
 
 @st.composite
 def fact_bases(draw: st.DrawFn) -> FactBase:
-    meta = Meta(draw(TEXT), draw(TEXT), draw(st.integers(1900, 2100)), draw(TEXT), draw(TEXT))
+    # A report of one year, or a collection whose facts each give theirs ([meta] year
+    # is then the newest); facts from the report itself or from named sources.
+    years = draw(st.lists(st.integers(1949, 2100), min_size=1, max_size=3, unique=True))
+    meta = Meta(
+        draw(TEXT), draw(TEXT), max(years), draw(TEXT), draw(TEXT),
+        publisher=draw(st.none() | TEXT), url=draw(st.none() | st.just("https://example.org/a")),
+        basis=draw(st.none() | st.sampled_from(sorted(BASES))),
+    )  # fmt: skip
+    sources = [
+        meta.own_source(),
+        *draw(st.lists(st.tuples(TEXT, TEXT).map(lambda pair: Source(*pair)), max_size=2)),
+    ]
     pillars = {
         number: Pillar(
             number,
@@ -105,13 +117,16 @@ def fact_bases(draw: st.DrawFn) -> FactBase:
                     change=change,
                     note=draw(st.none() | TEXT),
                     aliases=tuple(draw(st.lists(TEXT, max_size=2))),
-                    year=meta.year,  # a fact file's facts are of its report
+                    year=draw(st.sampled_from(years)),
                     report=meta.title,
+                    basis=draw(st.sampled_from((meta.basis, *sorted(BASES)))),
+                    source=draw(st.sampled_from(sources)),
                 )
             )
         aliases = tuple(draw(st.lists(TEXT, max_size=2)))
         topics[name] = Topic(name, en, aliases, tuple(fact.id for fact in topic_facts))
         facts += topic_facts
+    meta = meta._replace(year=max(fact.year for fact in facts))  # the newest, as a file says
     return FactBase(meta=meta, pillars=pillars, topics=topics, facts=tuple(facts))
 
 

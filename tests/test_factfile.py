@@ -284,7 +284,10 @@ def test_sections_en_may_only_translate_sections_that_exist():
 
 def test_the_year_must_be_a_year():
     [problem] = problem_records(SMALL_FACTS.replace("year = 2023", "year = -5"))
-    assert (problem.field, problem.message) == ("meta.year", "[meta] year must be from 1 to 9999")
+    assert (problem.field, problem.message) == (
+        "meta.year",
+        "[meta] year must be a year from 1949 to 2100, not -5",
+    )
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,14 @@ def test_second_load_comes_from_the_cache_and_equals_the_first(small_fact_file, 
     assert second.index.readings == first.index.readings
 
 
+def test_every_meta_field_comes_back_from_the_cache(tmp_path):
+    """A report's publisher, address and basis survive the cache as its title does."""
+    first = load(shipped_fact_path(), cache_dir=tmp_path, packaged=False)
+    second = load(shipped_fact_path(), cache_dir=tmp_path, packaged=False)
+    assert second.from_cache and first.base.meta.url and first.base.meta.publisher
+    assert second.base.meta == first.base.meta
+
+
 def test_changed_content_is_not_served_from_the_old_cache(small_fact_file, tmp_path):
     load(small_fact_file, cache_dir=tmp_path)
     small_fact_file.write_text(

@@ -112,7 +112,9 @@ def test_lists_the_tools_with_descriptions_that_ask_for_citations(session):
         assert "citation" in tool.description
         assert tool.annotations.read_only_hint is True
     assert by_name["search"].input_schema["required"] == ["query"]
-    assert set(by_name["search"].input_schema["properties"]) == {"query", "pillar", "kind", "limit"}
+    assert set(by_name["search"].input_schema["properties"]) == {
+        "query", "pillar", "kind", "limit", "year", "all_years",
+    }  # fmt: skip
     assert by_name["show"].input_schema["required"] == ["id"]
     assert by_name["pillar"].input_schema["required"] == ["n"]
     assert set(by_name["rank"].input_schema["properties"]) >= {"by", "unit"}

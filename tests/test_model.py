@@ -1,4 +1,5 @@
 from cqfacts.facts.model import FACT_KEYS, Change, Fact, parse_pillar_number, section_label
+from cqfacts.facts.records import Source
 
 
 def _fact(**overrides) -> Fact:
@@ -76,6 +77,8 @@ def _every_field_set() -> Fact:
         change=Change(19.2, "%", "增长19.2%"), note="注", aliases=("a", "b"),
         status=Status("issued", "印发实施"), draft=True, line=3, column=17,
         year=2023, report="标题",  # from [meta]: the base below is of that report
+        basis="final",
+        source=Source("标题", "出版者", "2024-01", "https://example.org/", "2024-02-01"),
     )  # fmt: skip
 
 
@@ -96,7 +99,18 @@ def test_every_declared_field_round_trips_through_cache_rows_json_csv_and_toml(t
     record = fact.to_dict()
     assert tuple(record) == FACT_KEYS == tuple(FIELDS)
     base = FactBase(
-        meta=Meta("标题", "Title", 2023, "重庆市", "source"),
+        meta=Meta(
+            "标题",
+            "Title",
+            2023,
+            "重庆市",
+            "source",
+            "出版者",
+            "2024-01",
+            "https://example.org/",
+            "2024-02-01",
+            basis="final",
+        ),
         pillars={4: Pillar(4, "四", "Four", {"4.1": "一"}, {"4.1": "One"})},
         topics={"话题": Topic("话题", "Topic", (), ("x",))},
         facts=(fact,),

@@ -18,8 +18,12 @@ from cqfacts.store.loader import (
     load_many,
     paths_from_environment,
     shipped_fact_path,
+    shipped_fact_paths,
 )
 from cqfacts.text.draft import draft_report
+
+# The shipped 2023 work summary alone ("+" is every shipped file).
+REPORT_2023 = str(shipped_fact_path())
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 REVIEW_2024 = SAMPLES / "2025-press-conference-review.txt"  # the 14th plan and 2024
@@ -33,15 +37,29 @@ def _sample(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def curated_2024() -> str:
+def curated_2024(*, checked: bool = True) -> str:
     """The 2025 press review drafted as the 2024 report, its technology contract
-    turnover (974.24亿元, 2024) given the shipped report's id for that indicator."""
+    turnover (974.24亿元, 2024) given the shipped report's id for that indicator, and
+    (``checked``) its facts marked checked, as a curator leaves them."""
     drafted = draft_report(_sample(REVIEW_2024), year=2024, title="2024年重庆科技创新回顾")
     [turnover] = [fact for fact in drafted.facts if fact["value_text"] == "974.24亿元"]
     text = drafted.to_toml()
     curated = text.replace(f'id = "{turnover["id"]}"', f'id = "{TURNOVER}"')
     assert curated.count(f'id = "{TURNOVER}"') == 1
-    return curated
+    return curated.replace("draft = true\n", "") if checked else curated
+
+
+def test_a_draft_never_outranks_a_checked_fact(tmp_path, cache_dir):
+    """An unchecked 2024 draft beside the checked 2023 report: the indicator answers
+    with the checked figure; the draft is there for its year, marked."""
+    path = tmp_path / "draft-2024.toml"
+    path.write_text(curated_2024(checked=False), encoding="utf-8")
+    loaded = load_many([REPORT_2023, path], cache_dir=cache_dir)
+    base = loaded.base
+    assert (base.get(TURNOVER).year, base.get(TURNOVER).draft) == (2023, False)
+    assert base.get(TURNOVER, 2024).draft
+    [match] = [m for m in search(base, loaded.index, "技术合同成交额") if m.fact.id == TURNOVER]
+    assert match.fact.year == 2023 and match.years == (2023, 2024)
 
 
 def curated_2020() -> str:
@@ -66,7 +84,7 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def two(files: dict[str, Path], cache_dir: Path) -> Loaded:
     """The shipped 2023 report and the 2024 one."""
-    return load_many(["+", files["2024"]], cache_dir=cache_dir)
+    return load_many([REPORT_2023, files["2024"]], cache_dir=cache_dir)
 
 
 def test_each_fact_carries_its_reports_year_and_title(two):
@@ -77,13 +95,22 @@ def test_each_fact_carries_its_reports_year_and_title(two):
     assert two.base.years == [2023, 2024]
 
 
-def test_search_finds_the_indicator_in_both_years(two):
+def test_search_answers_an_indicator_once_with_its_years(two):
+    """One row per indicator, its latest year's fact, saying which years hold it; every
+    year's fact with all_years."""
     matches = search(two.base, two.index, "技术合同成交额", limit=5)
+    [turnover] = [match for match in matches if match.fact.id == TURNOVER]
+    assert (turnover.fact.year, turnover.fact.value_text) == (2024, "974.24亿元")
+    assert turnover.years == (2023, 2024)
+
+
+def test_search_finds_the_indicator_in_both_years(two):
+    matches = search(two.base, two.index, "技术合同成交额", limit=5, all_years=True)
     found = {(match.fact.id, match.fact.year): match.fact.value_text for match in matches}
     assert found[(TURNOVER, 2023)] == "865.1亿元"
     assert found[(TURNOVER, 2024)] == "974.24亿元"
     # Pinyin keys of the second file answer too: its numbers were moved past the first's.
-    pinyin = search(two.base, two.index, "jishuhetongchengjiaoe", limit=5)
+    pinyin = search(two.base, two.index, "jishuhetongchengjiaoe", limit=5, all_years=True)
     assert {(m.fact.id, m.fact.year) for m in pinyin} >= {(TURNOVER, 2023), (TURNOVER, 2024)}
 
 
@@ -198,8 +225,8 @@ def test_highlights_of_the_second_file_are_its_own(two, files, cache_dir):
 
 def test_warm_loads_answer_from_each_files_cache_entry(files, tmp_path):
     # The cache alone: an installed wheel would answer for the shipped file itself.
-    cold = load_many(["+", files["2024"]], cache_dir=tmp_path, packaged=False)
-    warm = load_many(["+", files["2024"]], cache_dir=tmp_path, packaged=False)
+    cold = load_many([REPORT_2023, files["2024"]], cache_dir=tmp_path, packaged=False)
+    warm = load_many([REPORT_2023, files["2024"]], cache_dir=tmp_path, packaged=False)
     assert not cold.from_cache and warm.from_cache
     assert list(warm.base.facts) == list(cold.base.facts)
     # An entry per file, and one of the joined index (one for this pair of contents).
@@ -220,7 +247,8 @@ def test_a_directory_stands_for_every_fact_file_in_it(files, cache_dir, tmp_path
     loaded = load_many([folder], cache_dir=cache_dir)
     assert loaded.base.years == [2020, 2024]
     everything = load_many([folder], include_shipped=True, cache_dir=cache_dir)
-    assert everything.base.years == [2020, 2023, 2024]
+    assert {2020, 2023, 2024} <= set(everything.base.years)
+    assert len(everything.base.reports) == 2 + len(shipped_fact_paths())
     assert search(everything.base, everything.index, "综合科技创新水平指数", year=2020)
     # A file named twice (alone and in its directory) is loaded once.
     assert fact_paths([files["2024"], folder]) == [files["2024"], files["2020"]]
@@ -228,11 +256,13 @@ def test_a_directory_stands_for_every_fact_file_in_it(files, cache_dir, tmp_path
         fact_paths([tmp_path])
 
 
-def test_no_paths_is_the_shipped_base(cache_dir):
+def test_no_paths_is_every_shipped_file(cache_dir):
+    shipped = sorted(map(str, shipped_fact_paths()))
+    assert len(shipped) > 1 and shipped_fact_paths()[0] == shipped_fact_path()
     for paths in (None, [], ["+"]):
         loaded = load_many(paths, cache_dir=cache_dir)
-        assert loaded.base.path == str(shipped_fact_path())
-        assert loaded.base.reports == [loaded.base.meta] and loaded.base.parts == ()
+        assert sorted(part.path for part in loaded.base.parts) == shipped
+        assert len(loaded.base.reports) == len(shipped)
 
 
 def test_the_environment_lists_files_and_directories(files, cache_dir):
@@ -241,13 +271,13 @@ def test_the_environment_lists_files_and_directories(files, cache_dir):
     assert paths_from_environment(value) == [Path("+"), folder]
     assert paths_from_environment("") == []
     loaded = load_many(paths_from_environment(value), cache_dir=cache_dir)
-    assert loaded.base.years == [2020, 2023, 2024]
+    assert {2020, 2023, 2024} <= set(loaded.base.years)
+    assert len(loaded.base.reports) == 2 + len(shipped_fact_paths())
 
 
-def test_two_files_of_one_year_with_one_id_are_refused(files, tmp_path, cache_dir):
+def test_two_files_of_one_year_and_source_with_one_id_are_refused(files, tmp_path, cache_dir):
     other = tmp_path / "another-2024.toml"
-    text = files["2024"].read_text(encoding="utf-8")
-    other.write_text(text.replace("2024年重庆科技创新回顾", "2024年另一份回顾"), encoding="utf-8")
+    other.write_text(files["2024"].read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(FactFileError) as caught:
         load_many([files["2024"], other], cache_dir=cache_dir)
     problems = caught.value.problems
@@ -260,6 +290,14 @@ def test_two_files_of_one_year_with_one_id_are_refused(files, tmp_path, cache_di
     other.write_text(renamed, encoding="utf-8")
     same_year = load_many([files["2024"], other], cache_dir=cache_dir).base
     assert [meta.year for meta in same_year.reports] == [2024, 2024]
+    # Another source of that year may give the same indicator: both are kept.
+    text = files["2024"].read_text(encoding="utf-8")
+    other.write_text(text.replace("2024年重庆科技创新回顾", "2024年另一份回顾"), encoding="utf-8")
+    both = load_many([files["2024"], other], cache_dir=cache_dir).base
+    assert {fact.report for fact in both.points(TURNOVER)} == {
+        "2024年重庆科技创新回顾",
+        "2024年另一份回顾",
+    }
 
 
 def test_json_csv_and_toml_exports_with_the_report_fields(two, tmp_path):

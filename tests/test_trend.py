@@ -13,7 +13,11 @@ from cqfacts.derive.trend import DISAGREEMENT_PERCENT, trend, trend_for_query
 from cqfacts.errors import InvalidArgumentError, UnknownFactError
 from cqfacts.output import shapes
 from cqfacts.store.loader import Loaded, load_many
+from cqfacts.store.paths import shipped_fact_path
 from tests.test_reports import TURNOVER, curated_2024
+
+# The shipped 2023 work summary alone ("+" is every shipped file).
+REPORT_2023 = str(shipped_fact_path())
 
 # The technology contract turnover of 2022 as a fact file states it: the issue's real
 # check (the 2023 report's 865.1亿元, 增长37.2% implies about 630.5亿元).
@@ -69,7 +73,7 @@ def report_2024(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def three(tmp_path_factory: pytest.TempPathFactory, report_2024: Path, cache_dir: Path) -> Loaded:
     """2022 (stated 630.4亿元), 2023 (shipped) and 2024 (drafted)."""
     stated = write_2022(tmp_path_factory.mktemp("stated"), "630.4")
-    return load_many([stated, "+", report_2024], cache_dir=cache_dir)
+    return load_many([stated, REPORT_2023, report_2024], cache_dir=cache_dir)
 
 
 def test_trend_is_in_year_order_with_the_previous_value_each_change_implies(three):
@@ -101,19 +105,19 @@ def test_the_issues_real_check_agrees_within_a_fiftieth_of_a_percent(three):
 
 def test_a_stated_value_five_percent_off_is_flagged(tmp_path, cache_dir):
     stated = write_2022(tmp_path, "600.5")  # 630.54 is 5.0% above it
-    point = trend(load_many([stated, "+"], cache_dir=cache_dir).base, TURNOVER)[1]
+    point = trend(load_many([stated, REPORT_2023], cache_dir=cache_dir).base, TURNOVER)[1]
     assert point.difference == pytest.approx(5.0, abs=0.05)
     assert point.disagrees and abs(point.difference) > DISAGREEMENT_PERCENT
 
 
 def test_a_stated_value_in_another_unit_of_money_is_converted(tmp_path, cache_dir):
     stated = write_2022(tmp_path, "6304000", "万元")
-    point = trend(load_many([stated, "+"], cache_dir=cache_dir).base, TURNOVER)[1]
+    point = trend(load_many([stated, REPORT_2023], cache_dir=cache_dir).base, TURNOVER)[1]
     assert point.difference == pytest.approx(0.022, abs=0.005) and not point.disagrees
 
 
 def test_without_the_previous_years_report_there_is_nothing_to_compare(report_2024, cache_dir):
-    points = trend(load_many(["+"], cache_dir=cache_dir).base, TURNOVER)
+    points = trend(load_many([REPORT_2023], cache_dir=cache_dir).base, TURNOVER)
     [only] = points
     assert only.year == 2023 and only.derived_previous is not None
     assert only.stated_previous is None and only.difference is None and not only.disagrees
@@ -128,7 +132,7 @@ def test_the_json_array_in_year_order(three):
     for item in array:
         assert list(item) == [
             "year", "report", "fact", "derived_previous", "stated_previous", "difference",
-            "disagrees",
+            "disagrees", "value", "unit", "flags",
         ]  # fmt: skip
         assert item["fact"]["year"] == item["year"] and item["fact"]["id"] == TURNOVER
     middle = array[1]
@@ -136,6 +140,7 @@ def test_the_json_array_in_year_order(three):
     assert middle["derived_previous"]["value"] == pytest.approx(630.54)
     assert middle["stated_previous"] == {
         "value": 630.4, "unit": "亿元", "value_text": "630.4亿元", "year": 2022,
+        "basis": None, "source": "2022年重庆市技术市场统计",
     }  # fmt: skip
     assert middle["difference"] == pytest.approx(0.0222, abs=0.0001)
     assert middle["disagrees"] is False

@@ -9,7 +9,7 @@ objects. No web or MCP framework is imported here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cqfacts.errors import InvalidArgumentError, quoted
 from cqfacts.facts.model import KINDS, FactBase, parse_pillar_number
@@ -109,6 +109,20 @@ def required_pillar(value: object, base: FactBase) -> int:
     return number
 
 
+def flag(value: object, name: str) -> bool:
+    """A yes/no option: JSON's true or false, or the text true, false, 1 or 0."""
+    if not _given(value):
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _FLAG_TEXTS:
+        return _FLAG_TEXTS[value.strip().lower()]
+    raise InvalidArgumentError(f"{name} must be true or false, not {quoted(str(value))}")
+
+
+_FLAG_TEXTS = {"true": True, "1": True, "false": False, "0": False}
+
+
 def year(value: object, base: FactBase) -> int | None:
     """A year some loaded report is of, as a number or digits; None where not given."""
     if not _given(value):
@@ -177,6 +191,7 @@ def find(
     limit_: object = None,
     lang_: object = None,
     year_: object = None,
+    all_years_: object = None,
 ) -> list[Match]:
     """The matches of a query, best first ([] for none)."""
     from cqfacts.search.engine import search as run_search
@@ -188,7 +203,7 @@ def find(
     lang(lang_)  # checked alike; the JSON holds both languages
     matches = run_search(
         loaded.base, loaded.index, text, pillar=number, kind=chosen_kind, limit=rows,
-        highlight=False, year=year(year_, loaded.base),
+        highlight=False, year=year(year_, loaded.base), all_years=flag(all_years_, "all_years"),
     )  # fmt: skip
     return matches
 
@@ -202,9 +217,11 @@ def search(
     limit_: object = None,
     lang_: object = None,
     year_: object = None,
+    all_years_: object = None,
 ) -> list[shapes.JSON]:
     """``search --json``: the facts a query means, best first ([] for none)."""
-    found = find(loaded, q, pillar_=pillar_, kind_=kind_, limit_=limit_, lang_=lang_, year_=year_)
+    found = find(loaded, q, pillar_=pillar_, kind_=kind_, limit_=limit_, lang_=lang_,
+                 year_=year_, all_years_=all_years_)  # fmt: skip
     return shapes.search_results(found)
 
 
@@ -218,29 +235,57 @@ def pillar_detail(loaded: Loaded, value: object) -> shapes.JSON:
     return shapes.pillar(loaded.base, required_pillar(value, loaded.base))
 
 
+class Ranking(NamedTuple):
+    by: str
+    #: The year ranked (None: every year, all_years).
+    year: int | None
+    rows: list[Ranked]
+
+
+def rank_year(base: FactBase) -> int:
+    """The year ``rank`` ranks by default: the newest work report's (a report with
+    parts), else the newest year any fact describes."""
+    with_parts = [part.meta.year for part in base.parts or (base,) if part.pillars]
+    return max(with_parts) if with_parts else base.years[-1]
+
+
 def ranked_rows(
     loaded: Loaded, by: object = None, unit_: object = None, pillar_: object = None,
-    limit_: object = None,
-) -> tuple[str, list[Ranked]]:  # fmt: skip
-    """The rows ``rank`` shows, with the ``by`` they were ranked by."""
-    from cqfacts.derive.ranking import rank_by_change, rank_by_value
+    limit_: object = None, year_: object = None, all_years_: object = None,
+) -> Ranking:  # fmt: skip
+    """The rows ``rank`` shows, for every front end alike: by change, or by value where
+    a unit is given (``by`` change with a unit is refused); within one year (``year``,
+    else :func:`rank_year`), each indicator once (its firmest figure of that year),
+    unless ``all_years``."""
+    from cqfacts.derive.ranking import DEFAULT_VALUE_UNIT, rank_by_change, rank_by_value
 
-    chosen = rank_by(by)
-    chosen_unit = unit(unit_)
-    facts = loaded.base.select(pillar=pillar(pillar_, loaded.base))
+    base = loaded.base
+    given_unit = None if not _given(unit_) else unit(unit_)
+    chosen = rank_by(by) if _given(by) else ("value" if given_unit else "change")
+    if chosen == "change" and given_unit is not None:
+        raise InvalidArgumentError("a unit ranks by value; leave out by=change")
+    every = flag(all_years_, "all_years")
+    chosen_year = year(year_, base)
+    if chosen_year is None and not every:
+        chosen_year = rank_year(base)
+    facts = base.select(pillar=pillar(pillar_, base), year=chosen_year)
+    if not every:  # one figure per indicator: several sources of a year are one row
+        firmest = {(fact.id, fact.year): base.get(fact.id, fact.year) for fact in facts}
+        facts = [fact for fact in facts if firmest[fact.id, fact.year] is fact]
     rows = limit(limit_)
     if chosen == "change":
-        return chosen, rank_by_change(facts)[:rows]
-    return chosen, rank_by_value(facts, chosen_unit, known=loaded.base.facts)[:rows]
+        return Ranking(chosen, chosen_year, rank_by_change(facts)[:rows])
+    ranked = rank_by_value(facts, given_unit or DEFAULT_VALUE_UNIT, known=base.facts)
+    return Ranking(chosen, chosen_year, ranked[:rows])
 
 
 def rank(
     loaded: Loaded, by: object = None, unit_: object = None, pillar_: object = None,
-    limit_: object = None,
+    limit_: object = None, year_: object = None, all_years_: object = None,
 ) -> list[shapes.JSON]:  # fmt: skip
     """``rank --json``: figures by growth or by size."""
-    chosen, rows = ranked_rows(loaded, by, unit_, pillar_, limit_)
-    return shapes.ranked(rows, chosen)
+    ranking = ranked_rows(loaded, by, unit_, pillar_, limit_, year_, all_years_)
+    return shapes.ranked(ranking.rows, ranking.by)
 
 
 def trend_points(loaded: Loaded, q: object) -> list[TrendPoint]:

@@ -68,7 +68,8 @@ class UnprintableOutputError(CqfactsError):
 _MODULES = {
     "search": "lookup", "pillar": "lookup", "pillars": "lookup", "show": "lookup",
     "list": "lookup", "rank": "lookup", "topics": "lookup", "export": "curate",
-    "validate": "curate", "trend": "lookup", "cache": "cache", "draft": "curate",
+    "validate": "curate", "trend": "lookup", "sources": "lookup", "cache": "cache",
+    "draft": "curate",
     "audit": "curate", "serve": "serve", "mcp": "serve",
 }  # fmt: skip
 # Each command is a one-command Typer app of its own, turned into a click command

@@ -87,6 +87,7 @@ def search(
     year: int | None,
     limit: int,
     highlight: bool,
+    all_years: bool = False,
 ) -> list[Match]:
     """`cqfacts search`'s matches, best first."""
     from cqfacts.search.engine import search as run_search
@@ -94,7 +95,7 @@ def search(
     number = pillar_number(pillar, loaded)
     return run_search(
         loaded.base, loaded.index, query, pillar=number, kind=kind, limit=limit,
-        highlight=highlight, year=loaded_year(year, loaded),
+        highlight=highlight, year=loaded_year(year, loaded), all_years=all_years,
     )  # fmt: skip
 
 

@@ -56,6 +56,10 @@ KIND = Declared(Option("kind", "choice", KINDS), ("--kind", "-k"), "Only facts o
 YEAR = Declared(
     Option("year", "int"), ("--year", "-y"), "Only the report of this year.", metavar="YEAR"
 )
+ALL_YEARS = Declared(
+    Option("all_years", "flag"), ("--all-years",),
+    "Every year's fact of an indicator (a Year column), not only its latest.",
+)  # fmt: skip
 LIMIT = Declared(Option("limit", "int", least=1), ("--limit", "-n"), "At most N rows.", "N")
 JSON = Declared(Option("json", "flag"), ("--json",), "Write JSON to stdout instead of a table.")
 FORMAT = Declared(
@@ -79,7 +83,7 @@ GLOBAL = (FACTS, COLOR, NO_PAGER)
 
 #: The options of each command the fast path answers, and its argument.
 COMMANDS = {
-    "search": (PILLAR, KIND, YEAR, LIMIT, JSON, FORMAT, LANG),
+    "search": (PILLAR, KIND, YEAR, ALL_YEARS, LIMIT, JSON, FORMAT, LANG),
     "pillar": (YEAR, JSON, LANG),
 }
 ARGUMENTS = {"search": Argument("words", -1), "pillar": Argument("number", 1, typed=True)}

@@ -62,6 +62,7 @@ class _Given:
         self.json = False
         self.lang: str | None = None
         self.year: int | None = None
+        self.all_years = False
         self.limit = answers.DEFAULT_LIMIT
         self.fmt: str | None = None
         self.kind: str | None = None
@@ -180,6 +181,7 @@ def _answer(given: _Given, env: Environment, environ: Mapping[str, str]) -> str 
     matches = answers.search(
         loaded, query, pillar=given.pillar, kind=given.kind,
         year=given.year, limit=given.limit, highlight=out == "table",
+        all_years=given.all_years,
     )  # fmt: skip
     if not matches:
         return None  # the full command line says so, and what might have been meant

@@ -28,7 +28,10 @@ class Derived:
 
 
 def where(fact: Fact, lang: str = "zh") -> str:
-    """Where a fact stands in the report: 四（一） or, in English, 'part 4 (1)'."""
+    """Where a fact stands in the report: 四（一） or, in English, 'part 4 (1)'; ''
+    for a report without parts."""
+    if fact.section is None:
+        return ""
     if lang == "en":
         pillar, _, item = fact.section.partition(".")
         return "overview" if pillar == "0" else f"part {pillar} ({item})"
@@ -63,12 +66,23 @@ def statement(fact: Fact, lang: str = "zh") -> str:
 
 
 def citation(fact: Fact, base: FactBase, lang: str = "zh") -> str:
-    """A citation line naming the report and the section the figure stands in (the
-    fact's own report, where several are loaded)."""
+    """A citation line naming where the figure stands: the report and its section,
+    or, for a source without parts (a press item, a statistics release), its
+    publisher, title and date. A draft says so first: it is no checked figure."""
     meta = base.report_of(fact)
+    source = fact.source
+    if fact.section is not None or source is None:
+        where_en = f"{meta.title_en}, {where(fact, 'en')}"
+        where_zh = f"{meta.title}，{where(fact)}"
+    else:
+        parts = [source.publisher, f"《{source.title}》", source.published]
+        where_zh = "，".join(part for part in parts if part)
+        where_en = ", ".join(part for part in parts if part)
     if lang == "en":
-        return f"{statement(fact, 'en')} ({meta.title_en}, {where(fact, 'en')})"
-    return f"「{statement(fact)}（{meta.title}，{where(fact)}）」"
+        draft = "DRAFT, unchecked: " if fact.draft else ""
+        return f"{draft}{statement(fact, 'en')} ({where_en})"
+    draft = "草稿，未核对：" if fact.draft else ""
+    return f"「{draft}{statement(fact)}（{where_zh}）」"
 
 
 def previous_value(fact: Fact) -> Derived | None:
@@ -87,7 +101,7 @@ def previous_value(fact: Fact) -> Derived | None:
             return None  # a fall of 100% or more: no previous value gives it
         value = fact.value / factor
         method = f"{fact.value} ÷ (1 {'-' if change.is_decrease else '+'} {change.size}%)"
-    elif change.unit == fact.unit:
+    elif change.unit == fact.unit or (change.unit == "个百分点" and fact.unit == "%"):
         value = fact.value - change.signed_value
         method = f"{fact.value} {'+' if change.is_decrease else '-'} {change.size}"
     else:

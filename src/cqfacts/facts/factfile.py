@@ -11,6 +11,7 @@ from typing import Any, NamedTuple, TypeGuard
 
 from cqfacts.errors import QUOTED_LENGTH, FactFileError, InvalidFactFileError, Problem, quoted
 from cqfacts.facts.model import (
+    BASES,
     FIELDS,
     FILE_KEYS,
     KINDS,
@@ -22,6 +23,8 @@ from cqfacts.facts.model import (
     FactBase,
     Meta,
     Pillar,
+    Source,
+    Spec,
     Status,
     Topic,
     specs,
@@ -37,8 +40,14 @@ _FACTS_HEADER = re.compile(
 )
 _TOML_POSITION = re.compile(r"\((?:at line (\d+), column \d+|at end of document)\)")
 
-_META_KEYS = {"title": str, "title_en": str, "year": int, "region": str, "source": str}
-_FACT_KEYS = frozenset(FILE_KEYS)
+_META_SPECS = specs(Meta)
+_SOURCE_SPECS = specs(Source)
+# A fact names its source by key (source = "KEY"); the fact's field is the record.
+_FACT_KEYS = frozenset(FILE_KEYS) | {"source"}
+#: The years a figure may describe: a check against typing slips (year = 1, 20233).
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+_DATE = re.compile(r"(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+_URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 _TOPIC_KEYS = frozenset(("en", "aliases", "facts"))
 _PILLAR_KEYS = frozenset(("title", "title_en", "sections", "sections_en"))
 
@@ -172,6 +181,20 @@ def _fault(type_: str, value: object, key: str = "") -> str | None:
         return None if valid else f"must be a whole number from 1, not {value!r}"
     if type_ == "state":
         return None if value in STATES else f"{value!r} is not one of {', '.join(STATES)}"
+    if type_ == "basis":
+        return None if value in BASES else f"{value!r} is not one of {', '.join(BASES)}"
+    if type_ == "year":
+        valid = isinstance(value, int) and not isinstance(value, bool)
+        if valid and FIRST_YEAR <= value <= LAST_YEAR:  # type: ignore[operator]
+            return None
+        return f"must be a year from {FIRST_YEAR} to {LAST_YEAR}, not {value!r}"
+    if type_ == "date":
+        valid = isinstance(value, str) and _DATE.fullmatch(value) is not None
+        return None if valid else f"must be a date (YYYY, YYYY-MM or YYYY-MM-DD), not {value!r}"
+    if type_ == "url":
+        if not isinstance(value, str) or not _URL.fullmatch(value):
+            return f"must be an http(s) address, not {value!r}"[: QUOTED_LENGTH + 40]
+        return _length_fault(value, MAX_NOTE_LENGTH)
     return None
 
 
@@ -251,9 +274,15 @@ class _Checker:
         self.id_counts: dict[str, int] = {}
         # Too many facts, pillars or sections: one problem, and nothing more is checked.
         self.oversized = False
-        # The report every fact belongs to ([meta] year and title), set by meta().
+        # The report every fact belongs to ([meta] year and title), its facts' default
+        # basis and the report as their source, set by meta().
         self.year: int | None = None
+        self.meta_faulty = False
         self.report: str | None = None
+        self.basis: str | None = None
+        self.own_source: Source | None = None
+        # The file's [sources.KEY] tables, set by sources().
+        self.named_sources: dict[str, Source] = {}
 
     def fail(self, message: str, anchor: str | None = None, *, field: str | None = None) -> None:
         """Record a problem; ``anchor`` is text near it, looked up for a line number
@@ -268,33 +297,60 @@ class _Checker:
         line = self.lines.fact_line(place, field)
         self.problems.append(Problem(self.path, message, line, place.fact_id, field))
 
-    def meta(self, data: dict[str, Any]) -> Meta | None:
+    def table(
+        self, declared: dict[str, Spec], raw: dict[str, Any], name: str, anchor: str, field: str
+    ) -> bool:
+        """Check a table against its declared keys (see ``records``): each required key
+        there, each key of its declared type, no unknown key. True where it holds."""
+        ok = True
+        for key, spec in declared.items():
+            if key not in raw:
+                if spec.required:
+                    self.fail(f"{name} needs {key} ({spec.type})", anchor, field=f"{field}.{key}")
+                    ok = False
+            elif fault := _fault(spec.type, raw[key], key):
+                self.fail(f"{name} {key} {fault}", anchor, field=f"{field}.{key}")
+                ok = False
+        for unknown in sorted(set(raw) - set(declared)):
+            self.fail(f"{name}: unknown key {unknown!r}", anchor, field=f"{field}.{unknown}")
+            ok = False
+        return ok
+
+    def meta(self, data: dict[str, Any]) -> dict[str, Any] | None:
+        """The [meta] table's values, checked; its year may be left to the facts."""
         meta = data.get("meta")
         if not isinstance(meta, dict):
             self.fail("missing [meta] table", field="meta")
             return None
-        ok = True
-        if isinstance(meta.get("year"), int) and not 1 <= meta["year"] <= 9999:
-            self.fail("[meta] year must be from 1 to 9999", "[meta]", field="meta.year")
-            ok = False
-        for key, kind in _META_KEYS.items():
-            if not isinstance(meta.get(key), kind) or isinstance(meta.get(key), bool):
-                self.fail(f"[meta] needs {key} ({kind.__name__})", "[meta]", field=f"meta.{key}")
-                ok = False
-            elif kind is str and (fault := _fault("text", meta[key], key)):
-                self.fail(f"[meta] {key} {fault}", "[meta]", field=f"meta.{key}")
-                ok = False
-        for unknown in sorted(set(meta) - set(_META_KEYS)):
-            self.fail(f"[meta]: unknown key {unknown!r}", "[meta]", field=f"meta.{unknown}")
-        if not ok:
+        if not self.table(_META_SPECS, meta, "[meta]", "[meta]", "meta"):
+            self.meta_faulty = True  # its faults are said once, not again per fact
             return None
-        self.year, self.report = meta["year"], meta["title"]
-        return Meta(**{key: meta[key] for key in _META_KEYS})
+        self.year, self.report = meta.get("year"), meta["title"]
+        self.basis = meta.get("basis")
+        self.own_source = Meta(**{**meta, "year": 0}).own_source()
+        return meta
+
+    def sources(self, data: dict[str, Any]) -> dict[str, Source]:
+        """The [sources.KEY] tables a collection's facts name."""
+        raw = data.get("sources", {})
+        if not isinstance(raw, dict):
+            self.fail("sources must be [sources.KEY] tables", "sources", field="sources")
+            return {}
+        found: dict[str, Source] = {}
+        for key, table in raw.items():
+            anchor, field = f"[sources.{key}]", f"sources.{key}"
+            if not isinstance(table, dict):
+                self.fail(f"source {quoted(key)} must be a table", anchor, field=field)
+            elif self.table(_SOURCE_SPECS, table, f"source {quoted(key)}", f'"{key}"', field):
+                found[key] = Source(**table)
+        return found
 
     def pillars(self, data: dict[str, Any]) -> dict[int, Pillar]:
         raw = data.get("pillars")
+        if raw is None:  # a report without parts: a press item, a statistics release
+            return {}
         if not isinstance(raw, dict) or not raw:
-            self.fail("missing [pillars.N] tables", field="pillars")
+            self.fail("pillars must be [pillars.N] tables (or none at all)", field="pillars")
             return {}
         sections_count = sum(
             len(table["sections"])
@@ -371,7 +427,7 @@ class _Checker:
             pillars[int(key)] = Pillar(int(key), title, title_en, sections, sections_en)
         return dict(sorted(pillars.items()))
 
-    def record(self, name: str, raw: object, place: _FactPlace) -> Change | Status | None:
+    def record(self, name: str, raw: object, place: _FactPlace) -> Change | Status | Source | None:
         """A record nested in a fact (its change, its status), every fault reported."""
         record = NESTED[name]
         declared = specs(record)
@@ -389,7 +445,7 @@ class _Checker:
             self.fail_fact(place, f"{name}: unknown key {unknown!r}", f"{name}.{unknown}")
         if len(self.problems) > before:
             return None
-        made: Change | Status = record(**raw)
+        made: Change | Status | Source = record(**raw)
         if isinstance(made, Change) and (fault := made.fault()):
             self.fail_fact(place, f"{name} {fault}", f"{name}.value")
             return None
@@ -402,7 +458,7 @@ class _Checker:
         topic_en: str,
         entry: int,
         pillars: dict[int, Pillar],
-        seen: set[str],
+        seen: set[tuple[str, object, object]],
     ) -> Fact | None:
         if not isinstance(raw, dict):
             self.fail(
@@ -432,10 +488,18 @@ class _Checker:
                 fail(f"id {fault}", "id")
             elif not _ID.fullmatch(fact_id):
                 fail("id must be lowercase ASCII kebab-case", "id")
-            if fact_id in seen:
+            # An id once per year and source: a collection gives one indicator for
+            # many years, and for one year from several sources.
+            identity = (fact_id, raw.get("year", self.year), raw.get("source"))
+            if identity in seen:
                 first = self.lines.fact_line(place._replace(occurrence=0), "id")
-                fail(f"duplicate id (the first fact with it is on line {first})", "id")
-            seen.add(fact_id)
+                again = (
+                    ""
+                    if "year" not in raw and "source" not in raw
+                    else (" for the same year and source")
+                )
+                fail(f"duplicate id{again} (the first fact with it is on line {first})", "id")
+            seen.add(identity)
         elif "id" in raw:
             fail(f"id must be non-empty text, not {fact_id!r}", "id")
         for key in FILE_KEYS:
@@ -443,21 +507,37 @@ class _Checker:
             if fault:
                 fail(f"{key} {fault}", key)
         self._place_faults(raw, pillars, fail)
+        if "source" in raw and raw["source"] not in self.named_sources:
+            named = raw["source"]
+            known = ", ".join(map(quoted, self.named_sources)) or "none"
+            fail(f"source {named!r} is not a [sources.KEY] table (known: {known})", "source")
+        if "year" not in raw and self.year is None and not self.meta_faulty:
+            fail("year is needed: [meta] gives none", "year")
         if "value" in raw:
             for needed in ("unit", "value_text"):
                 if needed not in raw:
                     fail(f"a value needs {needed}", needed)
-        if "change" in raw and "value" not in raw:
+        # A figure may be a change alone, where the report gives no level (增长34.4%).
+        if "change" in raw and "value" not in raw and raw.get("kind") != "figure":
             fail("a change needs a value to change", "change")
-        records = {name: self.record(name, raw[name], place) for name in NESTED if name in raw}
+        records = {
+            name: self.record(name, raw[name], place)
+            for name in NESTED
+            if name in raw and FIELDS[name].origin == "fact"
+        }
         if len(self.problems) > before:
             return None
         values = {key: raw[key] for key in FILE_KEYS if key in raw and key not in NESTED}
         if "aliases" in values:
             values["aliases"] = tuple(values["aliases"])
+        values.setdefault("pillar", None)
+        values.setdefault("section", None)
+        values.setdefault("year", self.year)
+        values.setdefault("basis", self.basis)
+        source = self.named_sources[raw["source"]] if "source" in raw else self.own_source
         return Fact(
             **values, **records, topic=topic, topic_en=topic_en,  # type: ignore[arg-type]
-            year=self.year, report=self.report,
+            report=self.report, source=source,
         )  # fmt: skip
 
     @staticmethod
@@ -466,6 +546,14 @@ class _Checker:
     ) -> None:
         """A fact's pillar must exist, and its section be one of that pillar's."""
         pillar, section = raw.get("pillar"), raw.get("section")
+        if not pillars:
+            for key in ("pillar", "section"):
+                if key in raw:
+                    fail(f"{key}: the report has no parts ([pillars.N] tables)", key)
+            return
+        for key in ("pillar", "section"):
+            if key not in raw:
+                fail(f"missing required key {key!r} (the report has parts)", key)
         pillar_known = (
             isinstance(pillar, int) and not isinstance(pillar, bool) and pillar in pillars
         )
@@ -496,7 +584,7 @@ class _Checker:
             return {}, []
         topics: dict[str, Topic] = {}
         facts: list[Fact] = []
-        seen: set[str] = set()
+        seen: set[tuple[str, object, object]] = set()
         for name, table in raw.items():
             anchor, field = f'[topics."{name}"', f"topics.{name}"
             if not isinstance(table, dict):
@@ -571,12 +659,18 @@ def parse_fact_file(text: str, path: str) -> FactBase:
         message = "TOML syntax error: a number too long to read"
         raise FactFileError([Problem(path, message, where)]) from None
     meta = checker.meta(data)
+    checker.named_sources = checker.sources(data)
     pillars = checker.pillars(data)
     if checker.oversized:
         raise InvalidFactFileError(checker.problems)
     topics, facts = checker.topics(data, pillars)
-    for unknown in sorted(set(data) - {"meta", "pillars", "topics"}):
+    for unknown in sorted(set(data) - {"meta", "sources", "pillars", "topics"}):
         checker.fail(f"unknown top-level table {unknown!r}", unknown, field=unknown)
     if checker.problems or meta is None:
         raise InvalidFactFileError(checker.problems)
-    return FactBase(meta=meta, pillars=pillars, topics=topics, facts=tuple(facts), path=path)
+    # A collection's [meta] gives no year: it stands for the newest its facts describe.
+    year = meta.get("year") or max(fact.year or 0 for fact in facts)
+    return FactBase(
+        meta=Meta(**{**meta, "year": year}), pillars=pillars, topics=topics,
+        facts=tuple(facts), path=path,
+    )  # fmt: skip

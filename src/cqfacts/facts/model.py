@@ -18,6 +18,7 @@ from typing import Any, NamedTuple, overload
 from cqfacts.errors import FactFileError, InvalidArgumentError, Problem, UnknownFactError
 from cqfacts.facts.numerals import CHINESE_NUMERALS, numeral_text
 from cqfacts.facts.records import (
+    BASES,
     DECREASE_WORDS,
     FACT_KEYS,
     FIELDS,
@@ -26,6 +27,8 @@ from cqfacts.facts.records import (
     REQUIRED_KEYS,
     Change,
     Fact,
+    Meta,
+    Source,
     Spec,
     Status,
     specs,
@@ -77,14 +80,6 @@ class Pillar(NamedTuple):
     sections_en: dict[str, str]
 
 
-class Meta(NamedTuple):
-    title: str
-    title_en: str
-    year: int
-    region: str
-    source: str
-
-
 class FactBase:
     """Everything one fact file holds, facts in file order; or several fact files
     merged by :func:`merge_bases` (one report each, newest report first).
@@ -130,24 +125,59 @@ class FactBase:
 
     @property
     def years(self) -> list[int]:
-        """The years of the reports loaded, oldest first, each once."""
-        return sorted({meta.year for meta in self.reports})
+        """The years the loaded facts describe (and the reports' years), oldest first,
+        each once."""
+        described = {year for held in self._years.values() for year in held}
+        return sorted(described | {meta.year for meta in self.reports})
 
     @cached_property
     def by_id(self) -> dict[str, Fact]:
-        """Each id's fact: where several reports hold an id, the latest year's."""
-        if len(self.reports) == 1:  # one report: ids are unique (the hot path)
-            return {fact.id: fact for fact in self.facts}
+        """Each id's headline fact: a checked fact before any draft (a draft never
+        outranks a curated figure, whatever its year), then the latest year's, and
+        within a year the firmest (see :func:`preference`): statistics before a press
+        figure before an estimate, a figure before a change alone."""
+        unique = {fact.id: fact for fact in self.facts}
+        if len(unique) == len(self.facts):  # an id each (one report): the hot path
+            return unique
         found: dict[str, Fact] = {}
         for fact in self.facts:
             held = found.get(fact.id)
-            if held is None or _year_of(fact) > _year_of(held):
+            if held is None or (not fact.draft, _year_of(fact), preference(fact)) > (
+                not held.draft,
+                _year_of(held),
+                preference(held),
+            ):
                 found[fact.id] = fact
         return found
 
     @cached_property
+    def repeats_ids(self) -> bool:
+        """Whether an id stands for more than one fact (several years or sources)."""
+        return len(self.by_id) < len(self.facts)
+
+    @cached_property
     def _by_year(self) -> dict[tuple[str, int | None], Fact]:
-        return {(fact.id, fact.year): fact for fact in self.facts}
+        found: dict[tuple[str, int | None], Fact] = {}
+        for fact in self.facts:
+            key = (fact.id, fact.year)
+            held = found.get(key)
+            if held is None or preference(fact) > preference(held):
+                found[key] = fact
+        return found
+
+    @cached_property
+    def _points(self) -> dict[str, list[Fact]]:
+        points: dict[str, list[Fact]] = {}
+        for fact in self.facts:
+            points.setdefault(fact.id, []).append(fact)
+        for held in points.values():
+            held.sort(key=lambda fact: (_year_of(fact), _negated(preference(fact))))
+        return points
+
+    def points(self, fact_id: str) -> list[Fact]:
+        """Every fact with this id (any case): one per source per year, oldest year
+        first and the firmest first within a year."""
+        return list(self._points.get(fact_id) or self._points.get(fact_id.strip().lower(), []))
 
     @cached_property
     def _years(self) -> dict[str, list[int]]:
@@ -156,6 +186,14 @@ class FactBase:
             if year is not None:
                 years.setdefault(fact_id, set()).add(year)
         return {fact_id: sorted(held) for fact_id, held in years.items()}
+
+    def summary(self) -> str:
+        """What is loaded, for a status line: one report's title, or how many reports
+        and sources and the years they describe."""
+        if len(self.reports) < 2:
+            return self.meta.title
+        years = self.years
+        return f"{len(self.reports)} reports and sources ({years[0]}–{years[-1]})"
 
     def years_of(self, fact_id: str) -> list[int]:
         """The years whose reports hold this id (any case), oldest first."""
@@ -222,6 +260,27 @@ class FactBase:
 
 def _year_of(fact: Fact) -> int:
     return -1 if fact.year is None else fact.year
+
+
+_BASIS_RANK = {basis: len(BASES) - rank for rank, basis in enumerate(BASES)}
+
+
+def preference(fact: Fact) -> tuple[int, int, int, str]:
+    """How firmly a fact answers for its indicator and year, larger first: a checked
+    fact before a draft, a figure before a change alone, then by basis (final,
+    preliminary, estimated, none), then the later publication."""
+    published = fact.source.published if fact.source is not None else None
+    return (
+        not fact.draft,
+        fact.value is not None,
+        _BASIS_RANK.get(fact.basis or "", 0),
+        published or "",
+    )
+
+
+def _negated(key: tuple[int, int, int, str]) -> tuple[int, int, int, str]:
+    """A preference sorted ascending puts the firmest first."""
+    return (-key[0], -key[1], -key[2], "".join(chr(0x10FFFF - ord(c)) for c in key[3]))
 
 
 class FactSequence(Sequence[Fact]):
@@ -361,23 +420,27 @@ def merge_bases(bases: Sequence[FactBase]) -> FactBase:
 
 
 def _refuse_same_year_ids(parts: Sequence[FactBase]) -> None:
-    """Only files of one year are compared: the usual case (a year each) costs nothing."""
+    """Two files may give one indicator for one year from two sources (trend sets
+    them side by side); the same source twice (a report loaded twice, or a copy of it)
+    is refused. Only files of one year are compared: the usual case costs nothing."""
     by_year: dict[int, list[FactBase]] = {}
     for part in parts:
         by_year.setdefault(part.meta.year, []).append(part)
     problems: list[Problem] = []
-    for year, same in by_year.items():
+    for same in by_year.values():
         if len(same) < 2:
             continue
-        first_path: dict[str, str] = {}
+        first_path: dict[tuple[str, int | None, str | None], str] = {}
         for part in same:
             for fact in part.facts:
-                held = first_path.setdefault(fact.id, part.path)
+                title = fact.source.title if fact.source is not None else fact.report
+                held = first_path.setdefault((fact.id, fact.year, title), part.path)
                 if held != part.path:
                     problems.append(
                         Problem(
                             part.path,
-                            f"the id is also in {held}, a report of the same year ({year})",
+                            f"the id is also in {held}, for the same year ({fact.year})"
+                            f" and source ({title})",
                             fact=fact.id,
                             field="id",
                         )
@@ -386,8 +449,11 @@ def _refuse_same_year_ids(parts: Sequence[FactBase]) -> None:
         raise FactFileError(problems)
 
 
-def section_label(section: str) -> str:
-    """'4.1' -> '四（一）', the way the report numbers its parts; '0.0' -> '总体情况'."""
+def section_label(section: str | None) -> str:
+    """'4.1' -> '四（一）', the way the report numbers its parts; '0.0' -> '总体情况';
+    None (a report without parts) -> ''."""
+    if section is None:
+        return ""
     pillar, _, item = section.partition(".")
     if pillar == "0":
         return "总体情况"
@@ -411,8 +477,9 @@ def parse_pillar_number(text: str) -> int | None:
 
 
 __all__ = [
-    "CHINESE_NUMERALS", "DECREASE_WORDS", "FACT_KEYS", "FIELDS", "FILE_KEYS", "KINDS", "NESTED",
+    "BASES", "CHINESE_NUMERALS", "DECREASE_WORDS", "FACT_KEYS", "FIELDS", "FILE_KEYS", "KINDS",
+    "NESTED",
     "REQUIRED_KEYS", "STATES", "Change", "Fact", "FactBase", "FactSequence", "Meta", "Pillar",
-    "Spec", "Status", "Topic", "TopicMapping", "fact_from_row", "fact_row", "merge_bases",
+    "Source", "Spec", "Status", "Topic", "TopicMapping", "fact_from_row", "fact_row", "merge_bases",
     "parse_pillar_number", "section_label", "specs",
 ]  # fmt: skip

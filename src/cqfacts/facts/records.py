@@ -16,12 +16,13 @@ class Spec(NamedTuple):
     """How one field of a fact is read, checked and written."""
 
     #: What the fact file holds: text, texts (a list), number, int, kind, id,
-    #: section, or "table" (a nested record: Change …).
+    #: section, year, date, url, basis, or "table" (a nested record: Change …).
     type: str
-    #: A key every fact table must have.
+    #: A key every table of its kind must have.
     required: bool = False
-    #: Where the value comes from: the fact's own table ("fact"), its topic's ("topic")
-    #: or the file's [meta] ("meta": the report's year and title).
+    #: Where the value comes from: the fact's own table ("fact"), its topic's ("topic"),
+    #: the file's [meta] ("meta": the report's title) or the source the fact names
+    #: ("source": a [sources.KEY] table, else the report's own [meta]).
     origin: str = "fact"
     #: One line for the README's JSON schema.
     doc: str = ""
@@ -90,6 +91,33 @@ class Change(NamedTuple):
         return dict(self._asdict())
 
 
+#: How firm a figure is: statistics, a figure published before them (or an "over" or
+#: "nearly" figure), or an estimate (预计). Declared once: checks, help and docs read it.
+BASES = {
+    "final": "statistics: a communiqué, a statistics bureau's or IP office's annual figures",
+    "preliminary": "published before the statistics (work reports, press), or 超过/近 figures",
+    "estimated": "预计 or 有望: a forecast of the year's figure",
+}
+
+
+class Source(NamedTuple):
+    """Where a figure was published: a report's own [meta], or a ``[sources.KEY]``
+    table that facts of a collection name with ``source = "KEY"``."""
+
+    title: Annotated[str, _spec("text", "its title as published", required=True)]
+    publisher: Annotated[str | None, _spec("text", "who published it")] = None
+    published: Annotated[str | None, _spec("date", "when: YYYY, YYYY-MM or YYYY-MM-DD")] = None
+    url: Annotated[str | None, _spec("url", "the http(s) address it was read at")] = None
+    read: Annotated[str | None, _spec("date", "when we read it (YYYY-MM-DD)")] = None
+    copy: Annotated[
+        bool, _spec("bool", "true where the address is a site reposting the publisher's text")
+    ] = False
+    note: Annotated[str | None, _spec("text", "a short note on the source (our words)")] = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self._asdict())
+
+
 class Status(NamedTuple):
     """What the report says was done with a policy document."""
 
@@ -100,8 +128,35 @@ class Status(NamedTuple):
         return dict(self._asdict())
 
 
+class Meta(NamedTuple):
+    """A fact file's ``[meta]``: the report it is (or the collection of sources)."""
+
+    title: Annotated[str, _spec("text", "the report's title as published", required=True)]
+    title_en: Annotated[str, _spec("text", "the title in English (our words)", required=True)]
+    year: Annotated[
+        int,
+        _spec("year", "the year it reports on; a collection whose facts each give one omits it"),
+    ]
+    region: Annotated[str, _spec("text", "重庆市", required=True)]
+    source: Annotated[str, _spec("text", "what the report is, in our words", required=True)]
+    publisher: Annotated[str | None, _spec("text", "who published it")] = None
+    published: Annotated[str | None, _spec("date", "when: YYYY, YYYY-MM or YYYY-MM-DD")] = None
+    url: Annotated[str | None, _spec("url", "the http(s) address it was read at")] = None
+    read: Annotated[str | None, _spec("date", "when we read it (YYYY-MM-DD)")] = None
+    copy: Annotated[
+        bool, _spec("bool", "true where the address is a site reposting the publisher's text")
+    ] = False
+    basis: Annotated[str | None, _spec("basis", "its facts' basis where a fact gives none")] = None
+
+    def own_source(self) -> Source:
+        """The report as the source of its own facts."""
+        return Source(self.title, self.publisher, self.published, self.url, self.read, self.copy)
+
+
 #: Records nested in a fact, by field name: their fields are the table's keys.
-NESTED: dict[str, type[Change] | type[Status]] = {"change": Change, "status": Status}
+NESTED: dict[str, type[Change] | type[Status] | type[Source]] = {
+    "change": Change, "status": Status, "source": Source,
+}  # fmt: skip
 
 
 class Fact(NamedTuple):
@@ -110,9 +165,12 @@ class Fact(NamedTuple):
     ]
     topic: Annotated[str, _spec("text", "the topic it is filed under (Chinese)", origin="topic")]
     topic_en: Annotated[str, _spec("text", "the topic's English name", origin="topic")]
-    pillar: Annotated[int, _spec("pillar", "0 (overview) to 6", required=True)]
+    pillar: Annotated[
+        int | None,
+        _spec("pillar", "the report's part (0: its overview); null in a report without parts"),
+    ]
     section: Annotated[
-        str, _spec("section", '"4.1" is 四（一）; "0.0" the overview', required=True)
+        str | None, _spec("section", '"4.1" is 四（一）; "0.0" the overview; null without parts')
     ]
     kind: Annotated[str, _spec("kind", "one of KINDS", required=True)]
     label: Annotated[str, _spec("text", "what it is, in Chinese (our words)", required=True)]
@@ -139,12 +197,20 @@ class Fact(NamedTuple):
     ] = None
     column: Annotated[int | None, _spec("position", "its column (1-based), if known")] = None
     # Last, so that the JSON object only gains keys at its end.
-    year: Annotated[int | None, _spec("int", "the report's year ([meta] year)", origin="meta")] = (
-        None
-    )
+    year: Annotated[
+        int | None, _spec("year", "the year the figure describes ([meta] year unless given)")
+    ] = None
     report: Annotated[
         str | None, _spec("text", "the report's title ([meta] title)", origin="meta")
     ] = None
+    basis: Annotated[
+        str | None, _spec("basis", "final, preliminary or estimated ([meta] basis unless given)")
+    ] = None
+    source: Annotated[
+        Source | None,
+        _spec("table", "{title, publisher, published, url, read, copy, note}: where it was "
+              "published", origin="source"),
+    ] = None  # fmt: skip
 
     @property
     def figure(self) -> str:
@@ -160,14 +226,14 @@ class Fact(NamedTuple):
 
 
 def _json_value(value: object) -> object:
-    if isinstance(value, Change | Status):  # tuples too: records first
+    if isinstance(value, Change | Status | Source):  # tuples too: records first
         return value.to_dict()
     if isinstance(value, tuple):
         return list(value)
     return value
 
 
-def specs(record: type[Fact] | type[Change] | type[Status]) -> dict[str, Spec]:
+def specs(record: type[Any]) -> dict[str, Spec]:
     """The declared fields of a fact or of a record nested in one."""
     return {name: hint.__metadata__[0] for name, hint in record.__annotations__.items()}
 

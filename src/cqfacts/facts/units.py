@@ -27,8 +27,9 @@ LATIN_UNITS = (
     "Gbps", "EFLOPS", "PFLOPS", "TFLOPS",
 )  # fmt: skip
 #: Scale words between a number and its unit in a report (865.1亿元, 1.3万台/套), in
-#: the order a pattern tries them (万亿 before 亿).
-MULTIPLIERS = ("万亿", "千亿", "百亿", "亿", "千万", "百万", "十万", "万", "千")
+#: the order a pattern tries them (万亿 before 亿), each with its size.
+MULTIPLIERS = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "亿": 1e8, "千万": 1e7,
+               "百万": 1e6, "十万": 1e5, "万": 1e4, "千": 1e3}  # fmt: skip
 #: Units of a rate: a change in one of them is preferred to a change in a count.
 RATE_UNITS = ("%", "个百分点", "百分点", "倍", "‰")
 

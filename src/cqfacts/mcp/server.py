@@ -42,16 +42,23 @@ from pydantic import Field, SkipValidation, ValidationError
 from cqfacts import __version__
 from cqfacts.ask import arguments as api
 from cqfacts.errors import CqfactsError
-from cqfacts.facts.model import KINDS, Fact
+from cqfacts.facts.model import KINDS, Fact, FactBase, Meta
 from cqfacts.output import shapes
 from cqfacts.store.loader import Loaded
 
 INSTRUCTIONS = (
-    "Figures from {title} ({year}, {region}). Use these tools whenever a question is about "
-    "Chongqing's science and technology in {year}: numbers of enterprises, R&D spending, "
-    "platforms, talent, policies, rankings. Never state a figure from memory: quote it as "
-    "the tool gives it (value_text) together with its citation line, and say so when no "
-    "tool result holds it."
+    "Figures on {region}'s science and technology from {reports} loaded reports and sources, "
+    "describing {first} to {last} (among them {title}). Use these tools whenever a question "
+    "is about {region}'s science and technology: numbers of enterprises, R&D spending and "
+    "intensity, technology contracts, patents, rankings, platforms, talent, policies. "
+    "Each fact has a year (the year it describes), a basis (final statistics, preliminary "
+    "figures, or estimated ones) and its source; several sources may give one indicator "
+    "for one year. search answers each indicator once, with its latest year (its `years` "
+    "list the others; all_years=true gives each, year=N one year); for how a figure moved "
+    "over the years use trend, whose flags say where sources disagree or a later figure "
+    "contradicts an estimate. A fact with draft=true is unchecked: say so if you quote it. "
+    "Never state a figure from memory: quote it as the tool gives it (value_text) with its "
+    "citation line, and say so when no tool result holds it."
 )
 QUOTE = (
     " Each answer holds `result` (the CLI's JSON) and `citations`: quote every figure "
@@ -67,13 +74,21 @@ READ_ONLY = ToolAnnotations(
 # (it took true for pillar 1 and limit 1, false for pillar 0, 4.0 for 4), so that the
 # refusals are the web API's and the CLI's own. Text = SkipValidation[str] reads alike.
 Text = SkipValidation[str]
-Pillar = Annotated[
-    SkipValidation[int | str | None],
-    Field(description="Only this pillar of the report: 0 (overview) to 6, or 一…六."),
-]
+Year = Annotated[SkipValidation[int | None], Field(description="Only facts describing this year.")]
 Limit = Annotated[
     SkipValidation[int], Field(description=f"At most this many facts, 1 to {api.MAX_LIMIT}.")
 ]
+
+
+def _titles(base: FactBase) -> str:
+    """The loaded work reports' English titles (the reports with parts)."""
+    titles = [meta.title_en for meta, part in _reports(base) if part.pillars]
+    return "; ".join(titles) or base.meta.title_en
+
+
+def _reports(base: FactBase) -> list[tuple[Meta, FactBase]]:
+    parts = base.parts or (base,)
+    return [(part.meta, part) for part in parts]
 
 
 def _answer(result: object, facts: Iterable[Fact], loaded: Loaded) -> CallToolResult:
@@ -98,10 +113,21 @@ def create_server(loaded: Loaded) -> MCPServer:
         title="Chongqing science-and-technology facts",
         version=__version__,
         instructions=INSTRUCTIONS.format(
-            title=base.meta.title_en, year=base.meta.year, region=base.meta.region
+            region="Chongqing",
+            reports=len(base.reports),
+            first=base.years[0],
+            last=base.years[-1],
+            title=_titles(base),
         ),
         log_level="WARNING",
     )
+    # The parts the loaded reports have, from the data (a press item has none).
+    parts = sorted(base.pillars)
+    span = f"{parts[0]} (overview) to {parts[-1]}" if parts else "none loaded"
+    Pillar = Annotated[
+        SkipValidation[int | str | None],
+        Field(description=f"Only this part of a work report: {span}, or Chinese numerals."),
+    ]
 
     @server.tool(
         description="Find the facts of the report that a query means, best first. Takes "
@@ -117,9 +143,15 @@ def create_server(loaded: Loaded) -> MCPServer:
             Field(description=f"Only facts of this kind: {', '.join(KINDS)}."),
         ] = None,
         limit: Limit = api.DEFAULT_LIMIT,
+        year: Year = None,
+        all_years: Annotated[
+            SkipValidation[bool],
+            Field(description="Every year's fact of an indicator, not only its latest."),
+        ] = False,
     ) -> CallToolResult:
         def answer() -> CallToolResult:
-            matches = api.find(loaded, query, pillar_=pillar, kind_=kind, limit_=limit)
+            matches = api.find(loaded, query, pillar_=pillar, kind_=kind, limit_=limit,
+                               year_=year, all_years_=all_years)  # fmt: skip
             return _answer(shapes.search_results(matches), (m.fact for m in matches), loaded)
 
         return _checked(answer)
@@ -139,12 +171,12 @@ def create_server(loaded: Loaded) -> MCPServer:
         return _checked(answer)
 
     @server.tool(
-        description="Everything under one pillar (part) of the report, section by section: "
-        "0 is the overview, 1 to 6 the report's six parts. Use it to survey a field." + QUOTE,
+        description="Everything under one pillar (part) of a work report, section by section "
+        "(0 is the overview). Use it to survey a field." + QUOTE,
         annotations=READ_ONLY,
     )
     async def pillar(
-        n: Annotated[SkipValidation[int | str], Field(description="0 (overview) to 6, or 一…六.")],
+        n: Annotated[SkipValidation[int | str], Field(description=f"{span}, or 一…六.")],
     ) -> CallToolResult:
         def answer() -> CallToolResult:
             detail = api.pillar_detail(loaded, n)
@@ -153,19 +185,24 @@ def create_server(loaded: Loaded) -> MCPServer:
         return _checked(answer)
 
     @server.tool(
-        description="Rank the report's figures by growth rate (by=change, in %) or by size "
-        "in one unit (by=value, with unit such as 亿元, 万元 or 人; money is converted)." + QUOTE,
+        description="Rank one year's figures (the newest work report's year unless year is "
+        "given) by growth rate (by=change, in %, the default) or by size in one unit "
+        "(a unit such as 亿元, 万元 or 人 ranks by value; money is converted)." + QUOTE,
         annotations=READ_ONLY,
     )
     async def rank(
-        by: Annotated[Text, Field(description="change or value.")] = "change",
-        unit: Annotated[Text, Field(description="With by=value: the unit.")] = "亿元",
+        by: Annotated[SkipValidation[str | None], Field(description="change or value.")] = None,
+        unit: Annotated[
+            SkipValidation[str | None], Field(description="Rank by value in this unit.")
+        ] = None,
         pillar: Pillar = None,
         limit: Limit = api.DEFAULT_LIMIT,
+        year: Year = None,
     ) -> CallToolResult:
         def answer() -> CallToolResult:
-            chosen, rows = api.ranked_rows(loaded, by, unit, pillar, limit)
-            return _answer(shapes.ranked(rows, chosen), (row.fact for row in rows), loaded)
+            ranking = api.ranked_rows(loaded, by, unit, pillar, limit, year)
+            rows = ranking.rows
+            return _answer(shapes.ranked(rows, ranking.by), (row.fact for row in rows), loaded)
 
         return _checked(answer)
 

@@ -32,10 +32,11 @@ def facts(items: Iterable[Fact]) -> list[JSON]:
 
 
 def search_results(matches: Sequence[Match]) -> list[JSON]:
-    """Fact objects, best first, each with its ``score`` and how it ``match``-ed."""
+    """Fact objects, best first, each with its ``score``, how it ``match``-ed and the
+    ``years`` its indicator has (with several years loaded; else [])."""
     return [
         {**match.fact.to_dict(), "score": match.score,
-         "match": {"field": match.field, "how": match.how}}
+         "match": {"field": match.field, "how": match.how}, "years": list(match.years)}
         for match in matches
     ]  # fmt: skip
 
@@ -54,7 +55,47 @@ def detail(item: Fact, base: FactBase) -> JSON:
         "previous": previous.to_dict() if previous else None,
         # Every year whose report holds this id (with several reports loaded).
         "years": base.years_of(item.id),
+        # Every source's figure for every year, oldest first ([] for one alone).
+        "series": series(base, item.id),
     }
+
+
+def series(base: FactBase, fact_id: str) -> list[JSON]:
+    """An indicator's points, one per source per year, oldest first: what ``show``
+    lists under a fact that several years or sources give ([] where one does)."""
+    points = base.points(fact_id)
+    if len(points) < 2:
+        return []
+    return [
+        {"year": point.year, "value": point.value, "unit": point.unit,
+         "value_text": point.value_text, "qualifier": point.qualifier, "basis": point.basis,
+         "draft": point.draft, "source": point.source.to_dict() if point.source else None}
+        for point in points
+    ]  # fmt: skip
+
+
+def sources(base: FactBase, year: int | None = None) -> list[JSON]:
+    """``cqfacts sources``: every source the loaded facts cite (those giving figures
+    for ``year``, where given), newest publication first: its title, publisher, date
+    and address, the years it gives figures for, and how many facts (and drafts) cite
+    it."""
+    found: dict[tuple[str, str | None], dict[str, Any]] = {}
+    for fact in base.facts:
+        if year is not None and fact.year != year:
+            continue
+        source = fact.source
+        title = source.title if source else (fact.report or "")
+        entry = found.setdefault(
+            (title, source.url if source else None),
+            {**(source.to_dict() if source else {"title": title}), "report": fact.report,
+             "years": set(), "facts": 0, "drafts": 0},
+        )  # fmt: skip
+        entry["facts"] += 1
+        entry["drafts"] += fact.draft
+        if fact.year is not None:
+            entry["years"].add(fact.year)
+    listed = [{**entry, "years": sorted(entry["years"])} for entry in found.values()]
+    return sorted(listed, key=lambda entry: str(entry.get("published") or ""), reverse=True)
 
 
 def pillar_summary(base: FactBase, number: int) -> JSON:
@@ -121,10 +162,11 @@ def validation(
 
 
 def trend(points: Sequence[TrendPoint]) -> list[JSON]:
-    """The ``trend`` array, in year order: each year's fact object, the previous
-    year's value derived from its change, the value the previous year's report
-    states (``null`` where none is loaded), their difference in percent of the
-    stated value and whether it is over 1%."""
+    """The ``trend`` array, one point per source per year, oldest year first: the
+    fact, its value in the series' unit, the previous year's value derived from its
+    change beside the one stated for that year (``null`` where none is loaded), their
+    difference in percent and whether it is over 1%, and the flags a reader must
+    see (``sources-disagree``, ``estimate-contradicted``)."""
     return [
         {
             "year": point.fact.year,
@@ -136,6 +178,17 @@ def trend(points: Sequence[TrendPoint]) -> list[JSON]:
             "stated_previous": _stated(point.stated_previous),
             "difference": None if point.difference is None else round(point.difference, 4),
             "disagrees": point.disagrees,
+            "value": point.value,
+            "unit": point.unit,
+            "flags": [
+                {
+                    "kind": flag.kind,
+                    "text": flag.text,
+                    "text_en": flag.text_en,
+                    "other": _stated(flag.other),
+                }
+                for flag in point.flags
+            ],
         }
         for point in points
     ]
@@ -144,8 +197,10 @@ def trend(points: Sequence[TrendPoint]) -> list[JSON]:
 def _stated(item: Fact | None) -> JSON | None:
     if item is None:
         return None
+    source = item.source
     return {"value": item.value, "unit": item.unit, "value_text": item.value_text,
-            "year": item.year}  # fmt: skip
+            "year": item.year, "basis": item.basis,
+            "source": source.title if source else item.report}  # fmt: skip
 
 
 def cache_listing(

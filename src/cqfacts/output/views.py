@@ -73,11 +73,18 @@ def search_table(matches: list[Match], lang: str = "zh", *, years: bool = False)
     rows = [
         [_figure(fact, lang), _with_id(_label(fact, lang, match.highlights), fact),
          Styled(fact.topic_en if lang == "en" else fact.topic),
-         Styled(fact.section), *([Styled(str(fact.year))] if years else [])]
+         Styled(fact.section or ""), *([Styled(_year_cell(fact, match.years))] if years else [])]
         for match in matches
         for fact in (match.fact,)
     ]  # fmt: skip
     return Grid(columns + ([Column("Year", "none", drop=1)] if years else []), rows)
+
+
+def _year_cell(fact: Fact, years: tuple[int, ...]) -> str:
+    """The fact's year, and where the indicator has others, the first: 2023 (2015–)."""
+    if len(years) > 1 and fact.year is not None and years[0] < fact.year:
+        return f"{fact.year} ({years[0]}–)"
+    return str(fact.year)
 
 
 def facts_table(
@@ -94,7 +101,8 @@ def facts_table(
                *([Column("Year", "none", drop=1)] if years else [])]  # fmt: skip
     rows = [
         [_figure(fact, lang), _with_id(_label(fact, lang), fact),
-         *([Styled(fact.section)] if where else []), *([Styled(str(fact.year))] if years else [])]
+         *([Styled(fact.section or "")] if where else []),
+         *([Styled(str(fact.year))] if years else [])]
         for fact in facts
     ]  # fmt: skip
     return Grid(columns, rows, title=title)
@@ -111,7 +119,7 @@ def pillar_view(base: FactBase, pillar: Pillar, lang: str = "zh") -> Page:
     # looks for.
     by_section: dict[str, list[Fact]] = {}
     for fact in sorted(base.facts_in(pillar.number), key=lambda f: f.kind not in FIGURE_KINDS):
-        by_section.setdefault(fact.section, []).append(fact)
+        by_section.setdefault(fact.section or "", []).append(fact)
     rows: list[list[Styled]] = []
     sections: list[int] = []
     for section, section_title in pillar.sections.items():
@@ -158,11 +166,12 @@ def fact_view(fact: Fact, base: FactBase, lang: str = "zh") -> Page:
     from cqfacts.derive import cite
 
     en = lang == "en"
-    pillar = base.pillars[fact.pillar]
-    section_title = pillar.sections.get(fact.section, "")
-    if en:
-        section_title = pillar.sections_en.get(fact.section, section_title)
-    where = f"{fact.section} {cite.where(fact, lang)} {section_title}"
+    pillar = base.pillars.get(fact.pillar) if fact.pillar is not None else None
+    section = fact.section or ""
+    section_title = pillar.sections.get(section, "") if pillar else ""
+    if en and pillar:
+        section_title = pillar.sections_en.get(section, section_title)
+    where = f"{section} {cite.where(fact, lang)} {section_title}".strip()
     amount = "" if fact.value is None else (
         english.amount(fact.value, fact.unit) if en else f"{fact.value} {fact.unit}"
     )  # fmt: skip
@@ -177,7 +186,9 @@ def fact_view(fact: Fact, base: FactBase, lang: str = "zh") -> Page:
         ("kind", fact.kind),
         ("status", f"{fact.status.state} ({fact.status.text})" if fact.status else ""),
         ("topic", f"{fact.topic_en} ({fact.topic})" if en else f"{fact.topic} ({fact.topic_en})"),
-        ("where", f"{fact.section} {section_title}" if fact.pillar == 0 else where),
+        ("where", f"{section} {section_title}" if fact.pillar == 0 else where),
+        ("basis", _basis(fact, lang)),
+        ("source", _source_line(fact)),
         ("note", fact.note or ""),
         ("years", _years_line(fact, base)),
         ("aliases", ", ".join(fact.aliases)),
@@ -191,7 +202,24 @@ def fact_view(fact: Fact, base: FactBase, lang: str = "zh") -> Page:
     cells = [[Styled(key), value if isinstance(value, Styled) else Styled(value)]
              for key, value in rows if value]  # fmt: skip
     grid = Grid([Column("", "none", style="dim"), Column("")], cells, header=False, gap=2)
-    return (grid, Styled(""))
+    # The address on a line of its own, never in the grid: an address wider than the
+    # terminal would stack every row; printed alone, it folds and copies whole.
+    url = fact.source.url if fact.source is not None else None
+    head: Page = (grid, Styled(url), Styled("")) if url else (grid, Styled(""))
+    points = base.points(fact.id)
+    if len(points) < 2:
+        return head
+    # Every source's figure for every year, under the fact: its series at a glance.
+    heading = "Series" if en else "历年数据"
+    series = Grid(
+        [Column("Year", "none"), Column("Figure", "spaces"), Column("Basis", "none", drop=1),
+         Column("Source", "spaces")],
+        [[Styled(str(point.year)), Styled(english.figure(point) if en else point.figure, "bold"),
+          Styled(_basis_short(point, lang)), Styled(_source_short(point))]
+         for point in points],
+        title=heading,
+    )  # fmt: skip
+    return (*head, series, Styled(""))
 
 
 def citation_line(fact: Fact, base: FactBase, lang: str = "zh") -> Styled:
@@ -202,11 +230,14 @@ def citation_line(fact: Fact, base: FactBase, lang: str = "zh") -> Styled:
     return Styled(cite.citation(fact, base, lang), style="bold")
 
 
-def rank_table(rows: list[Ranked], by: str, lang: str = "zh", *, years: bool = False) -> Grid:
+def rank_table(
+    rows: list[Ranked], by: str, lang: str = "zh", *, years: bool = False, year: int | None = None
+) -> Grid:
     """A ranked table with a bar per row in proportion to the largest value (to an
     eighth of a cell: a value 1/2000 of the top draws nothing, not a whole block);
-    ``years`` adds the year of each figure to its label. In English by value, the
-    value is the English figure itself: no Figure column repeats it."""
+    ``years`` adds the year of each figure to its label; ``year`` (the one year
+    ranked) is the title. In English by value, the value is the English figure
+    itself: no Figure column repeats it."""
     figures = not (lang == "en" and by == "value")
     columns = [Column("#", "none"), Column("Label"),
                *([Column("Figure", "spaces", drop=1)] if figures else []),
@@ -231,47 +262,84 @@ def rank_table(rows: list[Ranked], by: str, lang: str = "zh", *, years: bool = F
                       Styled(value + ("*" if row.converted else "")),
                       Styled(layout.bar(abs(row.value), top, BAR_WIDTH))])  # fmt: skip
     caption = "* converted from the report's unit (derived)"
-    return Grid(columns, cells, caption=caption if any(r.converted for r in rows) else None)
+    title = None if year is None else (f"{year}" if lang == "en" else f"{year}年")
+    return Grid(
+        columns, cells, title=title, caption=caption if any(r.converted for r in rows) else None
+    )
 
 
-def trend_table(points: list[TrendPoint], lang: str = "zh") -> Grid:
-    """One indicator year by year: the figure and its change, a bar in proportion to
-    the largest value, and the previous value each change implies beside the one the
-    earlier report states (≠ where they differ by more than 1%)."""
-    first = points[-1].fact
+def trend_table(points: list[TrendPoint], lang: str = "zh") -> Page:
+    """One indicator year by year, a row per source: the figure as written, its
+    basis and source, and a bar in the series' unit. What a reader must not miss
+    (sources that disagree, an estimate later contradicted, a stated previous value
+    the next change does not give) is marked ⚠ and said under the table."""
+    latest = max(points, key=lambda point: (point.year or 0, point.fact is points[-1].fact))
     en = lang == "en"
-    title = f"{first.label_en if en else first.label}  ({first.id})"
-    columns = [Column("Year", "none"), Column("Figure", "spaces"), Column("Change", "spaces"),
-               Column("", "none", drop=1, style="cyan"),
-               Column("Previous year (derived / stated)", "spaces")]  # fmt: skip
-    values = [abs(point.fact.value) for point in points if point.fact.value is not None]
+    unit = next((point.unit for point in reversed(points) if point.unit), None)
+    label = latest.fact.label_en if en else latest.fact.label
+    title = f"{label}  ({latest.fact.id}{', ' + unit if unit else ''})"
+    # Too narrow, the bar goes first and the source last: a point is cited by it.
+    columns = [Column("Year", "none"), Column("Figure", "spaces"),
+               Column("Change", "spaces", drop=3),
+               Column("Basis", "none", drop=2), Column("Source", "spaces", drop=1),
+               Column("", "none", drop=4, style="cyan"), Column("", "none")]  # fmt: skip
+    values = [abs(point.value) for point in points if point.value is not None]
     top = max(values, default=0) or 1
-    rows = []
+    rows, notes = [], []
     for point in points:
         fact = point.fact
-        bar = "" if fact.value is None else layout.bar(abs(fact.value), top, BAR_WIDTH)
+        bar = "" if point.value is None else layout.bar(abs(point.value), top, BAR_WIDTH)
         change = ""
         if fact.change is not None:
             change = _english_change(fact) if en else fact.change.text
-        previous = Styled("")
-        if point.derived_previous is not None:
-            derived = point.derived_previous
-            shown = f"≈ {english.amount(derived.value, derived.unit)}" if en else (
-                f"≈{english.number(derived.value, grouped=False)}{derived.unit}"
-            )  # fmt: skip
-            previous.append(shown, style="italic")
-        if point.stated_previous is not None:
-            stated_fact = point.stated_previous
-            stated = (english.figure(stated_fact) if en else stated_fact.figure) or ""
-            previous.append(f" / {stated}" if previous else stated)
-        if point.difference is not None:
-            style = "bold red" if point.disagrees else "dim"
-            mark = "≠ " if point.disagrees else ""
-            previous.append(f"  {mark}{point.difference:+.2f}%", style=style)
         figure = english.figure(fact) if en else fact.figure
-        rows.append([Styled(str(point.year)), Styled(figure, "bold"), Styled(change), Styled(bar),
-                     previous])  # fmt: skip
-    return Grid(columns, rows, title=title)
+        if not figure and fact.change is not None:  # a change alone: 增长34.4%
+            figure = change
+        mark = Styled("")
+        said = [flag.text_en if en else flag.text for flag in point.flags]
+        # Against an estimate, the estimate's own row says it (estimate-contradicted).
+        stated_estimate = point.stated_previous is not None and (
+            point.stated_previous.basis == "estimated"
+        )
+        if (
+            point.disagrees
+            and point.derived_previous
+            and point.stated_previous
+            and not (stated_estimate)
+        ):
+            derived = point.derived_previous
+            shown = f"{english.number(derived.value, grouped=False)}{derived.unit}"
+            stated = point.stated_previous.figure
+            said.append(
+                f"implies {shown} for {fact.year - 1 if fact.year else ''}, not {stated}"
+                if en
+                else f"推算上年为{shown}，与所载{stated}不符"
+            )
+        for text in said:
+            notes.append(f"⚠ {fact.year} {figure}: {text}")
+        if said:
+            mark.append("⚠", style="bold red")
+        rows.append([Styled(str(point.year)), Styled(figure, "bold"), Styled(change),
+                     Styled(_basis_short(fact, lang)), Styled(_source_short(fact)), Styled(bar),
+                     mark])  # fmt: skip
+    grid = Grid(columns, rows, title=title)
+    return (grid, Styled("\n".join(notes), "red")) if notes else (grid,)
+
+
+def _basis_short(fact: Fact, lang: str) -> str:
+    if fact.draft:
+        return "DRAFT" if lang == "en" else "草稿"
+    if fact.basis is None:
+        return ""
+    return fact.basis if lang == "en" else BASIS_ZH[fact.basis]
+
+
+def _source_short(fact: Fact) -> str:
+    """Publisher and date, the way a trend row names its source."""
+    source = fact.source
+    if source is None:
+        return fact.report or ""
+    return " ".join(part for part in (source.publisher or source.title, source.published) if part)
 
 
 def _years_line(fact: Fact, base: FactBase) -> str:
@@ -280,3 +348,52 @@ def _years_line(fact: Fact, base: FactBase) -> str:
     if not others:
         return ""
     return f"{fact.year} (also {', '.join(map(str, reversed(others)))}: cqfacts trend {fact.id})"
+
+
+def _basis(fact: Fact, lang: str) -> str:
+    """final / preliminary / estimated, in the reader's language."""
+    if fact.basis is None:
+        return ""
+    return fact.basis if lang == "en" else f"{BASIS_ZH[fact.basis]} ({fact.basis})"
+
+
+#: The bases in Chinese, for tables and citations.
+BASIS_ZH = {"final": "统计数", "preliminary": "初步数", "estimated": "预计数"}
+
+
+def _source_line(fact: Fact) -> str:
+    """The source as a reader cites it: publisher, date, title (its address is
+    printed under the fact, see :func:`fact_view`)."""
+    source = fact.source
+    if source is None:
+        return ""
+    parts = [source.publisher or "", source.published or "", source.title]
+    line = ", ".join(part for part in parts if part)
+    return line + (" (copy)" if source.copy else "")
+
+
+def sources_view(entries: list[dict[str, object]], lang: str = "zh") -> Styled:
+    """Every source cited, newest first: date, publisher, what it gives, then its
+    title and address on lines of their own (an address is never cut)."""
+    text = Styled("")
+    for number, entry in enumerate(entries):
+        years = entry["years"]
+        assert isinstance(years, list)
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else "".join(map(str, years))
+        count = f"{entry['facts']} facts" if lang == "en" else f"{entry['facts']}条"
+        drafts = entry["drafts"]
+        if drafts:
+            count += f", {drafts} DRAFT" if lang == "en" else f"，草稿{drafts}条"
+        head = " · ".join(
+            str(part)
+            for part in (entry.get("published"), entry.get("publisher"), span, count)
+            if part
+        )
+        text.append(("\n\n" if number else "") + head, style="bold")
+        text.append(f"\n  {entry['title']}")
+        if entry.get("url"):
+            copy = " (copy)" if entry.get("copy") else ""
+            text.append(f"\n  {entry['url']}{copy}", style="cyan")
+        else:
+            text.append("\n  " + ("no address" if lang == "en" else "无网址"), style="dim")
+    return text

@@ -58,7 +58,8 @@ def _texts(base: FactBase) -> tuple[list[tuple[int, ...]], list[tuple[int, int, 
     # Facts by section in one pass: a pass per section read every fact a thousand times.
     by_section: dict[str, list[int]] = {}
     for number, fact in enumerate(base.facts):
-        by_section.setdefault(fact.section, []).append(number)
+        if fact.section is not None:
+            by_section.setdefault(fact.section, []).append(number)
     for pillar in base.pillars.values():
         for section, title in pillar.sections.items():
             owner = -1 - len(groups)

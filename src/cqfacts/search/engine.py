@@ -69,6 +69,8 @@ class Match(NamedTuple):  # not a dataclass: see facts/records.py
     how: str
     #: Characters to highlight in displayed fields: {"label": (0, 1, 2), …}.
     highlights: dict[str, tuple[int, ...]]
+    #: Every year the loaded facts give this indicator for, oldest first.
+    years: tuple[int, ...] = ()
 
 
 def search(
@@ -81,13 +83,18 @@ def search(
     limit: int | None = 10,
     highlight: bool = True,
     year: int | None = None,
+    all_years: bool = False,
 ) -> list[Match]:
     """The facts matching ``query``, best first; empty when nothing scores above noise
     (or the query holds only characters that are never matched, such as zero-width
     spaces and control characters).
 
     ``highlight`` fills each match's highlights (characters to mark on screen);
-    ``pillar``, ``kind`` and ``year`` (a report's) keep only the facts that have them.
+    ``pillar``, ``kind`` and ``year`` (the year a figure describes) keep only the
+    facts that have them. A year in the query (2022年高新技术企业, 高企 2022) is
+    ``year`` where the loaded facts describe it. Each indicator is answered once, by
+    its headline fact (the latest year's firmest figure, or that year's), unless
+    ``all_years``, which lists every source's figure for every year.
     Raises :class:`InvalidArgumentError` for a blank query.
     """
     if not query.strip():
@@ -95,6 +102,8 @@ def search(
     folded = prepare_query(query, index)
     if not folded:
         return []
+    if year is None:
+        year, folded = year_in_query(folded, base)
     asked = without_question_words(folded, base.meta.year)
     if asked.words:
         folded = asked.words
@@ -119,21 +128,67 @@ def search(
         and (kind is None or base.facts[number].kind == kind)
         and (year is None or base.facts[number].year == year)
     )
-    ranked = [(hit, number) for _, _, number, hit in sorted(candidates)[:limit]]
+    ordered = sorted(candidates)
+    if all_years or (len(base.reports) == 1 and not base.repeats_ids):
+        chosen = [(hit, number, base.facts[number]) for _, _, number, hit in ordered[:limit]]
+    else:
+        chosen = _one_per_indicator(base, ordered, year, limit)
     if highlight:  # only a table shows highlights: JSON and TSV never load their module
         from cqfacts.search.highlight import highlights
+    several = len(base.reports) > 1 or base.repeats_ids
     return [
         Match(
-            fact=base.facts[number],
+            fact=fact,
             score=round(hit.score, 1),
             field=FIELDS[hit.field],
             how=hit.how,
             highlights=(
-                highlights(base.facts[number], number, index, folded, pattern) if highlight else {}
+                highlights(fact, number, index, folded, pattern)
+                if highlight and fact is base.facts[number]
+                else {}
             ),
+            years=tuple(base.years_of(fact.id)) if several else (),
         )
-        for hit, number in ranked
+        for hit, number, fact in chosen
     ]
+
+
+def _one_per_indicator(
+    base: FactBase, ordered: list[tuple[float, int, int, Hit]], year: int | None, limit: int | None
+) -> list[tuple[Hit, int, Fact]]:
+    """The best match of each id, answered by the id's headline fact (of ``year``,
+    where given): several sources and years of one indicator are one answer."""
+    chosen: dict[str, tuple[Hit, int, Fact]] = {}
+    for _, _, number, hit in ordered:
+        fact = base.facts[number]
+        if fact.id in chosen:
+            held_hit, _, headline = chosen[fact.id]
+            if fact is headline and hit.score >= held_hit.score:  # its own match: highlights
+                chosen[fact.id] = (hit, number, headline)
+            continue
+        if limit is not None and len(chosen) >= limit:
+            break
+        headline = base.get(fact.id, year)
+        chosen[fact.id] = (hit, number, headline)
+    return list(chosen.values())
+
+
+# A year the query names: 2022年, 2022, in 2022 (never part of a longer number);
+# compiled (and cached by re) only for a query that holds a digit.
+_YEAR_WORD = r"(?:\bin\s*)?(?<![0-9.])((?:19|20)[0-9]{2})年?(?![0-9])"
+
+
+def year_in_query(folded: str, base: FactBase) -> tuple[int | None, str]:
+    """The year a query names and the query without it, where the loaded facts
+    describe that year and something else is asked (2022 alone is a number)."""
+    if len(base.years) < 2 or not any(char.isdigit() for char in folded):
+        return None, folded
+    for found in re.finditer(_YEAR_WORD, folded):
+        named = int(found[1])
+        rest = (folded[: found.start()] + " " + folded[found.end() :]).strip()
+        if named in base.years and rest and not rest.replace(".", "").isdigit():
+            return named, " ".join(rest.split())
+    return None, folded
 
 
 def _match_words(

@@ -53,6 +53,7 @@ from cqfacts.store.paths import (
     is_shipped,
     paths_from_environment,
     shipped_fact_path,
+    shipped_fact_paths,
 )
 
 __all__ = [
@@ -75,6 +76,7 @@ __all__ = [
     "read_fact_file",
     "read_packaged_index",
     "shipped_fact_path",
+    "shipped_fact_paths",
     "validate",
     "write_packaged_index",
 ]

@@ -1,7 +1,8 @@
-"""The shipped fact file's cache entry built into the wheel (by hatch_build.py).
+"""The shipped fact files' cache entries built into the wheel (by hatch_build.py):
+``facts.index`` beside ``facts.toml``, ``reports/NAME.index`` beside each report.
 
 A fresh install's first run, or one with no usable cache directory, is then as fast
-as a warm one. The entry is used only for the shipped file, and only where its key,
+as a warm one. An entry is used only for its shipped file, and only where its key,
 written before the entry, is the key of the bytes read now and of this code (the
 version, the Python, whose marshal format it is, and the indexing modules:
 ``loader.code_digest``); else the cache answers as for any file. An editable install
@@ -16,15 +17,24 @@ from pathlib import Path
 from cqfacts.facts.model import FactBase
 from cqfacts.search.index import SearchIndex
 from cqfacts.store import cache, payload
-from cqfacts.store.paths import shipped_fact_path
+from cqfacts.store.paths import shipped_fact_path, shipped_root
 
 PACKAGED_INDEX = "facts.index"
 _PACKAGED_MAGIC = b"cqfacts-packaged-index-1\n"
 _PACKAGED_PREFIX_SIZE = len(_PACKAGED_MAGIC) + 2 * cache.DIGEST_SIZE + 1
 
 
-def packaged_index_path() -> Path:
-    return Path(__file__).parents[1] / PACKAGED_INDEX
+def packaged_index_path(path: Path | None = None) -> Path:
+    """Where the package holds the entry of a shipped file (facts.toml by default):
+    its place among the shipped files, named .index."""
+    shipped = Path(os.path.realpath(path or shipped_fact_path()))
+    try:
+        relative = shipped.relative_to(os.path.realpath(shipped_root()))
+    except ValueError:  # not a shipped file: a name no package holds
+        return Path(__file__).parents[1] / "not-shipped.index"
+    if relative == Path("facts.toml"):
+        return Path(__file__).parents[1] / PACKAGED_INDEX
+    return Path(__file__).parents[1] / relative.with_suffix(".index")
 
 
 def write_packaged_index(target: Path, path: Path | None = None) -> str:
@@ -42,11 +52,12 @@ def write_packaged_index(target: Path, path: Path | None = None) -> str:
     return key
 
 
-def read_packaged_index(key: str) -> bytes | None:
-    """The packaged entry's bytes if it was built for ``key``; else None. Its size,
-    key and CRC are checked before anything is decoded, as a cache entry's are."""
+def read_packaged_index(key: str, path: Path | None = None) -> bytes | None:
+    """The packaged entry's bytes of a shipped file (facts.toml by default) if it was
+    built for ``key``; else None. Its size, key and CRC are checked before anything is
+    decoded, as a cache entry's are."""
     try:
-        with open(packaged_index_path(), "rb") as stream:
+        with open(packaged_index_path(path), "rb") as stream:
             size = os.fstat(stream.fileno()).st_size
             if stream.read(_PACKAGED_PREFIX_SIZE) != _PACKAGED_MAGIC + key.encode() + b"\n":
                 return None
@@ -56,6 +67,6 @@ def read_packaged_index(key: str) -> bytes | None:
 
 
 def from_package_index(key: str, path: str) -> tuple[FactBase, SearchIndex] | None:
-    """The shipped file's base and index from the package, if built for ``key``."""
-    entry = read_packaged_index(key)
+    """A shipped file's base and index from the package, if built for ``key``."""
+    entry = read_packaged_index(key, Path(path))
     return None if entry is None else payload.unpack(entry, path)

@@ -15,23 +15,38 @@ from cqfacts.errors import FactFileError, Problem
 
 ENV_FACTS = "CQFACTS_FACTS"
 
-#: A path that stands for the shipped fact file, so that one's own reports are added
-#: to it without copying it: ``["+", "facts-2024.toml"]``, ``CQFACTS_FACTS=+:reports/``.
+#: A path that stands for the shipped fact files, so that one's own reports are added
+#: to them without copying them: ``["+", "facts-2024.toml"]``, ``CQFACTS_FACTS=+:mine/``.
 SHIPPED = "+"
+#: The shipped reports beside facts.toml: the yearly series and other sources.
+SHIPPED_REPORTS = "reports"
+
+
+def shipped_root() -> Path:
+    """Where the shipped files are: the installed package, or a checkout's top level."""
+    packaged = Path(__file__).parents[1]
+    if (packaged / "facts.toml").is_file():
+        return packaged
+    return Path(__file__).resolve().parents[3]
 
 
 def shipped_fact_path() -> Path:
-    """The facts.toml inside the installed package (or the repository's, in a checkout)."""
-    packaged = Path(__file__).parents[1] / "facts.toml"
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "facts.toml"
+    """The shipped 2023 work summary: facts.toml in the package (or the checkout)."""
+    return shipped_root() / "facts.toml"
+
+
+def shipped_fact_paths() -> list[Path]:
+    """Every shipped fact file: facts.toml, then reports/*.toml by name."""
+    reports = shipped_root() / SHIPPED_REPORTS
+    return [shipped_fact_path(), *sorted(reports.glob("*.toml"))]
 
 
 def is_shipped(path: Path) -> bool:
-    """Whether ``path`` is the shipped fact file (by another name too)."""
-    shipped = shipped_fact_path()
-    return path == shipped or os.path.realpath(path) == os.path.realpath(shipped)
+    """Whether ``path`` is one of the shipped fact files (by another name too)."""
+    real = os.path.realpath(path)
+    return any(
+        path == shipped or real == os.path.realpath(shipped) for shipped in shipped_fact_paths()
+    )
 
 
 def paths_from_environment(value: str) -> list[Path]:
@@ -43,15 +58,15 @@ def paths_from_environment(value: str) -> list[Path]:
 def fact_paths(paths: Sequence[Path | str] | None, *, include_shipped: bool = False) -> list[Path]:
     """The fact files that ``paths`` name, each once, in the order named: a directory
     stands for every ``*.toml`` in it (sorted by name; hidden files left out),
-    :data:`SHIPPED` for the shipped file; no paths (None or empty) for the shipped
-    file alone. ``include_shipped`` puts the shipped file first."""
+    :data:`SHIPPED` for the shipped files; no paths (None or empty) for the shipped
+    files alone. ``include_shipped`` puts the shipped files first."""
     named: list[Path | str] = list(paths or ())
     if include_shipped or not named:
         named.insert(0, SHIPPED)
     found: list[Path] = []
     for item in named:
         if str(item) == SHIPPED:
-            found.append(shipped_fact_path())
+            found += shipped_fact_paths()
         elif os.path.isdir(item):
             inside = sorted(
                 entry

@@ -102,11 +102,10 @@ MAX_CHUNK_BYTES = 1 << 28
 
 
 def _to_payload(base: FactBase, index: SearchIndex) -> tuple[object, ...]:
-    meta = base.meta
     numbers = {fact.id: number for number, fact in enumerate(base.facts)}
     rows = [fact_row(fact) for fact in base.facts]
     return (
-        (meta.title, meta.title_en, meta.year, meta.region, meta.source),
+        tuple(base.meta),  # every declared field: a field added to Meta is cached with no edit
         tuple(
             (p.number, p.title, p.title_en, p.sections, p.sections_en)
             for p in base.pillars.values()
@@ -198,7 +197,8 @@ class LazyTopics(TopicMapping):
 
 
 # The lengths of a payload's parts as _to_payload writes them.
-_META_FIELDS, _PILLAR_FIELDS, _TOPIC_FIELDS, _INDEX_PARTS = 5, 5, 4, 11
+_PILLAR_FIELDS, _TOPIC_FIELDS, _INDEX_PARTS = 5, 4, 11
+_META_FIELDS = len(Meta._fields)
 _FACT_FIELDS = len(FACT_KEYS)
 
 

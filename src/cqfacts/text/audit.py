@@ -42,8 +42,8 @@ from cqfacts.text.figures import (
     Figure,
     find_documents,
     find_figures,
-    first_year,
     read_figures,
+    report_year,
 )
 from cqfacts.text.report import Report, detection_text, parse_report
 
@@ -243,6 +243,15 @@ class _Coverage:
         return _key(change.value, change.unit) in self.changes
 
 
+def _place(report: Report, fact: Fact, stands: _Stands) -> tuple[int, str]:
+    """Where a fact belongs in the text: its pillar and section, or, for a report
+    without parts, wherever its figure first stands."""
+    if fact.pillar is not None and fact.section is not None:
+        return (fact.pillar, fact.section)
+    found = stands(fact.value_text) if fact.value_text else []
+    return report.place_of(found[0]) if found else (0, "0.0")
+
+
 def _coverage(
     report: Report, facts: Sequence[Fact], stands: _Stands
 ) -> dict[tuple[int, str], _Coverage]:
@@ -250,7 +259,7 @@ def _coverage(
     values: dict[tuple[int, str], set[_Key]] = {}
     changes: dict[tuple[int, str], set[_Key]] = {}
     for fact in facts:
-        place = (fact.pillar, fact.section)
+        place = _place(report, fact, stands)
         texts = [fact.value_text or ""]
         mine = values.setdefault(place, set())
         if fact.value is not None and fact.unit is not None:
@@ -324,7 +333,7 @@ def _change_faults(report: Report, fact: Fact, stands: _Stands) -> list[str]:
     ]
     if not agreeing:
         return [f"change {change.value:g}{change.unit} is not the figure in {change.text!r}"]
-    place = (fact.pillar, fact.section)
+    place = _place(report, fact, stands)
     if not any(
         report.place_of(start) == place for figure in agreeing for start in stands(figure.text)
     ):
@@ -341,7 +350,11 @@ def _check_fact(
         places = stands(fact.value_text)
         if not places:
             faults.append(f"value_text {fact.value_text!r} does not stand in the source")
-        elif all(report.place_of(start) != (fact.pillar, fact.section) for start in places):
+        elif (
+            fact.pillar is not None
+            and fact.section is not None
+            and all(report.place_of(start) != (fact.pillar, fact.section) for start in places)
+        ):
             found_pillar, found_section = report.place_of(places[0])
             line, column = report.line_col(places[0])
             misplaced = Misplaced(
@@ -357,13 +370,22 @@ def _described(part: FactBase) -> str:
     return f"{part.meta.year} {part.meta.title} ({part.path})"
 
 
+def _is_collection(part: FactBase) -> bool:
+    """Whether a fact file gathers figures of other sources (reports/series.toml), no
+    fact of it the file's own: no text is its report, so no year chooses it."""
+    own = part.meta.own_source()
+    return not any(fact.source is None or fact.source == own for fact in part.facts)
+
+
 def report_for(
     base: FactBase, source_text: str, *, year: int | None = None, report: str | None = None
 ) -> FactBase:
     """The one loaded report a source text is audited against, never all of them
     (each would list the others' facts as unsupported). ``year`` and ``report`` (a
     title, a fact file's path or name) choose it; else the only one loaded, else the
-    one whose title the text names, else the one of the first year the text writes.
+    one whose title the text names, else the one of the year the text is of (as
+    ``draft`` reads it: :func:`~cqfacts.text.figures.report_year`). A collection of
+    other sources' figures is chosen only by its title or path.
     :class:`InvalidArgumentError` where none or several fit, listing the reports."""
     parts = list(base.parts or (base,))
     listing = "; ".join(map(_described, parts))
@@ -371,7 +393,7 @@ def report_for(
         chosen = [
             part
             for part in parts
-            if (year is None or part.meta.year == year)
+            if (year is None or (part.meta.year == year and not _is_collection(part)))
             and (report is None or report in (part.meta.title, part.path, Path(part.path).name))
         ]
         asked = " and ".join(
@@ -387,8 +409,9 @@ def report_for(
     detect = detection_text(source_text)
     named = [part for part in parts if detection_text(part.meta.title) in detect]
     if len(named) != 1:
-        own = first_year(source_text)
-        named = [part for part in named or parts if part.meta.year == own]
+        own = report_year(parse_report(source_text))  # the year a draft of it takes
+        dated = [part for part in named or parts if not _is_collection(part)]
+        named = [part for part in dated if part.meta.year == own]
     if len(named) == 1:
         return named[0]
     raise InvalidArgumentError(

@@ -5,9 +5,13 @@ and section, as the records of a fact base (:class:`~cqfacts.facts.model.Fact` �
 written by the one TOML writer (:mod:`cqfacts.facts.tomlwriter`).
 
 Whatever the text, the drafted file validates or :class:`DraftError` says why (no
-figure at all; more pillars, sections or facts than a fact file holds): labels and
-titles are put on one line of at most 500 characters, a generic one standing for one
-that shows nothing.
+figure at all; no year given and none the text names; more pillars, sections or facts
+than a fact file holds): labels and titles are put on one line of at most 500
+characters, a generic one standing for one that shows nothing.
+
+The report's year is the caller's, else the one the text names
+(:func:`~cqfacts.text.figures.report_year`: its title's, or 2023年,全市… opening a
+paragraph); it is never guessed from a year the text merely mentions.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from typing import Any
 
 from cqfacts.errors import DraftError, InvalidArgumentError, quoted
 from cqfacts.facts.factfile import (
+    FIRST_YEAR,
+    LAST_YEAR,
     MAX_FACTS,
     MAX_NAME_LENGTH,
     MAX_NOTE_LENGTH,
@@ -27,14 +33,15 @@ from cqfacts.facts.factfile import _is_text as shows_text  # the validator's own
 from cqfacts.facts.model import Change, Fact, FactBase, Meta, Pillar, Topic
 from cqfacts.facts.tomlwriter import to_toml
 from cqfacts.text.figures import (
+    TITLE_MAX,
     UNSHOWABLE,
-    YEAR,
     ChangeFound,
     Figure,
     find_documents,
     find_figures,
     first_year,
     read_figures,
+    report_year,
 )
 from cqfacts.text.labels import fact_id, labels, spell, unique, words
 from cqfacts.text.report import (
@@ -57,11 +64,16 @@ __all__ = [
     "find_figures",
     "first_year",
     "read_figures",
+    "report_year",
 ]
 
-#: A year no report has: [meta] year when neither the caller nor the text gives one.
+#: [meta] year of a draft whose year neither the caller nor the text gives: never
+#: written, as :meth:`Drafted.check` refuses such a draft (its facts' year is None).
 PLACEHOLDER_YEAR = 1
-_TITLE_MAX = 40  # a first line longer than this is the overview, not a title
+_UNDATED = (
+    "the text names no year it reports on (in its title, or as 2023年,… opening a "
+    "paragraph): give the year with --year"
+)
 _HEADING_START = re.compile(r"[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)")
 _HEADER = "Drafted by cqfacts: every fact has draft = true until a curator checks it."
 
@@ -70,10 +82,12 @@ class Drafted:
     """A drafted fact file: ``base`` holds its records ([meta], the report's pillars,
     a topic per section and the drafted facts, each with ``draft``, ``line`` and
     ``column``), in file order; ``facts`` are those facts as JSON objects (what
-    ``draft --json`` prints)."""
+    ``draft --json`` prints). ``year`` is the report's, None where neither the caller
+    nor the text gives it (then :meth:`check` refuses the draft)."""
 
-    def __init__(self, base: FactBase) -> None:
+    def __init__(self, base: FactBase, year: int | None) -> None:
         self.base = base
+        self.year = year
 
     def __repr__(self) -> str:
         return f"Drafted(facts={len(self.base.facts)}, pillars={len(self.base.pillars)})"
@@ -93,7 +107,8 @@ class Drafted:
 
     def check(self) -> None:
         """:class:`DraftError` where a fact file could not hold the draft: no fact (it
-        holds at least one topic), or more pillars, sections or facts than it holds."""
+        holds at least one topic), no year, or more pillars, sections or facts than it
+        holds."""
         if not self.base.facts:
             raise DraftError(
                 "nothing to draft: the text holds no figure with a unit, rank, fraction "
@@ -102,6 +117,8 @@ class Drafted:
         fault = _too_large(self.base)
         if fault:
             raise DraftError(fault)
+        if self.year is None:  # last: given a year, a text of faults would still fail
+            raise DraftError(_UNDATED)
 
     def to_toml(self) -> str:
         """The fact file (see :meth:`check` for what it refuses)."""
@@ -198,29 +215,40 @@ def _section_en(section: str) -> str:
     return f"Draft: part {pillar}" + (f" ({item})" if item != "0" else "")
 
 
-def _guess_meta(report: Report, year: int | None, title: str | None, source: str | None) -> Meta:
+def _given_year(year: int | None) -> int | None:
+    """The caller's year, or :class:`InvalidArgumentError` where a fact file refuses it."""
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidArgumentError(
+            f"the year {year} is not one a fact file takes ({FIRST_YEAR} to {LAST_YEAR})"
+        )
+    return year
+
+
+def _guess_meta(
+    report: Report, year: int | None, title: str | None, source: str | None
+) -> tuple[Meta, int | None]:
+    """[meta] from the caller's values, else the text's; and the report's year, None
+    where neither gives it (the meta then holds :data:`PLACEHOLDER_YEAR`)."""
     first = report.first_line
     # A short first line that is no heading and no sentence is the report's title.
     is_title = (
-        len(first) <= _TITLE_MAX and "。" not in first and report.place_of(0) == (OVERVIEW, "0.0")
+        len(first) <= TITLE_MAX and "。" not in first and report.place_of(0) == (OVERVIEW, "0.0")
     )
     title_line = first if is_title and not _HEADING_START.match(detection_text(first)) else ""
     title_line = _shown(title_line, "")  # 「 or a zero-width space alone is no title
     if year is None:
-        found = YEAR.search(title or "") or YEAR.search(first)
-        year = int(found[0]) if found else PLACEHOLDER_YEAR
+        year = report_year(report, title)
     if title is None:
-        title = title_line or (
-            f"{year}年报告（草稿）" if year != PLACEHOLDER_YEAR else "未命名报告（草稿）"
-        )
-    year_en = str(year) if year != PLACEHOLDER_YEAR else "of unknown year"
-    return Meta(
+        title = title_line or (f"{year}年报告（草稿）" if year else "未命名报告（草稿）")
+    year_en = str(year) if year else "of unknown year"
+    meta = Meta(
         title=title,
         title_en=f"DRAFT: report {year_en} (translate the title)",
-        year=year,
+        year=year or PLACEHOLDER_YEAR,
         region="重庆市" if "重庆" in report.detect else "DRAFT: region",
         source=source or "DRAFT: say where this text was published",
     )
+    return meta, year
 
 
 def _pillar(pillar: PillarText) -> Pillar:
@@ -243,8 +271,11 @@ def _fact(
     topics: dict[str, tuple[str, str]],
     label_en: str,
     meta: Meta,
+    year: int | None,
 ) -> Fact:
-    """A drafted fact; its id is set once every fact's is known."""
+    """A drafted fact, as the file loads it (the report's year and the report as its
+    source, which the writer leaves to [meta]); its id is set once every fact's is
+    known."""
     pillar, section = report.place_of(figure.start)
     line, column = report.line_col(figure.start)
     change = figure.change
@@ -266,8 +297,10 @@ def _fact(
         draft=True,
         line=line,
         column=column,
-        year=meta.year,
+        year=year,
         report=meta.title,
+        basis=meta.basis,
+        source=meta.own_source(),
     )
 
 
@@ -293,10 +326,12 @@ def draft_report(
     text: str, *, year: int | None = None, title: str | None = None, source: str | None = None
 ) -> Drafted:
     """Draft a fact file from a report's text: every figure, rank, fraction and 《》
-    document, placed in its pillar and section (see the module docstring)."""
+    document, placed in its pillar and section (see the module docstring). ``year``
+    (else the one the text names) is the report's: a draft of no year is refused when
+    written (:meth:`Drafted.check`); one a fact file refuses, at once."""
     title, source = _given("title", title), _given("source", source, MAX_NOTE_LENGTH)
     report = parse_report(text)
-    meta = _guess_meta(report, year, title, source)
+    meta, year = _guess_meta(report, _given_year(year), title, source)
     pillars = _shown_pillars(report.pillars)
     figures = sorted(find_figures(report) + find_documents(report), key=lambda f: f.start)
     topics = _topic_names(pillars)
@@ -314,8 +349,9 @@ def draft_report(
     facts, ids = [], []
     for number, (figure, label) in enumerate(zip(figures, shown_labels, strict=True)):
         label_en = words(detected[number], label_spelling[number])
-        fact = _fact(report, figure, label, topics, label_en, meta)
+        fact = _fact(report, figure, label, topics, label_en, meta, year)
         facts.append(fact)
-        ids.append(fact_id(figure, fact.section, label_spelling[number], written_spelling[number]))
+        section = report.place_of(figure.start)[1]  # a draft's facts each have one
+        ids.append(fact_id(figure, section, label_spelling[number], written_spelling[number]))
     facts = [fact._replace(id=new_id) for fact, new_id in zip(facts, unique(ids), strict=True)]
-    return Drafted(_base(meta, pillars, facts))
+    return Drafted(_base(meta, pillars, facts), year)

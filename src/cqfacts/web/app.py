@@ -242,6 +242,7 @@ def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
         return api.search(
             loaded, params.get("q"), pillar_=params.get("pillar"), kind_=params.get("kind"),
             limit_=params.get("limit"), lang_=params.get("lang"), year_=params.get("year"),
+            all_years_=params.get("all_years"),
         )  # fmt: skip
 
     def fact(request: Request, params: dict[str, str]) -> object:
@@ -256,7 +257,7 @@ def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
     def rank(request: Request, params: dict[str, str]) -> object:
         return api.rank(
             loaded, params.get("by"), params.get("unit"), params.get("pillar"),
-            params.get("limit"),
+            params.get("limit"), params.get("year"), params.get("all_years"),
         )  # fmt: skip
 
     def topics(request: Request, params: dict[str, str]) -> object:
@@ -512,7 +513,7 @@ def serve(
     url = url_of(sock)
     app = create_app(loaded, hosts=HostRule.serving(host, allow_hosts))
     server = make_server(app, max_connections=max_connections, header_timeout=header_timeout)
-    say(f"cqfacts: serving {loaded.base.meta.title} at {url}  (Ctrl-C stops)")
+    say(f"cqfacts: serving {loaded.base.summary()} at {url}  (Ctrl-C stops)")
     if not is_loopback(sock):
         (warn or say)(
             f"cqfacts: listening on {host}: anyone who can reach this machine there can "

@@ -29,6 +29,12 @@ def _param(name: str, where: str, text: str, schema: dict[str, Any], required: b
 
 
 _PILLAR = {"type": "string", "examples": ["4", "四"]}
+_ALL_YEARS = _param(
+    "all_years",
+    "query",
+    "true: every year's fact of an indicator, not only its latest.",
+    {"type": "boolean", "default": False},
+)
 _LIMIT = _param("limit", "query", "At most N rows.",
                 {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 10})  # fmt: skip
 _BAD = _error("A missing, blank or invalid argument; the message says which.")
@@ -59,8 +65,9 @@ def description(version: str) -> dict[str, Any]:
                     _LIMIT,
                     _param("lang", "query", "zh or en (the JSON holds both).",
                            {"enum": ["zh", "en"]}),
-                    _param("year", "query", "Only the report of this year (several loaded).",
+                    _param("year", "query", "Only facts describing this year.",
                            {"type": "integer"}),
+                    _ALL_YEARS,
                 ],
                 "responses": {"200": _ok({"type": "array", "items": _ref("SearchResult")},
                                          "Best first; [] when nothing matches."),
@@ -85,14 +92,17 @@ def description(version: str) -> dict[str, Any]:
                               "404": _error("No such pillar.")},
             }},
             "/api/rank": {"get": {
-                "summary": "Figures by growth or by size (cqfacts rank --json).",
+                "summary": "One year's figures by growth or by size (cqfacts rank --json): "
+                "the newest work report's year unless year or all_years is given.",
                 "parameters": [
-                    _param("by", "query", "change or value.",
-                           {"enum": ["change", "value"], "default": "change"}),
-                    _param("unit", "query", "With by=value: the unit.",
-                           {"type": "string", "default": "亿元"}),
+                    _param("by", "query", "change (the default) or value (the default with "
+                           "a unit).", {"enum": ["change", "value"]}),
+                    _param("unit", "query", "Rank by value in this unit (亿元 with by=value).",
+                           {"type": "string"}),
                     _param("pillar", "query", "Only pillar N.", _PILLAR),
                     _LIMIT,
+                    _param("year", "query", "Rank this year's figures.", {"type": "integer"}),
+                    _ALL_YEARS,
                 ],
                 "responses": {"200": _ok({"type": "array", "items": _ref("Ranked")},
                                          "Largest first."), "400": _BAD},

@@ -104,7 +104,12 @@ def draft(
     *,
     source: SourceArgument,
     year: Annotated[
-        int | None, typer.Option("--year", min=1, max=9999, help="[meta] year.")
+        int | None,
+        typer.Option(
+            "--year",
+            metavar="YEAR",
+            help="[meta] year: the year the report is of (default: the one the text names).",
+        ),
     ] = None,
     title: Annotated[str | None, typer.Option("--title", help="[meta] title.")] = None,
     json: JsonFlag = False,
@@ -113,7 +118,9 @@ def draft(
 
     Every figure with its unit, qualifier and change, every 《》 document, in its
     pillar and section, each fact marked draft = true with its line and column.
-    Writes TOML to stdout (--json: the drafted fact objects).
+    Writes TOML to stdout (--json: the drafted fact objects). The year is --year's,
+    else the one the text's title names or a paragraph opens with (2023年,全市…);
+    where neither gives one, draft asks for --year (exit 2).
 
     \b
     Examples:

@@ -20,6 +20,7 @@ from cqfacts.cli.app import (
     table_lang,
 )
 from cqfacts.cli.options import (
+    AllYearsFlag,
     FormatOption,
     JsonFlag,
     KindOption,
@@ -32,7 +33,7 @@ from cqfacts.cli.options import (
     complete_pillar,
     complete_topic,
 )
-from cqfacts.errors import InvalidArgumentError, UnknownFactError, quoted
+from cqfacts.errors import UnknownFactError, quoted
 from cqfacts.output import shapes
 
 
@@ -56,6 +57,7 @@ def search(
     pillar: PillarOption = None,
     kind: KindOption = None,
     year: YearOption = None,
+    all_years: AllYearsFlag = False,
     limit: LimitOption = answers.DEFAULT_LIMIT,
     json: JsonFlag = False,
     fmt: FormatOption = None,
@@ -77,7 +79,7 @@ def search(
     loaded = load(ctx)
     matches = answers.search(
         loaded, query, pillar=pillar, kind=kind.value if kind else None, year=year, limit=limit,
-        highlight=out == "table",
+        highlight=out == "table", all_years=all_years,
     )  # fmt: skip
     if not matches:
         hint = suggest(loaded.index, query)
@@ -271,39 +273,63 @@ def rank(
     ] = None,
     pillar: PillarOption = None,
     year: YearOption = None,
+    all_years: AllYearsFlag = False,
     limit: LimitOption = answers.DEFAULT_LIMIT,
     json: JsonFlag = False,
     fmt: FormatOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Rank figures by growth rate or by size, with a bar for each.
+    """Rank one year's figures by growth rate or by size, with a bar for each: the
+    newest work report's year unless --year or --all-years.
 
     \b
     Examples:
       cqfacts rank --by change
       cqfacts rank --unit 亿元 --limit 5
+      cqfacts rank --unit 亿元 --year 2020
     """
-    from cqfacts.derive.ranking import DEFAULT_VALUE_UNIT, rank_by_change, rank_by_value
+    from cqfacts.ask.arguments import ranked_rows
 
-    if by is RankBy.change and unit is not None:
-        raise InvalidArgumentError("--unit ranks by value; leave out --by change")
-    chosen = by or (RankBy.value if unit is not None else RankBy.change)
     out, loaded = output_format(fmt, json), load(ctx)
-    facts = loaded.base.select(
-        pillar=answers.pillar_number(pillar, loaded), year=answers.loaded_year(year, loaded)
-    )
-    if chosen is RankBy.change:
-        rows = rank_by_change(facts)[:limit]
-    else:
-        rows = rank_by_value(facts, unit or DEFAULT_VALUE_UNIT, known=loaded.base.facts)[:limit]
-    years = len(loaded.base.years) > 1 and year is None
+    ranking = ranked_rows(
+        loaded, by.value if by else None, unit, answers.pillar_number(pillar, loaded), limit,
+        year, all_years,
+    )  # fmt: skip
+    rows, chosen = ranking.rows, ranking.by
     if out != "table" or rows:
         output(
-            ctx, fmt=out, data=lambda: shapes.ranked(rows, chosen.value),
-            table=lambda views: views.rank_table(rows, chosen.value, table_lang(lang), years=years),
+            ctx, fmt=out, data=lambda: shapes.ranked(rows, chosen),
+            table=lambda views: views.rank_table(
+                rows, chosen, table_lang(lang), years=all_years, year=ranking.year
+            ),
         )  # fmt: skip
     if not rows:
         say("cqfacts: no figure to rank with these filters.")
+        raise typer.Exit(ExitCode.NOTHING_FOUND)
+
+
+@command()
+def sources(
+    ctx: typer.Context, *, year: YearOption = None, json: JsonFlag = False,
+    fmt: FormatOption = None, lang: LangOption = None,
+) -> None:  # fmt: skip
+    """Every source the loaded facts cite, newest first: its date, publisher, the
+    years it gives figures for, how many facts cite it, its title and address.
+
+    \b
+    Examples:
+      cqfacts sources
+      cqfacts sources --year 2020
+      cqfacts sources --json | jq -r '.[] | select(.copy) | .url'
+    """
+    loaded = load(ctx)
+    entries = shapes.sources(loaded.base, answers.loaded_year(year, loaded))
+    output(
+        ctx, fmt=output_format(fmt, json), data=lambda: entries,
+        table=lambda views: views.sources_view(entries, table_lang(lang)),
+    )  # fmt: skip
+    if not entries:
+        say("cqfacts: no source gives figures for that year.")
         raise typer.Exit(ExitCode.NOTHING_FOUND)
 
 

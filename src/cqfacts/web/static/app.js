@@ -32,6 +32,14 @@ const TEXT = {
     offline: "无法连接服务器。",
     source: "数据来自",
     other: "English",
+    series: "历年数据",
+    year: "年份",
+    figureCol: "数字",
+    basis: "口径",
+    sourceCol: "来源",
+    bases: { final: "统计数", preliminary: "初步数", estimated: "预计数" },
+    draft: "草稿",
+    chartLabel: (unit) => `历年数值（${unit}），每个点是一个来源`,
   },
   en: {
     subtitle: "Every figure of Chongqing's science-and-technology work summary",
@@ -62,6 +70,14 @@ const TEXT = {
     offline: "Cannot reach the server.",
     source: "Source",
     other: "中文",
+    series: "Year by year",
+    year: "Year",
+    figureCol: "Figure",
+    basis: "Basis",
+    sourceCol: "Source",
+    bases: { final: "final", preliminary: "preliminary", estimated: "estimated" },
+    draft: "DRAFT",
+    chartLabel: (unit) => `Values by year (${unit}), a dot per source`,
   },
 };
 
@@ -131,8 +147,10 @@ function topicOf(fact) {
   return state.lang === "en" ? fact.topic_en : fact.topic;
 }
 
-// The section's title from the pillars (loaded once), "" where it is not known.
+// The section's title from the pillars (loaded once), "" where it is not known or
+// the fact's source has no parts (a press item, a statistics release).
 function sectionName(section) {
+  if (!section) return "";
   const pillarNumber = Number(section.split(".")[0]);
   const found = (pillarsCache || []).find((p) => p.pillar === pillarNumber);
   const entry = found && found.sections.find((s) => s.section === section);
@@ -140,7 +158,14 @@ function sectionName(section) {
   return state.lang === "en" ? entry.title_en || entry.title : entry.title;
 }
 
+// The year a card's figure describes, and since when the loaded sources give it.
+function yearsOf(fact) {
+  const years = fact.years || [];
+  return years.length > 1 ? `${fact.year} (${years[0]}–)` : String(fact.year ?? "");
+}
+
 function sectionTitle(section) {
+  if (!section) return "";
   return `${section} ${sectionName(section)}`.trim();
 }
 
@@ -170,7 +195,7 @@ function factCard(fact) {
   if (fact.change) link.append(el("span", "change", fact.change.text));
   const meta = el("span", "meta");
   meta.append(el("span", "topic", topicOf(fact)), el("span", "section", sectionTitle(fact.section)),
-    el("code", "id", fact.id));
+    el("span", "year", yearsOf(fact)), el("code", "id", fact.id));
   link.append(meta);
   item.append(link);
   return item;
@@ -232,6 +257,10 @@ async function showFact(id) {
     if (fact.previous) row(details, t("previous"), `${fact.previous.value} ${fact.previous.unit}`);
     row(details, "id", fact.id);
     article.append(details);
+    if (fact.series && fact.series.length > 1) {
+      const points = await getJson(`/api/trend?q=${encodeURIComponent(fact.id)}`);
+      article.append(seriesSection(points));
+    }
 
     const citation = state.lang === "en" ? fact.citation_en : fact.citation;
     const box = el("figure", "citation");
@@ -250,6 +279,95 @@ async function showFact(id) {
     $("view").replaceChildren();
     setStatus(t("error") + error.message, true);
   }
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function svg(tag, attributes) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  return node;
+}
+
+// An indicator's points as an inline SVG: a dot per source per year, a line through
+// each year's firmest point (the first of its year), flagged points ringed in red.
+function seriesChart(points) {
+  const drawn = points.filter((p) => p.value !== null);
+  const unit = drawn.length ? drawn[0].unit : "";
+  const years = drawn.map((p) => p.year);
+  const values = drawn.map((p) => p.value);
+  const [x0, x1] = [Math.min(...years), Math.max(...years)];
+  const top = Math.max(...values) * 1.1 || 1;
+  const width = 640, height = 260, left = 56, right = 16, topPad = 16, bottom = 32;
+  const x = (year) => left + (x1 === x0 ? 0.5 : (year - x0) / (x1 - x0)) * (width - left - right);
+  const y = (value) => topPad + (1 - value / top) * (height - topPad - bottom);
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart" });
+  const title = svg("title", {});
+  title.textContent = t("chartLabel", unit);
+  chart.append(title);
+  chart.append(svg("line", { x1: left, y1: y(0), x2: width - right, y2: y(0), class: "axis" }));
+  for (const fraction of [0.5, 1]) {
+    const value = (top / 1.1) * fraction;
+    const tick = svg("text", { x: left - 6, y: y(value) + 4, "text-anchor": "end", class: "tick" });
+    tick.textContent = Number(value.toPrecision(3)).toLocaleString();
+    chart.append(tick, svg("line", { x1: left, y1: y(value), x2: width - right, y2: y(value), class: "grid" }));
+  }
+  const seen = new Set();
+  const firm = drawn.filter((p) => !seen.has(p.year) && seen.add(p.year));
+  chart.append(svg("polyline", { points: firm.map((p) => `${x(p.year)},${y(p.value)}`).join(" "), class: "trend" }));
+  for (const year of new Set(years)) {
+    const label = svg("text", { x: x(year), y: height - 10, "text-anchor": "middle", class: "tick" });
+    label.textContent = String(year);
+    chart.append(label);
+  }
+  for (const point of drawn) {
+    const flagged = point.flags.length > 0 || point.disagrees;
+    const dot = svg("circle", { cx: x(point.year), cy: y(point.value), r: flagged ? 6 : 4,
+      class: `dot ${point.fact.basis || ""}${flagged ? " flagged" : ""}` });
+    const tip = svg("title", {});
+    tip.textContent = `${point.year}: ${point.fact.value_text} (${pointSource(point.fact)})`;
+    dot.append(tip);
+    chart.append(dot);
+  }
+  return chart;
+}
+
+function pointSource(fact) {
+  const source = fact.source || {};
+  return [source.publisher || source.title, source.published].filter(Boolean).join(" ");
+}
+
+function seriesSection(points) {
+  const section = el("section", "series");
+  section.append(el("h3", null, t("series")));
+  if (points.some((p) => p.value !== null)) section.append(seriesChart(points));
+  const table = el("table", "points");
+  const head = el("tr");
+  for (const name of ["year", "figureCol", "basis", "sourceCol"]) head.append(el("th", null, t(name)));
+  table.append(head);
+  for (const point of points) {
+    const fact = point.fact;
+    const line = el("tr", point.flags.length ? "flagged" : null);
+    const basis = fact.draft ? t("draft") : (t("bases")[fact.basis] || "");
+    const cell = el("td");
+    const source = fact.source || {};
+    if (source.url) {
+      const link = el("a", null, pointSource(fact) || source.url);
+      link.href = source.url;
+      link.rel = "noopener noreferrer";
+      cell.append(link);
+    } else {
+      cell.textContent = pointSource(fact);
+    }
+    for (const flag of point.flags) {
+      cell.append(el("div", "flag", `⚠ ${state.lang === "en" ? flag.text_en : flag.text}`));
+    }
+    line.append(el("td", null, String(point.year)), el("td", "figure", fact.value_text || (fact.change ? fact.change.text : "")),
+      el("td", null, basis), cell);
+    table.append(line);
+  }
+  section.append(table);
+  return section;
 }
 
 async function copy(text, button) {

@@ -79,7 +79,7 @@ def test_show_answers_with_the_latest_year_and_names_the_others(run, report_2024
     missing = run("--facts", REPORT_2023, "show", "tech-contract-turnover", "--year", "2019",
                   facts=report_2024)  # fmt: skip
     assert missing.exit_code == ExitCode.USAGE_ERROR
-    assert missing.stderr == "cqfacts: no report of 2019 is loaded; years: 2023, 2024\n"
+    assert missing.stderr == "cqfacts: no loaded fact describes 2019; years: 2023, 2024\n"
 
 
 def test_trend_follows_the_indicator_in_year_order(run, report_2024):

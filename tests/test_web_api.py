@@ -117,7 +117,7 @@ def test_openapi_describes_every_endpoint(client):
     assert schema["openapi"].startswith("3.")
     assert set(schema["paths"]) == {
         "/api/search", "/api/facts/{id}", "/api/pillars", "/api/pillars/{n}", "/api/rank",
-        "/api/topics", "/api/trend",
+        "/api/topics", "/api/trend", "/api/sources",
     }  # fmt: skip
 
 

@@ -1,5 +1,6 @@
-"""The questions the web API and the MCP server answer, with their arguments checked
-alike.
+"""The questions every front end asks (the command line, the web API, the MCP
+server), with their arguments checked alike: one function per question, one default
+per option, one rule from a query to a fact (:func:`resolved`).
 
 Arguments arrive as text (a URL's query string) or as JSON values (a tool call). The
 functions here check them, raise :class:`InvalidArgumentError` with a message fit to
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from cqfacts.errors import InvalidArgumentError, quoted
+from cqfacts.errors import InvalidArgumentError, UnknownFactError, quoted
 from cqfacts.facts.model import KINDS, FactBase, parse_pillar_number
 from cqfacts.output import shapes
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from cqfacts.derive.ranking import Ranked
     from cqfacts.derive.trend import TrendPoint
     from cqfacts.search.engine import Match
+    from cqfacts.search.lookup import Resolved
     from cqfacts.store.loader import Loaded
 
 #: A query longer than this is pasted prose, not a question: refused, not searched.
@@ -63,6 +65,12 @@ def query(value: object) -> str:
     if not text.strip():
         raise InvalidArgumentError("the query is empty")
     return text
+
+
+def _non_blank(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidArgumentError("the query is empty")
+    return value
 
 
 def limit(value: object, default: int = DEFAULT_LIMIT) -> int:
@@ -137,8 +145,9 @@ def year(value: object, base: FactBase) -> int | None:
     if number not in base.years:
         years = ", ".join(map(str, base.years))
         # str() of an int refuses over 4,300 digits too.
-        text = value if isinstance(value, str) else str(number) if number < 10**9 else "a huge one"
-        raise InvalidArgumentError(f"no report of {quoted(text)} is loaded; years: {years}")
+        # A year is a number however it came (a URL's text, JSON's number, --year).
+        text = str(number) if 0 <= number < 10**9 else quoted(str(value)[:20])
+        raise InvalidArgumentError(f"no loaded fact describes {text}; years: {years}")
     return number
 
 
@@ -192,18 +201,24 @@ def find(
     lang_: object = None,
     year_: object = None,
     all_years_: object = None,
+    highlight: bool = False,
+    bounded: bool = True,
 ) -> list[Match]:
-    """The matches of a query, best first ([] for none)."""
+    """The matches of a query, best first ([] for none); ``highlight`` marks the
+    matched text (for a table). ``bounded=False`` (the command line's own text, not
+    a remote caller's) searches any non-blank text: the length and NUL bounds guard a
+    server, and a local user may paste a page."""
     from cqfacts.search.engine import search as run_search
 
-    text = query(q)
+    text = query(q) if bounded else _non_blank(q)
     number = pillar(pillar_, loaded.base)
     chosen_kind = kind(kind_)
     rows = limit(limit_)
     lang(lang_)  # checked alike; the JSON holds both languages
     matches = run_search(
         loaded.base, loaded.index, text, pillar=number, kind=chosen_kind, limit=rows,
-        highlight=False, year=year(year_, loaded.base), all_years=flag(all_years_, "all_years"),
+        highlight=highlight, year=year(year_, loaded.base),
+        all_years=flag(all_years_, "all_years"),
     )  # fmt: skip
     return matches
 
@@ -225,14 +240,32 @@ def search(
     return shapes.search_results(found)
 
 
-def show(loaded: Loaded, value: object) -> shapes.JSON:
-    """``show ID --json``; :class:`UnknownFactError` for an unknown id."""
-    return shapes.detail(loaded.base.get(fact_id(value)), loaded.base)
+def resolved(loaded: Loaded, value: object, year_: object = None) -> Resolved:
+    """The one rule from what a user typed to one fact, for ``show`` and ``trend`` in
+    every front end: an id in any case, or a label or query whose best match is clear
+    (:func:`cqfacts.search.lookup.resolve`); else :class:`UnknownFactError` with the
+    candidates."""
+    from cqfacts.search.lookup import resolve
+
+    return resolve(loaded.base, loaded.index, fact_id(value), year(year_, loaded.base))
 
 
-def pillar_detail(loaded: Loaded, value: object) -> shapes.JSON:
-    """``pillar N --json``; :class:`UnknownPillarError` outside the base's pillars."""
-    return shapes.pillar(loaded.base, required_pillar(value, loaded.base))
+def show(loaded: Loaded, value: object, year_: object = None) -> shapes.JSON:
+    """``show ID|QUERY --json``; :class:`UnknownFactError` where nothing is clear."""
+    return shapes.detail(resolved(loaded, value, year_).fact, loaded.base)
+
+
+def pillar_base(loaded: Loaded, value: object, year_: object = None) -> tuple[FactBase, int]:
+    """``pillar N``'s base (one year's, where asked) and pillar number;
+    :class:`UnknownPillarError` outside the base's pillars."""
+    chosen_year = year(year_, loaded.base)
+    base = loaded.base if chosen_year is None else loaded.base.only(chosen_year)
+    return base, required_pillar(value, base)
+
+
+def pillar_detail(loaded: Loaded, value: object, year_: object = None) -> shapes.JSON:
+    """``pillar N --json``."""
+    return shapes.pillar(*pillar_base(loaded, value, year_))
 
 
 class Ranking(NamedTuple):
@@ -289,10 +322,24 @@ def rank(
 
 
 def trend_points(loaded: Loaded, q: object) -> list[TrendPoint]:
-    """One indicator (an id, or the best match of a query) in every loaded report."""
-    from cqfacts.derive.trend import trend_for_query
+    """One indicator in every loaded source, year by year: the fact :func:`resolved`
+    names (as ``show`` does); [] where nothing matches at all, and
+    :class:`UnknownFactError` with the candidates where the best match is unclear."""
+    from cqfacts.derive.trend import trend
 
-    return trend_for_query(loaded.base, loaded.index, query(q))
+    text = query(q)
+    try:
+        fact = resolved(loaded, text).fact
+    except UnknownFactError as unknown:
+        if unknown.suggestions:
+            raise
+        return []
+    return trend(loaded.base, fact.id)
+
+
+def sources(loaded: Loaded, year_: object = None) -> list[shapes.JSON]:
+    """``sources --json``: every source cited (those giving figures for a year)."""
+    return shapes.sources(loaded.base, year(year_, loaded.base))
 
 
 def trend(loaded: Loaded, q: object) -> list[shapes.JSON]:

@@ -67,11 +67,9 @@ def table_lang(lang: str | None, query: str | None = None, how: str | None = Non
 
 
 def loaded_year(year: int | None, loaded: Loaded) -> int | None:
-    """A year some loaded report is of; None where not given."""
-    if year is not None and year not in loaded.base.years:
-        years = ", ".join(map(str, loaded.base.years))
-        raise InvalidArgumentError(f"no report of {year} is loaded; years: {years}")
-    return year
+    """A year some loaded fact describes; None where not given (checked as every
+    front end checks it: :func:`cqfacts.ask.arguments.year`)."""
+    return api.year(year, loaded.base)
 
 
 def pillar_number(text: str | None, loaded: Loaded) -> int | None:
@@ -89,21 +87,18 @@ def search(
     highlight: bool,
     all_years: bool = False,
 ) -> list[Match]:
-    """`cqfacts search`'s matches, best first."""
-    from cqfacts.search.engine import search as run_search
-
-    number = pillar_number(pillar, loaded)
-    return run_search(
-        loaded.base, loaded.index, query, pillar=number, kind=kind, limit=limit,
-        highlight=highlight, year=loaded_year(year, loaded), all_years=all_years,
+    """`cqfacts search`'s matches, best first: the question every front end asks
+    (:func:`cqfacts.ask.arguments.find`)."""
+    return api.find(
+        loaded, query, pillar_=pillar, kind_=kind, limit_=limit, year_=year,
+        all_years_=all_years, highlight=highlight, bounded=False,
     )  # fmt: skip
 
 
 def pillar(loaded: Loaded, number: str, year: int | None) -> tuple[FactBase, Pillar]:
     """`cqfacts pillar`'s base (one year's, where asked) and pillar."""
-    chosen_year = loaded_year(year, loaded)
-    base = loaded.base if chosen_year is None else loaded.base.only(chosen_year)
-    return base, base.pillars[api.required_pillar(number, loaded.base)]
+    base, chosen = api.pillar_base(loaded, number, year)
+    return base, base.pillars[chosen]
 
 
 def json_text(value: object, *, terminal: bool, encoding: str) -> str:

@@ -162,11 +162,16 @@ def create_server(loaded: Loaded) -> MCPServer:
         annotations=READ_ONLY,
     )
     async def show(
-        id: Annotated[Text, Field(description="A fact id, such as tech-brokers-new.")],
+        id: Annotated[
+            Text,
+            Field(description="A fact id, such as tech-brokers-new, or a label or query "
+                  "whose best match is clear."),
+        ],
+        year: Year = None,
     ) -> CallToolResult:
         def answer() -> CallToolResult:
-            detail = api.show(loaded, id)
-            return _answer(detail, [base.get(detail["id"])], loaded)
+            detail = api.show(loaded, id, year)
+            return _answer(detail, [base.get(detail["id"], detail["year"])], loaded)
 
         return _checked(answer)
 

@@ -58,4 +58,6 @@ def resolve(base: FactBase, index: SearchIndex, text: str, year: int | None = No
         if best.how == "exact" or not rest or best.score - rest[0].score >= CLEAR_MARGIN:
             return Resolved(best.fact, by_query=True, how=best.how)
         nearest = [match.fact.id for match in matches[:_CANDIDATES]]
+    else:  # nothing matches the words: ids that look alike would be noise
+        nearest = []
     raise UnknownFactError(text, nearest, query=text)

@@ -246,13 +246,13 @@ def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
         )  # fmt: skip
 
     def fact(request: Request, params: dict[str, str]) -> object:
-        return api.show(loaded, request.path_params["fact_id"])
+        return api.show(loaded, request.path_params["fact_id"], params.get("year"))
 
     def pillars(request: Request, params: dict[str, str]) -> object:
         return shapes.pillars(loaded.base)
 
     def pillar(request: Request, params: dict[str, str]) -> object:
-        return api.pillar_detail(loaded, request.path_params["number"])
+        return api.pillar_detail(loaded, request.path_params["number"], params.get("year"))
 
     def rank(request: Request, params: dict[str, str]) -> object:
         return api.rank(
@@ -265,6 +265,9 @@ def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
 
     def trend(request: Request, params: dict[str, str]) -> object:
         return api.trend(loaded, params.get("q"))
+
+    def sources(request: Request, params: dict[str, str]) -> object:
+        return api.sources(loaded, params.get("year"))
 
     def schema(request: Request, params: dict[str, str]) -> object:
         return openapi
@@ -289,6 +292,7 @@ def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
         Route("/api/rank", _answers(rank), methods=get),
         Route("/api/topics", _answers(topics), methods=get),
         Route("/api/trend", _answers(trend), methods=get),
+        Route("/api/sources", _answers(sources), methods=get),
         Route("/openapi.json", _answers(schema), methods=get),
     ]
     app = Starlette(

@@ -74,11 +74,16 @@ def description(version: str) -> dict[str, Any]:
                               "400": _BAD},
             }},
             "/api/facts/{id}": {"get": {
-                "summary": "One fact with its citations (cqfacts show ID --json).",
-                "parameters": [_param("id", "path", "A fact id.", {"type": "string"}, True)],
+                "summary": "One fact with its citations (cqfacts show ID --json): the "
+                "headline fact of an id (a checked fact before a draft, then the latest "
+                "year), or that of year.",
+                "parameters": [_param("id", "path", "A fact id, or a label or query whose "
+                                      "best match is clear.", {"type": "string"}, True),
+                               _param("year", "query", "The fact of this year.",
+                                      {"type": "integer"})],
                 "responses": {"200": _ok(_ref("Detail"), "The fact."),
-                              "404": _error("No fact has this id; the message names the "
-                                            "nearest.")},
+                              "404": _error("No fact has this id, or the query's best match "
+                                            "is unclear; the message names the candidates.")},
             }},
             "/api/pillars": {"get": {
                 "summary": "The overview and six pillars (cqfacts pillars --json).",
@@ -87,7 +92,9 @@ def description(version: str) -> dict[str, Any]:
             }},
             "/api/pillars/{n}": {"get": {
                 "summary": "One pillar with its facts (cqfacts pillar N --json).",
-                "parameters": [_param("n", "path", "0-6 or 一…六.", _PILLAR, True)],
+                "parameters": [_param("n", "path", "0-6 or 一…六.", _PILLAR, True),
+                               _param("year", "query", "Only that year's report.",
+                                      {"type": "integer"})],
                 "responses": {"200": _ok(_ref("Pillar"), "The pillar."),
                               "404": _error("No such pillar.")},
             }},
@@ -108,8 +115,10 @@ def description(version: str) -> dict[str, Any]:
                                          "Largest first."), "400": _BAD},
             }},
             "/api/trend": {"get": {
-                "summary": "One indicator in every loaded report, oldest year first "
-                "(cqfacts trend --json).",
+                "summary": "One indicator in every loaded source, one point per source per "
+                "year, oldest year first, with flags where sources disagree or a later "
+                "figure contradicts an estimate (cqfacts trend --json). The query names "
+                "the indicator as show's does.",
                 "parameters": [_param("q", "query", "A fact id, or a query for one.",
                                       {"type": "string", "minLength": 1,
                                        "maxLength": MAX_QUERY_LENGTH}, required=True)],
@@ -117,7 +126,19 @@ def description(version: str) -> dict[str, Any]:
                                           "required": ["year", "report", "fact",
                                                        "derived_previous"]}},
                                          "Oldest year first; [] when nothing matches."),
-                              "400": _BAD},
+                              "400": _BAD,
+                              "404": _error("The query's best match is unclear; the "
+                                            "message names the candidates.")},
+            }},
+            "/api/sources": {"get": {
+                "summary": "Every source the loaded facts cite, newest first (cqfacts "
+                "sources --json).",
+                "parameters": [_param("year", "query", "Only sources giving figures for "
+                                      "this year.", {"type": "integer"})],
+                "responses": {"200": _ok({"type": "array", "items": {"type": "object",
+                                          "required": ["title", "publisher", "published",
+                                                       "url", "years", "facts"]}},
+                                         "Newest first."), "400": _BAD},
             }},
             "/api/topics": {"get": {
                 "summary": "Every topic (cqfacts topics --json).",

@@ -171,12 +171,12 @@ def show(
       cqfacts show high-tech-enterprises-total
       cqfacts show 技术合同成交额 --lang en
     """
-    from cqfacts.search.lookup import resolve
+    from cqfacts.ask.arguments import resolved as resolve
 
     loaded = load(ctx)
     text = answers.words(fact_id)
     try:
-        resolved = resolve(loaded.base, loaded.index, text, answers.loaded_year(year, loaded))
+        resolved = resolve(loaded, text, year)
     except UnknownFactError:
         if json:
             print_json(ctx, None)  # --json always writes JSON, as search writes []
@@ -379,10 +379,15 @@ def trend(
       cqfacts --facts + --facts facts-2024.toml trend tech-contract-turnover
       cqfacts --facts reports/ trend 技术合同成交额 --json | jq '.[].fact.value'
     """
-    from cqfacts.derive.trend import trend_for_query
+    from cqfacts.ask.arguments import trend_points
 
     loaded = load(ctx)
-    points = trend_for_query(loaded.base, loaded.index, query)
+    try:
+        points = trend_points(loaded, query)
+    except UnknownFactError:
+        if json:
+            print_json(ctx, [])  # --json always writes JSON
+        raise
     if not points:
         say(f"cqfacts: nothing found for {quoted(query)}.")
         if json:

@@ -1,3 +1,3 @@
-"""cqfacts: every figure of Chongqing's 2023 science-and-technology work summary, searchable."""
+"""cqfacts: Chongqing's science-and-technology figures, year by year, each cited, searchable."""
 
 __version__ = "0.1.0"

@@ -102,6 +102,10 @@ def pillar(value: object, base: FactBase) -> int | None:
     else:
         number = None
     if number is None or number not in base.pillars:
+        if not base.pillars:  # press items, statistics: sources without parts
+            raise UnknownPillarError(
+                f"no pillar {quoted(str(value))}: the loaded sources have no parts"
+            )
         valid = ", ".join(str(n) for n in base.pillars)
         raise UnknownPillarError(
             f"no pillar {quoted(str(value))}; pillars are {valid} (0 is the overview)"

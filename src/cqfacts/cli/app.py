@@ -214,8 +214,9 @@ def _fail(error: CqfactsError) -> NoReturn:
 app = typer.Typer(
     cls=_Group,
     name="cqfacts",
-    help="What does Chongqing's 2023 science-and-technology work summary say about X?\n\n"
-    "Every figure of the report with its unit, change and place in the report.\n\n"
+    help="What do Chongqing's science-and-technology reports say about X?\n\n"
+    "Every figure with its unit, change, year, source and place in its report: the 2023 "
+    "work summary in full and the headline indicators year by year.\n\n"
     "\b\nExamples:\n  cqfacts search 高新技术企业\n  cqfacts pillar 4\n"
     "  cqfacts search gxjsqy --json | jq '.[0].value'",
     epilog="Exit codes: 0 found, 1 nothing found, 2 usage or data error, 3 bug, 130 interrupted. "

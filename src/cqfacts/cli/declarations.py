@@ -50,7 +50,7 @@ class Argument(NamedTuple):
 
 PILLAR = Declared(
     Option("pillar", typed=True), ("--pillar", "-p"),
-    "Only pillar N (0-6 or 一…六; 0 is the overview).", metavar="N",
+    "Only part N of a work report (0 is its overview; 一, 二 … too).", metavar="N",
 )  # fmt: skip
 KIND = Declared(Option("kind", "choice", KINDS), ("--kind", "-k"), "Only facts of this kind.")
 YEAR = Declared(

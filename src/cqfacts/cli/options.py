@@ -37,8 +37,12 @@ def option(each: declared.Declared, **more: Any) -> Any:
     return typer.Option(*each.flags, **more)
 
 
-def complete_pillar(incomplete: str) -> list[str]:
-    return [str(n) for n in range(7) if str(n).startswith(incomplete)]
+def complete_pillar(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """The loaded reports' parts (from the data: a report may have eight, a press item
+    none), each with its title."""
+    base = _completion_base(ctx)
+    pillars = base.pillars.values() if base else ()
+    return [(str(p.number), p.title) for p in pillars if str(p.number).startswith(incomplete)]
 
 
 def _completion_base(ctx: typer.Context) -> "FactBase | None":
@@ -56,7 +60,7 @@ def complete_fact_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str
     the items that start with what was typed, so a label cannot be completed to an
     id)."""
     base = _completion_base(ctx)
-    facts = base.facts if base else ()
+    facts = base.by_id.values() if base else ()  # an id once, however many years give it
     return [(fact.id, fact.label) for fact in facts if fact.id.startswith(incomplete.lower())]
 
 

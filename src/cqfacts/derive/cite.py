@@ -27,15 +27,17 @@ class Derived:
         }
 
 
-def where(fact: Fact, lang: str = "zh") -> str:
+def where(fact: Fact, lang: str = "zh", base: FactBase | None = None) -> str:
     """Where a fact stands in the report: 四（一） or, in English, 'part 4 (1)'; ''
-    for a report without parts."""
+    for a report without parts. The overview is called what its report calls it
+    (its pillar 0's title, from ``base``)."""
     if fact.section is None:
         return ""
     if lang == "en":
         pillar, _, item = fact.section.partition(".")
         return "overview" if pillar == "0" else f"part {pillar} ({item})"
-    return section_label(fact.section)
+    overview = base.pillars.get(0) if base is not None else None
+    return section_label(fact.section, overview.title if overview else None)
 
 
 def change_text(fact: Fact, lang: str = "zh") -> str:
@@ -72,8 +74,8 @@ def citation(fact: Fact, base: FactBase, lang: str = "zh") -> str:
     meta = base.report_of(fact)
     source = fact.source
     if fact.section is not None or source is None:
-        where_en = f"{meta.title_en}, {where(fact, 'en')}"
-        where_zh = f"{meta.title}，{where(fact)}"
+        where_en = f"{meta.title_en}, {where(fact, 'en', base)}"
+        where_zh = f"{meta.title}，{where(fact, 'zh', base)}"
     else:
         parts = [source.publisher, f"《{source.title}》", source.published]
         where_zh = "，".join(part for part in parts if part)

@@ -449,14 +449,19 @@ def _refuse_same_year_ids(parts: Sequence[FactBase]) -> None:
         raise FactFileError(problems)
 
 
-def section_label(section: str | None) -> str:
-    """'4.1' -> '四（一）', the way the report numbers its parts; '0.0' -> '总体情况';
+#: What the overview is called where its report does not say (its pillar 0 title).
+OVERVIEW_LABEL = "总体情况"
+
+
+def section_label(section: str | None, overview: str | None = None) -> str:
+    """'4.1' -> '四（一）', the way the report numbers its parts; '0.0' -> the
+    report's own overview title (``overview``: its pillar 0's), else '总体情况';
     None (a report without parts) -> ''."""
     if section is None:
         return ""
     pillar, _, item = section.partition(".")
     if pillar == "0":
-        return "总体情况"
+        return overview or OVERVIEW_LABEL
     head = numeral_text(int(pillar))
     return f"{head}（{numeral_text(int(item))}）" if item and item != "0" else head
 

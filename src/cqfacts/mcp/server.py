@@ -164,8 +164,10 @@ def create_server(loaded: Loaded) -> MCPServer:
     async def show(
         id: Annotated[
             Text,
-            Field(description="A fact id, such as tech-brokers-new, or a label or query "
-                  "whose best match is clear."),
+            Field(
+                description="A fact id, such as tech-brokers-new, or a label or query "
+                "whose best match is clear."
+            ),
         ],
         year: Year = None,
     ) -> CallToolResult:
@@ -181,7 +183,9 @@ def create_server(loaded: Loaded) -> MCPServer:
         annotations=READ_ONLY,
     )
     async def pillar(
-        n: Annotated[SkipValidation[int | str], Field(description=f"{span}, or 一…六.")],
+        n: Annotated[
+            SkipValidation[int | str], Field(description=f"{span}, or in Chinese numerals.")
+        ],
     ) -> CallToolResult:
         def answer() -> CallToolResult:
             detail = api.pillar_detail(loaded, n)

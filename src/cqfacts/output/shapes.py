@@ -49,7 +49,7 @@ def detail(item: Fact, base: FactBase) -> JSON:
     previous = cite.previous_value(item)
     return {
         **item.to_dict(),
-        "where": cite.where(item),
+        "where": cite.where(item, "zh", base),
         "citation": cite.citation(item, base, "zh"),
         "citation_en": cite.citation(item, base, "en"),
         "previous": previous.to_dict() if previous else None,

@@ -171,7 +171,7 @@ def fact_view(fact: Fact, base: FactBase, lang: str = "zh") -> Page:
     section_title = pillar.sections.get(section, "") if pillar else ""
     if en and pillar:
         section_title = pillar.sections_en.get(section, section_title)
-    where = f"{section} {cite.where(fact, lang)} {section_title}".strip()
+    where = f"{section} {cite.where(fact, lang, base)} {section_title}".strip()
     amount = "" if fact.value is None else (
         english.amount(fact.value, fact.unit) if en else f"{fact.value} {fact.unit}"
     )  # fmt: skip

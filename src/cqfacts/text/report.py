@@ -25,12 +25,14 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from cqfacts.errors import FactFileError, InvalidArgumentError, Problem
+from cqfacts.facts.model import OVERVIEW_LABEL
 from cqfacts.facts.normalize import simplified_converter
 from cqfacts.facts.numerals import SMALL_NUMERAL_CLASS, small_numeral_value
 
 OVERVIEW = 0
 OVERVIEW_SECTION = "0.0"
-OVERVIEW_TITLE = "总体情况"
+#: What a drafted overview is called (the fact base's default name for one).
+OVERVIEW_TITLE = OVERVIEW_LABEL
 #: A heading's or a rank's number (二十三 -> 23), by the name text.figures imports.
 chinese_number = small_numeral_value
 

@@ -50,8 +50,9 @@ def description(version: str) -> dict[str, Any]:
         "info": {
             "title": "cqfacts",
             "version": version,
-            "description": "Read-only answers from Chongqing's science-and-technology work "
-            "summary. Each body is the JSON the CLI prints with --json.",
+            "description": "Read-only answers from Chongqing's science-and-technology "
+            "reports: the 2023 work summary and the headline indicators year by year, each "
+            "cited. Each body is the JSON the CLI prints with --json.",
         },
         "paths": {
             "/api/search": {"get": {
@@ -60,7 +61,8 @@ def description(version: str) -> dict[str, Any]:
                     _param("q", "query", "Chinese, pinyin, initials, English, traditional or "
                            "a number.", {"type": "string", "minLength": 1,
                                          "maxLength": MAX_QUERY_LENGTH}, required=True),
-                    _param("pillar", "query", "Only pillar N (0-6 or 一…六).", _PILLAR),
+                    _param("pillar", "query", "Only part N of a work report (0 its overview, "
+                           "or 一, 二 …).", _PILLAR),
                     _param("kind", "query", "Only facts of this kind.", {"enum": list(KINDS)}),
                     _LIMIT,
                     _param("lang", "query", "zh or en (the JSON holds both).",
@@ -86,13 +88,15 @@ def description(version: str) -> dict[str, Any]:
                                             "is unclear; the message names the candidates.")},
             }},
             "/api/pillars": {"get": {
-                "summary": "The overview and six pillars (cqfacts pillars --json).",
+                "summary": "The work reports' parts, the overview first (cqfacts pillars "
+                "--json).",
                 "responses": {"200": _ok({"type": "array", "items": _ref("PillarSummary")},
                                          "Every pillar.")},
             }},
             "/api/pillars/{n}": {"get": {
                 "summary": "One pillar with its facts (cqfacts pillar N --json).",
-                "parameters": [_param("n", "path", "0-6 or 一…六.", _PILLAR, True),
+                "parameters": [_param("n", "path", "0 (the overview), 1, 2 … or 一, 二 ….",
+                                      _PILLAR, True),
                                _param("year", "query", "Only that year's report.",
                                       {"type": "integer"})],
                 "responses": {"200": _ok(_ref("Pillar"), "The pillar."),

@@ -105,7 +105,7 @@ def pillar(
         str,
         typer.Argument(
             metavar="N",
-            help="0-6 or 一…六 (0 is the overview).",
+            help="A part of a work report: 0 (its overview), 1, 2 … or 一, 二 ….",
             autocompletion=complete_pillar,
             callback=answers.as_typed,
         ),
@@ -114,7 +114,7 @@ def pillar(
     json: JsonFlag = False,
     lang: LangOption = None,
 ) -> None:
-    """Everything under one pillar of the report, section by section.
+    """Everything under one part (pillar) of a work report, section by section.
 
     \b
     Examples:
@@ -130,7 +130,7 @@ def pillar(
 
 @command()
 def pillars(ctx: typer.Context, *, json: JsonFlag = False, lang: LangOption = None) -> None:
-    """The overview and six pillars, with fact counts.
+    """The loaded work reports' parts (the overview first), with fact counts.
 
     \b
     Example:

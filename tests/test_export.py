@@ -7,9 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cqfacts.errors import InvalidArgumentError
-from cqfacts.facts.factfile import _is_text, parse_fact_file
+from cqfacts.facts.factfile import parse_fact_file
 from cqfacts.facts.model import BASES, KINDS, Change, Fact, FactBase, Meta, Pillar, Topic
 from cqfacts.facts.records import Source
+from cqfacts.facts.values import _is_text
 from cqfacts.output.export import CSV_COLUMNS, export
 
 

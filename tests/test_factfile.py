@@ -349,7 +349,7 @@ def test_an_id_with_a_trailing_newline_is_not_kebab_case():
 
 def test_a_label_over_the_length_limit_is_refused_quickly():
     """A 5M-character label once took minutes and gigabytes to index."""
-    from cqfacts.facts.factfile import MAX_NAME_LENGTH
+    from cqfacts.facts.values import MAX_NAME_LENGTH
 
     assert parse_fact_file(SMALL_FACTS.replace("新培育技术经纪人", "技" * MAX_NAME_LENGTH), "f")
     text = SMALL_FACTS.replace("新培育技术经纪人", "技" * 5_000_000)
@@ -380,7 +380,7 @@ def test_a_label_over_the_length_limit_is_refused_quickly():
     ],
 )  # fmt: skip
 def test_each_text_of_a_fact_has_a_length_limit(old, new, fact, field):
-    from cqfacts.facts.factfile import MAX_ALIASES, MAX_NAME_LENGTH, MAX_NOTE_LENGTH
+    from cqfacts.facts.values import MAX_ALIASES, MAX_NAME_LENGTH, MAX_NOTE_LENGTH
 
     values = {
         "long": "x" * (MAX_NAME_LENGTH + 1),

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import math
 import re
 from bisect import bisect_left
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any, NamedTuple, TypeGuard
+from typing import Any, NamedTuple
 
-from cqfacts.errors import QUOTED_LENGTH, FactFileError, InvalidFactFileError, Problem, quoted
+from cqfacts.errors import FactFileError, InvalidFactFileError, Problem, quoted
 from cqfacts.facts.model import (
-    BASES,
     FIELDS,
     FILE_KEYS,
-    KINDS,
     NESTED,
     REQUIRED_KEYS,
-    STATES,
     Change,
     Fact,
     FactBase,
@@ -29,7 +25,19 @@ from cqfacts.facts.model import (
     Topic,
     specs,
 )
-from cqfacts.facts.normalize import fold
+from cqfacts.facts.records import PILLAR_KEYS, TOPIC_KEYS
+from cqfacts.facts.values import (
+    _MAX_NUMBER_DIGITS,
+    MAX_FACTS,
+    MAX_PILLARS,
+    MAX_SECTIONS,
+    _count_fault,
+    _fault,
+    _is_text,
+    _is_text_list,
+    _length_fault,
+    _text_fault,
+)
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # A fact's id line and a topic's fact-table header, as written in the documented format.
@@ -44,158 +52,6 @@ _META_SPECS = specs(Meta)
 _SOURCE_SPECS = specs(Source)
 # A fact names its source by key (source = "KEY"); the fact's field is the record.
 _FACT_KEYS = frozenset(FILE_KEYS) | {"source"}
-#: The years a figure may describe: a check against typing slips (year = 1, 20233).
-FIRST_YEAR, LAST_YEAR = 1949, 2100
-_DATE = re.compile(r"(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
-_URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
-_TOPIC_KEYS = frozenset(("en", "aliases", "facts"))
-_PILLAR_KEYS = frozenset(("title", "title_en", "sections", "sections_en"))
-
-
-# Pillar and section numbers have at most this many digits (int() refuses 4,300).
-_MAX_NUMBER_DIGITS = 4
-
-# A fact file's size within its 256 MiB: each fact, name and note is indexed (pinyin,
-# traditional forms, folded keys), and a file within these limits indexes in seconds
-# where a 5M-character label or 300,000 facts took minutes and gigabytes.
-#: Labels, aliases, ids, units, figures, changes, names and titles, in characters.
-MAX_NAME_LENGTH = 500
-#: Notes and the report's source, in characters.
-MAX_NOTE_LENGTH = 2_000
-#: Aliases of one fact or topic.
-MAX_ALIASES = 50
-MAX_FACTS = 100_000
-MAX_PILLARS = 100
-#: Sections of all pillars together.
-MAX_SECTIONS = 1_000
-# Keys whose text may be longer than a name.
-_LONG_TEXT_KEYS = frozenset(("note", "source"))
-
-
-def _is_number(value: object) -> bool:
-    """An int or float that a float can hold, finitely: JSON has no NaN or infinity,
-    rankings and derived values compute in floats, and a report has neither."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    try:
-        return math.isfinite(float(value))
-    except OverflowError:  # an integer of 309 digits or more
-        return False
-
-
-def _number_fault(value: object) -> str:
-    """Why a value is not :func:`_is_number`, to follow a key's name."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return "must be a finite number a float can hold (no nan, inf or 309-digit integers)"
-    shown = repr(value)
-    return f"must be a number, not {shown[:QUOTED_LENGTH]}{'…' * (len(shown) > QUOTED_LENGTH)}"
-
-
-# Control characters, line and paragraph separators and direction overrides: written
-# to a terminal they move the cursor, retitle the window, break a line where none is
-# or reorder what is shown.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-# Letters and symbols that draw nothing: the Hangul fillers and the blank Braille pattern.
-_BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-# Characters of these categories show nothing on their own: marks with no base (a
-# variation selector), format characters, separators, controls, lone surrogates.
-_UNSEEN_CATEGORIES = frozenset(("Mn", "Me", "Cf", "Cc", "Cs", "Zs", "Zl", "Zp"))
-
-
-def _is_text(value: object) -> TypeGuard[str]:
-    """Text with something to show: not blank, not only invisible characters or blank
-    glyphs, and no control characters."""
-    if not isinstance(value, str):
-        return False
-    # Quick for nearly all text: printable means no control character, and a letter
-    # or digit survives folding (NFKC and casefold never map one to nothing).
-    if value.isprintable() and any(char.isalnum() and char not in _BLANK_GLYPHS for char in value):
-        return True
-    return not _CONTROL.search(value) and _shows_something(fold(value))
-
-
-def _shows_something(folded: str) -> bool:
-    import unicodedata  # fold has imported it for any text that gets here but ASCII
-
-    return any(
-        char not in _BLANK_GLYPHS and unicodedata.category(char) not in _UNSEEN_CATEGORIES
-        for char in folded
-    )
-
-
-def _text_fault(value: object) -> str:
-    """Why a value is not :func:`_is_text`, to follow a key's name."""
-    if not isinstance(value, str):
-        return f"must be text, not {value!r}"
-    control = _CONTROL.search(value)
-    if control:
-        return f"holds a control character ({control[0]!r})"
-    return "must be non-empty text"
-
-
-def _is_text_list(value: object) -> bool:
-    return isinstance(value, list) and all(_is_text(item) for item in value)
-
-
-def _length_fault(text: str, limit: int = MAX_NAME_LENGTH) -> str | None:
-    """Why a text is too long, to follow its key's name; None if it is not."""
-    if len(text) <= limit:
-        return None
-    return f"is {len(text):,} characters long (at most {limit:,})"
-
-
-def _aliases_fault(aliases: list[str]) -> str | None:
-    """Why a list of aliases is too long, or one of them is; None if neither."""
-    if len(aliases) > MAX_ALIASES:
-        return f"are {len(aliases):,} (at most {MAX_ALIASES})"
-    for alias in aliases:
-        fault = _length_fault(alias)
-        if fault:
-            return f"hold one that {fault}"
-    return None
-
-
-def _count_fault(count: int, what: str, limit: int) -> str | None:
-    return f"{count:,} {what}: a fact file holds at most {limit:,}" if count > limit else None
-
-
-def _fault(type_: str, value: object, key: str = "") -> str | None:
-    """Why a value is not of a declared field type (model.Spec.type); None where it
-    is. Ids, pillars and sections have checks of their own, against the file."""
-    if type_ == "text":
-        if not _is_text(value):
-            return _text_fault(value)
-        return _length_fault(value, MAX_NOTE_LENGTH if key in _LONG_TEXT_KEYS else MAX_NAME_LENGTH)
-    if type_ == "number":
-        return None if _is_number(value) else _number_fault(value)
-    if type_ == "texts":
-        if not _is_text_list(value):
-            return "must be a list of non-empty texts"
-        return _aliases_fault(value)  # type: ignore[arg-type]
-    if type_ == "kind":
-        return None if value in KINDS else f"{value!r} is not one of {', '.join(KINDS)}"
-    if type_ == "bool":
-        return None if isinstance(value, bool) else f"must be true or false, not {value!r}"
-    if type_ == "position":
-        valid = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 10**9
-        return None if valid else f"must be a whole number from 1, not {value!r}"
-    if type_ == "state":
-        return None if value in STATES else f"{value!r} is not one of {', '.join(STATES)}"
-    if type_ == "basis":
-        return None if value in BASES else f"{value!r} is not one of {', '.join(BASES)}"
-    if type_ == "year":
-        valid = isinstance(value, int) and not isinstance(value, bool)
-        if valid and FIRST_YEAR <= value <= LAST_YEAR:  # type: ignore[operator]
-            return None
-        return f"must be a year from {FIRST_YEAR} to {LAST_YEAR}, not {value!r}"
-    if type_ == "date":
-        valid = isinstance(value, str) and _DATE.fullmatch(value) is not None
-        return None if valid else f"must be a date (YYYY, YYYY-MM or YYYY-MM-DD), not {value!r}"
-    if type_ == "url":
-        if not isinstance(value, str) or not _URL.fullmatch(value):
-            return f"must be an http(s) address, not {value!r}"[: QUOTED_LENGTH + 40]
-        return _length_fault(value, MAX_NOTE_LENGTH)
-    return None
 
 
 class _FactPlace(NamedTuple):
@@ -378,37 +234,18 @@ class _Checker:
                     field=field,
                 )  # fmt: skip
                 continue
-            for unknown in sorted(set(table) - _PILLAR_KEYS):
-                self.fail(
-                    f"pillar {key}: unknown key {unknown!r}", anchor, field=f"{field}.{unknown}"
-                )
+            # The keys as records.PILLAR_KEYS declares them, then what no type says:
+            # the sections' numbering.
+            self.table(PILLAR_KEYS, table, f"pillar {key}", anchor, field)
             title, title_en = table.get("title"), table.get("title_en")
             sections, sections_en = table.get("sections"), table.get("sections_en", {})
-            if not _is_text(title) or not _is_text(title_en):
-                self.fail(
-                    f"pillar {key} needs title and title_en (text)", anchor, field=f"{field}.title"
-                )
+            # A part whose title is only too long still stands for its facts' checks:
+            # its own fault is said once, not again for every fact placed in it.
+            if not (isinstance(title, str) and isinstance(title_en, str)):
                 continue
-            if not isinstance(sections, dict) or not all(_is_text(v) for v in sections.values()):
-                self.fail(
-                    f'pillar {key} needs sections = {{ "{key}.1" = "…" }}', anchor,
-                    field=f"{field}.sections",
-                )  # fmt: skip
+            if not isinstance(sections, dict):
                 continue
-            if not isinstance(sections_en, dict) or not all(
-                _is_text(v) for v in sections_en.values()
-            ):
-                self.fail(f"pillar {key}: sections_en must be a table of texts", anchor,
-                          field=f"{field}.sections_en")  # fmt: skip
-                sections_en = {}
-            for name, text in (("title", title), ("title_en", title_en)):
-                if fault := _length_fault(text):
-                    self.fail(f"pillar {key}: {name} {fault}", anchor, field=f"{field}.{name}")
-            for name, titles in (("sections", sections), ("sections_en", sections_en)):
-                for section, text in titles.items():
-                    if fault := _length_fault(text):
-                        self.fail(f"pillar {key}: {name} {section!r} {fault}", anchor,
-                                  field=f"{field}.{name}")  # fmt: skip
+            sections_en = sections_en if isinstance(sections_en, dict) else {}
             for section in sections:
                 number = section[len(key) + 1 :]
                 digits = number.isascii() and number.isdigit() and len(number) <= _MAX_NUMBER_DIGITS
@@ -590,37 +427,17 @@ class _Checker:
             if not isinstance(table, dict):
                 self.fail(f"topic {quoted(name)} must be a table", anchor, field=field)
                 continue
-            for unknown in sorted(set(table) - _TOPIC_KEYS):
-                self.fail(
-                    f"topic {quoted(name)}: unknown key {unknown!r}",
-                    anchor,
-                    field=f"{field}.{unknown}",
-                )
-            en, aliases, entries = table.get("en"), table.get("aliases", []), table.get("facts")
             if not _is_text(name):
                 self.fail(f"topic name {_text_fault(name)}", anchor, field=field)
             elif fault := _length_fault(name):
                 self.fail(f"topic name {fault}", anchor, field=field)
-            if not _is_text(en):
-                self.fail(
-                    f"topic {quoted(name)} needs en (its English name)", anchor, field=f"{field}.en"
-                )
-                en = ""
-            elif fault := _length_fault(en):
-                self.fail(f"topic {quoted(name)}: en {fault}", anchor, field=f"{field}.en")
-            if not _is_text_list(aliases):
-                self.fail(
-                    f"topic {quoted(name)}: aliases must be a list of non-empty texts", anchor,
-                    field=f"{field}.aliases",
-                )  # fmt: skip
-                aliases = []
-            elif fault := _aliases_fault(aliases):
-                self.fail(
-                    f"topic {quoted(name)}: aliases {fault}", anchor, field=f"{field}.aliases"
-                )
+            # The keys as records.TOPIC_KEYS declares them; its facts are read even
+            # where its name or aliases are at fault, so that theirs are said too.
+            self.table(TOPIC_KEYS, table, f"topic {quoted(name)}", anchor, field)
+            en, aliases, entries = table.get("en"), table.get("aliases", []), table.get("facts")
+            en = en if _is_text(en) else ""
+            aliases = aliases if _is_text_list(aliases) else []
             if not isinstance(entries, list) or not entries:
-                self.fail(f"topic {quoted(name)} has no [[topics.{quoted(name)}.facts]]", anchor,
-                          field=f"{field}.facts")  # fmt: skip
                 continue
             topic_facts = [
                 self.fact(raw_fact, name, en, number, pillars, seen)

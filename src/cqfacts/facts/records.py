@@ -15,8 +15,9 @@ from typing import Annotated, Any, NamedTuple
 class Spec(NamedTuple):
     """How one field of a fact is read, checked and written."""
 
-    #: What the fact file holds: text, texts (a list), number, int, kind, id,
-    #: section, year, date, url, basis, or "table" (a nested record: Change …).
+    #: What the fact file holds: text, texts (a list), titles (a table of texts),
+    #: tables (a non-empty array of tables), number, int, kind, id, section, year,
+    #: date, url, basis, or "table" (a nested record: Change …).
     type: str
     #: A key every table of its kind must have.
     required: bool = False
@@ -152,6 +153,20 @@ class Meta(NamedTuple):
         """The report as the source of its own facts."""
         return Source(self.title, self.publisher, self.published, self.url, self.read, self.copy)
 
+
+#: The keys of a ``[pillars.N]`` table (a part of a work report; N is its number).
+PILLAR_KEYS: dict[str, Spec] = {
+    "title": _spec("text", "the part's title as the report gives it", required=True),
+    "title_en": _spec("text", "the title in English (our words)", required=True),
+    "sections": _spec("titles", '{ "N.1" = "…" }: its sub-items\' titles', required=True),
+    "sections_en": _spec("titles", "the same in English (some or all)"),
+}
+#: The keys of a ``[topics.NAME]`` table (NAME: the topic's Chinese name).
+TOPIC_KEYS: dict[str, Spec] = {
+    "en": _spec("text", "its English name", required=True),
+    "aliases": _spec("texts", "other names it is searched by"),
+    "facts": _spec("tables", "[[topics.NAME.facts]]: its facts", required=True),
+}
 
 #: Records nested in a fact, by field name: their fields are the table's keys.
 NESTED: dict[str, type[Change] | type[Status] | type[Source]] = {

@@ -92,6 +92,7 @@ INDEX_CODE = (
     "facts/normalize",
     "facts/numerals",
     "facts/records",
+    "facts/values",
     "search/build",
     "search/index",
     "store/cache",

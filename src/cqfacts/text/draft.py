@@ -20,7 +20,9 @@ import re
 from typing import Any
 
 from cqfacts.errors import DraftError, InvalidArgumentError, quoted
-from cqfacts.facts.factfile import (
+from cqfacts.facts.model import Change, Fact, FactBase, Meta, Pillar, Topic
+from cqfacts.facts.tomlwriter import to_toml
+from cqfacts.facts.values import (
     FIRST_YEAR,
     LAST_YEAR,
     MAX_FACTS,
@@ -29,9 +31,7 @@ from cqfacts.facts.factfile import (
     MAX_PILLARS,
     MAX_SECTIONS,
 )
-from cqfacts.facts.factfile import _is_text as shows_text  # the validator's own test
-from cqfacts.facts.model import Change, Fact, FactBase, Meta, Pillar, Topic
-from cqfacts.facts.tomlwriter import to_toml
+from cqfacts.facts.values import _is_text as shows_text  # the validator's own test
 from cqfacts.text.figures import (
     TITLE_MAX,
     UNSHOWABLE,

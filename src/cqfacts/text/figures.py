@@ -43,9 +43,9 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from cqfacts.facts.factfile import FIRST_YEAR, LAST_YEAR, MAX_NAME_LENGTH
 from cqfacts.facts.normalize import CJK_CLASS
 from cqfacts.facts.units import LATIN_UNITS, MEASURE_WORDS, MULTIPLIERS, RATE_UNITS
+from cqfacts.facts.values import FIRST_YEAR, LAST_YEAR, MAX_NAME_LENGTH
 from cqfacts.text.report import Report, chinese_number, detection_text, parse_report
 
 # --- What a figure looks like --------------------------------------------------------

@@ -35,15 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 
 # Today's imports against the direction, each (importer, imported) by module. Remove a
 # line when its import goes; never add one without saying why.
-EXCEPTIONS: frozenset[tuple[str, str]] = frozenset(
-    {
-        # The plain writer and the rich renderer read the terminal's size the way the
-        # CLI's Environment does (COLUMNS/LINES rules shared with the fast path). These
-        # helpers belong in output/ (or a base module) with the CLI importing them.
-        ("cqfacts.output.plain", "cqfacts.cli.environment"),
-        ("cqfacts.output.render", "cqfacts.cli.environment"),
-    }
-)
+EXCEPTIONS: frozenset[tuple[str, str]] = frozenset({})
 
 # Frameworks of the front ends: the library never imports them, so a lookup, the
 # curator's tools and every other embedding of cqfacts run without them.

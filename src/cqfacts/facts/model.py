@@ -107,7 +107,7 @@ class FactBase:
         self.meta = meta
         self.pillars = pillars
         self.topics = topics
-        #: In file order; a tuple, or built lazily from the cache (see loader.LazyFacts).
+        #: In file order; a tuple, or built lazily from the cache (see store.payload.LazyFacts).
         self.facts = facts
         self.path = path
         #: Every report's meta, newest first: one for a fact file.

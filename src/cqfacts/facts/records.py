@@ -25,7 +25,7 @@ class Spec(NamedTuple):
     #: the file's [meta] ("meta": the report's title) or the source the fact names
     #: ("source": a [sources.KEY] table, else the report's own [meta]).
     origin: str = "fact"
-    #: One line for the README's JSON schema.
+    #: One line for the JSON schema (docs/json.md).
     doc: str = ""
 
 

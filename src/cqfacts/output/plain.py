@@ -16,8 +16,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 
-from cqfacts.cli.environment import size_from
 from cqfacts.output.layout import MIN_WIDTH, Grid, Styled, width
+from cqfacts.output.terminal import size_from
 from cqfacts.output.views import Page, View
 
 #: Characters whose terminal width :func:`cqfacts.output.layout.width` and rich count alike,

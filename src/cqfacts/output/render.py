@@ -20,8 +20,8 @@ from rich.console import (
 from rich.table import Table
 from rich.text import Span, Text
 
-from cqfacts.cli.environment import sizes_rich_can_read
 from cqfacts.output.layout import MIN_WIDTH, Grid, Styled
+from cqfacts.output.terminal import sizes_rich_can_read
 from cqfacts.output.views import Page
 
 

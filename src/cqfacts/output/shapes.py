@@ -2,7 +2,7 @@
 
 The CLI's ``--json``, the web API and the MCP server all print these objects, so they
 can never disagree. Each function returns plain dicts and lists of JSON types; the
-README's "JSON schema" section documents them, and tests check their exact key sets.
+docs/json.md documents them, and tests check their exact key sets.
 """
 
 from __future__ import annotations

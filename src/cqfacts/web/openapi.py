@@ -1,5 +1,5 @@
 """The OpenAPI description of ``cqfacts serve``'s API, written by hand: five GET
-endpoints whose bodies are the CLI's documented JSON (README, "JSON schema")."""
+endpoints whose bodies are the CLI's documented JSON (docs/json.md)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,8 @@ EXTRAS = {"web": ("starlette", "uvicorn"), "mcp": ("mcp",)}
 def require(extra: str, name: str) -> None:
     """Raises MissingExtraError where a module of ``extra`` is not installed, before
     command ``name`` imports any of it: a look along the import path (about a tenth of
-    a millisecond), not an import (Starlette and uvicorn, or the MCP SDK: 150-600 ms)."""
+    a millisecond), not an import (Starlette and uvicorn, or the MCP SDK: some hundreds
+    of milliseconds, near a second on a loaded machine)."""
     if not all(_installed(module) for module in EXTRAS[extra]):
         raise MissingExtraError(extra, name)
 

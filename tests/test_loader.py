@@ -400,3 +400,25 @@ def test_a_large_entry_is_mapped_and_checked_as_one_read_is(
     again = load(small_fact_file, cache_dir=directory)
     assert again.from_cache is (damage is None)
     assert list(again.base.facts) == list(first.base.facts)
+
+
+def test_a_warm_search_of_several_years_builds_only_the_facts_it_needs(tmp_path):
+    """Every shipped file from the cache: the years, the ids repeated across years and
+    the headline of an indicator are known from the entry's keys, so a search builds
+    only the facts it looks at, not the whole base."""
+    from cqfacts.search.engine import search
+    from cqfacts.store.loader import load_many
+
+    load_many(None, cache_dir=tmp_path, packaged=False)
+    warm = load_many(None, cache_dir=tmp_path, packaged=False)
+    assert warm.from_cache
+    base = warm.base
+    assert len(base.years) > 5 and base.get("rd-intensity").year >= 2023
+    found = search(base, warm.index, "研发投入强度", limit=3)
+    assert found and found[0].years[0] < found[0].fact.year
+    built = sum(
+        made is not None
+        for part in base.parts
+        for made in part.facts._made  # type: ignore[attr-defined]
+    )
+    assert built < len(base.facts) / 3

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from itertools import accumulate
 from typing import Any, NamedTuple, overload
@@ -102,6 +102,7 @@ class FactBase:
         path: str = "",
         reports: Sequence[Meta] | None = None,
         parts: Sequence[FactBase] = (),
+        keys: Callable[[], FactKeys] | None = None,
     ) -> None:
         #: The (newest) report's meta.
         self.meta = meta
@@ -114,6 +115,9 @@ class FactBase:
         self.reports: list[Meta] = list(reports) if reports is not None else [meta]
         #: The one-file bases a merged base is made of, newest first; () for one file.
         self.parts: tuple[FactBase, ...] = tuple(parts)
+        # Each fact's id, year and source without building the fact (a cache entry
+        # holds them): which facts an id names is known before any of them is made.
+        self._keys_from = keys
 
     def __repr__(self) -> str:
         return f"FactBase(path={self.path!r}, facts={len(self.facts)}, topics={len(self.topics)})"
@@ -123,69 +127,63 @@ class FactBase:
         """The fact file of each report, newest first."""
         return [part.path for part in self.parts] or [self.path]
 
+    @cached_property
+    def keys(self) -> FactKeys:
+        """Each fact's id, year and source title, in fact order, built no fact: from
+        the cache entry, the parts' own, or (a parsed file) the facts."""
+        if self._keys_from is not None:
+            return self._keys_from()
+        if self.parts:
+            each = [part.keys for part in self.parts]
+            return FactKeys(
+                tuple(key for keys in each for key in keys.ids),
+                tuple(year for keys in each for year in keys.years),
+                tuple(title for keys in each for title in keys.sources),
+            )
+        return fact_keys(self.facts)
+
+    @cached_property
+    def _positions(self) -> dict[str, list[int]]:
+        """Each id's facts, by position."""
+        positions: dict[str, list[int]] = {}
+        for number, fact_id in enumerate(self.keys.ids):
+            positions.setdefault(fact_id, []).append(number)
+        return positions
+
     @property
     def years(self) -> list[int]:
         """The years the loaded facts describe (and the reports' years), oldest first,
         each once."""
-        described = {year for held in self._years.values() for year in held}
+        described = {year for year in self.keys.years if year is not None}
         return sorted(described | {meta.year for meta in self.reports})
 
     @cached_property
-    def by_id(self) -> dict[str, Fact]:
+    def by_id(self) -> Mapping[str, Fact]:
         """Each id's headline fact: a checked fact before any draft (a draft never
         outranks a curated figure, whatever its year), then the latest year's, and
         within a year the firmest (see :func:`preference`): statistics before a press
-        figure before an estimate, a figure before a change alone."""
-        unique = {fact.id: fact for fact in self.facts}
-        if len(unique) == len(self.facts):  # an id each (one report): the hot path
-            return unique
-        found: dict[str, Fact] = {}
-        for fact in self.facts:
-            held = found.get(fact.id)
-            if held is None or (not fact.draft, _year_of(fact), preference(fact)) > (
-                not held.draft,
-                _year_of(held),
-                preference(held),
-            ):
-                found[fact.id] = fact
-        return found
+        figure before an estimate, a figure before a change alone. Only the facts of
+        an id asked for are built."""
+        return _Headlines(self)
 
     @cached_property
     def repeats_ids(self) -> bool:
         """Whether an id stands for more than one fact (several years or sources)."""
-        return len(self.by_id) < len(self.facts)
+        return len(self._positions) < len(self.keys.ids)
 
-    @cached_property
-    def _by_year(self) -> dict[tuple[str, int | None], Fact]:
-        found: dict[tuple[str, int | None], Fact] = {}
-        for fact in self.facts:
-            key = (fact.id, fact.year)
-            held = found.get(key)
-            if held is None or preference(fact) > preference(held):
-                found[key] = fact
-        return found
+    def _facts_of(self, fact_id: str) -> list[Fact]:
+        return [self.facts[number] for number in self._positions.get(fact_id, ())]
 
-    @cached_property
-    def _points(self) -> dict[str, list[Fact]]:
-        points: dict[str, list[Fact]] = {}
-        for fact in self.facts:
-            points.setdefault(fact.id, []).append(fact)
-        for held in points.values():
-            held.sort(key=lambda fact: (_year_of(fact), _negated(preference(fact))))
-        return points
+    def _firmest(self, fact_id: str, year: int | None) -> Fact | None:
+        """The firmest fact of an id for one year (see :func:`preference`)."""
+        held = [fact for fact in self._facts_of(fact_id) if fact.year == year]
+        return max(held, key=preference) if held else None
 
     def points(self, fact_id: str) -> list[Fact]:
         """Every fact with this id (any case): one per source per year, oldest year
         first and the firmest first within a year."""
-        return list(self._points.get(fact_id) or self._points.get(fact_id.strip().lower(), []))
-
-    @cached_property
-    def _years(self) -> dict[str, list[int]]:
-        years: dict[str, set[int]] = {}
-        for fact_id, year in self._by_year:
-            if year is not None:
-                years.setdefault(fact_id, set()).add(year)
-        return {fact_id: sorted(held) for fact_id, held in years.items()}
+        held = self._facts_of(fact_id) or self._facts_of(fact_id.strip().lower())
+        return sorted(held, key=lambda fact: (_year_of(fact), _negated(preference(fact))))
 
     def summary(self) -> str:
         """What is loaded, for a status line: one report's title, or how many reports
@@ -197,7 +195,11 @@ class FactBase:
 
     def years_of(self, fact_id: str) -> list[int]:
         """The years whose reports hold this id (any case), oldest first."""
-        return list(self._years.get(fact_id) or self._years.get(fact_id.strip().lower(), []))
+        positions = self._positions.get(fact_id) or self._positions.get(
+            fact_id.strip().lower(), []
+        )
+        years = self.keys.years
+        return sorted({years[number] for number in positions if years[number] is not None})  # type: ignore[misc]
 
     def facts_in(self, pillar: int) -> list[Fact]:
         return [fact for fact in self.facts if fact.pillar == pillar]
@@ -207,7 +209,7 @@ class FactBase:
         or that of ``year``. :class:`UnknownFactError` names the nearest ids, or the
         years that do hold the id."""
         key = fact_id if fact_id in self.by_id else fact_id.strip().lower()
-        fact = self.by_id.get(key) if year is None else self._by_year.get((key, year))
+        fact = self.by_id.get(key) if year is None else self._firmest(key, year)
         if fact is None:
             years = self.years_of(key)
             if years:
@@ -263,6 +265,55 @@ def _year_of(fact: Fact) -> int:
 
 
 _BASIS_RANK = {basis: len(BASES) - rank for rank, basis in enumerate(BASES)}
+
+
+class FactKeys(NamedTuple):
+    """What tells facts apart, in fact order, without the facts: each one's id, the
+    year it describes and its source's title (its report's, where it names none)."""
+
+    ids: tuple[str, ...]
+    years: tuple[int | None, ...]
+    sources: tuple[str, ...]
+
+
+def fact_keys(facts: Sequence[Fact]) -> FactKeys:
+    return FactKeys(
+        tuple(fact.id for fact in facts),
+        tuple(fact.year for fact in facts),
+        tuple(fact.source.title if fact.source else fact.report or "" for fact in facts),
+    )
+
+
+class _Headlines(Mapping[str, Fact]):
+    """``FactBase.by_id``: each id's headline fact, built when first asked for."""
+
+    __slots__ = ("_base", "_made")
+
+    def __init__(self, base: FactBase) -> None:
+        self._base = base
+        self._made: dict[str, Fact] = {}
+
+    def __getitem__(self, fact_id: str) -> Fact:
+        fact = self._made.get(fact_id)
+        if fact is None:
+            held = self._base._facts_of(fact_id)
+            if not held:
+                raise KeyError(fact_id)
+            fact = self._made[fact_id] = max(held, key=_headline_order)
+        return fact
+
+    def __contains__(self, fact_id: object) -> bool:
+        return fact_id in self._base._positions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._base._positions)
+
+    def __len__(self) -> int:
+        return len(self._base._positions)
+
+
+def _headline_order(fact: Fact) -> tuple[bool, int, tuple[int, int, int, str]]:
+    return (not fact.draft, _year_of(fact), preference(fact))
 
 
 def preference(fact: Fact) -> tuple[int, int, int, str]:
@@ -432,16 +483,16 @@ def _refuse_same_year_ids(parts: Sequence[FactBase]) -> None:
             continue
         first_path: dict[tuple[str, int | None, str | None], str] = {}
         for part in same:
-            for fact in part.facts:
-                title = fact.source.title if fact.source is not None else fact.report
-                held = first_path.setdefault((fact.id, fact.year, title), part.path)
+            keys = part.keys  # no fact built: a collection's may be thousands
+            for fact_id, year, title in zip(keys.ids, keys.years, keys.sources, strict=True):
+                held = first_path.setdefault((fact_id, year, title), part.path)
                 if held != part.path:
                     problems.append(
                         Problem(
                             part.path,
-                            f"the id is also in {held}, for the same year ({fact.year})"
+                            f"the id is also in {held}, for the same year ({year})"
                             f" and source ({title})",
-                            fact=fact.id,
+                            fact=fact_id,
                             field="id",
                         )
                     )

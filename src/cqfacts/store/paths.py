@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 from cqfacts.errors import FactFileError, Problem
@@ -43,10 +44,16 @@ def shipped_fact_paths() -> list[Path]:
 
 def is_shipped(path: Path) -> bool:
     """Whether ``path`` is one of the shipped fact files (by another name too)."""
-    real = os.path.realpath(path)
-    return any(
-        path == shipped or real == os.path.realpath(shipped) for shipped in shipped_fact_paths()
-    )
+    shipped = _shipped_real_paths()
+    return str(path) in shipped or os.path.realpath(path) in shipped
+
+
+@cache
+def _shipped_real_paths() -> frozenset[str]:
+    """The shipped files' paths, as named and resolved: read once per process (a load
+    asks for each file it reads)."""
+    paths = shipped_fact_paths()
+    return frozenset(map(str, paths)) | frozenset(map(os.path.realpath, paths))
 
 
 def paths_from_environment(value: str) -> list[Path]:

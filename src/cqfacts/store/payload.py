@@ -20,12 +20,14 @@ from cqfacts.facts.model import (
     FACT_KEYS,
     Fact,
     FactBase,
+    FactKeys,
     FactSequence,
     Meta,
     Pillar,
     Topic,
     TopicMapping,
     fact_from_row,
+    fact_keys,
     fact_row,
 )
 from cqfacts.search.index import SearchIndex, ints_from
@@ -120,6 +122,9 @@ def _to_payload(base: FactBase, index: SearchIndex) -> tuple[object, ...]:
         ),
         len(rows),
         index.to_tuple(),
+        # Each fact's id, year and source, one chunk: an id's facts are found, and
+        # the years listed, with no fact built (FactBase.keys).
+        _compressed((tuple(fact_keys(base.facts)),)),
     )  # fmt: skip
 
 
@@ -202,11 +207,21 @@ _META_FIELDS = len(Meta._fields)
 _FACT_FIELDS = len(FACT_KEYS)
 
 
+def _keys(data: bytes, count: int) -> FactKeys:
+    """The facts' keys an entry holds; ValueError where they are not ``count`` of each
+    (a damaged entry, met on first use)."""
+    [(ids, years, sources)] = _decoded(data, 3, 1)
+    found = FactKeys(ids, years, sources)
+    if not all(isinstance(part, tuple) and len(part) == count for part in found):
+        raise ValueError("a damaged cache entry")
+    return found
+
+
 def _from_payload(payload: tuple, path: str) -> tuple[FactBase, SearchIndex]:  # type: ignore[type-arg]
     """The base and index of an entry; ValueError (or TypeError …) where its shape is
     not what this version writes: checked before any of it is trusted (a chunk of
     facts, and the topics, when first decoded)."""
-    meta, pillars, topics, chunks, count, index = payload
+    meta, pillars, topics, chunks, count, index, keys = payload
     shapes = (
         (meta, _META_FIELDS, False), (pillars, _PILLAR_FIELDS, True), (index, _INDEX_PARTS, False),
     )  # fmt: skip
@@ -217,6 +232,7 @@ def _from_payload(payload: tuple, path: str) -> tuple[FactBase, SearchIndex]:  #
             raise ValueError("not an entry of this version")
     if (
         not isinstance(topics, bytes)
+        or not isinstance(keys, bytes)
         or not isinstance(count, int)
         or not isinstance(chunks, tuple)
         or len(chunks) != -(-count // ROWS_PER_CHUNK)
@@ -230,6 +246,7 @@ def _from_payload(payload: tuple, path: str) -> tuple[FactBase, SearchIndex]:  #
         topics=LazyTopics(topics, facts),
         facts=facts,
         path=path,
+        keys=lambda: _keys(keys, count),
     )
     search_index = SearchIndex.from_tuple(index)
     if not len(search_index.headline_rank) == len(search_index.values) == count:

@@ -121,3 +121,16 @@ def test_validate_checks_every_file_in_use(run, report_2024):
     assert [Path(item["path"]).name for item in checked] == ["facts-2024.toml", "facts.toml"]
     assert checked[0]["facts"] > 0 and checked[1]["facts"] == 176
     assert checked[0]["drafts"] == checked[1]["drafts"] == 0  # the curated 2024 file
+
+
+def test_a_drafted_fact_is_marked_in_every_table(run, tmp_path):
+    """A draft no curator has checked says so wherever it is listed, in both languages."""
+    text = draft_report(SAMPLE_2024.read_text(encoding="utf-8"), year=2024).to_toml()
+    path = tmp_path / "draft-2024.toml"
+    path.write_text(text, encoding="utf-8")
+    listed = run("--facts", str(path), "search", "技术合同成交额", facts=None).stdout
+    ranked = run("--facts", str(path), "rank", "--unit", "亿元", facts=None).stdout
+    english = run("--facts", str(path), "rank", "--unit", "亿元", "--lang", "en", facts=None).stdout
+    assert "草稿 " in listed and "草稿 " in ranked and "DRAFT " in english
+    checked = run("--facts", REPORT_2023, "search", "技术合同成交额", facts=None).stdout
+    assert "草稿" not in checked

@@ -29,12 +29,18 @@ FIGURE_KINDS = ("figure", "rank")
 BAR_WIDTH = 20
 
 
+#: The mark of a drafted fact no curator has checked, in every table's label.
+DRAFT_MARK = {"zh": "草稿", "en": "DRAFT"}
+
+
 def _label(fact: Fact, lang: str, highlights: dict[str, tuple[int, ...]] | None = None) -> Styled:
     name = "label_en" if lang == "en" else "label"
     # In English a policy keeps its Chinese title beside (after) label_en.
     text = Styled(english.label(fact) if lang == "en" else fact.label)
     for position in (highlights or {}).get(name, ()):
         text.stylize(HIGHLIGHT, position, position + 1)
+    if fact.draft:  # unchecked: never quoted as a curated figure
+        return Styled().append(DRAFT_MARK[lang], "bold reverse").append(" ").append(text)
     return text
 
 

@@ -33,6 +33,7 @@ const TEXT = {
     source: "数据来自",
     other: "English",
     series: "历年数据",
+    draft: "草稿，未核对",
     year: "年份",
     figureCol: "数字",
     basis: "口径",
@@ -71,6 +72,7 @@ const TEXT = {
     source: "Source",
     other: "中文",
     series: "Year by year",
+    draft: "DRAFT, unchecked",
     year: "Year",
     figureCol: "Figure",
     basis: "Basis",
@@ -191,6 +193,8 @@ function factCard(fact) {
   const link = factLink(fact);
   const shown = figure(fact);
   if (shown && shown !== fact.label) link.append(el("span", "figure", shown));
+  // A drafted fact no curator has checked says so before its label.
+  if (fact.draft) link.append(el("span", "draft", t("draft")));
   link.append(el("span", "label", label(fact)));
   if (fact.change) link.append(el("span", "change", fact.change.text));
   const meta = el("span", "meta");

@@ -134,3 +134,24 @@ def test_a_drafted_fact_is_marked_in_every_table(run, tmp_path):
     assert "草稿 " in listed and "草稿 " in ranked and "DRAFT " in english
     checked = run("--facts", REPORT_2023, "search", "技术合同成交额", facts=None).stdout
     assert "草稿" not in checked
+
+
+def test_pillar_and_rank_answer_for_one_report_and_year(run, report_2024):
+    """Several reports with parts loaded: a part is the newest report's unless --year,
+    and rank ranks one year's figures, each indicator once (the issue's five-year total
+    from another year no longer comes first)."""
+    loaded = ("--facts", REPORT_2023)
+    part = json.loads(run(*loaded, "pillar", "0", "--json", facts=report_2024).stdout)
+    assert {fact["year"] for fact in part["facts"]} == {2024}
+    older = json.loads(run(*loaded, "pillar", "0", "--year", "2023", "--json",
+                           facts=report_2024).stdout)  # fmt: skip
+    assert {fact["year"] for fact in older["facts"]} == {2023}
+    table = run(*loaded, "pillar", "0", facts=report_2024).stdout
+    assert "(2024)" in table.splitlines()[1]
+    ranked = json.loads(run(*loaded, "rank", "--unit", "亿元", "--json", facts=report_2024).stdout)
+    assert {fact["year"] for fact in ranked} == {2024}  # the newest report with parts
+    ids = [fact["id"] for fact in ranked]
+    assert len(ids) == len(set(ids))
+    every = json.loads(run(*loaded, "rank", "--unit", "亿元", "--all-years", "--json",
+                           facts=report_2024).stdout)  # fmt: skip
+    assert {fact["year"] for fact in every} == {2023, 2024}

@@ -260,10 +260,21 @@ def show(loaded: Loaded, value: object, year_: object = None) -> shapes.JSON:
 
 
 def pillar_base(loaded: Loaded, value: object, year_: object = None) -> tuple[FactBase, int]:
-    """``pillar N``'s base (one year's, where asked) and pillar number;
-    :class:`UnknownPillarError` outside the base's pillars."""
+    """``pillar N``'s base and pillar number: one work report's, that of ``year`` or
+    else the newest (a part is a report's, never several years' mixed);
+    :class:`UnknownPillarError` outside its pillars."""
     chosen_year = year(year_, loaded.base)
-    base = loaded.base if chosen_year is None else loaded.base.only(chosen_year)
+    reports = [part for part in loaded.base.parts or (loaded.base,) if part.pillars]
+    if chosen_year is not None:
+        of_year = [part for part in reports if part.meta.year == chosen_year]
+        if not of_year:
+            with_parts = ", ".join(sorted({str(part.meta.year) for part in reports})) or "none"
+            raise UnknownPillarError(
+                f"no work report of {chosen_year} with parts is loaded (such reports: "
+                f"{with_parts}); the figures of {chosen_year}: cqfacts list --year {chosen_year}"
+            )
+        reports = of_year
+    base = max(reports, key=lambda part: part.meta.year) if reports else loaded.base
     return base, required_pillar(value, base)
 
 

@@ -139,7 +139,9 @@ def pillar_view(base: FactBase, pillar: Pillar, lang: str = "zh") -> Page:
             [_figure(f, lang), _with_id(_label(f, lang), f)] for f in by_section.get(section, ())
         ]
     table = Grid([FIGURE, LABEL_ID], rows, sections=tuple(sections))
-    return (Styled(heading, style="bold underline"), Styled(""), table)
+    # Which report the part is of: several may be loaded, each with its own parts.
+    report = f"{base.meta.title_en if lang == 'en' else base.meta.title} ({base.meta.year})"
+    return (Styled(heading, style="bold underline"), Styled(report, "dim"), Styled(""), table)
 
 
 def pillars_table(base: FactBase, lang: str = "zh") -> Grid:

@@ -186,3 +186,13 @@ def test_the_data_page_lists_the_years_each_indicator_has():
         found = _COVERAGE.search(text)
         assert found
     assert found[2] == coverage_rows()
+
+
+def test_a_qualifier_written_in_the_figure_is_written_as_the_figure_writes_it():
+    """超過800億元 has the qualifier 超過, not 超过: else the figure reads 超过超過800億元."""
+    from cqfacts.facts.normalize import to_simplified
+
+    for fact in shipped_facts():
+        qualifier, text = fact.qualifier or "", fact.value_text or ""
+        if qualifier and to_simplified(qualifier) in to_simplified(text):
+            assert qualifier in text, (fact.id, fact.year, qualifier, text)

@@ -4,7 +4,7 @@
 
 const TEXT = {
   zh: {
-    subtitle: "重庆市科技工作总结里的每一个数字",
+    subtitle: "重庆科技数字：逐年可查，条条有出处",
     search: "搜索",
     placeholder: "高新技术企业、gxjsqy、technology brokers、7565 …",
     hint: "中文、拼音、首字母、英文、繁体或数字；Enter 打开第一条，Esc 清空。",
@@ -43,7 +43,7 @@ const TEXT = {
     chartLabel: (unit) => `历年数值（${unit}），每个点是一个来源`,
   },
   en: {
-    subtitle: "Every figure of Chongqing's science-and-technology work summary",
+    subtitle: "Chongqing's science-and-technology figures, year by year, each cited",
     search: "Search",
     placeholder: "high-tech enterprises, gxjsqy, 技术经纪人, 7565 …",
     hint: "Chinese, pinyin, initials, English, traditional or a number; Enter opens the first result, Esc clears.",

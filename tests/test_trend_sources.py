@@ -183,7 +183,8 @@ def test_an_estimate_the_next_years_growth_contradicts_is_flagged(base):
     [flag] = estimate.flags
     assert flag.kind == "estimate-contradicted"
     assert flag.other.year == 2020
-    assert "469.51" in flag.text_en and "526.79" in flag.text_en
+    assert "CNY 46.951 billion" in flag.text_en and "CNY 52.679 billion" in flag.text_en
+    assert "增长" not in flag.text_en  # English throughout
 
 
 def test_sources_that_disagree_beyond_rounding_are_both_flagged(base):

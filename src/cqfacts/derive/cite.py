@@ -46,9 +46,11 @@ def change_text(fact: Fact, lang: str = "zh") -> str:
         return ""
     if lang != "en":
         return fact.change.text
+    from cqfacts.derive.english import amount
+
     sign = "-" if fact.change.is_decrease else "+"
-    unit = "%" if fact.change.unit == "%" else f" {fact.change.unit}"
-    return f"{sign}{fact.change.size}{unit}"
+    # 个百分点 is percentage points, 3.5倍 3.5-fold: every unit in English words.
+    return sign + amount(fact.change.size, fact.change.unit)
 
 
 def statement(fact: Fact, lang: str = "zh") -> str:

@@ -79,14 +79,22 @@ def figure(fact: Fact) -> str:
         region = next((words for name, words in _REGIONS.items() if text.startswith(name)), "")
         return f"{ordinal(int(fact.value))} {region}".rstrip()
     shown = amount(fact.value, fact.unit)
-    qualifier = fact.qualifier or _qualifier_in(text)
+    # A qualifier in traditional characters (超過, 預計) is the same word.
+    qualifier = _simplified(fact.qualifier) if fact.qualifier else _qualifier_in(text)
     if qualifier in _QUALIFIERS:
         shown = f"{_QUALIFIERS[qualifier]} {shown}"
     return shown
 
 
+def _simplified(text: str) -> str:
+    from cqfacts.facts.normalize import to_simplified
+
+    return text if text in _QUALIFIERS else to_simplified(text)
+
+
 def _qualifier_in(text: str) -> str | None:
-    found = re.search("|".join(sorted(_QUALIFIERS, key=len, reverse=True)), text)
+    pattern = "|".join(sorted(_QUALIFIERS, key=len, reverse=True))
+    found = re.search(pattern, text) or re.search(pattern, _simplified(text))
     return found[0] if found else None
 
 

@@ -24,7 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from cqfacts.derive.cite import Derived, previous_value
+from cqfacts.derive.cite import Derived, change_text, previous_value
+from cqfacts.derive.english import amount
+from cqfacts.derive.english import figure as english_figure
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.facts.model import Fact, FactBase
 from cqfacts.facts.units import MULTIPLIERS
@@ -237,14 +239,14 @@ def _compare_sources(
                 estimate = estimates[0]
                 firmer = other if estimate is fact else fact
                 text = f"预计值与{_who(firmer)}的{firmer.figure}不符"
-                text_en = f"the estimate differs from {firmer.figure} ({_who_en(firmer)})"
+                text_en = f"the estimate differs from {english_figure(firmer)} ({_who_en(firmer)})"
                 flags.setdefault(id(estimate), []).append(
                     Flag("estimate-contradicted", firmer, text, text_en)
                 )
                 continue
             for mine, theirs in ((fact, other), (other, fact)):
                 text = f"与{_who(theirs)}的{theirs.figure}不一致"
-                text_en = f"disagrees with {theirs.figure} ({_who_en(theirs)})"
+                text_en = f"disagrees with {english_figure(theirs)} ({_who_en(theirs)})"
                 flags.setdefault(id(mine), []).append(
                     Flag("sources-disagree", theirs, text, text_en)
                 )
@@ -263,7 +265,11 @@ def _check_estimates(
         shown = f"{derived.value:g}{derived.unit}"
         change = fact.change.text if fact.change else ""
         text = f"{fact.year}年{fact.figure}、{change}推算为{shown}，与预计值不符"
-        text_en = f"{fact.year}'s {fact.figure} and {change} imply {shown}, not the estimate"
+        shown_en = amount(derived.value, derived.unit)
+        text_en = (
+            f"{fact.year}'s {english_figure(fact)} and {change_text(fact, 'en')} imply "
+            f"{shown_en}, not the estimate"
+        )
         flags.setdefault(id(estimate), []).append(
             Flag("estimate-contradicted", fact, text, text_en)
         )

@@ -195,9 +195,7 @@ class FactBase:
 
     def years_of(self, fact_id: str) -> list[int]:
         """The years whose reports hold this id (any case), oldest first."""
-        positions = self._positions.get(fact_id) or self._positions.get(
-            fact_id.strip().lower(), []
-        )
+        positions = self._positions.get(fact_id) or self._positions.get(fact_id.strip().lower(), [])
         years = self.keys.years
         return sorted({years[number] for number in positions if years[number] is not None})  # type: ignore[misc]
 

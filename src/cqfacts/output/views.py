@@ -53,7 +53,7 @@ def _figure(fact: Fact, lang: str) -> Styled:
     text = Styled(english.figure(fact) if lang == "en" else fact.figure, style="bold")
     if fact.change:
         change = fact.change.text if lang != "en" else _english_change(fact)
-        text.append(f" {change}", style="green")
+        text.append(f" {change}" if text.plain else change, style="green")
     return text
 
 

@@ -91,3 +91,24 @@ def test_the_width_is_columns_else_80_and_at_least_40(monkeypatch):
 
 def _no_terminal(descriptor: int) -> object:
     raise OSError("not a terminal")
+
+
+@pytest.mark.parametrize("columns", [50, 80, 160])
+def test_a_chinese_column_is_never_crushed_to_two_characters(columns):
+    """高新/技术/企业 read as noise: a column of Chinese text is four characters wide at
+    least, or dropped where it does not fit."""
+    rows = [
+        [Styled("7565家 增长19.2%"), Styled("高新技术企业总数\nhigh-tech-enterprises-total"),
+         Styled("高新技术企业"), Styled("4.1"), Styled("2023 (2015–)")],
+    ]  # fmt: skip
+    grid = Grid(
+        [Column("Figure", "spaces"), Column("Label / id"), Column("Topic", drop=3),
+         Column("Where", "none", drop=2), Column("Year", "none", drop=1)],
+        rows,
+    )  # fmt: skip
+    widths = grid.widths(columns)
+    assert widths is not None
+    if 2 in widths:
+        assert widths[2] >= 8
+    lines = draw(grid, width=columns).splitlines()
+    assert not any(line.split()[-1:] in (["高新"], ["技术"], ["企业"]) for line in lines)

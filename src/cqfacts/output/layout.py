@@ -201,6 +201,10 @@ class Column(NamedTuple):
     style: str | None = None
 
 
+#: The narrowest a column of Chinese text is drawn, in cells (four characters).
+MIN_CJK_COLUMN = 8
+
+
 class Grid:
     """A table as text laid out for a width: cells broken only where this module
     allows (never inside an id, a figure or a word, never before closing
@@ -244,6 +248,11 @@ class Grid:
         narrowest = natural if column.breaks == "none" else max(
             [min_width(t, cjk=cjk) for t in texts], default=0
         )  # fmt: skip
+        if cjk:
+            # Chinese breaks between any two characters, but a column two characters
+            # wide (高新/技术/企业) reads as noise: narrower than this, it is dropped
+            # (or the rows stacked) instead.
+            narrowest = max(narrowest, min(natural, MIN_CJK_COLUMN))
         if not self.header:
             return narrowest, natural
         # A long heading wraps at its spaces rather than widen its column.

@@ -52,6 +52,9 @@ QUESTIONS: list[tuple[str, dict[str, Any], str]] = [
     ("pillar", {"n": 4}, "answer"),
     ("pillar", {"n": "四"}, "answer"),
     ("pillar", {"n": 9}, "no-pillar"),
+    ("pillar", {"n": 4, "report": "facts.toml"}, "answer"),
+    ("pillar", {"n": 0, "year": 2023}, "answer"),
+    ("pillar", {"n": 0, "report": "nope"}, "no-pillar"),
 ]
 
 

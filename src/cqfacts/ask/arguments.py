@@ -259,12 +259,23 @@ def show(loaded: Loaded, value: object, year_: object = None) -> shapes.JSON:
     return shapes.detail(resolved(loaded, value, year_).fact, loaded.base)
 
 
-def pillar_base(loaded: Loaded, value: object, year_: object = None) -> tuple[FactBase, int]:
-    """``pillar N``'s base and pillar number: one work report's, that of ``year`` or
-    else the newest (a part is a report's, never several years' mixed);
-    :class:`UnknownPillarError` outside its pillars."""
+def pillar_base(
+    loaded: Loaded, value: object, year_: object = None, report_: object = None
+) -> tuple[FactBase, int]:
+    """``pillar N``'s base and pillar number: one work report's (a part is a report's,
+    never several years' mixed), that of ``report`` (its title or fact file) or of
+    ``year``, else the newest; :class:`UnknownPillarError` outside its pillars."""
     chosen_year = year(year_, loaded.base)
     reports = [part for part in loaded.base.parts or (loaded.base,) if part.pillars]
+    if _given(report_):
+        name = _text(report_, "report", MAX_ID_LENGTH)
+        named = [part for part in reports if part.is_named(name)]
+        if not named:
+            titles = "; ".join(f"{part.meta.title} ({part.meta.year})" for part in reports)
+            raise UnknownPillarError(
+                f"no loaded work report is named {quoted(name)}; work reports: {titles or 'none'}"
+            )
+        reports = named
     if chosen_year is not None:
         of_year = [part for part in reports if part.meta.year == chosen_year]
         if not of_year:
@@ -278,9 +289,11 @@ def pillar_base(loaded: Loaded, value: object, year_: object = None) -> tuple[Fa
     return base, required_pillar(value, base)
 
 
-def pillar_detail(loaded: Loaded, value: object, year_: object = None) -> shapes.JSON:
+def pillar_detail(
+    loaded: Loaded, value: object, year_: object = None, report_: object = None
+) -> shapes.JSON:
     """``pillar N --json``."""
-    return shapes.pillar(*pillar_base(loaded, value, year_))
+    return shapes.pillar(*pillar_base(loaded, value, year_, report_))
 
 
 class Ranking(NamedTuple):

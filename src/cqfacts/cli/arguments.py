@@ -95,9 +95,11 @@ def search(
     )  # fmt: skip
 
 
-def pillar(loaded: Loaded, number: str, year: int | None) -> tuple[FactBase, Pillar]:
-    """`cqfacts pillar`'s base (one year's, where asked) and pillar."""
-    base, chosen = api.pillar_base(loaded, number, year)
+def pillar(
+    loaded: Loaded, number: str, year: int | None, report: str | None = None
+) -> tuple[FactBase, Pillar]:
+    """`cqfacts pillar`'s base (one work report's) and pillar."""
+    base, chosen = api.pillar_base(loaded, number, year, report)
     return base, base.pillars[chosen]
 
 

@@ -56,6 +56,10 @@ KIND = Declared(Option("kind", "choice", KINDS), ("--kind", "-k"), "Only facts o
 YEAR = Declared(
     Option("year", "int"), ("--year", "-y"), "Only the report of this year.", metavar="YEAR"
 )
+REPORT = Declared(
+    Option("report", typed=True), ("--report", "-r"),
+    "The work report of this title or fact file (default: the newest).", metavar="TITLE",
+)  # fmt: skip
 ALL_YEARS = Declared(
     Option("all_years", "flag"), ("--all-years",),
     "Every year's fact of an indicator (a Year column), not only its latest.",
@@ -84,7 +88,7 @@ GLOBAL = (FACTS, COLOR, NO_PAGER)
 #: The options of each command the fast path answers, and its argument.
 COMMANDS = {
     "search": (PILLAR, KIND, YEAR, ALL_YEARS, LIMIT, JSON, FORMAT, LANG),
-    "pillar": (YEAR, JSON, LANG),
+    "pillar": (YEAR, REPORT, JSON, LANG),
 }
 ARGUMENTS = {"search": Argument("words", -1), "pillar": Argument("number", 1, typed=True)}
 

@@ -63,6 +63,7 @@ class _Given:
         self.lang: str | None = None
         self.year: int | None = None
         self.all_years = False
+        self.report: str | None = None
         self.limit = answers.DEFAULT_LIMIT
         self.fmt: str | None = None
         self.kind: str | None = None
@@ -169,7 +170,7 @@ def _answer(given: _Given, env: Environment, environ: Mapping[str, str]) -> str 
     if loaded is None:
         return None
     if given.command == "pillar":
-        base, chosen = answers.pillar(loaded, given.arguments[0], given.year)
+        base, chosen = answers.pillar(loaded, given.arguments[0], given.year, given.report)
         if given.json:
             return _json(shapes.pillar(base, chosen.number), env)
         from cqfacts.output.views import pillar_view  # tables only: it loads the layout code

@@ -83,4 +83,5 @@ PillarOption = Annotated[str | None, option(declared.PILLAR, autocompletion=comp
 KindOption = Annotated[Kind | None, option(declared.KIND)]
 YearOption = Annotated[int | None, option(declared.YEAR)]
 AllYearsFlag = Annotated[bool, option(declared.ALL_YEARS)]
+ReportOption = Annotated[str | None, option(declared.REPORT)]
 LimitOption = Annotated[int, option(declared.LIMIT)]

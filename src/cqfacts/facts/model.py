@@ -185,6 +185,11 @@ class FactBase:
         held = self._facts_of(fact_id) or self._facts_of(fact_id.strip().lower())
         return sorted(held, key=lambda fact: (_year_of(fact), _negated(preference(fact))))
 
+    def is_named(self, name: str) -> bool:
+        """Whether ``name`` names this one-file base: its title, its fact file's path or
+        that file's name (how --report chooses a report)."""
+        return name in (self.meta.title, self.path, os.path.basename(self.path))
+
     def summary(self) -> str:
         """What is loaded, for a status line: one report's title, or how many reports
         and sources and the years they describe."""

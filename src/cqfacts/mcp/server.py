@@ -186,10 +186,16 @@ def create_server(loaded: Loaded) -> MCPServer:
         n: Annotated[
             SkipValidation[int | str], Field(description=f"{span}, or in Chinese numerals.")
         ],
+        year: Year = None,
+        report: Annotated[
+            SkipValidation[str | None],
+            Field(description="The work report of this title (default: the newest)."),
+        ] = None,
     ) -> CallToolResult:
         def answer() -> CallToolResult:
-            detail = api.pillar_detail(loaded, n)
-            return _answer(detail, base.facts_in(detail["pillar"]), loaded)
+            detail = api.pillar_detail(loaded, n, year, report)
+            facts = [base.get(fact["id"], fact["year"]) for fact in detail["facts"]]
+            return _answer(detail, facts, loaded)
 
         return _checked(answer)
 

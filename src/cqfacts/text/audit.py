@@ -32,7 +32,6 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from cqfacts.errors import InvalidArgumentError, quoted
@@ -394,7 +393,7 @@ def report_for(
             part
             for part in parts
             if (year is None or (part.meta.year == year and not _is_collection(part)))
-            and (report is None or report in (part.meta.title, part.path, Path(part.path).name))
+            and (report is None or part.is_named(report))
         ]
         asked = " and ".join(
             ([f"of {year}"] if year is not None else [])

@@ -252,7 +252,9 @@ def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
         return shapes.pillars(loaded.base)
 
     def pillar(request: Request, params: dict[str, str]) -> object:
-        return api.pillar_detail(loaded, request.path_params["number"], params.get("year"))
+        return api.pillar_detail(
+            loaded, request.path_params["number"], params.get("year"), params.get("report")
+        )
 
     def rank(request: Request, params: dict[str, str]) -> object:
         return api.rank(

@@ -97,8 +97,10 @@ def description(version: str) -> dict[str, Any]:
                 "summary": "One pillar with its facts (cqfacts pillar N --json).",
                 "parameters": [_param("n", "path", "0 (the overview), 1, 2 … or 一, 二 ….",
                                       _PILLAR, True),
-                               _param("year", "query", "Only that year's report.",
-                                      {"type": "integer"})],
+                               _param("year", "query", "That year's work report.",
+                                      {"type": "integer"}),
+                               _param("report", "query", "The work report of this title or "
+                                      "fact file name.", {"type": "string"})],
                 "responses": {"200": _ok(_ref("Pillar"), "The pillar."),
                               "404": _error("No such pillar.")},
             }},

@@ -27,6 +27,7 @@ from cqfacts.cli.options import (
     LangOption,
     LimitOption,
     PillarOption,
+    ReportOption,
     State,
     YearOption,
     complete_fact_id,
@@ -111,17 +112,19 @@ def pillar(
         ),
     ],
     year: YearOption = None,
+    report: ReportOption = None,
     json: JsonFlag = False,
     lang: LangOption = None,
 ) -> None:
-    """Everything under one part (pillar) of a work report, section by section.
+    """Everything under one part (pillar) of a work report, section by section: the
+    newest report's unless --year or --report.
 
     \b
     Examples:
       cqfacts pillar 4
       cqfacts pillar 四 --json | jq '.facts | length'
     """
-    base, chosen = answers.pillar(load(ctx), number, year)
+    base, chosen = answers.pillar(load(ctx), number, year, report)
     output(
         ctx, fmt=json, data=lambda: shapes.pillar(base, chosen.number),
         table=lambda views: views.pillar_view(base, chosen, table_lang(lang)),

@@ -202,7 +202,7 @@ class FactBase:
         """The years whose reports hold this id (any case), oldest first."""
         positions = self._positions.get(fact_id) or self._positions.get(fact_id.strip().lower(), [])
         years = self.keys.years
-        return sorted({years[number] for number in positions if years[number] is not None})  # type: ignore[misc]
+        return sorted({year for number in positions if (year := years[number]) is not None})
 
     def facts_in(self, pillar: int) -> list[Fact]:
         return [fact for fact in self.facts if fact.pillar == pillar]

@@ -4,26 +4,51 @@ width and no fact-file override from the caller's environment."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from hypothesis import settings
-from typer.testing import CliRunner
 
-from cqfacts.cli.app import app
-from cqfacts.store.loader import Loaded, load, shipped_fact_path
+def _keep_bytecode() -> None:
+    """Where PYTHONDONTWRITEBYTECODE is set, every process compiled cqfacts (and the
+    tests) from source, nothing being kept: about 0.1 s for each of the suite's hundred
+    `python -m cqfacts` processes, and a second or two for each pytest process (assertion
+    rewriting included). Bytecode is kept instead under .pytest_cache/ (gitignored, so
+    the tree is untouched), for this process and every process it starts. Python checks
+    each file's size and time against its source before using it, as it always does."""
+    if not sys.flags.dont_write_bytecode and "PYTHONPYCACHEPREFIX" not in os.environ:
+        return
+    prefix = os.environ.get("PYTHONPYCACHEPREFIX") or str(
+        Path(__file__).resolve().parents[1] / ".pytest_cache" / "pycache"
+    )
+    sys.dont_write_bytecode = False
+    sys.pycache_prefix = prefix
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = prefix
+
+
+_keep_bytecode()  # before the imports below: cqfacts is most of what gets compiled
+
+import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from cqfacts.cli.app import app  # noqa: E402
+from cqfacts.store.loader import Loaded, load, shipped_fact_path  # noqa: E402
 
 # No deadline: a test is not a timing (a cold index build takes a varying 0.1-0.5 s),
 # and Hypothesis's own "ci" profile, loaded where CI is set, has none either; it also
-# runs derandomized, so a CI run repeats. `--hypothesis-profile=thorough` tries twenty
-# times more examples.
-settings.register_profile("local", deadline=None)
+# runs derandomized, so a CI run repeats, with Hypothesis's 100 examples a test. A local
+# run tries half as many (new ones each run: the suite stays under 40 s on two cores);
+# `--hypothesis-profile=thorough`, or CQFACTS_HYPOTHESIS_PROFILE=thorough, tries 2000.
+settings.register_profile("local", deadline=None, max_examples=50)
 settings.register_profile("thorough", deadline=None, max_examples=2000)
-if settings.default.deadline is not None:
+if os.environ.get("CQFACTS_HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["CQFACTS_HYPOTHESIS_PROFILE"])
+elif settings.default.deadline is not None:
     settings.load_profile("local")
 
 SMALL_FACTS = """\
@@ -147,6 +172,19 @@ def opencc_converters_made_once() -> Iterator[None]:
     patch.undo()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def temporary_bytecode_dropped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Code under the session's temporary directory (a wheel a test installs) is kept
+    in the bytecode cache too (_keep_bytecode): dropped at the end, so that the cache
+    does not grow with every run."""
+    yield
+    if sys.pycache_prefix:
+        base = tmp_path_factory.getbasetemp()
+        for path in {base, base.resolve()}:
+            kept = Path(sys.pycache_prefix, *path.parts[1:])
+            shutil.rmtree(kept, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One cache directory for the session (per xdist worker): a process a test starts
@@ -228,34 +266,46 @@ def cqfacts_process(
 
 # --- Scheduling (pytest-xdist) ----------------------------------------------------------
 
-# Modules whose tests share a costly module fixture (a browser and two servers, an MCP
-# server, the fast path's searches of every query): xdist's `--dist loadfile` (set in
-# pyproject.toml) runs each module on one worker, so one worker alone pays for it.
-ONE_WORKER_MODULES = ("tests/test_web_page.py", "tests/test_mcp.py", "tests/test_fast_path.py")
+# Modules whose tests share a costly module fixture (the fast path's searches of every
+# query, a browser and two servers, an MCP server), costliest first: xdist's
+# `--dist loadfile` (set in pyproject.toml) runs each module on one worker, so one
+# worker alone pays for it.
+ONE_WORKER_MODULES = ("tests/test_fast_path.py", "tests/test_web_page.py", "tests/test_mcp.py")
 
 
 def _module_of(item: pytest.Item) -> str:
     return item.nodeid.split("::", 1)[0]
 
 
+def _costly(item: pytest.Item) -> bool:
+    """Marked slow, or a Hypothesis test (its examples make one test of seconds)."""
+    test = getattr(item, "obj", None)
+    return item.get_closest_marker("slow") is not None or bool(
+        getattr(test, "is_hypothesis_test", False)
+    )
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The costliest modules first (those above and those with a test marked slow),
-    then the others by decreasing number of tests, each module's slow tests first:
-    with two workers, a module of several seconds started last would leave the other
-    idle while it runs. `--no-loadscope-reorder` (pyproject.toml) keeps this order
-    where xdist would sort modules by their number of tests alone."""
+    """The costliest modules first: those above in their order, then those with a test
+    marked slow or a Hypothesis test, then the others, each group by decreasing number
+    of tests, each module's costly tests first: with two workers, a module of seconds
+    started last would leave the other idle while it runs, where modules of a fraction
+    of a second at the end let both finish together. `--no-loadscope-reorder`
+    (pyproject.toml) keeps this order where xdist would sort modules by their number of
+    tests alone."""
     count: dict[str, int] = {}
-    costly: set[str] = set(ONE_WORKER_MODULES)
+    costly: set[str] = set()
     for item in items:
         module = _module_of(item)
         count[module] = count.get(module, 0) + 1
-        if item.get_closest_marker("slow") is not None:
+        if _costly(item):
             costly.add(module)
-    rank = {
-        module: place
-        for place, module in enumerate(
-            sorted(count, key=lambda module: (module not in costly, -count[module]))
-        )
-    }
-    items.sort(key=lambda item: (rank[_module_of(item)], item.get_closest_marker("slow") is None))
+
+    def cost(module: str) -> tuple[int, int, int]:
+        if module in ONE_WORKER_MODULES:
+            return (0, ONE_WORKER_MODULES.index(module), 0)
+        return (1 if module in costly else 2, 0, -count[module])
+
+    rank = {module: place for place, module in enumerate(sorted(count, key=cost))}
+    items.sort(key=lambda item: (rank[_module_of(item)], not _costly(item)))

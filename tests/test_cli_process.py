@@ -21,27 +21,32 @@ _cqfacts = cqfacts_process
 
 
 def test_the_json_query_path_imports_neither_rich_nor_pypinyin(tmp_path):
+    # One process runs every query in turn (what a query loads stays loaded: a module
+    # one of them loads shows after it, named with its query), a process start each.
     probe = (
-        "import sys\n"
+        "import json, sys\n"
         "from cqfacts.cli.app import main\n"
-        "sys.argv = ['cqfacts', 'search', *sys.argv[1:]]\n"
-        "try:\n    main()\n"
-        "except SystemExit:\n    pass\n"
         "heavy = ('rich', 'pypinyin', 'opencc', 'tomllib', 'tomli', 'rapidfuzz')\n"
-        "heavy = sorted(m for m in heavy if m in sys.modules)\n"
-        "sys.stderr.write('loaded:' + ','.join(heavy))\n"
+        "for args in json.loads(sys.argv[1]):\n"
+        "    sys.argv = ['cqfacts', 'search', *args]\n"
+        "    try:\n        main()\n"
+        "    except SystemExit as stop:\n        assert stop.code == 0, args\n"
+        "    loaded = sorted(m for m in heavy if m in sys.modules)\n"
+        "    sys.stderr.write(f'{args} loaded:' + ','.join(loaded) + '\\n')\n"
     )
     env = {**os.environ, "CQFACTS_CACHE_DIR": str(tmp_path)}
     # The cache made warm in-process: the entry a process would write (the same bytes,
     # code and Python), without a cold process's half second of pypinyin and OpenCC.
     load(cache_dir=tmp_path)
     # --format tsv and jsonl are the JSON path too: text built from the same objects.
-    for args in (["高新技术企业", "--json"], ["gxjsqy", "--json"], ["gxjsqy", "-f", "tsv"],
-                 ["technology", "brokers", "--format", "jsonl"]):  # fmt: skip
-        warm = subprocess.run(
-            [sys.executable, "-c", probe, *args], env=env, capture_output=True, check=True
-        )
-        assert warm.stderr.decode().endswith("loaded:"), warm.stderr.decode()
+    queries = [["高新技术企业", "--json"], ["gxjsqy", "--json"], ["gxjsqy", "-f", "tsv"],
+               ["technology", "brokers", "--format", "jsonl"]]  # fmt: skip
+    warm = subprocess.run(
+        [sys.executable, "-c", probe, json.dumps(queries)], env=env, capture_output=True
+    )
+    report = warm.stderr.decode()
+    assert warm.returncode == 0, report
+    assert report.splitlines() == [f"{args} loaded:" for args in queries], report
 
 
 @pytest.mark.parametrize(

@@ -411,3 +411,16 @@ def test_a_damaged_set_record_is_no_load_and_is_written_again(tmp_path):
     with cache.open_cache(directory) as store:
         assert len(store.clear()) == 4
     assert list(directory.iterdir()) == []
+
+
+def test_the_digest_is_hashlibs_blake2b_without_hashlibs_openssl_load():
+    """The key is hashlib's BLAKE2b (the same class), read where importing hashlib would
+    not also load OpenSSL on every run."""
+    import hashlib
+
+    from cqfacts.store import cache
+
+    assert cache.blake2b is hashlib.blake2b
+    framed = b"".join(len(part).to_bytes(8, "big") + part for part in (b"a", b"bc"))
+    expected = hashlib.blake2b(framed, digest_size=cache.DIGEST_SIZE).hexdigest()
+    assert cache.digest(b"a", b"bc") == expected

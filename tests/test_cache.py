@@ -25,7 +25,7 @@ def _read(directory: Path, name: str = NAME) -> bytes | None:
 
 def test_cache_dir_prefers_the_explicit_variable(monkeypatch, tmp_path):
     monkeypatch.setenv("CQFACTS_CACHE_DIR", str(tmp_path))
-    assert cache.cache_dir() == tmp_path
+    assert cache.cache_dir() == str(tmp_path)
 
 
 def test_empty_variable_turns_the_cache_off(monkeypatch):
@@ -46,7 +46,7 @@ def test_a_relative_variable_turns_the_cache_off_with_a_warning(monkeypatch):
 def test_xdg_cache_home_is_used_otherwise(monkeypatch, tmp_path):
     monkeypatch.delenv("CQFACTS_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert cache.cache_dir() == tmp_path / "cqfacts"
+    assert cache.cache_dir() == str(tmp_path / "cqfacts")
 
 
 def test_write_then_read_leaves_no_temporary_file(tmp_path):
@@ -213,7 +213,7 @@ def test_a_relative_xdg_cache_home_is_ignored(monkeypatch, tmp_path):
     monkeypatch.delenv("CQFACTS_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert cache.cache_dir() == tmp_path / ".cache" / "cqfacts"
+    assert cache.cache_dir() == str(tmp_path / ".cache" / "cqfacts")
 
 
 def test_a_home_under_proc_cannot_be_written_and_is_skipped(monkeypatch):
@@ -221,7 +221,7 @@ def test_a_home_under_proc_cannot_be_written_and_is_skipped(monkeypatch):
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setenv("HOME", "/proc/x")
     directory = cache.cache_dir()
-    assert directory == Path("/proc/x/.cache/cqfacts")
+    assert directory == "/proc/x/.cache/cqfacts"
     assert _write(directory, b"data") is False
     assert _read(directory) is None
 

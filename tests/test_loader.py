@@ -81,7 +81,7 @@ def test_validate_reports_a_count_or_every_problem(small_fact_file, tmp_path):
         small_fact_file.read_text(encoding="utf-8").replace('kind = "policy"', 'kind = "x"')
     )
     path, count, problems, _ = validate(broken)
-    assert (path, count, len(problems)) == (broken, 0, 1)
+    assert (path, count, len(problems)) == (str(broken), 0, 1)
     assert "kind 'x' is not one of" in problems[0].message
 
 

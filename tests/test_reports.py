@@ -241,7 +241,7 @@ def test_warm_loads_answer_from_each_files_cache_entry(files, tmp_path):
 
 def test_a_directory_stands_for_every_fact_file_in_it(files, cache_dir, tmp_path):
     folder = files["2024"].parent
-    assert fact_paths([folder]) == [files["2020"], files["2024"]]  # sorted by name
+    assert fact_paths([folder]) == [str(files["2020"]), str(files["2024"])]  # sorted by name
     (folder / ".draft.toml").write_text("not read", encoding="utf-8")  # hidden: left out
     (folder / "notes.txt").write_text("not a fact file", encoding="utf-8")
     loaded = load_many([folder], cache_dir=cache_dir)
@@ -251,7 +251,7 @@ def test_a_directory_stands_for_every_fact_file_in_it(files, cache_dir, tmp_path
     assert len(everything.base.reports) == 2 + len(shipped_fact_paths())
     assert search(everything.base, everything.index, "综合科技创新水平指数", year=2020)
     # A file named twice (alone and in its directory) is loaded once.
-    assert fact_paths([files["2024"], folder]) == [files["2024"], files["2020"]]
+    assert fact_paths([files["2024"], folder]) == [str(files["2024"]), str(files["2020"])]
     with pytest.raises(FactFileError, match="no fact file"):
         fact_paths([tmp_path])
 
@@ -268,7 +268,7 @@ def test_no_paths_is_every_shipped_file(cache_dir):
 def test_the_environment_lists_files_and_directories(files, cache_dir):
     folder = files["2024"].parent
     value = os.pathsep.join(["+", "", str(folder)])
-    assert paths_from_environment(value) == [Path("+"), folder]
+    assert paths_from_environment(value) == ["+", str(folder)]
     assert paths_from_environment("") == []
     loaded = load_many(paths_from_environment(value), cache_dir=cache_dir)
     assert {2020, 2023, 2024} <= set(loaded.base.years)

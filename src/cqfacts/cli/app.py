@@ -267,7 +267,7 @@ def facts_named(meta: dict[str, Any]) -> tuple[Path, ...]:
     if named:
         return tuple(fact_path(text) for text in named)
     # Read here, not by click: a list in it is split on os.pathsep, not on spaces.
-    return tuple(paths_from_environment(os.environ.get(ENV_FACTS, "")))
+    return tuple(map(Path, paths_from_environment(os.environ.get(ENV_FACTS, ""))))
 
 
 def _remember(ctx: typer.Context, param: typer.CallbackParam, value: Any) -> None:

@@ -200,20 +200,18 @@ def _answer(given: _Given, env: Environment, environ: Mapping[str, str]) -> str 
 
 
 def _load(named: list[str], environ: Mapping[str, str]) -> Loaded | None:
-    from pathlib import Path
-
     from cqfacts.store.loader import ENV_FACTS, load_many, paths_from_environment
 
     if "" in named:
         return None  # the full command line says the path is empty
-    paths = [Path(text) for text in named] or paths_from_environment(environ.get(ENV_FACTS, ""))
+    paths = list(named) or paths_from_environment(environ.get(ENV_FACTS, ""))
     if not all(map(_readable_twice, paths)):
         return None
     loaded = load_many(paths)
     return None if loaded.warnings else loaded  # the full command line shows them
 
 
-def _readable_twice(path: os.PathLike[str]) -> bool:
+def _readable_twice(path: str) -> bool:
     """Whether the full command line could read the file again, should the fast path
     hand on after reading it: not so a pipe (``--facts <(…)``), read once, which the
     full command line must read alone. (A file that is not there: the full command

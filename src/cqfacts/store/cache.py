@@ -48,7 +48,6 @@ try:
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - CPython always has _blake2
     from hashlib import blake2b
-from pathlib import Path
 from typing import BinaryIO, Literal, NamedTuple
 
 ENV_CACHE_DIR = "CQFACTS_CACHE_DIR"
@@ -114,7 +113,7 @@ def entry_name(key: str) -> str:
     return f"index-{key}.marshal"
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
     """$CQFACTS_CACHE_DIR, else $XDG_CACHE_HOME/cqfacts, else ~/.cache/cqfacts.
 
     CQFACTS_CACHE_DIR set to an empty string (or a relative path) turns the cache off.
@@ -123,14 +122,14 @@ def cache_dir() -> Path | None:
     """
     configured = os.environ.get(ENV_CACHE_DIR)
     if configured is not None:
-        return Path(configured) if os.path.isabs(configured) else None
+        return configured if os.path.isabs(configured) else None
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):
         home = os.path.expanduser("~")
         if not os.path.isabs(home):
             return None  # no HOME and no entry in the password database
         base = os.path.join(home, ".cache")
-    return Path(base) / "cqfacts"
+    return os.path.join(base, "cqfacts")
 
 
 def configuration_warning() -> str | None:
@@ -209,7 +208,7 @@ class Cache:
     not used, silently.
     """
 
-    def __init__(self, path: Path | None, descriptor: int | None, warning: str | None) -> None:
+    def __init__(self, path: str | None, descriptor: int | None, warning: str | None) -> None:
         self.path = path
         self._descriptor = descriptor
         self.warning = warning
@@ -414,13 +413,14 @@ def _member(name: str) -> bool:
     return bool(ENTRY_NAME.fullmatch(name) or MEMO_NAME.fullmatch(name))
 
 
-def open_cache(path: Path | None) -> Cache:
+def open_cache(directory: str | os.PathLike[str] | None) -> Cache:
     """Make (0700) and check the directory; a :class:`Cache` that may be unusable."""
-    if path is None or not _SUPPORTED or not path.is_absolute():
+    path = None if directory is None else os.fspath(directory)
+    if path is None or not _SUPPORTED or not os.path.isabs(path):
         return Cache(path, None, None)
     try:
         # The parents as XDG asks for its base directory: private to the user.
-        os.makedirs(path.parent, mode=0o700, exist_ok=True)
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         with contextlib.suppress(FileExistsError):
             os.mkdir(path, 0o700)
         descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
@@ -440,5 +440,5 @@ def open_cache(path: Path | None) -> Cache:
     return Cache(path, descriptor, None)
 
 
-def _refusal(path: Path, reason: str) -> str:
+def _refusal(path: str, reason: str) -> str:
     return f"the cache directory {path} {reason}; working without a cache"

@@ -31,7 +31,6 @@ import stat
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import NamedTuple
 
 from cqfacts import __version__
@@ -49,9 +48,11 @@ from cqfacts.store.packaged import (
 from cqfacts.store.paths import (
     ENV_FACTS,
     SHIPPED,
+    StrPath,
     fact_paths,
     is_shipped,
     paths_from_environment,
+    shipped_fact_file,
     shipped_fact_path,
     shipped_fact_paths,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "paths_from_environment",
     "read_fact_file",
     "read_packaged_index",
+    "shipped_fact_file",
     "shipped_fact_path",
     "shipped_fact_paths",
     "validate",
@@ -120,12 +122,12 @@ class Loaded(NamedTuple):
 MAX_FACT_FILE_BYTES = 256 * 1024 * 1024
 
 
-def read_fact_file(path: Path) -> bytes:
+def read_fact_file(path: StrPath) -> bytes:
     """A fact file's bytes: a regular file, or a pipe (``--facts <(…)``), not a device."""
     return _read_fact_file(path)[0]
 
 
-def _read_fact_file(path: Path) -> tuple[bytes, os.stat_result | None]:
+def _read_fact_file(path: StrPath) -> tuple[bytes, os.stat_result | None]:
     """The bytes, and the file's status where it is a regular file whose identity
     (:func:`_identity`) did not change while it was read."""
     try:
@@ -147,15 +149,15 @@ def _read_fact_file(path: Path) -> tuple[bytes, os.stat_result | None]:
     return data, after if same else None
 
 
-def _unreadable(path: Path, reason: str) -> FactFileError:
+def _unreadable(path: StrPath, reason: str) -> FactFileError:
     return FactFileError([Problem(str(path), f"cannot read the fact file: {reason}")])
 
 
-def _too_large(path: Path) -> FactFileError:
+def _too_large(path: StrPath) -> FactFileError:
     return _unreadable(path, f"larger than {MAX_FACT_FILE_BYTES // 2**20} MiB")
 
 
-def decode(data: bytes, path: Path) -> str:
+def decode(data: bytes, path: StrPath) -> str:
     """UTF-8 text; a byte-order mark (Windows editors write one) is dropped."""
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
@@ -170,11 +172,12 @@ def code_digest() -> bytes:
     format belongs to one), and the source of every module in :data:`INDEX_CODE`.
     Once per process: the code running is the code imported when it started, even
     should its files change under it (a server, a test run)."""
-    package = Path(__file__).parents[1]
+    package = os.path.dirname(os.path.dirname(__file__))
     parts = [__version__.encode(), sys.version.encode()]
     for module in INDEX_CODE:
         try:
-            parts.append((package / f"{module}.py").read_bytes())
+            with open(os.path.join(package, f"{module}.py"), "rb") as source:
+                parts.append(source.read())
         except OSError:  # installed without sources: the version must do
             parts.append(module.encode())
     return cache.digest(*parts).encode()
@@ -187,27 +190,27 @@ def cache_key(data: bytes, code: bytes | None = None) -> str:
 
 
 class Validation(NamedTuple):
-    path: Path
+    path: str
     fact_count: int
     problems: list[Problem]
     #: Facts still marked ``draft = true`` (valid, but not yet checked by a curator).
     draft_count: int = 0
 
 
-def validate(path: Path | None = None) -> Validation:
+def validate(path: StrPath | None = None) -> Validation:
     """Check a fact file (the shipped one by default) without the cache: every problem."""
     from cqfacts.facts.factfile import parse_fact_file
 
-    path = path or shipped_fact_path()
+    named = os.fspath(path or shipped_fact_file())
     try:
-        base = parse_fact_file(decode(read_fact_file(path), path), str(path))
+        base = parse_fact_file(decode(read_fact_file(named), named), named)
     except FactFileError as error:
-        return Validation(path, 0, error.problems)
-    return Validation(path, len(base.facts), [], sum(fact.draft for fact in base.facts))
+        return Validation(named, 0, error.problems)
+    return Validation(named, len(base.facts), [], sum(fact.draft for fact in base.facts))
 
 
 def load(
-    path: Path | None = None, *, cache_dir: Path | bool | None = True, packaged: bool = True
+    path: StrPath | None = None, *, cache_dir: StrPath | bool | None = True, packaged: bool = True
 ) -> Loaded:
     """Load a fact file (the shipped one by default) with its search index.
 
@@ -216,7 +219,7 @@ def load(
     exactly these bytes and this code (``packaged=False``: never), and then no cache
     directory is opened at all.
     """
-    path = path or shipped_fact_path()
+    path = path or shipped_fact_file()
     warnings = [cache.configuration_warning()] if cache_dir is True else []
     code = code_digest()
     data: bytes | None = None
@@ -241,7 +244,7 @@ def load(
 
 
 def _load_file(
-    path: Path,
+    path: StrPath,
     data: bytes | None,
     key: str,
     store: cache.Cache,
@@ -287,7 +290,7 @@ def _identity(info: os.stat_result, code: bytes) -> str:
 
 
 def _keyed(
-    path: Path, code: bytes, store: cache.Cache, memos: list[str]
+    path: StrPath, code: bytes, store: cache.Cache, memos: list[str]
 ) -> tuple[str, bytes | None]:
     """A fact file's cache key, and its bytes where they were read to make it; the name
     of the memo read or written for it is added to ``memos`` (its load's set keeps it)."""
@@ -319,7 +322,7 @@ def _keyed(
 _KEY = re.compile(rb"[0-9a-f]{%d}" % (2 * cache.DIGEST_SIZE))
 
 
-def build(path: Path, data: bytes) -> tuple[FactBase, SearchIndex]:
+def build(path: StrPath, data: bytes) -> tuple[FactBase, SearchIndex]:
     """A fact file's base and index, parsed and built from its bytes (a cold load)."""
     from cqfacts.facts.factfile import parse_fact_file
     from cqfacts.search.build import build_index
@@ -340,10 +343,10 @@ def build(path: Path, data: bytes) -> tuple[FactBase, SearchIndex]:
 
 
 def load_many(
-    paths: Sequence[Path | str] | None = None,
+    paths: Sequence[StrPath] | None = None,
     *,
     include_shipped: bool = False,
-    cache_dir: Path | bool | None = True,
+    cache_dir: StrPath | bool | None = True,
     packaged: bool = True,
 ) -> Loaded:
     """Load several fact files (see :func:`fact_paths`) as one base and one index.

@@ -12,47 +12,48 @@ has none.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from cqfacts.facts.model import FactBase
 from cqfacts.search.index import SearchIndex
 from cqfacts.store import cache, payload
-from cqfacts.store.paths import shipped_fact_path, shipped_root
+from cqfacts.store.paths import StrPath, shipped_root
 
 PACKAGED_INDEX = "facts.index"
 _PACKAGED_MAGIC = b"cqfacts-packaged-index-1\n"
 _PACKAGED_PREFIX_SIZE = len(_PACKAGED_MAGIC) + 2 * cache.DIGEST_SIZE + 1
 
 
-def packaged_index_path(path: Path | None = None) -> Path:
+def packaged_index_path(path: StrPath | None = None) -> str:
     """Where the package holds the entry of a shipped file (facts.toml by default):
     its place among the shipped files, named .index."""
-    shipped = Path(os.path.realpath(path or shipped_fact_path()))
-    try:
-        relative = shipped.relative_to(os.path.realpath(shipped_root()))
-    except ValueError:  # not a shipped file: a name no package holds
-        return Path(__file__).parents[1] / "not-shipped.index"
-    if relative == Path("facts.toml"):
-        return Path(__file__).parents[1] / PACKAGED_INDEX
-    return Path(__file__).parents[1] / relative.with_suffix(".index")
+    package = os.path.dirname(os.path.dirname(__file__))
+    root = os.path.realpath(shipped_root())
+    shipped = os.path.realpath(path) if path is not None else os.path.join(root, "facts.toml")
+    relative = os.path.relpath(shipped, root)
+    if relative.startswith(os.pardir) or os.path.isabs(relative):
+        return os.path.join(package, "not-shipped.index")  # a name no package holds
+    if relative == "facts.toml":
+        return os.path.join(package, PACKAGED_INDEX)
+    return os.path.join(package, os.path.splitext(relative)[0] + ".index")
 
 
-def write_packaged_index(target: Path, path: Path | None = None) -> str:
+def write_packaged_index(target: StrPath, path: StrPath | None = None) -> str:
     """Build the entry of a fact file (the shipped one by default) for the package;
     its key."""
     # At build time only; the loader imports this module for the reading side.
     from cqfacts.store.loader import build, cache_key, read_fact_file
 
-    path = path or shipped_fact_path()
+    path = path or os.path.join(shipped_root(), "facts.toml")
     data = read_fact_file(path)
     key = cache_key(data)
     entry = payload.pack(*build(path, data))
     prefix = _PACKAGED_MAGIC + key.encode() + b"\n"
-    target.write_bytes(prefix + cache.entry_header(entry) + entry)
+    with open(target, "wb") as stream:
+        stream.write(prefix + cache.entry_header(entry) + entry)
     return key
 
 
-def read_packaged_index(key: str, path: Path | None = None) -> bytes | None:
+def read_packaged_index(key: str, path: StrPath | None = None) -> bytes | None:
     """The packaged entry's bytes of a shipped file (facts.toml by default) if it was
     built for ``key``; else None. Its size, key and CRC are checked before anything is
     decoded, as a cache entry's are."""
@@ -68,5 +69,5 @@ def read_packaged_index(key: str, path: Path | None = None) -> bytes | None:
 
 def from_package_index(key: str, path: str) -> tuple[FactBase, SearchIndex] | None:
     """A shipped file's base and index from the package, if built for ``key``."""
-    entry = read_packaged_index(key, Path(path))
+    entry = read_packaged_index(key, path)
     return None if entry is None else payload.unpack(entry, path)

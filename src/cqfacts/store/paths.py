@@ -10,9 +10,16 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from functools import cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cqfacts.errors import FactFileError, Problem
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+#: A path as a caller may give it. Paths are strings inside: importing pathlib (and the
+#: urllib.parse and ipaddress it brings) costs every run some 5 ms, an eighth of a lookup.
+StrPath = str | os.PathLike[str]
 
 ENV_FACTS = "CQFACTS_FACTS"
 
@@ -23,26 +30,45 @@ SHIPPED = "+"
 SHIPPED_REPORTS = "reports"
 
 
-def shipped_root() -> Path:
+def shipped_root() -> str:
     """Where the shipped files are: the installed package, or a checkout's top level."""
-    packaged = Path(__file__).parents[1]
-    if (packaged / "facts.toml").is_file():
+    packaged = os.path.dirname(os.path.dirname(__file__))
+    if os.path.isfile(os.path.join(packaged, "facts.toml")):
         return packaged
-    return Path(__file__).resolve().parents[3]
+    return os.path.dirname(os.path.dirname(os.path.realpath(packaged)))  # src/cqfacts → top
+
+
+def _shipped_files() -> list[str]:
+    """Every shipped fact file, as strings: facts.toml, then reports/*.toml by name."""
+    root = shipped_root()
+    reports = os.path.join(root, SHIPPED_REPORTS)
+    try:
+        names = sorted(name for name in os.listdir(reports) if name.endswith(".toml"))
+    except OSError:
+        names = []
+    return [shipped_fact_file(), *(os.path.join(reports, name) for name in names)]
+
+
+def shipped_fact_file() -> str:
+    """The shipped 2023 work summary: facts.toml in the package (or the checkout)."""
+    return os.path.join(shipped_root(), "facts.toml")
 
 
 def shipped_fact_path() -> Path:
-    """The shipped 2023 work summary: facts.toml in the package (or the checkout)."""
-    return shipped_root() / "facts.toml"
+    """:func:`shipped_fact_file` as a :class:`~pathlib.Path`."""
+    from pathlib import Path
+
+    return Path(shipped_fact_file())
 
 
 def shipped_fact_paths() -> list[Path]:
     """Every shipped fact file: facts.toml, then reports/*.toml by name."""
-    reports = shipped_root() / SHIPPED_REPORTS
-    return [shipped_fact_path(), *sorted(reports.glob("*.toml"))]
+    from pathlib import Path
+
+    return [Path(path) for path in _shipped_files()]
 
 
-def is_shipped(path: Path) -> bool:
+def is_shipped(path: StrPath) -> bool:
     """Whether ``path`` is one of the shipped fact files (by another name too)."""
     shipped = _shipped_real_paths()
     return str(path) in shipped or os.path.realpath(path) in shipped
@@ -52,42 +78,44 @@ def is_shipped(path: Path) -> bool:
 def _shipped_real_paths() -> frozenset[str]:
     """The shipped files' paths, as named and resolved: read once per process (a load
     asks for each file it reads)."""
-    paths = shipped_fact_paths()
-    return frozenset(map(str, paths)) | frozenset(map(os.path.realpath, paths))
+    paths = _shipped_files()
+    return frozenset(paths) | frozenset(map(os.path.realpath, paths))
 
 
-def paths_from_environment(value: str) -> list[Path]:
+def paths_from_environment(value: str) -> list[str]:
     """The fact files a ``CQFACTS_FACTS`` value names: a list separated by
     ``os.pathsep`` (":" on Linux and macOS, ";" on Windows), empty items ignored."""
-    return [Path(item) for item in value.split(os.pathsep) if item.strip()]
+    return [item for item in value.split(os.pathsep) if item.strip()]
 
 
-def fact_paths(paths: Sequence[Path | str] | None, *, include_shipped: bool = False) -> list[Path]:
+def fact_paths(paths: Sequence[StrPath] | None, *, include_shipped: bool = False) -> list[str]:
     """The fact files that ``paths`` name, each once, in the order named: a directory
     stands for every ``*.toml`` in it (sorted by name; hidden files left out),
     :data:`SHIPPED` for the shipped files; no paths (None or empty) for the shipped
     files alone. ``include_shipped`` puts the shipped files first."""
-    named: list[Path | str] = list(paths or ())
+    named: list[str] = [os.fspath(item) for item in paths or ()]
     if include_shipped or not named:
         named.insert(0, SHIPPED)
-    found: list[Path] = []
+    found: list[str] = []
     for item in named:
-        if str(item) == SHIPPED:
-            found += shipped_fact_paths()
+        if item == SHIPPED:
+            found += _shipped_files()
         elif os.path.isdir(item):
             inside = sorted(
-                entry
-                for entry in Path(item).glob("*.toml")
-                if not entry.name.startswith(".") and entry.is_file()
+                os.path.join(item, name)
+                for name in os.listdir(item)
+                if name.endswith(".toml")
+                and not name.startswith(".")
+                and os.path.isfile(os.path.join(item, name))
             )
             if not inside:
                 message = "a directory with no fact file (*.toml) in it"
-                raise FactFileError([Problem(str(item), message)])
+                raise FactFileError([Problem(item, message)])
             found += inside
         else:
-            found.append(Path(item))
+            found.append(item)
     # A file named twice (alone and in its directory) is loaded once.
-    unique: dict[str, Path] = {}
+    unique: dict[str, str] = {}
     for path in found:
         unique.setdefault(os.path.realpath(path), path)
     return list(unique.values())

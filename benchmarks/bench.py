@@ -92,7 +92,7 @@ def has_packaged_index() -> bool:
     from cqfacts.store import loader
 
     finder = getattr(loader, "packaged_index_path", None)
-    return finder is not None and finder().is_file()
+    return finder is not None and os.path.isfile(finder())
 
 
 def run_once(command: list[str], env: dict[str, str]) -> tuple[float, int]:

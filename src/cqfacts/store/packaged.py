@@ -11,6 +11,7 @@ has none.
 
 from __future__ import annotations
 
+import functools
 import os
 
 from cqfacts.facts.model import FactBase
@@ -27,14 +28,25 @@ def packaged_index_path(path: StrPath | None = None) -> str:
     """Where the package holds the entry of a shipped file (facts.toml by default):
     its place among the shipped files, named .index."""
     package = os.path.dirname(os.path.dirname(__file__))
-    root = os.path.realpath(shipped_root())
-    shipped = os.path.realpath(path) if path is not None else os.path.join(root, "facts.toml")
-    relative = os.path.relpath(shipped, root)
+    root = _real_root()
+    named = os.fspath(path) if path is not None else os.path.join(root, "facts.toml")
+    # A shipped file as the loader names it is under the root as written; any other
+    # name (a link, a relative path) is resolved first.
+    plain = shipped_root()
+    if named.startswith(plain + os.sep):
+        relative = os.path.relpath(named, plain)
+    else:
+        relative = os.path.relpath(os.path.realpath(named), root)
     if relative.startswith(os.pardir) or os.path.isabs(relative):
         return os.path.join(package, "not-shipped.index")  # a name no package holds
     if relative == "facts.toml":
         return os.path.join(package, PACKAGED_INDEX)
     return os.path.join(package, os.path.splitext(relative)[0] + ".index")
+
+
+@functools.cache
+def _real_root() -> str:
+    return os.path.realpath(shipped_root())
 
 
 def write_packaged_index(target: StrPath, path: StrPath | None = None) -> str:

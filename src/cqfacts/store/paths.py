@@ -30,8 +30,10 @@ SHIPPED = "+"
 SHIPPED_REPORTS = "reports"
 
 
+@cache
 def shipped_root() -> str:
-    """Where the shipped files are: the installed package, or a checkout's top level."""
+    """Where the shipped files are: the installed package, or a checkout's top level
+    (found once per process)."""
     packaged = os.path.dirname(os.path.dirname(__file__))
     if os.path.isfile(os.path.join(packaged, "facts.toml")):
         return packaged

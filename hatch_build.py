@@ -53,7 +53,9 @@ class PackagedIndexHook(BuildHookInterface):  # type: ignore[type-arg]
             build_data["force_include"][str(target)] = f"cqfacts/{name}"
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
         env.pop("CQFACTS_FACTS", None)
-        subprocess.run([sys.executable, "-c", BUILD, str(root / "src"), *pairs], check=True, env=env)
+        subprocess.run(
+            [sys.executable, "-c", BUILD, str(root / "src"), *pairs], check=True, env=env
+        )
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         scratch = getattr(self, "_scratch", None)

@@ -16,18 +16,14 @@ def _keep_bytecode() -> None:
     """Where PYTHONDONTWRITEBYTECODE is set, every process compiled cqfacts (and the
     tests) from source, nothing being kept: about 0.1 s for each of the suite's hundred
     `python -m cqfacts` processes, and a second or two for each pytest process (assertion
-    rewriting included). Bytecode is kept instead under .pytest_cache/ (gitignored, so
-    the tree is untouched), for this process and every process it starts. Python checks
-    each file's size and time against its source before using it, as it always does."""
-    if not sys.flags.dont_write_bytecode and "PYTHONPYCACHEPREFIX" not in os.environ:
+    rewriting included). Bytecode is written instead, where Python keeps it (the
+    gitignored __pycache__ folders), for this process and every process it starts; the
+    installed packages' and the standard library's own bytecode is used as it is (a
+    separate cache prefix would compile all of them anew on a fresh clone)."""
+    if not sys.flags.dont_write_bytecode:
         return
-    prefix = os.environ.get("PYTHONPYCACHEPREFIX") or str(
-        Path(__file__).resolve().parents[1] / ".pytest_cache" / "pycache"
-    )
     sys.dont_write_bytecode = False
-    sys.pycache_prefix = prefix
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    os.environ["PYTHONPYCACHEPREFIX"] = prefix
 
 
 _keep_bytecode()  # before the imports below: cqfacts is most of what gets compiled
@@ -174,9 +170,9 @@ def opencc_converters_made_once() -> Iterator[None]:
 
 @pytest.fixture(scope="session", autouse=True)
 def temporary_bytecode_dropped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Code under the session's temporary directory (a wheel a test installs) is kept
-    in the bytecode cache too (_keep_bytecode): dropped at the end, so that the cache
-    does not grow with every run."""
+    """Where a PYTHONPYCACHEPREFIX gathers bytecode, that of code under the session's
+    temporary directory (a wheel a test installs) is dropped at the end, so that the
+    cache does not grow with every run."""
     yield
     if sys.pycache_prefix:
         base = tmp_path_factory.getbasetemp()

@@ -133,11 +133,19 @@ def test_show_takes_a_label_or_query_whose_best_match_is_clear(run):
 
 
 def test_show_lists_the_candidates_of_an_unclear_query(run):
-    """高新技术企业 is the start of one label and a topic of two facts: no clear winner."""
-    result = run("show", "高新技术企业", facts=None)
+    """科技型 starts the labels of several facts and names no topic: no clear winner."""
+    result = run("show", "科技型", facts=None)
     assert result.exit_code == ExitCode.NOTHING_FOUND and result.stdout == ""
-    assert "high-tech-enterprises-total, high-tech-enterprises-new" in result.stderr
+    assert "tech-based-enterprises-total, tech-sme-financing-support-policy" in result.stderr
     assert "Search: cqfacts search" in result.stderr
+
+
+def test_show_of_a_topics_name_is_its_headline_figure(run):
+    """高新技术企业 names a topic: its headline (the total, not a part), said on stderr."""
+    result = run("show", "高新技术企业", "--json", facts=None)
+    assert result.exit_code == ExitCode.FOUND
+    assert json.loads(result.stdout)["id"] == "high-tech-enterprises-total"
+    assert "high-tech-enterprises-total" in result.stderr
 
 
 def test_search_takes_unquoted_words_as_one_query(run):

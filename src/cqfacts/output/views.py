@@ -301,8 +301,8 @@ def trend_table(points: list[TrendPoint], lang: str = "zh") -> Page:
         if fact.change is not None:
             change = _english_change(fact) if en else fact.change.text
         figure = english.figure(fact) if en else fact.figure
-        if not figure and fact.change is not None:  # a change alone: 增长34.4%
-            figure = change
+        if not figure and change:  # a change alone, said to be one: never read as a level
+            figure = f"change {change}" if en else f"变化：{change}"
         mark = Styled("")
         said = [flag.text_en if en else flag.text for flag in point.flags]
         # Against an estimate, the estimate's own row says it (estimate-contradicted).

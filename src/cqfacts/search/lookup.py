@@ -37,6 +37,17 @@ class Resolved:
     how: str | None = None
 
 
+def _names_its_topic(text: str, fact: Fact, base: FactBase) -> bool:
+    """Whether the text is the name (Chinese, English or an alias) of the best match's
+    topic: 高新技术企业 asks for the topic's headline figure, which search ranks first
+    (a total before its parts), not for a choice among its facts."""
+    from cqfacts.facts.normalize import fold
+
+    topic = base.topics.get(fact.topic)
+    names = [fact.topic, fact.topic_en, *(topic.aliases if topic is not None else ())]
+    return fold(text) in {fold(name) for name in names}
+
+
 def resolve(base: FactBase, index: SearchIndex, text: str, year: int | None = None) -> Resolved:
     """The fact ``text`` names. Raises :class:`UnknownFactError` with the nearest ids
     (or the candidates of an unclear query) and ``query`` set to a search to run."""
@@ -55,7 +66,12 @@ def resolve(base: FactBase, index: SearchIndex, text: str, year: int | None = No
     matches = search(base, index, text, limit=_CANDIDATES + 1, highlight=False, year=year)
     if matches:
         best, rest = matches[0], matches[1:]
-        if best.how == "exact" or not rest or best.score - rest[0].score >= CLEAR_MARGIN:
+        if (
+            best.how == "exact"
+            or not rest
+            or best.score - rest[0].score >= CLEAR_MARGIN
+            or _names_its_topic(text, best.fact, base)
+        ):
             return Resolved(best.fact, by_query=True, how=best.how)
         nearest = [match.fact.id for match in matches[:_CANDIDATES]]
     else:  # nothing matches the words: ids that look alike would be noise

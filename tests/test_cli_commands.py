@@ -320,3 +320,17 @@ def test_each_command_is_declared_in_the_module_the_app_names():
         function = cli_app._COMMANDS[name].registered_commands[0].callback
         assert function.__module__ == f"cqfacts.cli.commands.{module}", name
     assert set(cli_app._COMMANDS) == set(cli_app._MODULES)
+
+
+def test_the_command_line_takes_any_limit_the_servers_bound(run):
+    """--limit has no upper bound on the command line (a local user may list every
+    match); the web API and MCP, serving others, stop at 100."""
+    from cqfacts.ask.arguments import MAX_LIMIT
+
+    listed = run("list", "--json", facts=None)
+    everything = len(json.loads(listed.stdout))
+    assert everything > MAX_LIMIT
+    ranked = run("rank", "--all-years", "--limit", str(MAX_LIMIT + 50), "--json", facts=None)
+    assert ranked.exit_code == ExitCode.FOUND
+    found = run("search", "重庆", "--limit", str(MAX_LIMIT + 50), "--json", facts=None)
+    assert found.exit_code == ExitCode.FOUND and json.loads(found.stdout)

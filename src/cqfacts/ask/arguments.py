@@ -73,12 +73,16 @@ def _non_blank(value: object) -> str:
     return value
 
 
-def limit(value: object, default: int = DEFAULT_LIMIT) -> int:
-    """A row count from 1 to :data:`MAX_LIMIT`: an integer, or its decimal digits."""
+def limit(value: object, default: int = DEFAULT_LIMIT, *, most: int | None = MAX_LIMIT) -> int:
+    """A row count from 1 to ``most`` (:data:`MAX_LIMIT`; None: no bound, the command
+    line's own): an integer, or its decimal digits."""
     if not _given(value):
         return default
+    upper = most if most is not None else 10**9
     bad = InvalidArgumentError(
-        f"the limit must be a whole number from 1 to {MAX_LIMIT}, not {quoted(str(value))}"
+        f"the limit must be a whole number from 1 to {upper}, not {quoted(str(value))}"
+        if most is not None
+        else f"the limit must be a whole number from 1, not {quoted(str(value))}"
     )
     if isinstance(value, str):
         digits = value.strip()
@@ -86,7 +90,7 @@ def limit(value: object, default: int = DEFAULT_LIMIT) -> int:
         if not (digits.isascii() and digits.isdigit() and len(digits) <= 4):
             raise bad
         value = int(digits)
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_LIMIT:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= upper:
         raise bad
     return value
 
@@ -210,14 +214,15 @@ def find(
 ) -> list[Match]:
     """The matches of a query, best first ([] for none); ``highlight`` marks the
     matched text (for a table). ``bounded=False`` (the command line's own text, not
-    a remote caller's) searches any non-blank text: the length and NUL bounds guard a
-    server, and a local user may paste a page."""
+    a remote caller's) searches any non-blank text and returns any number of rows:
+    the length, NUL and row bounds guard a server, and a local user may paste a page
+    or list every match."""
     from cqfacts.search.engine import search as run_search
 
     text = query(q) if bounded else _non_blank(q)
     number = pillar(pillar_, loaded.base)
     chosen_kind = kind(kind_)
-    rows = limit(limit_)
+    rows = limit(limit_, most=MAX_LIMIT if bounded else None)
     lang(lang_)  # checked alike; the JSON holds both languages
     matches = run_search(
         loaded.base, loaded.index, text, pillar=number, kind=chosen_kind, limit=rows,
@@ -313,6 +318,7 @@ def rank_year(base: FactBase) -> int:
 def ranked_rows(
     loaded: Loaded, by: object = None, unit_: object = None, pillar_: object = None,
     limit_: object = None, year_: object = None, all_years_: object = None,
+    *, bounded: bool = True,
 ) -> Ranking:  # fmt: skip
     """The rows ``rank`` shows, for every front end alike: by change, or by value where
     a unit is given (``by`` change with a unit is refused); within one year (``year``,
@@ -333,7 +339,7 @@ def ranked_rows(
     if not every:  # one figure per indicator: several sources of a year are one row
         firmest = {(fact.id, fact.year): base.get(fact.id, fact.year) for fact in facts}
         facts = [fact for fact in facts if firmest[fact.id, fact.year] is fact]
-    rows = limit(limit_)
+    rows = limit(limit_, most=MAX_LIMIT if bounded else None)
     if chosen == "change":
         return Ranking(chosen, chosen_year, rank_by_change(facts)[:rows])
     ranked = rank_by_value(facts, given_unit or DEFAULT_VALUE_UNIT, known=base.facts)

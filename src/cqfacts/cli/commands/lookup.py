@@ -296,7 +296,7 @@ def rank(
     out, loaded = output_format(fmt, json), load(ctx)
     ranking = ranked_rows(
         loaded, by.value if by else None, unit, answers.pillar_number(pillar, loaded), limit,
-        year, all_years,
+        year, all_years, bounded=False,
     )  # fmt: skip
     rows, chosen = ranking.rows, ranking.by
     if out != "table" or rows:

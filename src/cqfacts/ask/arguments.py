@@ -271,7 +271,7 @@ def pillar_base(
     never several years' mixed), that of ``report`` (its title or fact file) or of
     ``year``, else the newest; :class:`UnknownPillarError` outside its pillars."""
     chosen_year = year(year_, loaded.base)
-    reports = [part for part in loaded.base.parts or (loaded.base,) if part.pillars]
+    reports = loaded.base.work_reports
     if _given(report_):
         name = _text(report_, "report", MAX_ID_LENGTH)
         named = [part for part in reports if part.is_named(name)]
@@ -311,7 +311,7 @@ class Ranking(NamedTuple):
 def rank_year(base: FactBase) -> int:
     """The year ``rank`` ranks by default: the newest work report's (a report with
     parts), else the newest year any fact describes."""
-    with_parts = [part.meta.year for part in base.parts or (base,) if part.pillars]
+    with_parts = [part.meta.year for part in base.work_reports]
     return max(with_parts) if with_parts else base.years[-1]
 
 

@@ -185,6 +185,13 @@ class FactBase:
         held = self._facts_of(fact_id) or self._facts_of(fact_id.strip().lower())
         return sorted(held, key=lambda fact: (_year_of(fact), _negated(preference(fact))))
 
+    @property
+    def work_reports(self) -> list[FactBase]:
+        """The one-file bases that are work reports (they have parts), newest first: a
+        part, a pillar's listing and a default ranking year are theirs, never a press
+        item's or a collection's."""
+        return [part for part in self.parts or (self,) if part.pillars]
+
     def is_named(self, name: str) -> bool:
         """Whether ``name`` names this one-file base: its title, its fact file's path or
         that file's name (how --report chooses a report)."""

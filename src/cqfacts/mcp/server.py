@@ -42,7 +42,7 @@ from pydantic import Field, SkipValidation, ValidationError
 from cqfacts import __version__
 from cqfacts.ask import arguments as api
 from cqfacts.errors import CqfactsError
-from cqfacts.facts.model import KINDS, Fact, FactBase, Meta
+from cqfacts.facts.model import KINDS, Fact, FactBase
 from cqfacts.output import shapes
 from cqfacts.store.loader import Loaded
 
@@ -82,13 +82,8 @@ Limit = Annotated[
 
 def _titles(base: FactBase) -> str:
     """The loaded work reports' English titles (the reports with parts)."""
-    titles = [meta.title_en for meta, part in _reports(base) if part.pillars]
+    titles = [part.meta.title_en for part in base.work_reports]
     return "; ".join(titles) or base.meta.title_en
-
-
-def _reports(base: FactBase) -> list[tuple[Meta, FactBase]]:
-    parts = base.parts or (base,)
-    return [(part.meta, part) for part in parts]
 
 
 def _answer(result: object, facts: Iterable[Fact], loaded: Loaded) -> CallToolResult:

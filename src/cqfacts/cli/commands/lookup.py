@@ -371,16 +371,17 @@ def trend(
     json: JsonFlag = False,
     lang: LangOption = None,
 ) -> None:
-    """One indicator in every loaded report, year by year.
+    """One indicator year by year, a row per source, each with its basis and source.
 
-    Value, unit and change of each year; the previous year's value each change
-    implies beside the value the earlier report states, a gap over 1% flagged.
-    The same id in two reports is the same indicator.
+    Scales converted (万, 亿); ⚠ where sources disagree for a year beyond rounding, or
+    a later figure or growth rate contradicts an estimate. The same id in two
+    reports is the same indicator; a query names it as show's does.
 
     \b
     Examples:
+      cqfacts trend 研发投入强度
+      cqfacts trend tech-contract-turnover --json | jq '.[] | [.year, .fact.value_text]'
       cqfacts --facts + --facts facts-2024.toml trend tech-contract-turnover
-      cqfacts --facts reports/ trend 技术合同成交额 --json | jq '.[].fact.value'
     """
     from cqfacts.ask.arguments import trend_points
 

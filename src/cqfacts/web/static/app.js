@@ -33,7 +33,6 @@ const TEXT = {
     source: "数据来自",
     other: "English",
     series: "历年数据",
-    draft: "草稿，未核对",
     year: "年份",
     figureCol: "数字",
     basis: "口径",
@@ -72,7 +71,6 @@ const TEXT = {
     source: "Source",
     other: "中文",
     series: "Year by year",
-    draft: "DRAFT, unchecked",
     year: "Year",
     figureCol: "Figure",
     basis: "Basis",
@@ -366,8 +364,11 @@ function seriesSection(points) {
     for (const flag of point.flags) {
       cell.append(el("div", "flag", `⚠ ${state.lang === "en" ? flag.text_en : flag.text}`));
     }
-    line.append(el("td", null, String(point.year)), el("td", "figure", fact.value_text || (fact.change ? fact.change.text : "")),
-      el("td", null, basis), cell);
+    // A change alone (增长34.4%) says it is one: beside 7565家 it would read as a level.
+    const colon = state.lang === "en" ? ": " : "：";
+    const shown = fact.value_text || (fact.change ? `${t("change")}${colon}${fact.change.text}` : "");
+    line.append(el("td", null, String(point.year)), el("td", "figure", shown),
+      el("td", "basis", basis), cell);
     table.append(line);
   }
   section.append(table);

@@ -20,11 +20,11 @@ PACKAGE = Path(cqfacts.__file__).parent
 
 # The layers, lowest first. A module may import its own subpackage, anything in a lower
 # layer, and a peer in its own layer as long as the subpackages' imports form no
-# cycle. The base modules (the package's __init__ and errors) are below everything and
+# cycle. The base modules (the package's __init__, errors and fast_typing) are below everything and
 # import nothing of the package; cqfacts.__main__, the process's entry point, sits with
 # the front ends, since it hands the command line to cqfacts.cli.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("cqfacts", "cqfacts.errors"),
+    ("cqfacts", "cqfacts.errors", "cqfacts.fast_typing"),
     ("cqfacts.facts",),
     ("cqfacts.search", "cqfacts.store"),  # store keeps search's index: store -> search
     ("cqfacts.derive", "cqfacts.text"),

@@ -1,12 +1,18 @@
 """The `cqfacts` console script and `python -m cqfacts`."""
 
+from __future__ import annotations
+
 import contextlib
 import gc
 import os
 import signal
 import sys
 from types import FrameType
-from typing import NoReturn
+
+from cqfacts.fast_typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 #: The documented exit code of an interrupted run.
 INTERRUPTED = 130

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from cqfacts.fast_typing import NamedTuple
 
 #: User input quoted in a message is cut here: a pasted page need not come back whole.
 QUOTED_LENGTH = 60

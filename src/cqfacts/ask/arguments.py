@@ -10,10 +10,9 @@ objects. No web or MCP framework is imported here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
-
 from cqfacts.errors import InvalidArgumentError, UnknownFactError, quoted
 from cqfacts.facts.model import KINDS, FactBase, parse_pillar_number
+from cqfacts.fast_typing import TYPE_CHECKING, NamedTuple
 from cqfacts.output import shapes
 
 if TYPE_CHECKING:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import TYPE_CHECKING
 
 from cqfacts.ask import arguments as api
 from cqfacts.errors import InvalidArgumentError
+from cqfacts.fast_typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from cqfacts.facts.model import FactBase, Pillar

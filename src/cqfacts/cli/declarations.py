@@ -9,10 +9,9 @@ signature; ``tests/test_fast_path.py`` holds it equal to :data:`COMMANDS`.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from cqfacts.cli.arguments import COLORS, ENV_LANG, FORMATS, LANGS
 from cqfacts.facts.model import KINDS
+from cqfacts.fast_typing import NamedTuple
 
 
 class Option(NamedTuple):

@@ -10,10 +10,14 @@ from __future__ import annotations
 import codecs
 import os
 import sys
-from typing import IO
+
+from cqfacts.fast_typing import TYPE_CHECKING
 
 # Re-exported: the CLI reads sizes as the writers do (see cqfacts.output.terminal).
 from cqfacts.output.terminal import SIZE_VARIABLES, size_from, sizes_rich_can_read
+
+if TYPE_CHECKING:
+    from typing import IO
 
 __all__ = ["SIZE_VARIABLES", "Environment", "size_from", "sizes_rich_can_read"]
 

@@ -22,13 +22,13 @@ import os
 import stat
 import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from cqfacts.cli import arguments as answers
 from cqfacts.cli import declarations as declared
 from cqfacts.cli.declarations import Argument, Option
 from cqfacts.cli.environment import Environment, discard_stdout
 from cqfacts.errors import CqfactsError
+from cqfacts.fast_typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from cqfacts.output.views import View

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from cqfacts.facts.units import ENGLISH_NOUNS, MONEY, MYRIADS
+from cqfacts.fast_typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from cqfacts.derive.cite import Derived

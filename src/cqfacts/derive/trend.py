@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
 
 from cqfacts.derive.cite import Derived, change_text, previous_value
 from cqfacts.derive.english import amount
@@ -30,6 +29,7 @@ from cqfacts.derive.english import figure as english_figure
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.facts.model import Fact, FactBase
 from cqfacts.facts.units import MULTIPLIERS
+from cqfacts.fast_typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # types only: search loads where a query is resolved
     from cqfacts.search.index import SearchIndex

@@ -6,7 +6,6 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any, NamedTuple
 
 from cqfacts.errors import FactFileError, InvalidFactFileError, Problem, quoted
 from cqfacts.facts.model import (
@@ -38,6 +37,7 @@ from cqfacts.facts.values import (
     _length_fault,
     _text_fault,
 )
+from cqfacts.fast_typing import Any, NamedTuple
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # A fact's id line and a topic's fact-table header, as written in the documented format.

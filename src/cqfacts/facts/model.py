@@ -13,7 +13,6 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from itertools import accumulate
-from typing import Any, NamedTuple, overload
 
 from cqfacts.errors import FactFileError, InvalidArgumentError, Problem, UnknownFactError
 from cqfacts.facts.numerals import CHINESE_NUMERALS, numeral_text
@@ -33,6 +32,7 @@ from cqfacts.facts.records import (
     Status,
     specs,
 )
+from cqfacts.fast_typing import Any, NamedTuple, overload
 
 KINDS = ("figure", "rank", "policy", "event", "achievement", "platform", "programme")
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from typing import Protocol
 
 # NUMERAL_CLASS and chinese_numeral: importable from here as before (search.quantities).
 from cqfacts.facts.numerals import NUMERAL_CLASS as NUMERAL_CLASS
 from cqfacts.facts.numerals import ORDINAL_DIGITS
 from cqfacts.facts.numerals import chinese_numeral as chinese_numeral
+from cqfacts.fast_typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Protocol
 
 # Quote and title marks never decide a match: 《方案》 and 方案 are the same query.
 _QUOTE_MARKS = '“”‘’"《》「」『』〈〉'
@@ -146,10 +149,12 @@ def fold_with_positions(
     return whole, positions
 
 
-class Converter(Protocol):
-    """An OpenCC converter, as used here."""
+if TYPE_CHECKING:
 
-    def convert(self, text: str) -> str: ...
+    class Converter(Protocol):
+        """An OpenCC converter, as used here."""
+
+        def convert(self, text: str) -> str: ...
 
 
 @functools.cache

@@ -9,7 +9,7 @@ to import, half a lookup's own work. The annotations are evaluated here (no ``fr
 __future__ import annotations``), so that each field's Spec is at hand in ``__annotations__``.
 """
 
-from typing import Annotated, Any, NamedTuple
+from cqfacts.fast_typing import Annotated, Any, NamedTuple
 
 
 class Spec(NamedTuple):

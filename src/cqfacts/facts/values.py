@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TypeGuard
 
 from cqfacts.errors import QUOTED_LENGTH
 from cqfacts.facts.model import BASES, KINDS, STATES
 from cqfacts.facts.normalize import fold
+from cqfacts.fast_typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TypeGuard
 
 #: The years a figure may describe: a check against typing slips (year = 1, 20233).
 FIRST_YEAR, LAST_YEAR = 1949, 2100

@@ -11,7 +11,11 @@ punctuation (，。、）” …) nor after opening punctuation (（“《 …).
 from __future__ import annotations
 
 import unicodedata
-from typing import Literal, NamedTuple
+
+from cqfacts.fast_typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Literal
 
 CLOSING = set("，。、；：？！）》」』”’〕】〉…·%,.;:!?)]}")
 OPENING = set("（《「『“‘〔【〈([{")

@@ -8,9 +8,9 @@ docs/json.md documents them, and tests check their exact key sets.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
 
 from cqfacts.facts.model import Fact, FactBase
+from cqfacts.fast_typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # types only: the modules load where their functions are called
     from cqfacts.derive.ranking import Ranked

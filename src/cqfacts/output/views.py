@@ -6,10 +6,9 @@ them: rich (:mod:`cqfacts.output.render`) everywhere, and the plain writer
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from cqfacts.derive import english
 from cqfacts.facts.model import section_label
+from cqfacts.fast_typing import TYPE_CHECKING
 from cqfacts.output import layout
 from cqfacts.output.layout import Column, Grid, Styled
 

@@ -8,11 +8,11 @@ equal scores a topic's headline fact (its first) comes before its parts. rapidfu
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.facts.model import Fact, FactBase
 from cqfacts.facts.normalize import has_cjk, is_cjk
+from cqfacts.fast_typing import NamedTuple
 from cqfacts.search.index import FIELD, FIELDS, SearchIndex
 from cqfacts.search.pinyin import PinyinPattern, pinyin_matches, pinyin_pattern, typed_letters
 from cqfacts.search.quantities import Quantity, may_hold_number, read_quantity, unit_of

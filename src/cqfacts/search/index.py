@@ -10,7 +10,8 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
-from typing import NamedTuple
+
+from cqfacts.fast_typing import NamedTuple
 
 # The field a search key comes from, and how much a match on it counts.
 FIELDS = (

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from cqfacts.errors import UnknownFactError
+from cqfacts.fast_typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from cqfacts.facts.model import Fact, FactBase

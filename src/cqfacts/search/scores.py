@@ -7,9 +7,9 @@ one search."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Set
-from typing import NamedTuple
 
 from cqfacts.facts.model import FactBase
+from cqfacts.fast_typing import NamedTuple
 from cqfacts.search.index import FIELD, FIELD_WEIGHTS, SearchIndex
 from cqfacts.search.quantities import unit_of
 

@@ -48,7 +48,10 @@ try:
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - CPython always has _blake2
     from hashlib import blake2b
-from typing import BinaryIO, Literal, NamedTuple
+from cqfacts.fast_typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import BinaryIO, Literal
 
 ENV_CACHE_DIR = "CQFACTS_CACHE_DIR"
 # Loads kept per directory, the last used first: each a set of entries (one per fact

@@ -31,11 +31,11 @@ import stat
 import sys
 import time
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from cqfacts import __version__
 from cqfacts.errors import FactFileError, Problem
 from cqfacts.facts.model import FactBase, merge_bases
+from cqfacts.fast_typing import NamedTuple
 from cqfacts.search.index import SearchIndex, merge_indexes
 from cqfacts.store import cache, payload
 from cqfacts.store.packaged import (
@@ -89,6 +89,7 @@ __all__ = [
 # to the imports (records.py, the fact's fields, was once left out).
 INDEX_CODE = (
     "errors",
+    "fast_typing",
     "facts/factfile",
     "facts/model",
     "facts/normalize",

@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING
 
 from cqfacts.errors import FactFileError, Problem
+from cqfacts.fast_typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pathlib import Path

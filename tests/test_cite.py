@@ -28,7 +28,7 @@ def test_named_things_cite_their_name(small):
 def test_previous_value_from_a_percentage_is_derived_and_rounded(small):
     derived = previous_value(small.base.by_id["high-tech-enterprises-total"])
     assert derived is not None
-    assert derived.value == round(7565 / 1.192, 1)
+    assert derived.value == round(7565 / 1.192)  # a count of firms: whole
     assert derived.unit == "家"
     assert derived.to_dict()["derived"] is True
     assert "7565 ÷ (1 + 19.2%)" in derived.method
@@ -41,7 +41,7 @@ def test_previous_value_from_a_change_in_the_same_unit_subtracts(small):
 
 def test_a_decrease_adds_back(small):
     fact = small.base.by_id["tech-brokers-new"]._replace(change=Change(10, "%", "下降10%"))
-    assert previous_value(fact).value == round(1133 / 0.9, 1)
+    assert previous_value(fact).value == round(1133 / 0.9)
     assert change_text(fact, "en") == "-10%"
 
 

@@ -189,3 +189,24 @@ def test_show_json_cites_in_english(run):
     )
     assert "being drafted" in record["citation_en"]
     assert record["former_ids"] == ["chengdu-chongqing-comprehensive-science-centre-plan"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier"),
+    [
+        ("1/4以上", 25, "以上"),
+        ("三分之一", 33.3333, None),
+        ("近1/2", 50, "近"),
+        ("0/4", None, None),
+    ],
+)
+def test_a_fraction_is_read_as_its_percentage(text, value, qualifier):
+    """Draft and audit read 1/4以上 as the shipped fact holds it: 25 %, 以上."""
+    from cqfacts.text.figures import read_figures
+
+    [figure] = read_figures(text)
+    assert (figure.value, figure.unit, figure.qualifier) == (
+        value,
+        None if value is None else "%",
+        qualifier,
+    )

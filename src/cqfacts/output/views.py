@@ -47,8 +47,9 @@ def _label(fact: Fact, lang: str, highlights: dict[str, tuple[int, ...]] | None 
 def _figure(fact: Fact, lang: str) -> Styled:
     if fact.kind not in FIGURE_KINDS:
         text = Styled(fact.kind, style="dim italic")
-        if fact.status is not None:  # 出台, or in English: issued
-            text.append(f" · {fact.status.state if lang == 'en' else fact.status.text}")
+        if fact.status is not None:  # 出台, or in English: issued, being drafted …
+            state = english.STATES_EN.get(fact.status.state, fact.status.state)
+            text.append(f" · {state if lang == 'en' else fact.status.text}")
         return text
     text = Styled(english.figure(fact) if lang == "en" else fact.figure, style="bold")
     if fact.change:

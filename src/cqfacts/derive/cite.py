@@ -82,7 +82,10 @@ def _named(fact: Fact, lang: str) -> str:
     from cqfacts.derive import english
 
     if lang != "en":
-        return f"{fact.status.text}{fact.label}" if fact.status else fact.label
+        # A title the report puts in 《》 is quoted as the report writes it.
+        titled = fact.value_text if (fact.value_text or "").startswith("《") else None
+        name = titled or fact.label
+        return f"{fact.status.text}{name}" if fact.status else name
     named = english.name(fact)
     return f"{named}, {english.status(fact)}" if fact.status else named
 

@@ -135,7 +135,7 @@ def name(fact: Fact) -> str:
 
 def status(fact: Fact) -> str:
     """A policy's state in English with the report's verb: issued (formulated, 制定),
-    being drafted (drafting organized, not yet issued, 组织编制); '' without one."""
+    being drafted (drafting organized, 组织编制); "" without one."""
     if fact.status is None:
         return ""
     state, verb = fact.status.state, fact.status.text

@@ -28,7 +28,7 @@ def test_named_things_cite_their_name(small):
 def test_previous_value_from_a_percentage_is_derived_and_rounded(small):
     derived = previous_value(small.base.by_id["high-tech-enterprises-total"])
     assert derived is not None
-    assert derived.value == round(7565 / 1.192, 1)
+    assert derived.value == round(7565 / 1.192)  # a count of firms: whole
     assert derived.unit == "家"
     assert derived.to_dict()["derived"] is True
     assert "7565 ÷ (1 + 19.2%)" in derived.method
@@ -41,7 +41,7 @@ def test_previous_value_from_a_change_in_the_same_unit_subtracts(small):
 
 def test_a_decrease_adds_back(small):
     fact = small.base.by_id["tech-brokers-new"]._replace(change=Change(10, "%", "下降10%"))
-    assert previous_value(fact).value == round(1133 / 0.9, 1)
+    assert previous_value(fact).value == round(1133 / 0.9)
     assert change_text(fact, "en") == "-10%"
 
 
@@ -74,3 +74,19 @@ def test_previous_value_of_a_tiny_figure_keeps_its_digits(small):
     fact = small.base.by_id["rd-investment-total"]._replace(value=1.5e-7)
     derived = previous_value(fact)
     assert derived is not None and derived.value == round(1.5e-7 / 1.1, 9) != 0
+
+
+def test_a_policy_is_cited_with_what_was_done_with_it(small):
+    """Issue 24: a plan being drafted read as a finished document; 制定 as plain issued."""
+    from cqfacts.facts.model import Status
+
+    fact = small.base.by_id["university-transfer-measures"]
+    drafting = fact._replace(status=Status("drafting", "组织编制"))
+    assert statement(drafting) == "组织编制高校科技成果转化与产业化若干措施"
+    assert statement(drafting, "en") == (
+        "Measures on commercialising university research (高校科技成果转化与产业化若干措施),"
+        " being drafted (drafting organized, 组织编制)"
+    )
+    formulated = fact._replace(status=Status("issued", "制定"), value_text="《若干措施》")
+    assert statement(formulated) == "制定《若干措施》"
+    assert statement(formulated, "en").endswith(", issued (formulated, 制定)")

@@ -110,7 +110,7 @@ def test_show_json_adds_citations_and_the_derived_previous_value(run):
         "where", "citation", "citation_en", "previous", "years", "series",
     }  # fmt: skip
     assert record["previous"]["derived"] is True
-    assert record["previous"]["value"] == 6346.5
+    assert record["previous"]["value"] == 6346  # a count of firms: a whole number
     assert json.loads(run("show", "tech-brokers-new", "--json").stdout)["previous"] is None
 
 

@@ -76,3 +76,17 @@ def test_an_english_query_answers_in_english_unless_lang_says(run, monkeypatch):
     monkeypatch.setenv("CQFACTS_LANG", "en")
     assert "7,565" in run("search", "高新技术企业").stdout
     assert "CQFACTS_LANG" in run("search", "--help").stdout
+
+
+def test_english_tables_keep_qualifiers_and_say_once(run):
+    """Issue 24: rank printed 240,000* for 超过24万人 and pillar 六 "1 times"."""
+    ranked = run("rank", "--unit", "人", "--lang", "en", facts=None).stdout
+    assert "over 240,000*" in ranked and "nearly 1,000*" in ranked
+    assert (
+        "est. CNY 75 billion*" in run("rank", "--unit", "万元", "--lang", "en", facts=None).stdout
+    )
+    part = run("pillar", "六", "--lang", "en", facts=None).stdout
+    assert "once" in part and "1 times" not in part
+    shown = run("show", "rd-investment-total", "--year", "2023", "--lang", "en", facts=None).stdout
+    rows = [line.split(None, 1) for line in shown.splitlines() if line.strip()]
+    assert ["value", "est. CNY 75 billion"] in rows and ["qualifier", "est. (预计)"] in rows

@@ -307,7 +307,7 @@ def test_units_qualifiers_and_kinds_as_written():
         "预计750亿元": (750, "亿元", "预计", "figure"),
         "突破1.3万台/套": (1.3, "万台/套", "突破", "figure"),
         "近1000名": (1000, "名", "近", "figure"),
-        "1/4以上": (None, None, "以上", "figure"),
+        "1/4以上": (25, "%", "以上", "figure"),  # a share: 1/4 is 25%
         "第8位": (8, "位", None, "rank"),
         "60%": (60, "%", None, "figure"),
         "505万余条": (505, "万条", "余", "figure"),

@@ -175,7 +175,8 @@ def _district(sentence: str) -> str | None:
 
 def cumulative_faults(facts, sections) -> list[str]:
     """A figure after 累计 in its sentence carries 累计 (qualifier or label) and says
-    "cumulative" in English."""
+    "cumulative" in English: its qualifier 累计 does (English writes it after the
+    number), else its label_en must."""
     faults = []
     for fact in facts:
         if fact.get("value") is None:
@@ -184,8 +185,9 @@ def cumulative_faults(facts, sections) -> list[str]:
             left, _ = _span(text, start, end, SENTENCE_END)
             if "累计" not in text[left:start]:
                 continue
-            marked = "累计" in (fact.get("qualifier") or "") or "累计" in fact["label"]
-            if not marked or "cumulative" not in fact["label_en"].lower():
+            qualified = "累计" in (fact.get("qualifier") or "")
+            marked = qualified or "累计" in fact["label"]
+            if not marked or not (qualified or "cumulative" in fact["label_en"].lower()):
                 faults.append(fact["id"])
             break
     return faults

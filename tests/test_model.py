@@ -79,6 +79,7 @@ def _every_field_set() -> Fact:
         year=2023, report="标题",  # from [meta]: the base below is of that report
         basis="final",
         source=Source("标题", "出版者", "2024-01", "https://example.org/", "2024-02-01"),
+        former_ids=("old-id",),
     )  # fmt: skip
 
 

@@ -66,7 +66,7 @@ def test_pillar_view_lists_sections_in_order(shipped):
 def test_fact_view_marks_the_previous_value_as_derived(small):
     fact = small.base.by_id["high-tech-enterprises-total"]
     text = draw(fact_view(fact, small.base))
-    assert "previous (derived)  ≈6346.5家" in text
+    assert "previous (derived)  ≈6346家" in text
     assert draw(citation_line(fact, small.base)).strip() == (
         "「高新技术企业总数：7565家，增长19.2%（测试报告，四（一））」"
     )

@@ -85,6 +85,8 @@ def _numbers_written(fact: Fact) -> set[float]:
     }
     if "billion" in text.casefold() and fact.unit == "亿元":
         found |= {round(number * 10, 6) for number in found}
+    if fact.unit == "%":  # a share written as a fraction: 1/4以上 is 25%
+        found |= {int(n) / int(d) * 100 for n, d in re.findall(r"(\d+)/(\d+)", text)}
     return found
 
 

@@ -53,20 +53,41 @@ def change_text(fact: Fact, lang: str = "zh") -> str:
     return sign + amount(fact.change.size, fact.change.unit)
 
 
+#: Kinds whose figure is the fact: a named thing (a policy, an event …) is cited by
+#: its name alone, never "name: name" or "name: 3".
+FIGURE_KINDS = ("figure", "rank")
+
+
 def statement(fact: Fact, lang: str = "zh") -> str:
-    """The fact in one phrase: label, figure, change; in English the figure is
-    English (CNY 86.51 billion), derived for display."""
+    """The fact in one phrase: label, figure (with its qualifier), change; in English
+    the figure is English (CNY 86.51 billion), derived for display. A named thing is
+    its name; a policy's says what was done with it (组织编制…: being drafted)."""
+    from cqfacts.derive import english
+
+    if fact.kind not in FIGURE_KINDS:
+        return _named(fact, lang)
     label = fact.label_en if lang == "en" else fact.label
     separator = ": " if lang == "en" else "："
-    figure = fact.figure
-    if lang == "en" and fact.value is not None:
-        from cqfacts.derive.english import figure as english_figure
-
-        figure = english_figure(fact)
+    figure = english.figure(fact) if lang == "en" else fact.figure
     text = f"{label}{separator}{figure}" if figure and figure != label else label
     if fact.change is None:
         return text
     return f"{text} ({change_text(fact, lang)})" if lang == "en" else f"{text}，{fact.change.text}"
+
+
+def _named(fact: Fact, lang: str) -> str:
+    """A named thing in a citation: in Chinese its name, after the report's verb for a
+    policy (组织编制成渝综合性科学中心建设方案); in English its English name with the
+    report's words, and a policy's state (being drafted (drafting organized, …))."""
+    from cqfacts.derive import english
+
+    if lang != "en":
+        # A title the report puts in 《》 is quoted as the report writes it.
+        titled = fact.value_text if (fact.value_text or "").startswith("《") else None
+        name = titled or fact.label
+        return f"{fact.status.text}{name}" if fact.status else name
+    named = english.name(fact)
+    return f"{named}, {english.status(fact)}" if fact.status else named
 
 
 def citation(fact: Fact, base: FactBase, lang: str = "zh") -> str:
@@ -93,12 +114,13 @@ def previous_value(fact: Fact) -> Derived | None:
     """The previous year's value implied by a stated change, where one can be computed.
 
     Percentages divide (7565 / 1.192); a change in the figure's own unit subtracts.
-    Rounded to one more decimal than the figure has: a derivation, not a figure.
+    Rounded to one more decimal than the figure has: a derivation, not a figure; a
+    count of things written whole (7565家) to a whole count (6346家, never 6,346.5).
     """
     change = fact.change
     if fact.value is None or change is None or fact.unit is None:
         return None
-    decimals = _decimals(fact.value) + 1
+    decimals = 0 if _is_count(fact) else _decimals(fact.value) + 1
     if change.unit == "%":
         factor = 1 + change.signed_value / 100
         if factor <= 0:
@@ -116,7 +138,22 @@ def previous_value(fact: Fact) -> Derived | None:
         finite = False
     if not finite:
         return None
-    return Derived(round(value, decimals), fact.unit, f"推算：{method}", f"derived: {method}")
+    rounded = round(value) if decimals == 0 else round(value, decimals)
+    return Derived(rounded, fact.unit, f"推算：{method}", f"derived: {method}")
+
+
+# Units that measure rather than count: their previous values keep a decimal.
+_MEASURES = frozenset(("%", "个百分点", "百分点", "倍", "小时", "MW"))
+
+
+def _is_count(fact: Fact) -> bool:
+    """A count of things (家, 项, 人 …) written as a whole number: not money, not a
+    share or a measure, and no 1.3万台/套."""
+    from cqfacts.facts.units import MONEY
+
+    unit = fact.unit or ""
+    whole = isinstance(fact.value, int) and not isinstance(fact.value, bool)
+    return whole and unit not in MONEY and unit not in _MEASURES and not unit.startswith("万")
 
 
 def _decimals(value: float) -> int:

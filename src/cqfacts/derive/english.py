@@ -20,9 +20,28 @@ if TYPE_CHECKING:
 # Money: the unit's size in yuan, exact (facts.units holds the table).
 _MONEY = {unit: Decimal(size) for unit, size in MONEY.items()}
 _TEN_THOUSAND = Decimal(MYRIADS["万"])
+# One English word per qualifier, before the number; 累计 alone follows it ("330
+# cumulative"), so that the label need not say it again.
 _QUALIFIERS = {
     "预计": "est.", "累计": "cumulative", "近": "nearly", "余": "over", "多": "over",
-    "以上": "over", "超过": "over", "超": "over", "突破": "over",
+    "以上": "more than", "超过": "over", "超": "over", "突破": "over",
+}  # fmt: skip
+_AFTER_THE_NUMBER = ("累计",)
+# A share the report writes as a fraction (1/4以上): in words.
+_FRACTIONS = {"1/2": "half", "1/3": "a third", "1/4": "a quarter", "2/3": "two thirds",
+              "3/4": "three quarters", "1/5": "a fifth"}  # fmt: skip
+#: A policy's state (model.STATES) in English, and the report's verbs in English where
+#: the state's word alone would say less than the verb (制定 is formulated, not just
+#: issued; 组织编制 is a plan being drafted, no finished document).
+STATES_EN = {
+    "issued": "issued", "approved": "approved", "drafting": "being drafted",
+    "revised": "revised", "pursued": "pursued",
+}  # fmt: skip
+_VERBS_EN = {
+    "印发实施": "issued for implementation", "联合出台": "jointly issued", "制定": "formulated",
+    "建立": "established", "组织编制": "drafting organized", "研究形成": "worked out",
+    "科技部批复印发": "approved and issued by the Ministry of Science and Technology",
+    "深入实施": "carried out in depth", "着力构建": "being built",
 }  # fmt: skip
 _REGIONS = {"全国": "nationally", "西部": "in western China", "全市": "in the city"}
 _SCALES = ((Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million"))
@@ -64,6 +83,8 @@ def amount(value: float | int, unit: str | None) -> str:
         return number(exact)
     if unit.startswith("万") and unit[1:] in ENGLISH_NOUNS:  # 1.3万台/套: ten thousands
         return number(exact * _TEN_THOUSAND) + ENGLISH_NOUNS[unit[1:]]
+    if unit == "次" and exact == 1:
+        return "once"
     if unit in ENGLISH_NOUNS:
         return number(exact) + ENGLISH_NOUNS[unit]
     return f"{number(exact)} {unit}"  # a unit we have no word for stays as written
@@ -71,19 +92,56 @@ def amount(value: float | int, unit: str | None) -> str:
 
 def figure(fact: Fact) -> str:
     """The fact's figure in English: qualifier, number, unit (第8位 is 8th, 西部第1位
-    1st in western China). A fact without a number keeps its text."""
+    1st in western China, 1/4以上 more than a quarter). A named thing (a policy, an
+    event …) is its English name with the report's words; a change alone has no
+    figure ("")."""
+    if fact.kind not in ("figure", "rank"):
+        return name(fact)
     if fact.value is None:
-        return fact.figure
+        return ""
     text = fact.value_text or ""
     if fact.unit == "位" and float(fact.value).is_integer():
-        region = next((words for name, words in _REGIONS.items() if text.startswith(name)), "")
+        region = next((words for zh, words in _REGIONS.items() if text.startswith(zh)), "")
         return f"{ordinal(int(fact.value))} {region}".rstrip()
-    shown = amount(fact.value, fact.unit)
+    fraction = next((words for digits, words in _FRACTIONS.items() if digits in text), None)
+    return qualified(fact, fraction or amount(fact.value, fact.unit))
+
+
+def qualifier(fact: Fact) -> str | None:
+    """The fact's qualifier in English (over, nearly, more than, est., cumulative), or
+    None: its own, else one its text carries."""
     # A qualifier in traditional characters (超過, 預計) is the same word.
-    qualifier = _simplified(fact.qualifier) if fact.qualifier else _qualifier_in(text)
-    if qualifier in _QUALIFIERS:
-        shown = f"{_QUALIFIERS[qualifier]} {shown}"
-    return shown
+    found = _simplified(fact.qualifier) if fact.qualifier else _qualifier_in(fact.value_text or "")
+    return _QUALIFIERS.get(found) if found else None
+
+
+def qualified(fact: Fact, shown: str) -> str:
+    """An English amount of the fact (its figure, or a value converted from it) with
+    the fact's qualifier: over 240,000; CNY 20.721 billion cumulative."""
+    words = qualifier(fact)
+    if words is None:
+        return shown
+    if words == _QUALIFIERS[_AFTER_THE_NUMBER[0]]:
+        return f"{shown} {words}"
+    return f"{words} {shown}"
+
+
+def name(fact: Fact) -> str:
+    """A named thing in English: its English name, with the report's words beside it,
+    the name a reader searches for (and a policy's title)."""
+    words = fact.figure or fact.label
+    return f"{fact.label_en} ({words})" if words else fact.label_en
+
+
+def status(fact: Fact) -> str:
+    """A policy's state in English with the report's verb: issued (formulated, 制定),
+    being drafted (drafting organized, 组织编制); "" without one."""
+    if fact.status is None:
+        return ""
+    state, verb = fact.status.state, fact.status.text
+    said = STATES_EN.get(state, state)
+    gloss = _VERBS_EN.get(verb)
+    return f"{said} ({gloss}, {verb})" if gloss else f"{said} ({verb})"
 
 
 def _simplified(text: str) -> str:

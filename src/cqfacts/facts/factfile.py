@@ -27,6 +27,7 @@ from cqfacts.facts.model import (
 from cqfacts.facts.records import PILLAR_KEYS, TOPIC_KEYS
 from cqfacts.facts.values import (
     _MAX_NUMBER_DIGITS,
+    ID_SHAPE,
     MAX_FACTS,
     MAX_PILLARS,
     MAX_SECTIONS,
@@ -39,7 +40,6 @@ from cqfacts.facts.values import (
 )
 from cqfacts.fast_typing import Any, NamedTuple
 
-_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # A fact's id line and a topic's fact-table header, as written in the documented format.
 _ID_LINE = re.compile(r"""(?m)^[ \t]*id[ \t]*=[ \t]*(?:"([^"\n]*)"|'([^'\n]*)')""")
 _FACTS_HEADER = re.compile(
@@ -323,7 +323,7 @@ class _Checker:
         if isinstance(fact_id, str) and fact_id:
             if fault := _length_fault(fact_id):
                 fail(f"id {fault}", "id")
-            elif not _ID.fullmatch(fact_id):
+            elif not ID_SHAPE.fullmatch(fact_id):
                 fail("id must be lowercase ASCII kebab-case", "id")
             # An id once per year and source: a collection gives one indicator for
             # many years, and for one year from several sources.
@@ -365,8 +365,9 @@ class _Checker:
         if len(self.problems) > before:
             return None
         values = {key: raw[key] for key in FILE_KEYS if key in raw and key not in NESTED}
-        if "aliases" in values:
-            values["aliases"] = tuple(values["aliases"])
+        for listed in ("aliases", "former_ids"):
+            if listed in values:
+                values[listed] = tuple(values[listed])
         values.setdefault("pillar", None)
         values.setdefault("section", None)
         values.setdefault("year", self.year)
@@ -446,7 +447,23 @@ class _Checker:
             kept = [fact for fact in topic_facts if fact is not None]
             facts.extend(kept)
             topics[name] = Topic(name, en, tuple(aliases), tuple(f.id for f in kept))
+        self.former_ids(facts)
         return topics, facts
+
+    def former_ids(self, facts: list[Fact]) -> None:
+        """A former id names one fact, and no fact has it as its id: `show OLD-ID`
+        must have one answer."""
+        current = {fact.id for fact in facts}
+        owners: dict[str, str] = {}
+        for fact in facts:
+            place = _FactPlace(fact.id, 0, fact.topic, 0)
+            for former in fact.former_ids:
+                if former in current:
+                    message = f"former id {former!r} is the id of a fact"
+                    self.fail_fact(place, message, "former_ids")
+                elif owners.setdefault(former, fact.id) != fact.id:
+                    message = f"former id {former!r} is also {owners[former]!r}'s"
+                    self.fail_fact(place, message, "former_ids")
 
 
 def parse_fact_file(text: str, path: str) -> FactBase:

@@ -179,10 +179,19 @@ class FactBase:
         held = [fact for fact in self._facts_of(fact_id) if fact.year == year]
         return max(held, key=preference) if held else None
 
+    @cached_property
+    def renamed(self) -> dict[str, str]:
+        """Each former id (a fact's ``former_ids``) and the id it has now. Built on
+        the first id not found: it reads every fact."""
+        return {former: fact.id for fact in self.facts for former in fact.former_ids}
+
     def points(self, fact_id: str) -> list[Fact]:
-        """Every fact with this id (any case): one per source per year, oldest year
-        first and the firmest first within a year."""
-        held = self._facts_of(fact_id) or self._facts_of(fact_id.strip().lower())
+        """Every fact with this id (any case), or with the id it was renamed to: one
+        per source per year, oldest year first and the firmest first within a year."""
+        key = fact_id.strip().lower()
+        held = self._facts_of(fact_id) or self._facts_of(key)
+        if not held and key in self.renamed:
+            held = self._facts_of(self.renamed[key])
         return sorted(held, key=lambda fact: (_year_of(fact), _negated(preference(fact))))
 
     @property
@@ -224,6 +233,8 @@ class FactBase:
             years = self.years_of(key)
             if years:
                 raise UnknownFactError(fact_id, [], year=year, years=years)
+            if key in self.renamed:  # an id from before a rename names the same fact
+                return self.get(self.renamed[key], year)
             from difflib import get_close_matches
 
             nearest = get_close_matches(key, list(self.by_id), n=3, cutoff=0.5)

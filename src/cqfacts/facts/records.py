@@ -226,6 +226,10 @@ class Fact(NamedTuple):
         _spec("table", "{title, publisher, published, url, read, copy, note}: where it was "
               "published", origin="source"),
     ] = None  # fmt: skip
+    former_ids: Annotated[
+        tuple[str, ...],
+        _spec("ids", "ids it had before a rename: show and trend still take them"),
+    ] = ()
 
     @property
     def figure(self) -> str:

@@ -75,7 +75,7 @@ CONVERTIBLE = (MONEY, PEOPLE)
 ENGLISH_NOUNS = {
     "家": "", "项": "", "个": "", "名": "", "人": "", "篇": "", "类": "", "张": "",
     "方面": "", "家(次)": "", "位": "", "次": " times", "小时": " hours",
-    "台/套": " units/sets", "条": " records", "人次": " person-times", "MW": " MW",
+    "台/套": " units/sets", "条": " records", "人次": " attendances", "MW": " MW",
     "%": "%", "个百分点": " percentage points", "百分点": " percentage points",
     "倍": "-fold",
 }  # fmt: skip

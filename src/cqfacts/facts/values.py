@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 _DATE = re.compile(r"(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+#: A fact's id: lowercase ASCII kebab-case.
+ID_SHAPE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 # Pillar and section numbers have at most this many digits (int() refuses 4,300).
@@ -143,6 +145,12 @@ def _fault(type_: str, value: object, key: str = "") -> str | None:
         if not _is_text_list(value):
             return "must be a list of non-empty texts"
         return _aliases_fault(value)  # type: ignore[arg-type]
+    if type_ == "ids":
+        if not isinstance(value, list) or not all(
+            isinstance(item, str) and ID_SHAPE.fullmatch(item) for item in value
+        ):
+            return "must be a list of ids (lowercase ASCII kebab-case)"
+        return _aliases_fault(value)
     if type_ == "titles":
         if not isinstance(value, dict):
             return 'must be a table of texts: { "4.1" = "…" }'

@@ -46,8 +46,9 @@ def _label(fact: Fact, lang: str, highlights: dict[str, tuple[int, ...]] | None 
 def _figure(fact: Fact, lang: str) -> Styled:
     if fact.kind not in FIGURE_KINDS:
         text = Styled(fact.kind, style="dim italic")
-        if fact.status is not None:  # 出台, or in English: issued
-            text.append(f" · {fact.status.state if lang == 'en' else fact.status.text}")
+        if fact.status is not None:  # 出台, or in English: issued, being drafted …
+            state = english.STATES_EN.get(fact.status.state, fact.status.state)
+            text.append(f" · {state if lang == 'en' else fact.status.text}")
         return text
     text = Styled(english.figure(fact) if lang == "en" else fact.figure, style="bold")
     if fact.change:
@@ -179,19 +180,25 @@ def fact_view(fact: Fact, base: FactBase, lang: str = "zh") -> Page:
     if en and pillar:
         section_title = pillar.sections_en.get(section, section_title)
     where = f"{section} {cite.where(fact, lang, base)} {section_title}".strip()
+    # The value row carries the qualifier too: it is quoted on its own.
     amount = "" if fact.value is None else (
-        english.amount(fact.value, fact.unit) if en else f"{fact.value} {fact.unit}"
+        english.qualified(fact, english.amount(fact.value, fact.unit)) if en
+        else f"{fact.qualifier or ''}{fact.value} {fact.unit}"
     )  # fmt: skip
+    qualifier = fact.qualifier or ""
+    if en and qualifier:
+        qualifier = f"{english.qualifier(fact) or qualifier} ({qualifier})"
     rows: list[tuple[str, str | Styled]] = [
         ("id", fact.id),
         *([("label_en", fact.label_en), ("label", fact.label)] if en
           else [("label", fact.label), ("label_en", fact.label_en)]),
-        ("figure", _figure(fact, lang) if fact.kind in FIGURE_KINDS else fact.figure),
+        ("figure", _figure(fact, lang) if fact.kind in FIGURE_KINDS else (
+            english.name(fact) if en else fact.figure)),
         ("value", amount),
-        ("qualifier", "" if en else fact.qualifier or ""),
+        ("qualifier", qualifier),
         ("change", cite.change_text(fact, lang) if fact.change else ""),
         ("kind", fact.kind),
-        ("status", f"{fact.status.state} ({fact.status.text})" if fact.status else ""),
+        ("status", _status(fact, lang)),
         ("topic", f"{fact.topic_en} ({fact.topic})" if en else f"{fact.topic} ({fact.topic_en})"),
         ("where", f"{section} {section_title}" if fact.pillar == 0 else where),
         ("basis", _basis(fact, lang)),
@@ -199,6 +206,7 @@ def fact_view(fact: Fact, base: FactBase, lang: str = "zh") -> Page:
         ("note", fact.note or ""),
         ("years", _years_line(fact, base)),
         ("aliases", ", ".join(fact.aliases)),
+        ("formerly", ", ".join(fact.former_ids)),
     ]  # fmt: skip
     previous = cite.previous_value(fact)
     if previous is not None:
@@ -229,6 +237,14 @@ def fact_view(fact: Fact, base: FactBase, lang: str = "zh") -> Page:
     return (*head, series, Styled(""))
 
 
+def _status(fact: Fact, lang: str) -> str:
+    """A policy's state: in English with the verb's meaning (issued (formulated, 制定)),
+    else the state and the report's verb."""
+    if fact.status is None:
+        return ""
+    return english.status(fact) if lang == "en" else f"{fact.status.state} ({fact.status.text})"
+
+
 def citation_line(fact: Fact, base: FactBase, lang: str = "zh") -> Styled:
     """The citation, to be printed with soft_wrap=True: the terminal wraps it, so a
     copied line holds no line breaks."""
@@ -256,11 +272,11 @@ def rank_table(
         if by == "change":
             value = f"{english.number(row.value)}%"
         elif lang == "en":
-            value = english.amount(row.value, row.unit) if row.converted else (
-                english.figure(row.fact)
-            )  # fmt: skip
-        else:
-            value = f"{english.number(row.value)} {row.unit}"
+            value = english.qualified(row.fact, english.amount(row.value, row.unit)) if (
+                row.converted
+            ) else english.figure(row.fact)  # fmt: skip
+        else:  # the qualifier as written, before the converted number (超过240,000 人)
+            value = f"{row.fact.qualifier or ''}{english.number(row.value)} {row.unit}"
         label = _label(row.fact, lang)
         if years:
             label.append(f" ({row.fact.year})", style="dim")

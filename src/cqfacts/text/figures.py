@@ -8,7 +8,7 @@ What counts as a figure:
   (``预计750亿元``, ``近1000名``, ``突破1.3万台/套``, ``505万余条``, ``40%以上``), and
   累计/预计 earlier in its clause is its ``qualifier`` without being part of its text;
 - a rank, ``第8位``, ``西部第一``, ``排名77位``; a fraction, ``1/4以上``, ``三分之一``
-  (no value: a fraction has no unit to hold it); a count in Chinese numerals with a
+  (its value the share as a percentage: 1/4 is 25 %); a count in Chinese numerals with a
   measure word, ``三张图``'s ``三张`` (never 一, too often part of a name);
 - never a bare number, a year (年 is no unit), a date (月, 日 and 号 are none either),
   an ordinal (第三届, 第五轮: 第 makes a rank only before 位/名 or a clause's end), a
@@ -269,7 +269,10 @@ def _raw_figures(report: Report) -> list[Figure]:
         if end - start > _MAX_FIGURE_LENGTH:
             continue
         qualifier = match["pre"] or match["post"]
-        found.append(Figure(start, end, "figure", None, None, qualifier, text=text[start:end]))
+        core = detect[start + len(match["pre"] or "") : end - len(match["post"] or "")]
+        share = percentage(core)
+        unit = None if share is None else "%"
+        found.append(Figure(start, end, "figure", share, unit, qualifier, text=text[start:end]))
     found.sort(key=lambda figure: (figure.start, -figure.end))
     names = _merged(_quoted_spans(detect))
     kept: list[Figure] = []
@@ -279,6 +282,21 @@ def _raw_figures(report: Report) -> list[Figure]:
         if not _inside(names, figure.start):
             kept.append(figure)
     return kept
+
+
+def percentage(fraction: str) -> int | float | None:
+    """A fraction as the percentage it is (1/4 is 25, 三分之一 33.3333), to four
+    decimals; None for a zero denominator or numerals that read as no number."""
+    if "/" in fraction:
+        top, _, bottom = fraction.partition("/")
+        numerator, denominator = _number(top), _number(bottom)
+    else:  # 三分之一: the denominator first
+        below, _, above = fraction.partition("分之")
+        denominator, numerator = chinese_number(below), chinese_number(above)  # type: ignore[assignment]
+    if not numerator or not denominator:
+        return None
+    share = round(numerator * 100 / denominator, 4)
+    return int(share) if share.is_integer() else share
 
 
 def clause_start(report: Report, offset: int, breaks: str = CLAUSE_BREAKS) -> int:

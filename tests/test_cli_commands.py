@@ -17,12 +17,12 @@ def test_search_draws_a_table(run):
     result = run("search", "高新技术企业")
     assert result.exit_code == ExitCode.FOUND
     assert result.stdout == (
-        "Figure             Label / id                    Topic          Where\n"
-        "─────────────────────────────────────────────────────────────────────\n"
-        "7565家 增长19.2%   高新技术企业总数              高新技术企业   4.1\n"
-        "                   high-tech-enterprises-total\n"
-        "3071家             新认定高新技术企业            高新技术企业   4.1\n"
-        "                   high-tech-enterprises-new\n"
+        "Figure            Label / id                   Topic         Where\n"
+        "──────────────────────────────────────────────────────────────────\n"
+        "7565家 增长19.2%  高新技术企业总数             高新技术企业  4.1\n"
+        "                  high-tech-enterprises-total\n"
+        "3071家            新认定高新技术企业           高新技术企业  4.1\n"
+        "                  high-tech-enterprises-new\n"
     )
 
 

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cqfacts.cli.app import ExitCode, app
-from cqfacts.derive.english import number as english_number
 from cqfacts.cli.environment import Environment
+from cqfacts.derive.english import number as english_number
 from cqfacts.facts.model import FACT_KEYS
 from tests.conftest import cqfacts_process
 

@@ -12,6 +12,7 @@ amount (CNY 80 million, est. CNY 75 billion, over 13,000 units) at its spaces.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from typing import Literal, NamedTuple
 
@@ -95,7 +96,7 @@ def pieces(text: str, *, cjk: bool = True) -> list[str]:
 def _cjk_pieces(word: str) -> list[str]:
     """A word without spaces (but at its end) broken where Chinese breaks."""
     found = [word[0]]
-    for before, char in zip(word, word[1:], strict=False):
+    for before, char in itertools.pairwise(word):
         if char != " " and before != " " and _may_break(before, char):
             found.append(char)
         else:

@@ -1,8 +1,12 @@
 """The commands, in-process: what each prints and its exit code."""
 
 import json
+import re
 from pathlib import Path
 
+import pytest
+
+import cqfacts
 from cqfacts import __version__
 from cqfacts.cli.app import ExitCode
 from cqfacts.facts.model import FACT_KEYS
@@ -180,7 +184,7 @@ def test_topic_and_id_completion(small_fact_file):
     env = {"_CQFACTS_COMPLETE": "complete_bash", "CQFACTS_FACTS": str(small_fact_file)}
     topics = _cqfacts(env_extra={**env, "COMP_WORDS": "cqfacts list --topic Tech",
                                  "COMP_CWORD": "3"})  # fmt: skip
-    assert topics.stdout.decode().split("\n")[:1] == ["Technology brokers"]
+    assert topics.stdout.decode().split("\n")[:1] == ["Technology\\ brokers"]  # bash: escaped
     words = f"cqfacts --facts {small_fact_file} show high"
     ids = _cqfacts(env_extra={"_CQFACTS_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": words})
     assert '"high-tech-enterprises-total":"高新技术企业总数"' in ids.stdout.decode()
@@ -334,3 +338,41 @@ def test_the_command_line_takes_any_limit_the_servers_bound(run):
     assert ranked.exit_code == ExitCode.FOUND
     found = run("search", "重庆", "--limit", str(MAX_LIMIT + 50), "--json", facts=None)
     assert found.exit_code == ExitCode.FOUND and json.loads(found.stdout)
+
+
+def test_the_top_level_help_names_every_environment_variable(run):
+    """Every CQFACTS_ variable the code reads (and NO_COLOR, COLUMNS), in one line of
+    the help: CQFACTS_LANG and CQFACTS_PAGER were missing."""
+    source = Path(cqfacts.__file__).parent
+    read = {
+        name
+        for path in source.rglob("*.py")
+        for name in re.findall(r"(?<![A-Z_])CQFACTS_[A-Z_]+", path.read_text(encoding="utf-8"))
+    }
+    assert {"CQFACTS_LANG", "CQFACTS_PAGER", "CQFACTS_FACTS"} <= read
+    help_text = " ".join(run("--help").stdout.split())
+    environment = help_text[help_text.index("Environment:") :]
+    for name in sorted(read | {"NO_COLOR", "COLUMNS"}):
+        assert name in environment, name
+
+
+@pytest.mark.parametrize("name", ["draft", "validate", "audit", "cache"])
+def test_json_help_says_what_a_command_without_a_table_writes(run, name):
+    text = " ".join(run(name, "--help").stdout.split())
+    assert "instead of a table" not in text
+    assert re.search(r"--json Write [^.]*JSON", text)
+
+
+def test_no_option_shows_a_type_for_its_metavar(run):
+    for name in ("search", "list", "show", "rank", "trend", "draft", "audit", "serve"):
+        text = run(name, "--help").stdout
+        assert not re.search(r"<(str|text|int|int range|float|path)>", text), name
+
+
+def test_a_multi_word_topic_completes_quoted_for_bash(small_fact_file):
+    words = {"COMP_WORDS": "cqfacts list --topic Tech", "COMP_CWORD": "3"}
+    bash = _cqfacts(env_extra={"_CQFACTS_COMPLETE": "complete_bash", **words})
+    assert "Tech-based\\ enterprises" in bash.stdout.decode().split("\n")
+    typed = "cqfacts list --topic Tech"
+    zsh = _cqfacts(env_extra={"_CQFACTS_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": typed})
+    assert '"Tech-based enterprises"' in zsh.stdout.decode()  # zsh quotes it itself

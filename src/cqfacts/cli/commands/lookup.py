@@ -210,7 +210,8 @@ def list_(
         typer.Option(
             "--topic",
             "-t",
-            help="Only this topic (its Chinese or English name).",
+            metavar="TOPIC",
+            help="Only this topic (its Chinese or English name; `cqfacts topics` lists them).",
             autocompletion=complete_topic,
             callback=answers.as_typed,
         ),
@@ -270,6 +271,7 @@ def rank(
         typer.Option(
             "--unit",
             "-u",
+            metavar="UNIT",
             callback=answers.as_typed,
             help="Rank by value in this unit (money is compared in it). Default: 亿元.",
         ),

@@ -376,3 +376,18 @@ def test_a_multi_word_topic_completes_quoted_for_bash(small_fact_file):
     typed = "cqfacts list --topic Tech"
     zsh = _cqfacts(env_extra={"_CQFACTS_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": typed})
     assert '"Tech-based enterprises"' in zsh.stdout.decode()  # zsh quotes it itself
+
+
+def test_an_unknown_topic_suggests_the_near_ones(run):
+    result = run("list", "--topic", "Technology")
+    assert result.exit_code == ExitCode.NOTHING_FOUND
+    assert result.stderr.startswith("cqfacts: no topic is named 'Technology'. Near ones: ")
+    assert "技术经纪人 (Technology brokers)" in result.stderr
+    assert "研发投入" not in result.stderr  # never the unrelated rest
+    english = run("list", "--topic", "R&D spending", "--lang", "en")  # an alias
+    assert "Near ones: R&D investment (研发投入)." in english.stderr
+    nothing_near = run("list", "--topic", "banana").stderr
+    assert "Near ones" not in nothing_near and "`cqfacts topics` lists every topic" in nothing_near
+    # A topic that exists, with no fact of the other filters: no suggestion.
+    empty = run("list", "--topic", "Technology brokers", "--kind", "policy")
+    assert empty.stderr == "cqfacts: no fact matches these filters.\n"

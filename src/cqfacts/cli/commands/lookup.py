@@ -35,6 +35,7 @@ from cqfacts.cli.options import (
     complete_topic,
 )
 from cqfacts.errors import UnknownFactError, quoted
+from cqfacts.facts.model import FactBase
 from cqfacts.output import shapes
 
 
@@ -249,8 +250,30 @@ def list_(
             table=lambda views: views.facts_table(facts, table_lang(lang), years=several),
         )  # fmt: skip
     if not facts:
-        say("cqfacts: no fact matches these filters.")
+        unknown = _no_topic(loaded.base, topic, table_lang(lang))
+        say(unknown or "cqfacts: no fact matches these filters.")
         raise typer.Exit(ExitCode.NOTHING_FOUND)
+
+
+def _no_topic(base: FactBase, topic: str | None, lang: str) -> str | None:
+    """Where no topic has the name given, that said, with the topics near it."""
+    if topic is None:
+        return None
+    wanted = topic.casefold()
+    topics = base.topics.values()
+    if any(wanted in (each.name.casefold(), each.en.casefold()) for each in topics):
+        return None
+    from cqfacts.search.highlight import near_topics
+
+    near = near_topics(topics, topic)
+    names = ", ".join(
+        f"{each.en} ({each.name})" if lang == "en" else f"{each.name} ({each.en})" for each in near
+    )
+    return (
+        f"cqfacts: no topic is named {quoted(topic)}"
+        + (f". Near ones: {names}" if near else "")
+        + ". `cqfacts topics` lists every topic."
+    )
 
 
 @command()

@@ -391,3 +391,26 @@ def test_an_unknown_topic_suggests_the_near_ones(run):
     # A topic that exists, with no fact of the other filters: no suggestion.
     empty = run("list", "--topic", "Technology brokers", "--kind", "policy")
     assert empty.stderr == "cqfacts: no fact matches these filters.\n"
+
+
+@pytest.mark.parametrize(
+    ("query", "chosen"),
+    [("tech contract", "tech-contract-turnover"), ("高新技术企业", "high-tech-enterprises-total"),
+     ("高企", "high-tech-enterprises-total"), ("R&D investment", "rd-investment-total")],
+)  # fmt: skip
+def test_show_an_indicator_s_name_shows_its_headline_figure(run, query, chosen):
+    """The total, not a part; stderr says which id was chosen and why."""
+    result = run("show", query, facts=None)
+    assert result.exit_code == ExitCode.FOUND
+    assert result.stdout.split()[:2] == ["id", chosen]
+    assert "names the indicator" in result.stderr and result.stderr.rstrip().endswith(chosen)
+
+
+def test_show_lists_only_candidates_sharing_the_query_s_words(run):
+    unclear = run("show", "high", "tech", facts=None)
+    assert unclear.exit_code == ExitCode.NOTHING_FOUND
+    nearest = unclear.stderr.split("Nearest ids: ")[1].split(".")[0].split(", ")
+    assert nearest and all("high" in near and "tech" in near for near in nearest)
+    typo = run("show", "tech-contract", facts=None).stderr
+    assert "tech-contract-turnover" in typo and "high-tech-zones-count" not in typo
+    assert "Nearest ids" not in run("show", "banana", facts=None).stderr

@@ -166,8 +166,9 @@ def show(
     """One fact in full, with a citation line ready to paste.
 
     A label or query shows its best match where that is clear (it is the query
-    exactly, or beats the second best by 5 points of ~100), saying on stderr which
-    id it chose; otherwise the candidates are listed. With several reports loaded:
+    exactly, or beats the second best by 5 points of ~100), an indicator's name (in
+    other words too: tech contract) its headline figure, saying on stderr which id
+    it chose; otherwise the candidates that share the query's words are listed. With several reports loaded:
     the latest year's unless --year, and which other years hold the same id.
 
     \b
@@ -187,7 +188,15 @@ def show(
         raise
     fact = resolved.fact
     chosen = table_lang(lang, text, resolved.how) if not json else "zh"
-    if resolved.by_query:
+    if resolved.how == "topic":
+        topic = (
+            f"{fact.topic_en} ({fact.topic})"
+            if chosen == "en"
+            else f"{fact.topic} ({fact.topic_en})"
+        )
+        say(f"cqfacts: {quoted(text)} names the indicator {topic}; showing its headline "
+            f"figure, {fact.id}")  # fmt: skip
+    elif resolved.by_query:
         say(f"cqfacts: {quoted(text)} is not an id; showing its clear best match, {fact.id}")
     output(
         ctx, fmt=json, data=lambda: shapes.detail(fact, loaded.base),

@@ -73,7 +73,7 @@ _STOPWORDS = frozenset({"a", "an", "and", "the", "of", "for", "in", "on", "to", 
 
 def _starts(word: str, other: str) -> bool:
     """One word the start of the other, three letters at least: tech, technology."""
-    return len(word) >= 3 and other.startswith(word) or word == other
+    return (len(word) >= 3 and other.startswith(word)) or word == other
 
 
 def _same_words(typed: list[str], name: list[str]) -> bool:

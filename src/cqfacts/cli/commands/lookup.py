@@ -168,8 +168,9 @@ def show(
     A label or query shows its best match where that is clear (it is the query
     exactly, or beats the second best by 5 points of ~100), an indicator's name (in
     other words too: tech contract) its headline figure, saying on stderr which id
-    it chose; otherwise the candidates that share the query's words are listed. With several reports loaded:
-    the latest year's unless --year, and which other years hold the same id.
+    it chose; otherwise the candidates that share the query's words are listed.
+    With several reports loaded: the latest year's unless --year, and which other
+    years hold the same id.
 
     \b
     Examples:

@@ -264,10 +264,12 @@ MIN_TEXT_COLUMN = SHORT
 class Grid:
     """A table as text laid out for a width: cells broken only where this module
     allows (never inside an id, a figure or a word, never before closing
-    punctuation), so nothing is cut and no "…" hides text. Too narrow for every
-    column, it drops the optional ones; too narrow for the rest, each row is stacked,
-    its cells one under another. Two writers draw it: rich (render.py) and, piped
-    without colour, the plain one (plain.py). (Plain classes here, not dataclasses:
+    punctuation), so nothing is cut and no "…" hides text; a short label, topic or
+    figure is never broken at all. An id wider than its column takes a line of its
+    own across the columns to its right. Too narrow for every column, it drops the
+    optional ones; too narrow for the rest, each row is stacked, its cells one under
+    another. It draws its own lines (:meth:`lines`); two writers print them: rich
+    (render.py), in colour, and, piped without colour, the plain one (plain.py). (Plain classes here, not dataclasses:
     a lookup never imports dataclasses, see facts/records.py.)"""
 
     __slots__ = ("caption", "columns", "gap", "header", "rows", "sections", "title")

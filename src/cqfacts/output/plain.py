@@ -2,10 +2,11 @@
 character for character, at a fraction of its start-up cost (rich takes ~25 ms to
 import; this module nothing).
 
-It draws only what it can draw exactly as rich does, and answers None for anything
-else (a title or caption, a cell line wider than its column, a character
-whose width rich might count otherwise), so the caller lets rich draw it instead.
-``tests/test_fast_path.py`` holds the two to the same text.
+A table is the layout's own lines (:meth:`cqfacts.output.layout.Grid.lines`), which
+rich prints too; text is wrapped as rich wraps it. It answers None for what it cannot
+promise to draw as rich does (a character whose width rich might count otherwise), so
+the caller lets rich draw it instead. ``tests/test_fast_path.py`` holds the two to the
+same text.
 """
 
 from __future__ import annotations

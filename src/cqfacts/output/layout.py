@@ -269,8 +269,9 @@ class Grid:
     own across the columns to its right. Too narrow for every column, it drops the
     optional ones; too narrow for the rest, each row is stacked, its cells one under
     another. It draws its own lines (:meth:`lines`); two writers print them: rich
-    (render.py), in colour, and, piped without colour, the plain one (plain.py). (Plain classes here, not dataclasses:
-    a lookup never imports dataclasses, see facts/records.py.)"""
+    (render.py), in colour, and, piped without colour, the plain one (plain.py).
+    (Plain classes here, not dataclasses: a lookup never imports dataclasses, see
+    facts/records.py.)"""
 
     __slots__ = ("caption", "columns", "gap", "header", "rows", "sections", "title")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
+from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
 CLOSING = set("，。、；：？！）》」』”’〕】〉…·%,.;:!?)]}")
@@ -439,7 +440,7 @@ class Grid:
         parts: dict[int, Styled],
         widths: dict[int, int],
         offsets: dict[int, int],
-        tails: list[tuple[int, Styled]] = (),  # type: ignore[assignment]
+        tails: Sequence[tuple[int, Styled]] = (),
     ) -> Styled:
         """One line of a table: each column's part at its offset, justified in its
         width and in its column's style; a tail from its offset; no trailing spaces."""

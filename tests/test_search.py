@@ -488,3 +488,10 @@ def test_a_bare_number_of_few_digits_is_not_read_at_other_scales(shipped):
     assert read_quantity("240000").significant == 2
     for fact in search(shipped.base, shipped.index, "24"):
         assert fact.fact.value == 24
+
+
+def test_an_abbreviation_is_highlighted_in_the_word_that_holds_it():
+    from cqfacts.search.highlight import _text_positions
+
+    assert _text_positions("高校与高新技术企业合作", "高企") == (3, 7)
+    assert _text_positions("高新技术企业总数", "高企") == (0, 4)

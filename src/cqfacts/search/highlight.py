@@ -14,7 +14,7 @@ from cqfacts.facts.normalize import fold_with_positions, is_cjk
 from cqfacts.search.index import SearchIndex
 from cqfacts.search.pinyin import PinyinPattern
 from cqfacts.search.scores import MAX_FUZZY_QUERY, NAME_FIELDS, SUGGEST_CUTOFF
-from cqfacts.search.wording import prepare_query
+from cqfacts.search.wording import WORD_ENDS, prepare_query
 
 #: rapidfuzz's score from which a topic's name is near a name no topic has (Tecnology).
 NEAR_TOPIC_CUTOFF = 80.0
@@ -46,15 +46,29 @@ def _text_positions(text: str, query: str) -> tuple[int, ...]:
         return tuple(positions[start : start + len(query)])
     if not all(is_cjk(char) for char in query):
         return ()
+    # An abbreviation: each character in order, within one word where one holds them
+    # all (高企 in 高校与高新技术企业 marks 高新技术企业's), as the match is made.
+    starts = [0, *(found.end() for found in WORD_ENDS.finditer(folded))]
+    for start in starts:
+        end = WORD_ENDS.search(folded, start)
+        picked = _in_order(folded, query, start, end.start() if end else len(folded))
+        if picked:
+            return tuple(positions[at] for at in picked)
+    picked = _in_order(folded, query, 0, len(folded))
+    return tuple(positions[at] for at in picked)
+
+
+def _in_order(text: str, query: str, start: int, end: int) -> list[int]:
+    """Where each character of ``query`` is, in order, in ``text[start:end]``."""
     picked: list[int] = []
-    cursor = 0
-    for char in query:  # an abbreviation: each character in order
-        cursor = folded.find(char, cursor)
+    cursor = start
+    for char in query:
+        cursor = text.find(char, cursor, end)
         if cursor < 0:
-            return ()
-        picked.append(positions[cursor])
+            return []
+        picked.append(cursor)
         cursor += 1
-    return tuple(picked)
+    return picked
 
 
 def _pinyin_positions(number: int, index: SearchIndex, pattern: PinyinPattern) -> tuple[int, ...]:

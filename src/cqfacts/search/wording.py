@@ -122,7 +122,7 @@ def text_matches(index: SearchIndex, query: str, scores: Scores) -> None:
 #: What ends a word for an abbreviation: conjunctions (和, 与, 及), punctuation, spaces.
 #: 高企 is 高新技术企业, not 高 of 高校 and 企 of 企业 in 与高校和企业的协议. (Not 的:
 #: 新增国重 is 新增的全国重点实验室.)
-_WORD_ENDS = re.compile(r"[和与及或等、，,;；:：()（）《》“”\"'\s·]")
+WORD_ENDS = re.compile(r"[和与及或等、，,;；:：()（）《》“”\"'\s·]")
 
 
 def abbreviation_matches(index: SearchIndex, query: str, scores: Scores) -> None:
@@ -139,11 +139,11 @@ def abbreviation_matches(index: SearchIndex, query: str, scores: Scores) -> None
 def _word_spread(key: str, text: str) -> int | None:
     """:func:`_shortest_spread` within one word of ``key``; None where no word holds
     the characters of ``text`` in order."""
-    if not _WORD_ENDS.search(key):
+    if not WORD_ENDS.search(key):
         return _shortest_spread(key, text)
     spreads = [
         _shortest_spread(word, text)
-        for word in _WORD_ENDS.split(key)
+        for word in WORD_ENDS.split(key)
         if len(word) >= len(text) and _holds_in_order(word, text)
     ]
     return min(spreads, default=None)

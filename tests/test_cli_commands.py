@@ -1,8 +1,12 @@
 """The commands, in-process: what each prints and its exit code."""
 
 import json
+import re
 from pathlib import Path
 
+import pytest
+
+import cqfacts
 from cqfacts import __version__
 from cqfacts.cli.app import ExitCode
 from cqfacts.facts.model import FACT_KEYS
@@ -17,12 +21,12 @@ def test_search_draws_a_table(run):
     result = run("search", "高新技术企业")
     assert result.exit_code == ExitCode.FOUND
     assert result.stdout == (
-        "Figure             Label / id                    Topic          Where\n"
-        "─────────────────────────────────────────────────────────────────────\n"
-        "7565家 增长19.2%   高新技术企业总数              高新技术企业   4.1\n"
-        "                   high-tech-enterprises-total\n"
-        "3071家             新认定高新技术企业            高新技术企业   4.1\n"
-        "                   high-tech-enterprises-new\n"
+        "Figure            Label / id                   Topic         Where\n"
+        "──────────────────────────────────────────────────────────────────\n"
+        "7565家 增长19.2%  高新技术企业总数             高新技术企业  4.1\n"
+        "                  high-tech-enterprises-total\n"
+        "3071家            新认定高新技术企业           高新技术企业  4.1\n"
+        "                  high-tech-enterprises-new\n"
     )
 
 
@@ -180,7 +184,7 @@ def test_topic_and_id_completion(small_fact_file):
     env = {"_CQFACTS_COMPLETE": "complete_bash", "CQFACTS_FACTS": str(small_fact_file)}
     topics = _cqfacts(env_extra={**env, "COMP_WORDS": "cqfacts list --topic Tech",
                                  "COMP_CWORD": "3"})  # fmt: skip
-    assert topics.stdout.decode().split("\n")[:1] == ["Technology brokers"]
+    assert topics.stdout.decode().split("\n")[:1] == ["Technology\\ brokers"]  # bash: escaped
     words = f"cqfacts --facts {small_fact_file} show high"
     ids = _cqfacts(env_extra={"_CQFACTS_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": words})
     assert '"high-tech-enterprises-total":"高新技术企业总数"' in ids.stdout.decode()
@@ -334,3 +338,79 @@ def test_the_command_line_takes_any_limit_the_servers_bound(run):
     assert ranked.exit_code == ExitCode.FOUND
     found = run("search", "重庆", "--limit", str(MAX_LIMIT + 50), "--json", facts=None)
     assert found.exit_code == ExitCode.FOUND and json.loads(found.stdout)
+
+
+def test_the_top_level_help_names_every_environment_variable(run):
+    """Every CQFACTS_ variable the code reads (and NO_COLOR, COLUMNS), in one line of
+    the help: CQFACTS_LANG and CQFACTS_PAGER were missing."""
+    source = Path(cqfacts.__file__).parent
+    read = {
+        name
+        for path in source.rglob("*.py")
+        for name in re.findall(r"(?<![A-Z_])CQFACTS_[A-Z_]+", path.read_text(encoding="utf-8"))
+    }
+    assert {"CQFACTS_LANG", "CQFACTS_PAGER", "CQFACTS_FACTS"} <= read
+    help_text = " ".join(run("--help").stdout.split())
+    environment = help_text[help_text.index("Environment:") :]
+    for name in sorted(read | {"NO_COLOR", "COLUMNS"}):
+        assert name in environment, name
+
+
+@pytest.mark.parametrize("name", ["draft", "validate", "audit", "cache"])
+def test_json_help_says_what_a_command_without_a_table_writes(run, name):
+    text = " ".join(run(name, "--help").stdout.split())
+    assert "instead of a table" not in text
+    assert re.search(r"--json Write [^.]*JSON", text)
+
+
+def test_no_option_shows_a_type_for_its_metavar(run):
+    for name in ("search", "list", "show", "rank", "trend", "draft", "audit", "serve"):
+        text = run(name, "--help").stdout
+        assert not re.search(r"<(str|text|int|int range|float|path)>", text), name
+
+
+def test_a_multi_word_topic_completes_quoted_for_bash(small_fact_file):
+    words = {"COMP_WORDS": "cqfacts list --topic Tech", "COMP_CWORD": "3"}
+    bash = _cqfacts(env_extra={"_CQFACTS_COMPLETE": "complete_bash", **words})
+    assert "Tech-based\\ enterprises" in bash.stdout.decode().split("\n")
+    typed = "cqfacts list --topic Tech"
+    zsh = _cqfacts(env_extra={"_CQFACTS_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": typed})
+    assert '"Tech-based enterprises"' in zsh.stdout.decode()  # zsh quotes it itself
+
+
+def test_an_unknown_topic_suggests_the_near_ones(run):
+    result = run("list", "--topic", "Technology")
+    assert result.exit_code == ExitCode.NOTHING_FOUND
+    assert result.stderr.startswith("cqfacts: no topic is named 'Technology'. Near ones: ")
+    assert "技术经纪人 (Technology brokers)" in result.stderr
+    assert "研发投入" not in result.stderr  # never the unrelated rest
+    english = run("list", "--topic", "R&D spending", "--lang", "en")  # an alias
+    assert "Near ones: R&D investment (研发投入)." in english.stderr
+    nothing_near = run("list", "--topic", "banana").stderr
+    assert "Near ones" not in nothing_near and "`cqfacts topics` lists every topic" in nothing_near
+    # A topic that exists, with no fact of the other filters: no suggestion.
+    empty = run("list", "--topic", "Technology brokers", "--kind", "policy")
+    assert empty.stderr == "cqfacts: no fact matches these filters.\n"
+
+
+@pytest.mark.parametrize(
+    ("query", "chosen"),
+    [("tech contract", "tech-contract-turnover"), ("高新技术企业", "high-tech-enterprises-total"),
+     ("高企", "high-tech-enterprises-total"), ("R&D investment", "rd-investment-total")],
+)  # fmt: skip
+def test_show_an_indicator_s_name_shows_its_headline_figure(run, query, chosen):
+    """The total, not a part; stderr says which id was chosen and why."""
+    result = run("show", query, facts=None)
+    assert result.exit_code == ExitCode.FOUND
+    assert result.stdout.split()[:2] == ["id", chosen]
+    assert "names the indicator" in result.stderr and result.stderr.rstrip().endswith(chosen)
+
+
+def test_show_lists_only_candidates_sharing_the_query_s_words(run):
+    unclear = run("show", "high", "tech", facts=None)
+    assert unclear.exit_code == ExitCode.NOTHING_FOUND
+    nearest = unclear.stderr.split("Nearest ids: ")[1].split(".")[0].split(", ")
+    assert nearest and all("high" in near and "tech" in near for near in nearest)
+    typo = run("show", "tech-contract", facts=None).stderr
+    assert "tech-contract-turnover" in typo and "high-tech-zones-count" not in typo
+    assert "Nearest ids" not in run("show", "banana", facts=None).stderr

@@ -437,3 +437,61 @@ def test_any_query_finds_something_or_nothing_without_raising(shipped, query):
     assert all(match.score >= MIN_SCORE for match in matches)
     assert len({match.fact.id for match in matches}) == len(matches)
     suggest(shipped.index, query)
+
+
+# The small file, 高企 not an alias, and a label holding 高 (of 高校) and 企 (of 企业)
+# in two words.
+_AGREEMENT = """
+[topics."战略合作"]
+en = "Strategic cooperation"
+
+[[topics."战略合作".facts]]
+id = "strategic-agreements"
+pillar = 4
+section = "4.2"
+kind = "achievement"
+label = "与高校和企业的战略合作协议"
+label_en = "Strategic agreements with universities and enterprises"
+"""
+
+
+def test_an_abbreviation_matches_within_one_word(tmp_path):
+    from cqfacts.store.loader import load
+
+    path = tmp_path / "facts.toml"
+    path.write_text(SMALL_FACTS.replace('aliases = ["高企"]', "") + _AGREEMENT, encoding="utf-8")
+    loaded = load(path, cache_dir=None)
+    found = [m.fact.id for m in search(loaded.base, loaded.index, "高企")]
+    assert found[0] == "high-tech-enterprises-total"  # 高新技术企业: one word
+    assert "strategic-agreements" not in found  # 高校和企业: two
+    assert [m.fact.id for m in search(loaded.base, loaded.index, "战协")] == [
+        "strategic-agreements"
+    ]
+
+
+def test_a_bare_number_finds_the_figure_it_converts_to(shipped):
+    """86.51 is 865.1亿元 in billions, as `CNY 86.51 billion` shows it: found as the
+    number with its scale is."""
+    with_scale = [m.fact.id for m in search(shipped.base, shipped.index, "86.51 billion")]
+    bare = [m.fact.id for m in search(shipped.base, shipped.index, "86.51")]
+    assert bare[:1] == with_scale[:1] == ["tech-contract-turnover"]
+    assert [m.fact.id for m in search(shipped.base, shipped.index, "20.721")][:1] == [
+        "knowledge-value-loans-amount"
+    ]
+
+
+def test_a_bare_number_of_few_digits_is_not_read_at_other_scales(shipped):
+    """3 or 24 would name every fact of 3000 or 24万 of anything."""
+    from cqfacts.search.quantities import read_quantity
+
+    assert read_quantity("86.51").significant == 4
+    assert read_quantity("240000").significant == 2
+    for fact in search(shipped.base, shipped.index, "24"):
+        assert fact.fact.value == 24
+
+
+def test_an_abbreviation_is_highlighted_in_the_word_that_holds_it():
+    from cqfacts.search.highlight import _text_positions
+
+    assert _text_positions("高校与高新技术企业合作", "高企") == (3, 7)
+    assert _text_positions("高新技术企业总数", "高企") == (0, 4)

@@ -158,11 +158,11 @@ class _Group(TyperGroup):
         except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
             raise
         except Exception as error:
-            if os.environ.get("CQFACTS_DEBUG"):
+            if os.environ.get(declared.ENV_DEBUG):
                 raise
             say(
                 f"cqfacts: internal error ({type(error).__name__}: {error}). This is a bug; "
-                "rerun with CQFACTS_DEBUG=1 for the traceback and report it."
+                f"rerun with {declared.ENV_DEBUG}=1 for the traceback and report it."
             )
             raise typer.Exit(ExitCode.INTERNAL_ERROR) from None
 
@@ -220,8 +220,7 @@ app = typer.Typer(
     "\b\nExamples:\n  cqfacts search 高新技术企业\n  cqfacts pillar 4\n"
     "  cqfacts search gxjsqy --json | jq '.[0].value'",
     epilog="Exit codes: 0 found, 1 nothing found, 2 usage or data error, 3 bug, 130 interrupted. "
-    f"Environment: {ENV_FACTS} (fact file), CQFACTS_CACHE_DIR (cache, empty turns it off), "
-    "NO_COLOR.",
+    + declared.environment_help(),
     rich_markup_mode=None,  # plain help: drawing it with rich would double --help's time
     pretty_exceptions_enable=False,
     no_args_is_help=True,
@@ -253,7 +252,7 @@ class _Options:
         """The pager command; None with --no-pager, or an empty one or `cat`."""
         if self._meta.get(_NO_PAGER_KEY):
             return None
-        command = os.environ.get("CQFACTS_PAGER", os.environ.get("PAGER", _DEFAULT_PAGER))
+        command = os.environ.get(declared.ENV_PAGER, os.environ.get("PAGER", _DEFAULT_PAGER))
         return None if command.strip() in ("", "cat") else command
 
 

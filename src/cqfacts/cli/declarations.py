@@ -12,6 +12,8 @@ from __future__ import annotations
 from cqfacts.cli.arguments import COLORS, ENV_LANG, FORMATS, LANGS
 from cqfacts.facts.model import KINDS
 from cqfacts.fast_typing import NamedTuple
+from cqfacts.store.cache import ENV_CACHE_DIR
+from cqfacts.store.paths import ENV_FACTS
 
 
 class Option(NamedTuple):
@@ -90,6 +92,27 @@ COMMANDS = {
     "pillar": (YEAR, REPORT, JSON, LANG),
 }
 ARGUMENTS = {"search": Argument("words", -1), "pillar": Argument("number", 1, typed=True)}
+
+
+ENV_PAGER = "CQFACTS_PAGER"
+ENV_DEBUG = "CQFACTS_DEBUG"
+#: Every environment variable the command line reads, with what it sets: the
+#: top-level help's Environment line is made of these (and a test holds them equal to
+#: the names the code reads).
+ENVIRONMENT = (
+    (ENV_FACTS, "fact files and directories, separated by ':'; + is the shipped one"),
+    (ENV_LANG, "zh or en, as --lang"),
+    (ENV_CACHE_DIR, "the index cache's directory; empty turns it off"),
+    (ENV_PAGER, "else PAGER, else less -FRX; empty or cat: none"),
+    (ENV_DEBUG, "1: a bug's traceback"),
+    ("NO_COLOR", "no colour"),
+    ("COLUMNS", "the width of tables"),
+)
+
+
+def environment_help() -> str:
+    """The Environment line of the top-level help."""
+    return "Environment: " + "; ".join(f"{name} ({what})" for name, what in ENVIRONMENT) + "."
 
 
 def by_flag(declared: tuple[Declared, ...]) -> dict[str, Option]:

@@ -86,7 +86,7 @@ def answer(
     except (_Refused, CqfactsError):
         return None
     except Exception:
-        if environ.get("CQFACTS_DEBUG"):
+        if environ.get(declared.ENV_DEBUG):
             raise
         return None  # a fault of its own: the full command line answers, or reports it
     if text is None:

@@ -2,6 +2,7 @@
 choices (enums built from the one declaration of each), the typer options made from
 :mod:`cqfacts.cli.declarations`, and shell completion of pillars, ids and topics."""
 
+import os
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -70,13 +71,34 @@ def complete_topic(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]
     typed = (answers.as_typed(incomplete) or "").casefold()
     topics = base.topics.values() if base else ()
     return [
-        (name, other) for topic in topics
+        (for_the_shell(name), other) for topic in topics
         for name, other in ((topic.name, topic.en), (topic.en, topic.name))
         if name.casefold().startswith(typed)
     ]  # fmt: skip
 
 
+# What bash would read as more than one word, or as an operator.
+_SHELL_SPECIAL = frozenset(" \t'\"\\$`&;|()<>!*?[]{}#~")
+
+
+def for_the_shell(value: str) -> str:
+    """A completion as bash must insert it: bash puts the word in as it is given
+    (High-tech enterprises would be two arguments), where zsh and fish quote it
+    themselves. Escaped with backslashes, not quoted, it still starts with what was
+    typed, which typer requires of a completion."""
+    if not os.environ.get("_CQFACTS_COMPLETE", "").endswith("_bash"):
+        return value
+    return "".join(f"\\{char}" if char in _SHELL_SPECIAL else char for char in value)
+
+
 JsonFlag = Annotated[bool, option(declared.JSON)]
+
+
+def json_flag(what: str) -> Any:
+    """--json for a command that prints no table: ``what`` says what it writes."""
+    return option(declared.JSON, help=what)
+
+
 LangOption = Annotated[Lang | None, option(declared.LANG)]
 FormatOption = Annotated[Format | None, option(declared.FORMAT)]
 PillarOption = Annotated[str | None, option(declared.PILLAR, autocompletion=complete_pillar)]

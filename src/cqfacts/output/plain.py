@@ -2,10 +2,11 @@
 character for character, at a fraction of its start-up cost (rich takes ~25 ms to
 import; this module nothing).
 
-It draws only what it can draw exactly as rich does, and answers None for anything
-else (a title or caption, a cell line wider than its column, a character
-whose width rich might count otherwise), so the caller lets rich draw it instead.
-``tests/test_fast_path.py`` holds the two to the same text.
+A table is the layout's own lines (:meth:`cqfacts.output.layout.Grid.lines`), which
+rich prints too; text is wrapped as rich wraps it. It answers None for what it cannot
+promise to draw as rich does (a character whose width rich might count otherwise), so
+the caller lets rich draw it instead. ``tests/test_fast_path.py`` holds the two to the
+same text.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import itertools
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from cqfacts.output.layout import MIN_WIDTH, Grid, Styled, width
 from cqfacts.output.terminal import size_from
@@ -37,9 +38,6 @@ DRAWABLE_RANGES = (
 # The ranges' edges in order: a code point inside a range falls after an odd number
 # of them. (A regular expression of these ranges takes ~1 ms to compile.)
 _EDGES = [edge for first, last in DRAWABLE_RANGES for edge in (first, last + 1)]
-# rich's table: columns apart by one space of padding, a space and another padding.
-_TABLE_GAP = 3
-_RULE = "─"
 
 
 def drawable(text: str) -> bool:
@@ -137,55 +135,13 @@ def _chopped(word: str, columns: int) -> list[str]:
 
 
 def _grid(grid: Grid, columns: int) -> list[str] | None:
-    if grid.title or grid.caption or not grid.header or grid.gap != _TABLE_GAP:
-        return None
     widths = grid.widths(columns)
     if widths is None:  # too narrow: each row stacked, as lines of text
         stacked = [_styled(block, columns) for block in grid.stacked(columns)]
         return None if None in stacked else [line for lines in stacked for line in lines or ()]
-    justify = [grid.columns[number].justify for number in widths]
-    if not widths or 0 in widths.values() or any(way not in ("left", "right") for way in justify):
-        return None  # an empty column: rich gives it a cell all the same
-    header = [grid.heading_lines(number, room) for number, room in widths.items()]
-    rows: list[list[list[str]]] = [header]
-    for cells_styled in grid.rows:
-        cells = [grid.broken(cells_styled[n], n, room).plain for n, room in widths.items()]
-        if not all(drawable(cell) for cell in cells):
-            return None
-        rows.append([cell.split("\n") for cell in cells])
-    rooms = list(widths.values())
-    lines: list[str] = []
-    for number, lines_of_cells in enumerate(rows):
-        if number > 1 and number - 1 in grid.sections:
-            lines.append("")  # rich's section line: spaces only
-        drawn = _row(lines_of_cells, rooms, justify, bottom=number == 0)
-        if drawn is None:
-            return None
-        lines += drawn
-        if number == 0:
-            lines.append(_RULE * (sum(rooms) + _TABLE_GAP * (len(rooms) - 1)))
-    return lines
-
-
-def _row(
-    cells: list[list[str]], rooms: list[int], justify: Sequence[str], *, bottom: bool = False
-) -> list[str] | None:
-    """One table row: each cell's lines padded to its column, the cells aligned at
-    the top (the header's, as rich aligns them, at the bottom)."""
-    height = max(len(lines) for lines in cells)
-    if bottom:
-        cells = [[""] * (height - len(lines)) + lines for lines in cells]
-    drawn = []
-    for line_number in range(height):
-        parts = []
-        for lines, room, way in zip(cells, rooms, justify, strict=True):
-            line = lines[line_number] if line_number < len(lines) else ""
-            spare = room - width(line)
-            if spare < 0:
-                return None  # rich would fold it
-            if way == "right":  # rich right-justifies a line without its trailing spaces
-                line = line.rstrip(" ")
-                spare = room - width(line)
-            parts.append(line + " " * spare if way == "left" else " " * spare + line)
-        drawn.append((" " * _TABLE_GAP).join(parts))
-    return drawn
+    lines = [line.plain for line in grid.lines(columns, widths)]
+    if not all(drawable(line) for line in lines):
+        return None
+    # A line wider than the terminal (an id longer than the table is wide, on its own
+    # line) is folded as rich folds it.
+    return [part for line in lines for part in _wrapped(line, columns)]

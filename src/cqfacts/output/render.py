@@ -9,7 +9,6 @@ import errno
 import os
 from typing import IO, Any
 
-from rich import box
 from rich.console import (
     Console,
     ConsoleOptions,
@@ -17,7 +16,6 @@ from rich.console import (
     RenderableType,
     RenderResult,
 )
-from rich.table import Table
 from rich.text import Span, Text
 
 from cqfacts.output.layout import MIN_WIDTH, Grid, Styled
@@ -77,7 +75,8 @@ def renderable(view: Grid | Styled | Page) -> RenderableType:
 
 
 class Fitted:
-    """A :class:`~cqfacts.output.layout.Grid` drawn by rich at the width it is given."""
+    """A :class:`~cqfacts.output.layout.Grid` drawn by rich at the width it is given:
+    the lines the layout draws (the plain writer prints the same), in rich's styles."""
 
     def __init__(self, grid: Grid) -> None:
         self.grid = grid
@@ -88,30 +87,7 @@ class Fitted:
         if widths is None:
             yield from (text(block) for block in grid.stacked(options.max_width))
             return
-        if grid.header:
-            table = Table(
-                title=grid.title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False,
-                show_edge=False,
-            )  # fmt: skip
-            for number, width in widths.items():
-                table.add_column("\n".join(grid.heading_lines(number, width)))
-        else:
-            table = Table.grid(padding=(0, grid.gap))
-            for _ in widths:
-                table.add_column()
-        for column, (number, width) in zip(table.columns, widths.items(), strict=True):
-            column.width, column.no_wrap, column.overflow = width, True, "fold"
-            column.justify = grid.columns[number].justify
-            column.style = grid.columns[number].style or ""
-        for index, row in enumerate(grid.rows):
-            if index in grid.sections and index:
-                table.add_section()
-            cells = [text(grid.broken(row[n], n, w)) for n, w in widths.items()]
-            for cell, number in zip(cells, widths, strict=True):
-                cell.justify = grid.columns[number].justify
-            table.add_row(*cells)
-        table.caption = grid.caption
-        yield table
+        yield Text("\n").join(text(line) for line in grid.lines(options.max_width, widths))
 
 
 def audit_lines(report: dict[str, Any]) -> str:

@@ -18,12 +18,14 @@ from cqfacts.search.pinyin import PinyinPattern, pinyin_matches, pinyin_pattern,
 from cqfacts.search.quantities import Quantity, may_hold_number, read_quantity, unit_of
 from cqfacts.search.questions import without_question_words
 from cqfacts.search.scores import (
+    CONVERTED_SCALES,
     FUZZY_CUTOFF,
     FUZZY_PINYIN_CUTOFF,
     FUZZY_WEIGHT,
     LOOSE_PINYIN_FLOOR,
     MAX_FUZZY_QUERY,
     MAX_ROUNDING_ERROR,
+    MIN_CONVERTED_DIGITS,
     MIN_FUZZY_PINYIN_QUERY,
     MIN_SCORE,
     NUMBER_AND_WORDS_BONUS,
@@ -240,6 +242,9 @@ def _quantity_matches(
     """
     found: dict[int, tuple[float, str]] = {}
     wanted = quantity.value
+    # A bare number of a few digits is also the fact's amount as another scale writes it:
+    # 86.51 is 865.1亿元 in billions, as the English figure (CNY 86.51 billion) shows it.
+    converted = quantity.bare and quantity.significant >= MIN_CONVERTED_DIGITS and wanted > 0
     for number, value in enumerate(index.values):
         if value != value:  # NaN: the fact has no value
             continue
@@ -259,7 +264,13 @@ def _quantity_matches(
             if quantity.more
             else error <= quantity.precision / 2 * (1 + 1e-9)
         )
-        if error <= 1e-9 * max(1.0, wanted):
+        if error <= 1e-9 * max(1.0, wanted) or (
+            converted
+            and any(
+                abs(value * scale - wanted * other) <= 1e-9 * wanted * other
+                for other in CONVERTED_SCALES
+            )
+        ):
             found[number] = (RESCALED_SCORE, "number≈")
         elif not quantity.exact_only and within and error <= MAX_ROUNDING_ERROR * wanted:
             found[number] = (ROUNDED_SCORE - ROUNDED_ERROR_PENALTY * error / wanted, "number≈")

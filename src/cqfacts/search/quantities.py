@@ -101,6 +101,16 @@ class Quantity:
     def value(self) -> float:
         return self.written * self.scale
 
+    @property
+    def significant(self) -> int:
+        """Its significant digits as written: 4 in 86.51, 2 in 240000."""
+        return len(str(round(abs(self.value) / self.precision))) if self.precision else 0
+
+    @property
+    def bare(self) -> bool:
+        """A number alone, without scale, unit, rank or 多: 86.51."""
+        return self.scale == 1.0 and self.family is None and not self.rank and not self.more
+
 
 def may_hold_number(query: str) -> bool:
     """Cheap test before any regular expression: a digit or a numeral character."""

@@ -73,6 +73,11 @@ ROUNDED_SCORE = 94.0
 ROUNDED_ERROR_PENALTY = 40.0  # times the relative error: at most 2 points
 # A rounded figure is at most this far from the query, relative to the query.
 MAX_ROUNDING_ERROR = 0.05
+# A bare number (86.51) is also a fact's amount in thousands, 万, millions, 亿 or
+# billions, as another language writes it (865.1亿元 is CNY 86.51 billion), where it has
+# this many significant digits: fewer (3, 24) would name too many facts.
+CONVERTED_SCALES = (1e3, 1e4, 1e6, 1e8, 1e9)
+MIN_CONVERTED_DIGITS = 3
 # A number with words (研发人员24万, 全国第8): facts both find rank above facts either finds.
 NUMBER_AND_WORDS_BONUS = 2.0
 # A measure word after 多少 or 几 (多少家) prefers facts counted in that unit.

@@ -119,12 +119,43 @@ def text_matches(index: SearchIndex, query: str, scores: Scores) -> None:
         scores.offer(index.key_entries(number), score, how)
 
 
+#: What ends a word for an abbreviation: conjunctions (和, 与, 及), punctuation, spaces.
+#: 高企 is 高新技术企业, not 高 of 高校 and 企 of 企业 in 与高校和企业的协议. (Not 的:
+#: 新增国重 is 新增的全国重点实验室.)
+WORD_ENDS = re.compile(r"[和与及或等、，,;；:：()（）《》“”\"'\s·]")
+
+
 def abbreviation_matches(index: SearchIndex, query: str, scores: Scores) -> None:
-    """Characters of the query in order inside a name: 高企 -> 高新技术企业."""
+    """Characters of the query in order inside one word of a name: 高企 -> 高新技术企业."""
     keys = index.keys
     for number in _keys_holding_in_order(keys, query):
-        score = scaled(ABBREVIATION_SCORE, len(query) / _shortest_spread(keys[number], query))
+        spread = _word_spread(keys[number], query)
+        if spread is None:
+            continue
+        score = scaled(ABBREVIATION_SCORE, len(query) / spread)
         scores.offer(index.key_entries(number), score, "abbreviation", NAME_FIELDS)
+
+
+def _word_spread(key: str, text: str) -> int | None:
+    """:func:`_shortest_spread` within one word of ``key``; None where no word holds
+    the characters of ``text`` in order."""
+    if not WORD_ENDS.search(key):
+        return _shortest_spread(key, text)
+    spreads = [
+        _shortest_spread(word, text)
+        for word in WORD_ENDS.split(key)
+        if len(word) >= len(text) and _holds_in_order(word, text)
+    ]
+    return min(spreads, default=None)
+
+
+def _holds_in_order(word: str, text: str) -> bool:
+    position = -1
+    for char in text:
+        position = word.find(char, position + 1)
+        if position < 0:
+            return False
+    return True
 
 
 def _keys_holding_in_order(keys: Keys, text: str) -> Iterator[int]:

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from cqfacts.cli.app import command, print_json
-from cqfacts.cli.options import JsonFlag
+from cqfacts.cli.options import json_flag
 from cqfacts.errors import shown
 from cqfacts.output import shapes
 
@@ -17,7 +17,9 @@ def cache_(
     clear: Annotated[
         bool, typer.Option("--clear", help="Remove every entry of the cache.")
     ] = False,
-    json: JsonFlag = False,
+    json: Annotated[
+        bool, json_flag("Write the cache's directory and entries as JSON, not as two lines.")
+    ] = False,
 ) -> None:
     """Where the index cache is and what it holds; --clear empties it.
 

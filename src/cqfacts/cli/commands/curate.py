@@ -8,7 +8,7 @@ import typer
 
 from cqfacts.cli import arguments as answers
 from cqfacts.cli.app import ExitCode, command, fact_path, load, print_json, say
-from cqfacts.cli.options import JsonFlag, YearOption
+from cqfacts.cli.options import YearOption, json_flag
 from cqfacts.errors import shown
 from cqfacts.output import shapes
 
@@ -60,7 +60,9 @@ def validate(
             metavar="[PATH]...", help="Fact files or directories to check (default: those in use)."
         ),
     ] = None,
-    json: JsonFlag = False,
+    json: Annotated[
+        bool, json_flag("Write each file's result as JSON to stdout (an array for several).")
+    ] = False,
 ) -> None:
     """Check fact files and list every problem in them.
 
@@ -108,11 +110,18 @@ def draft(
         typer.Option(
             "--year",
             metavar="YEAR",
-            help="[meta] year: the year the report is of (default: the one the text names).",
+            help="The year the report is of, the fact file's [meta] year (default: the one "
+            "the text names).",
         ),
     ] = None,
-    title: Annotated[str | None, typer.Option("--title", help="[meta] title.")] = None,
-    json: JsonFlag = False,
+    title: Annotated[
+        str | None,
+        typer.Option("--title", metavar="TITLE", help="The report's title, its [meta] title."),
+    ] = None,
+    json: Annotated[
+        bool,
+        json_flag("Write the drafted facts as a JSON array to stdout, not a TOML fact file."),
+    ] = False,
 ) -> None:
     """Draft a fact file from a report's text, for a curator to finish.
 
@@ -154,7 +163,9 @@ def audit(
             "--report", metavar="TITLE", help="Audit the loaded report of this title or fact file."
         ),
     ] = None,
-    json: JsonFlag = False,
+    json: Annotated[
+        bool, json_flag("Write the findings as one JSON object to stdout, not as lines.")
+    ] = False,
 ) -> None:
     """Check the fact base against the text it comes from.
 

@@ -35,6 +35,7 @@ from cqfacts.cli.options import (
     complete_topic,
 )
 from cqfacts.errors import UnknownFactError, quoted
+from cqfacts.facts.model import FactBase
 from cqfacts.output import shapes
 
 
@@ -165,9 +166,11 @@ def show(
     """One fact in full, with a citation line ready to paste.
 
     A label or query shows its best match where that is clear (it is the query
-    exactly, or beats the second best by 5 points of ~100), saying on stderr which
-    id it chose; otherwise the candidates are listed. With several reports loaded:
-    the latest year's unless --year, and which other years hold the same id.
+    exactly, or beats the second best by 5 points of ~100), an indicator's name (in
+    other words too: tech contract) its headline figure, saying on stderr which id
+    it chose; otherwise the candidates that share the query's words are listed.
+    With several reports loaded: the latest year's unless --year, and which other
+    years hold the same id.
 
     \b
     Examples:
@@ -186,7 +189,15 @@ def show(
         raise
     fact = resolved.fact
     chosen = table_lang(lang, text, resolved.how) if not json else "zh"
-    if resolved.by_query:
+    if resolved.how == "topic":
+        topic = (
+            f"{fact.topic_en} ({fact.topic})"
+            if chosen == "en"
+            else f"{fact.topic} ({fact.topic_en})"
+        )
+        say(f"cqfacts: {quoted(text)} names the indicator {topic}; showing its headline "
+            f"figure, {fact.id}")  # fmt: skip
+    elif resolved.by_query:
         say(f"cqfacts: {quoted(text)} is not an id; showing its clear best match, {fact.id}")
     output(
         ctx, fmt=json, data=lambda: shapes.detail(fact, loaded.base),
@@ -210,7 +221,8 @@ def list_(
         typer.Option(
             "--topic",
             "-t",
-            help="Only this topic (its Chinese or English name).",
+            metavar="TOPIC",
+            help="Only this topic (its Chinese or English name; `cqfacts topics` lists them).",
             autocompletion=complete_topic,
             callback=answers.as_typed,
         ),
@@ -248,8 +260,30 @@ def list_(
             table=lambda views: views.facts_table(facts, table_lang(lang), years=several),
         )  # fmt: skip
     if not facts:
-        say("cqfacts: no fact matches these filters.")
+        unknown = _no_topic(loaded.base, topic, table_lang(lang))
+        say(unknown or "cqfacts: no fact matches these filters.")
         raise typer.Exit(ExitCode.NOTHING_FOUND)
+
+
+def _no_topic(base: FactBase, topic: str | None, lang: str) -> str | None:
+    """Where no topic has the name given, that said, with the topics near it."""
+    if topic is None:
+        return None
+    wanted = topic.casefold()
+    topics = base.topics.values()
+    if any(wanted in (each.name.casefold(), each.en.casefold()) for each in topics):
+        return None
+    from cqfacts.search.highlight import near_topics
+
+    near = near_topics(topics, topic)
+    names = ", ".join(
+        f"{each.en} ({each.name})" if lang == "en" else f"{each.name} ({each.en})" for each in near
+    )
+    return (
+        f"cqfacts: no topic is named {quoted(topic)}"
+        + (f". Near ones: {names}" if near else "")
+        + ". `cqfacts topics` lists every topic."
+    )
 
 
 @command()
@@ -270,6 +304,7 @@ def rank(
         typer.Option(
             "--unit",
             "-u",
+            metavar="UNIT",
             callback=answers.as_typed,
             help="Rank by value in this unit (money is compared in it). Default: 亿元.",
         ),

@@ -70,7 +70,7 @@ def is_json_error(response, status: int) -> bool:
     ("url", "cli"),
     [
         ("/api/search?q=jsjjr", ["search", "jsjjr"]),
-        ("/api/search?q=高新&pillar=4&kind=figure&limit=1&lang=en",
+        ("/api/search?q=高新&pillar=4&kind=figure&limit=1",
          ["search", "高新", "--pillar", "4", "--kind", "figure", "--limit", "1"]),
         (f"/api/facts/{BROKERS}", ["show", BROKERS]),
         ("/api/facts/TECH-BROKERS-NEW", ["show", "TECH-BROKERS-NEW"]),

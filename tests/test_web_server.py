@@ -182,7 +182,7 @@ def test_a_500_carries_the_security_headers(small, monkeypatch):
     def broken(*args: object, **kwargs: object) -> object:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(api, "search", broken)
+    monkeypatch.setattr(api, "search_page", broken)
     app = create_app(small)
     with TestClient(app, base_url=LOOPBACK, raise_server_exceptions=False) as client:
         response = client.get("/api/search?q=x")

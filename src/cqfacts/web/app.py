@@ -8,6 +8,7 @@ module: the CLI's other commands never pay for Starlette or uvicorn.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import ipaddress
 import json
 import logging
@@ -16,10 +17,11 @@ import socket
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from importlib import resources
 from types import FrameType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -56,6 +58,24 @@ ASSETS = {
 }
 # A query string with more fields than this is not one the page or a script sends.
 MAX_FIELDS = 20
+#: What a response the fact base alone decides may be kept for: revalidated each time
+#: (a 304 costs nothing), as a server restarted on other fact files answers otherwise.
+CACHE_CONTROL = "no-cache"
+#: The query fields each endpoint reads; any other is refused, named (a misspelt
+#: ?pilar=4 would otherwise answer every pillar as if it were asked for).
+FIELDS = {
+    "search": ("q", "pillar", "kind", "limit", "offset", "lang", "year", "all_years"),
+    "facts": ("pillar", "kind", "topic", "status", "year", "limit", "offset", "lang"),
+    "fact": ("year", "lang"),
+    "pillars": (),
+    "pillar": ("year", "report", "lang"),
+    "rank": ("by", "unit", "pillar", "limit", "offset", "year", "all_years", "lang"),
+    "topics": (),
+    "trend": ("q", "lang"),
+    "sources": ("year",),
+    "openapi": (),
+    "static": (),
+}
 SECURITY_HEADERS = [
     # Scripts, styles and fetches from this server only: a label that slipped into the
     # page as markup still could not run or load anything.
@@ -179,6 +199,72 @@ def _error(message: str, status: int, headers: Mapping[str, str] | None = None) 
     return JSONResponse(shapes.error(message, status), status_code=status, headers=headers)
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A list answer: its body, how many rows the list holds in all and the query of
+    its next page (None on the last), said in the headers ``X-Total-Count`` and
+    ``Link: <…>; rel="next"``."""
+
+    body: object
+    total: int
+    next_params: dict[str, str] | None = field(default=None)
+
+
+def _next_url(request: Request, params: dict[str, str], offset: int | None) -> str | None:
+    """The next page's address, relative to this server (never built from the Host
+    header, which a proxy may have rewritten): this request's fields, a new offset."""
+    if offset is None:
+        return None
+    return f"{request.url.path}?{urlencode({**params, 'offset': str(offset)})}"
+
+
+def _content_digest(loaded: Loaded, version: str) -> str:
+    """A digest of everything an answer is made of: the facts, parts, topics and
+    reports, and the code's version (which shapes the JSON)."""
+    base = loaded.base
+    content = json.dumps(
+        [version, shapes.facts(base.facts), shapes.pillars(base), shapes.topics(base),
+         [list(meta) for meta in base.reports]],
+        ensure_ascii=False, sort_keys=True, default=repr,
+    )  # fmt: skip
+    return _tag(content.encode())
+
+
+def _tag(data: bytes) -> str:
+    return f'"{hashlib.sha256(data).hexdigest()[:32]}"'
+
+
+def _matches(request: Request, etag: str) -> bool:
+    """Whether If-None-Match names ``etag`` (or is *): the client's copy is current."""
+    header = request.headers.get("if-none-match")
+    if header is None:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in tags or etag in tags
+
+
+def _cached(request: Request, response: Response, etag: str) -> Response:
+    """``response`` with its ETag and Cache-Control, or a 304 where the client has it."""
+    headers = {"etag": etag, "cache-control": CACHE_CONTROL}
+    if _matches(request, etag):
+        return Response(status_code=304, headers=headers)
+    response.headers.update(headers)
+    return response
+
+
+def _check_fields(params: Mapping[str, str], allowed: Iterable[str]) -> None:
+    unknown = [name for name in params if name not in allowed]
+    if not unknown:
+        return
+    named = ", ".join(quoted(name) for name in unknown)
+    takes = ", ".join(allowed)
+    what = "parameter" if len(unknown) == 1 else "parameters"
+    raise InvalidArgumentError(
+        f"unknown query {what} {named}; "
+        + (f"this address takes {takes}" if takes else "this address takes none")
+    )
+
+
 def _params(request: Request) -> dict[str, str]:
     """The query string's fields, decoded strictly: Starlette's own parsing would turn
     %FF into U+FFFD and search for that. The last of a repeated field wins."""
@@ -197,21 +283,41 @@ def _params(request: Request) -> dict[str, str]:
 
 def _answers(
     function: Callable[[Request, dict[str, str]], object],
+    fields: Iterable[str],
+    etag: str,
     *,
     not_found: type[CqfactsError] = UnknownFactError,
 ) -> Endpoint:
     """An endpoint answering with JSON: the library's refusals become 400 (or 404 for
-    ``not_found`` and unknown ids), with the message the CLI would print."""
+    ``not_found`` and unknown ids), with the message the CLI would print; a query
+    field not in ``fields`` is a 400 naming it. An answer carries ``etag`` (the fact
+    base's digest: the same URL answers the same until the base changes); a list
+    says its count and its next page in the headers."""
+    allowed = tuple(fields)
 
     async def endpoint(request: Request) -> Response:
         try:
-            return JSONResponse(function(request, _params(request)))
+            params = _params(request)
+            _check_fields(params, allowed)
+            answer = function(request, params)
         except (UnknownFactError, not_found) as error:
             return _error(str(error), 404)
         except CqfactsError as error:
             return _error(str(error), 400)
+        if not isinstance(answer, Listed):
+            return _cached(request, JSONResponse(answer), etag)
+        headers = {"x-total-count": str(answer.total)}
+        if answer.next_params is not None:
+            following = f"{request.url.path}?{urlencode(answer.next_params)}"
+            headers["link"] = f'<{following}>; rel="next"'
+        return _cached(request, JSONResponse(answer.body, headers=headers), etag)
 
     return endpoint
+
+
+def _listed(body: object, count: int, params: dict[str, str], next_offset: int | None) -> Listed:
+    following = None if next_offset is None else {**params, "offset": str(next_offset)}
+    return Listed(body, count, following)
 
 
 def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
@@ -222,54 +328,86 @@ def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
 
     static = resources.files("cqfacts.web") / "static"
     assets = {name: (static / name).read_bytes() for name in ASSETS}
+    # Each asset's own digest: an upgraded package's page is new, whatever the facts.
+    asset_tags = {name: _tag(data) for name, data in assets.items()}
     openapi = description(__version__)
+    etag = _content_digest(loaded, __version__)
 
-    def asset(name: str) -> Response:
-        # no-cache: revalidated each time, so an upgraded package shows its new page.
-        return Response(assets[name], media_type=ASSETS[name],
-                        headers={"cache-control": "no-cache"})  # fmt: skip
+    def asset(request: Request, name: str) -> Response:
+        response = Response(assets[name], media_type=ASSETS[name])
+        return _cached(request, response, asset_tags[name])
 
     async def page(request: Request) -> Response:
-        return asset("index.html")
+        # The page reads its own fields (q, id, lang …) in the browser; a link shared
+        # with a tracking field still opens, so none is refused here.
+        return asset(request, "index.html")
 
     async def static_file(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in ASSETS or name == "index.html":
             return _error("no such file", 404)
-        return asset(name)
+        try:
+            _check_fields(_params(request), FIELDS["static"])
+        except CqfactsError as error:
+            return _error(str(error), 400)
+        return asset(request, name)
 
     def search(request: Request, params: dict[str, str]) -> object:
-        return api.search(
+        rows, count, following = api.search_page(
             loaded, params.get("q"), pillar_=params.get("pillar"), kind_=params.get("kind"),
-            limit_=params.get("limit"), lang_=params.get("lang"), year_=params.get("year"),
+            limit_=params.get("limit"), offset_=params.get("offset"),
+            lang_=params.get("lang"), year_=params.get("year"),
             all_years_=params.get("all_years"),
         )  # fmt: skip
+        return _listed(rows, count, params, following)
+
+    def facts(request: Request, params: dict[str, str]) -> object:
+        chosen = api.listed(
+            loaded, params.get("pillar"), params.get("kind"), params.get("topic"),
+            params.get("status"), params.get("year"),
+        )  # fmt: skip
+        lang = api.shown_lang(params.get("lang"))
+        page = api.page_of(chosen, params.get("limit"), params.get("offset"))
+        body = shapes.fact_page(
+            shapes.facts(page.facts, loaded.base, lang), page.total,
+            _next_url(request, params, page.next_offset),
+        )  # fmt: skip
+        return _listed(body, page.total, params, page.next_offset)
 
     def fact(request: Request, params: dict[str, str]) -> object:
-        return api.show(loaded, request.path_params["fact_id"], params.get("year"))
+        return api.show(
+            loaded, request.path_params["fact_id"], params.get("year"), params.get("lang")
+        )
 
     def pillars(request: Request, params: dict[str, str]) -> object:
-        return shapes.pillars(loaded.base)
+        every = shapes.pillars(loaded.base)
+        return Listed(every, len(every))
 
     def pillar(request: Request, params: dict[str, str]) -> object:
         return api.pillar_detail(
-            loaded, request.path_params["number"], params.get("year"), params.get("report")
-        )
-
-    def rank(request: Request, params: dict[str, str]) -> object:
-        return api.rank(
-            loaded, params.get("by"), params.get("unit"), params.get("pillar"),
-            params.get("limit"), params.get("year"), params.get("all_years"),
+            loaded, request.path_params["number"], params.get("year"), params.get("report"),
+            params.get("lang"),
         )  # fmt: skip
 
+    def rank(request: Request, params: dict[str, str]) -> object:
+        rows, count, following = api.rank_page(
+            loaded, params.get("by"), params.get("unit"), params.get("pillar"),
+            params.get("limit"), params.get("year"), params.get("all_years"),
+            params.get("lang"), params.get("offset"),
+        )  # fmt: skip
+        return _listed(rows, count, params, following)
+
     def topics(request: Request, params: dict[str, str]) -> object:
-        return shapes.topics(loaded.base)
+        every = shapes.topics(loaded.base)
+        return Listed(every, len(every))
 
     def trend(request: Request, params: dict[str, str]) -> object:
-        return api.trend(loaded, params.get("q"))
+        points = api.trend(loaded, params.get("q"), params.get("lang"))
+        return Listed(points, len(points))
 
     def sources(request: Request, params: dict[str, str]) -> object:
-        return api.sources(loaded, params.get("year"))
+        every = api.sources(loaded, params.get("year"))
+        return Listed(every, len(every))
 
     def schema(request: Request, params: dict[str, str]) -> object:
         return openapi
@@ -281,21 +419,28 @@ def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
     async def internal_error(request: Request, exc: Exception) -> Response:
         return _error("internal error: this is a bug", 500)
 
+    def answers(function: Callable[[Request, dict[str, str]], object], name: str,
+                **options: Any) -> Endpoint:  # fmt: skip
+        return _answers(function, FIELDS[name], etag, **options)
+
     get = ["GET"]  # HEAD comes with it; anything else is a 405
     routes = [
         Route("/", page, methods=get),
         Route("/static/{name}", static_file, methods=get),
-        Route("/api/search", _answers(search), methods=get),
-        Route("/api/facts/{fact_id}", _answers(fact), methods=get),
-        Route("/api/pillars", _answers(pillars), methods=get),
+        Route("/api/search", answers(search, "search"), methods=get),
+        Route("/api/facts", answers(facts, "facts"), methods=get),
+        Route("/api/facts/{fact_id}", answers(fact, "fact"), methods=get),
+        Route("/api/pillars", answers(pillars, "pillars"), methods=get),
         Route(
-            "/api/pillars/{number}", _answers(pillar, not_found=api.UnknownPillarError), methods=get
+            "/api/pillars/{number}",
+            answers(pillar, "pillar", not_found=api.UnknownPillarError),
+            methods=get,
         ),
-        Route("/api/rank", _answers(rank), methods=get),
-        Route("/api/topics", _answers(topics), methods=get),
-        Route("/api/trend", _answers(trend), methods=get),
-        Route("/api/sources", _answers(sources), methods=get),
-        Route("/openapi.json", _answers(schema), methods=get),
+        Route("/api/rank", answers(rank, "rank"), methods=get),
+        Route("/api/topics", answers(topics, "topics"), methods=get),
+        Route("/api/trend", answers(trend, "trend"), methods=get),
+        Route("/api/sources", answers(sources, "sources"), methods=get),
+        Route("/openapi.json", answers(schema, "openapi"), methods=get),
     ]
     app = Starlette(
         routes=routes,

@@ -325,13 +325,16 @@ def error(message: str, status: int) -> JSON:
     return {"error": message, "status": status}
 
 
-def cited(result: object, items: Iterable[Fact], base: FactBase) -> JSON:
-    """An answer for an AI assistant (the MCP server): the CLI's object as it is, and
-    the citation of each fact in it, so that a figure is quoted, not paraphrased."""
+def cited(result: object, items: Iterable[Fact], base: FactBase, note: str | None = None) -> JSON:
+    """An answer for an AI assistant (the MCP server): the CLI's object as it is, the
+    citation of each fact in it, so that a figure is quoted, not paraphrased (and
+    whether it is an unchecked ``draft``), and a ``note`` on how the answer was chosen
+    (what the CLI says on stderr; ``null`` where nothing needs saying)."""
     from cqfacts.derive import cite
 
     return {
         "result": result,
+        "note": note,
         "citations": [
             {
                 "id": item.id,

@@ -356,10 +356,8 @@ def test_a_client_that_dies_leaves_a_quiet_exit(small_fact_file):
 
 # --- In process: arguments checked by name, drafts marked, labels resolved -----------------
 
-DRAFTED = (
-    __import__("tests.conftest", fromlist=["SMALL_FACTS"]).SMALL_FACTS.replace(
-        'id = "high-tech-enterprises-new"\n', 'id = "high-tech-enterprises-new"\ndraft = true\n'
-    )
+DRAFTED = __import__("tests.conftest", fromlist=["SMALL_FACTS"]).SMALL_FACTS.replace(
+    'id = "high-tech-enterprises-new"\n', 'id = "high-tech-enterprises-new"\ndraft = true\n'
 )
 
 
@@ -445,7 +443,9 @@ def test_a_draft_is_marked_in_its_citation(in_process, small_fact_file):
 
 def test_show_resolves_a_label_as_the_command_line_does(in_process, small_fact_file):
     label, topic, exact = in_process(
-        ("show", {"id": "新培育技术经纪人"}), ("show", {"id": "高新技术企业"}), ("show", {"id": BROKERS})
+        ("show", {"id": "新培育技术经纪人"}),
+        ("show", {"id": "高新技术企业"}),
+        ("show", {"id": BROKERS}),
     )
     assert body(label)["result"]["id"] == BROKERS
     assert body(label)["note"] == (

@@ -541,6 +541,8 @@ def _protocol(max_connections: int, header_timeout: float) -> type[asyncio.Proto
     class Protocol(H11Protocol):
         deadline: asyncio.TimerHandle | None = None
         refused = False
+        #: The bytes last received: what a request h11 refuses held.
+        received = b""
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
@@ -563,6 +565,7 @@ def _protocol(max_connections: int, header_timeout: float) -> type[asyncio.Proto
             if self.refused:
                 return
             cycle = self.cycle
+            self.received = data
             super().data_received(data)
             if self.cycle is not cycle:  # a request's headers have all come
                 self._disarm()
@@ -575,7 +578,10 @@ def _protocol(max_connections: int, header_timeout: float) -> type[asyncio.Proto
 
         def send_400_response(self, msg: str) -> None:
             # A request h11 cannot parse: the API's JSON error and headers, not plain text.
-            self.transport.write(_closing_response(400, "Bad Request", msg.rstrip(".")))
+            message = msg.rstrip(".")
+            if not self.received.partition(b"\n")[0].isascii():
+                message = RAW_BYTES  # what a hand-made client did wrong, and its fix
+            self.transport.write(_closing_response(400, "Bad Request", message))
             self.transport.close()
 
         def _arm(self) -> None:
@@ -597,6 +603,13 @@ def _protocol(max_connections: int, header_timeout: float) -> type[asyncio.Proto
                 self.transport.close()
 
     return Protocol
+
+
+#: The refusal of a request line with raw UTF-8 (curl sends 高 as it is typed).
+RAW_BYTES = (
+    "the URL holds characters that are not ASCII; a URL carries them percent-encoded "
+    "(高 is %E9%AB%98): curl --get --data-urlencode q=高 does it"
+)
 
 
 def _closing_response(status: int, reason: str, message: str) -> bytes:

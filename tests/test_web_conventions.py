@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from cqfacts.ask.arguments import MAX_LIMIT
 from cqfacts.cli.app import app as cli_app
 from cqfacts.store.loader import Loaded, load
-from cqfacts.web.app import FIELDS, create_app
+from cqfacts.web.answers import FIELDS
+from cqfacts.web.app import create_app
 from tests.conftest import SMALL_FACTS
 
 LOOPBACK = "http://127.0.0.1:8765"

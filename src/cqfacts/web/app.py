@@ -8,32 +8,43 @@ module: the CLI's other commands never pay for Starlette or uvicorn.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import ipaddress
 import json
 import logging
 import signal
 import socket
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from importlib import resources
 from types import FrameType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cqfacts.ask import arguments as api
-from cqfacts.errors import CqfactsError, InvalidArgumentError, UnknownFactError, quoted
+from cqfacts.errors import CqfactsError, InvalidArgumentError, quoted
 from cqfacts.output import shapes
 from cqfacts.store.loader import Loaded
+from cqfacts.web.answers import (
+    FIELDS,
+    Endpoint,
+    Listed,
+    cached,
+    check_fields,
+    content_digest,
+    endpoint,
+    error_response,
+    listed,
+    next_url,
+    query_fields,
+    tag,
+)
 
 if TYPE_CHECKING:
     import uvicorn
@@ -56,26 +67,6 @@ ASSETS = {
     "app.js": "text/javascript; charset=utf-8",
     "app.css": "text/css; charset=utf-8",
 }
-# A query string with more fields than this is not one the page or a script sends.
-MAX_FIELDS = 20
-#: What a response the fact base alone decides may be kept for: revalidated each time
-#: (a 304 costs nothing), as a server restarted on other fact files answers otherwise.
-CACHE_CONTROL = "no-cache"
-#: The query fields each endpoint reads; any other is refused, named (a misspelt
-#: ?pilar=4 would otherwise answer every pillar as if it were asked for).
-FIELDS = {
-    "search": ("q", "pillar", "kind", "limit", "offset", "lang", "year", "all_years"),
-    "facts": ("pillar", "kind", "topic", "status", "year", "limit", "offset", "lang"),
-    "fact": ("year", "lang"),
-    "pillars": (),
-    "pillar": ("year", "report", "lang"),
-    "rank": ("by", "unit", "pillar", "limit", "offset", "year", "all_years", "lang"),
-    "topics": (),
-    "trend": ("q", "lang"),
-    "sources": ("year",),
-    "openapi": (),
-    "static": (),
-}
 SECURITY_HEADERS = [
     # Scripts, styles and fetches from this server only: a label that slipped into the
     # page as markup still could not run or load anything.
@@ -85,8 +76,6 @@ SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
 ]  # fmt: skip
-
-Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 class _SecurityHeaders:
@@ -180,7 +169,7 @@ class _HostCheck:
     def __init__(self, app: ASGIApp, rule: HostRule) -> None:
         self.app = app
         self.rule = rule
-        self.refusal = _error(
+        self.refusal = error_response(
             f"this server answers requests for {rule.describe()} only, and the Host header "
             "names something else; `cqfacts serve --allow-host NAME` adds a name",
             400,
@@ -195,131 +184,6 @@ class _HostCheck:
         await self.app(scope, receive, send)
 
 
-def _error(message: str, status: int, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(shapes.error(message, status), status_code=status, headers=headers)
-
-
-@dataclass(frozen=True)
-class Listed:
-    """A list answer: its body, how many rows the list holds in all and the query of
-    its next page (None on the last), said in the headers ``X-Total-Count`` and
-    ``Link: <…>; rel="next"``."""
-
-    body: object
-    total: int
-    next_params: dict[str, str] | None = field(default=None)
-
-
-def _next_url(request: Request, params: dict[str, str], offset: int | None) -> str | None:
-    """The next page's address, relative to this server (never built from the Host
-    header, which a proxy may have rewritten): this request's fields, a new offset."""
-    if offset is None:
-        return None
-    return f"{request.url.path}?{urlencode({**params, 'offset': str(offset)})}"
-
-
-def _content_digest(loaded: Loaded, version: str) -> str:
-    """A digest of everything an answer is made of: the facts, parts, topics and
-    reports, and the code's version (which shapes the JSON)."""
-    base = loaded.base
-    content = json.dumps(
-        [version, shapes.facts(base.facts), shapes.pillars(base), shapes.topics(base),
-         [list(meta) for meta in base.reports]],
-        ensure_ascii=False, sort_keys=True, default=repr,
-    )  # fmt: skip
-    return _tag(content.encode())
-
-
-def _tag(data: bytes) -> str:
-    return f'"{hashlib.sha256(data).hexdigest()[:32]}"'
-
-
-def _matches(request: Request, etag: str) -> bool:
-    """Whether If-None-Match names ``etag`` (or is *): the client's copy is current."""
-    header = request.headers.get("if-none-match")
-    if header is None:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in tags or etag in tags
-
-
-def _cached(request: Request, response: Response, etag: str) -> Response:
-    """``response`` with its ETag and Cache-Control, or a 304 where the client has it."""
-    headers = {"etag": etag, "cache-control": CACHE_CONTROL}
-    if _matches(request, etag):
-        return Response(status_code=304, headers=headers)
-    response.headers.update(headers)
-    return response
-
-
-def _check_fields(params: Mapping[str, str], allowed: Iterable[str]) -> None:
-    unknown = [name for name in params if name not in allowed]
-    if not unknown:
-        return
-    named = ", ".join(quoted(name) for name in unknown)
-    takes = ", ".join(allowed)
-    what = "parameter" if len(unknown) == 1 else "parameters"
-    raise InvalidArgumentError(
-        f"unknown query {what} {named}; "
-        + (f"this address takes {takes}" if takes else "this address takes none")
-    )
-
-
-def _params(request: Request) -> dict[str, str]:
-    """The query string's fields, decoded strictly: Starlette's own parsing would turn
-    %FF into U+FFFD and search for that. The last of a repeated field wins."""
-    raw: bytes = request.scope.get("query_string", b"")
-    try:
-        pairs = parse_qsl(
-            raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict",
-            max_num_fields=MAX_FIELDS,
-        )  # fmt: skip
-    except UnicodeDecodeError:
-        raise InvalidArgumentError("the query string is not valid UTF-8") from None
-    except ValueError:  # more fields than max_num_fields
-        raise InvalidArgumentError(f"the query string has more than {MAX_FIELDS} fields") from None
-    return dict(pairs)
-
-
-def _answers(
-    function: Callable[[Request, dict[str, str]], object],
-    fields: Iterable[str],
-    etag: str,
-    *,
-    not_found: type[CqfactsError] = UnknownFactError,
-) -> Endpoint:
-    """An endpoint answering with JSON: the library's refusals become 400 (or 404 for
-    ``not_found`` and unknown ids), with the message the CLI would print; a query
-    field not in ``fields`` is a 400 naming it. An answer carries ``etag`` (the fact
-    base's digest: the same URL answers the same until the base changes); a list
-    says its count and its next page in the headers."""
-    allowed = tuple(fields)
-
-    async def endpoint(request: Request) -> Response:
-        try:
-            params = _params(request)
-            _check_fields(params, allowed)
-            answer = function(request, params)
-        except (UnknownFactError, not_found) as error:
-            return _error(str(error), 404)
-        except CqfactsError as error:
-            return _error(str(error), 400)
-        if not isinstance(answer, Listed):
-            return _cached(request, JSONResponse(answer), etag)
-        headers = {"x-total-count": str(answer.total)}
-        if answer.next_params is not None:
-            following = f"{request.url.path}?{urlencode(answer.next_params)}"
-            headers["link"] = f'<{following}>; rel="next"'
-        return _cached(request, JSONResponse(answer.body, headers=headers), etag)
-
-    return endpoint
-
-
-def _listed(body: object, count: int, params: dict[str, str], next_offset: int | None) -> Listed:
-    following = None if next_offset is None else {**params, "offset": str(next_offset)}
-    return Listed(body, count, following)
-
-
 def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
     """The ASGI application serving ``loaded``: the page, its assets and the API, to
     requests whose Host ``hosts`` accepts (default: the loopback names)."""
@@ -329,13 +193,13 @@ def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
     static = resources.files("cqfacts.web") / "static"
     assets = {name: (static / name).read_bytes() for name in ASSETS}
     # Each asset's own digest: an upgraded package's page is new, whatever the facts.
-    asset_tags = {name: _tag(data) for name, data in assets.items()}
+    asset_tags = {name: tag(data) for name, data in assets.items()}
     openapi = description(__version__)
-    etag = _content_digest(loaded, __version__)
+    etag = content_digest(loaded, __version__)
 
     def asset(request: Request, name: str) -> Response:
         response = Response(assets[name], media_type=ASSETS[name])
-        return _cached(request, response, asset_tags[name])
+        return cached(request, response, asset_tags[name])
 
     async def page(request: Request) -> Response:
         # The page reads its own fields (q, id, lang …) in the browser; a link shared
@@ -345,11 +209,11 @@ def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
     async def static_file(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in ASSETS or name == "index.html":
-            return _error("no such file", 404)
+            return error_response("no such file", 404)
         try:
-            _check_fields(_params(request), FIELDS["static"])
+            check_fields(query_fields(request), FIELDS["static"])
         except CqfactsError as error:
-            return _error(str(error), 400)
+            return error_response(str(error), 400)
         return asset(request, name)
 
     def search(request: Request, params: dict[str, str]) -> object:
@@ -359,7 +223,7 @@ def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
             lang_=params.get("lang"), year_=params.get("year"),
             all_years_=params.get("all_years"),
         )  # fmt: skip
-        return _listed(rows, count, params, following)
+        return listed(rows, count, params, following)
 
     def facts(request: Request, params: dict[str, str]) -> object:
         chosen = api.listed(
@@ -370,9 +234,9 @@ def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
         page = api.page_of(chosen, params.get("limit"), params.get("offset"))
         body = shapes.fact_page(
             shapes.facts(page.facts, loaded.base, lang), page.total,
-            _next_url(request, params, page.next_offset),
+            next_url(request, params, page.next_offset),
         )  # fmt: skip
-        return _listed(body, page.total, params, page.next_offset)
+        return listed(body, page.total, params, page.next_offset)
 
     def fact(request: Request, params: dict[str, str]) -> object:
         return api.show(
@@ -395,7 +259,7 @@ def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
             params.get("limit"), params.get("year"), params.get("all_years"),
             params.get("lang"), params.get("offset"),
         )  # fmt: skip
-        return _listed(rows, count, params, following)
+        return listed(rows, count, params, following)
 
     def topics(request: Request, params: dict[str, str]) -> object:
         every = shapes.topics(loaded.base)
@@ -414,14 +278,14 @@ def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        return _error(exc.detail, exc.status_code, exc.headers)
+        return error_response(exc.detail, exc.status_code, exc.headers)
 
     async def internal_error(request: Request, exc: Exception) -> Response:
-        return _error("internal error: this is a bug", 500)
+        return error_response("internal error: this is a bug", 500)
 
     def answers(function: Callable[[Request, dict[str, str]], object], name: str,
                 **options: Any) -> Endpoint:  # fmt: skip
-        return _answers(function, FIELDS[name], etag, **options)
+        return endpoint(function, FIELDS[name], etag, **options)
 
     get = ["GET"]  # HEAD comes with it; anything else is a 405
     routes = [

@@ -62,7 +62,8 @@ INSTRUCTIONS = (
 )
 QUOTE = (
     " Each answer holds `result` (the CLI's JSON) and `citations`: quote every figure "
-    "exactly as its value_text with its citation."
+    "exactly as its value_text with its citation, and say so where a citation has "
+    "draft=true (unchecked)."
 )
 # Read-only, idempotent, and no world beyond the fact file.
 READ_ONLY = ToolAnnotations(

@@ -52,6 +52,7 @@ const TEXT = {
     sourceCol: "来源",
     bases: { final: "统计数", preliminary: "初步数", estimated: "预计数" },
     draft: "草稿",
+    kinds: { policy: "政策", event: "事件", achievement: "成果", platform: "平台", programme: "计划" },
     chartLabel: (unit) => `历年数值（${unit}），每个点是一个来源`,
   },
   en: {
@@ -94,6 +95,7 @@ const TEXT = {
     sourceCol: "Source",
     bases: { final: "final", preliminary: "preliminary", estimated: "estimated" },
     draft: "DRAFT",
+    kinds: { policy: "policy", event: "event", achievement: "achievement", platform: "platform", programme: "programme" },
     chartLabel: (unit) => `Values by year${unit ? ` (${unit})` : ""}, a dot per source`,
   },
 };
@@ -242,8 +244,14 @@ function factCard(fact) {
   const item = el("li", "card");
   const link = factLink(fact);
   const shown = figure(fact);
-  // A name is no figure: the column stays empty, the name goes under the label.
-  link.append(el("span", shown ? "figure" : "figure none", shown));
+  if (shown) {
+    link.append(el("span", "figure", shown));
+  } else {
+    // A name is no figure: the column says what the fact is (a policy · issued), as the
+    // CLI's tables do, and the name goes under the label.
+    const what = [t("kinds")[fact.kind] || fact.kind, fact.shown && fact.shown.status];
+    link.append(el("span", "figure kind", what.filter(Boolean).join(" · ")));
+  }
   const title = el("span", "label");
   // A drafted fact no curator has checked says so before its label.
   if (fact.draft) title.append(el("span", "draft", t("draft")));

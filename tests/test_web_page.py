@@ -37,6 +37,15 @@ value = 42
 unit = "项"
 value_text = "42项<b>bold</b>"
 note = "<a href=javascript:alert(3)>click</a>"
+
+[[topics."恶意标签".facts]]
+id = "change-alone"
+pillar = 4
+section = "4.2"
+kind = "figure"
+label = "只有增速的数字"
+label_en = "A figure given by its change alone"
+change = {{ value = 50, unit = "%", text = "增长50%" }}
 """
 )
 # The flags Chromium needs here: no sandbox as root, and no calls home on a closed network.
@@ -330,3 +339,14 @@ def test_a_series_fits_a_phone_in_either_language(browser, shipped_url, lang):
     assert lines and set(lines) == {1}, lines
     assert watched.errors == []
     watched.close()
+
+
+@pytest.mark.parametrize(("lang", "change"), [("zh", "增长50%"), ("en", "+50%")])
+def test_a_change_given_alone_is_shown_as_the_figure(watched, hostile_url, lang, change):
+    page = watched.page
+    page.goto(hostile_url + f"?id=change-alone&lang={lang}")
+    page.locator(".fact .big").filter(has_text=change).wait_for()
+    page.goto(hostile_url + f"?q=只有增速的数字&lang={lang}")
+    card = page.locator(".card").first
+    card.locator(".figure").filter(has_text=change).wait_for()
+    assert card.locator(".figure.kind").count() == 0

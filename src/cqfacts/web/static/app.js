@@ -244,8 +244,11 @@ function factCard(fact) {
   const item = el("li", "card");
   const link = factLink(fact);
   const shown = figure(fact);
-  if (shown) {
-    link.append(el("span", "figure", shown));
+  const change = fact.shown && fact.shown.change;
+  const figureKind = fact.kind === "figure" || fact.kind === "rank";
+  if (shown || figureKind) {
+    // A change alone (增长34.4%) is the figure the report gives: shown where one goes.
+    link.append(el("span", "figure", shown || change || ""));
   } else {
     // A name is no figure: the column says what the fact is (a policy · issued), as the
     // CLI's tables do, and the name goes under the label.
@@ -259,8 +262,7 @@ function factCard(fact) {
   link.append(title);
   const name = nameOf(fact);
   if (name) link.append(el("span", "name", name));
-  const change = fact.shown && fact.shown.change;
-  if (change) link.append(el("span", "change", change));
+  if (change && (shown || !figureKind)) link.append(el("span", "change", change));
   const meta = el("span", "meta");
   meta.append(el("span", "topic", topicOf(fact)), el("span", "section", sectionTitle(fact.section)),
     el("span", "year", yearsOf(fact)), el("code", "id", fact.id));
@@ -317,15 +319,18 @@ async function showFact(id) {
     const fact = await getJson(`/api/facts/${encodeURIComponent(id)}`);
     const shown = fact.shown;
     const article = el("article", "fact");
-    // Only a figure is drawn large; an event's or a policy's name is a line of text.
-    if (figure(fact)) article.append(el("p", "figure big", figure(fact)));
+    // Only a figure is drawn large (or a change the report gives alone, 增长34.4%); an
+    // event's or a policy's name is a line of text.
+    const changeAlone = !figure(fact) && ["figure", "rank"].includes(fact.kind) && shown.change;
+    const big = figure(fact) || (changeAlone ? shown.change : "");
+    if (big) article.append(el("p", "figure big", big));
     const heading = el("h2", "label");
     if (fact.draft) heading.append(el("span", "draft", t("draft")));
     heading.append(label(fact));
     article.append(heading);
     const details = el("dl", "details");
     row(details, t("name"), nameOf(fact));
-    row(details, t("change"), shown.change);
+    if (!changeAlone) row(details, t("change"), shown.change);
     row(details, t("status"), shown.status);
     row(details, t("where"), `${shown.where || ""} ${sectionName(fact.section)}`.trim());
     row(details, t("topic"), topicOf(fact));

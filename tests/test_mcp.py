@@ -456,3 +456,22 @@ def test_show_resolves_a_label_as_the_command_line_does(in_process, small_fact_f
     assert body(topic)["note"] in cli.stderr
     assert set(body(exact)) == {"result", "note", "citations"}
     assert body(exact)["note"] is None
+
+
+def test_a_validation_report_becomes_one_sentence_without_addresses():
+    """Whatever pydantic still checks (a future annotation without SkipValidation)
+    reaches the client as a sentence, not as pydantic's report with its web address."""
+    from pydantic import BaseModel, ValidationError
+
+    from cqfacts.mcp.server import _validation_sentence
+
+    class Arguments(BaseModel):
+        limit: int
+
+    with pytest.raises(ValidationError) as raised:
+        Arguments.model_validate({"limit": "many"})
+    assert "https://errors.pydantic.dev" in str(raised.value)
+    assert _validation_sentence("search", raised.value) == (
+        "search cannot read its arguments: limit: input should be a valid integer, unable "
+        "to parse string as an integer"
+    )

@@ -372,3 +372,12 @@ def test_a_results_figures_are_not_split(browser, shipped_url, width):
     assert len(set(lefts)) == 1, lefts
     assert watched.errors == []
     watched.close()
+
+
+@pytest.mark.parametrize(("lang", "where"), [("zh", "总体情况"), ("en", "Overview")])
+def test_the_overview_is_named_once(watched, hostile_url, lang, where):
+    page = watched.page
+    page.goto(hostile_url + f"?id=rd-investment-total&lang={lang}")
+    page.locator(".fact .big").wait_for()
+    rows = page.locator(".details dd").all_inner_texts()
+    assert where in rows and not any(f"{where} {where}" in row for row in rows), rows

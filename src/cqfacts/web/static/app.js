@@ -332,7 +332,9 @@ async function showFact(id) {
     row(details, t("name"), nameOf(fact));
     if (!changeAlone) row(details, t("change"), shown.change);
     row(details, t("status"), shown.status);
-    row(details, t("where"), `${shown.where || ""} ${sectionName(fact.section)}`.trim());
+    // The overview is named by its title alone (总体情况, not 总体情况 总体情况).
+    const part = fact.pillar === 0 && sectionName(fact.section) ? "" : shown.where || "";
+    row(details, t("where"), `${part} ${sectionName(fact.section)}`.trim());
     row(details, t("topic"), topicOf(fact));
     row(details, t("note"), fact.note);
     row(details, t("previous"), shown.previous);

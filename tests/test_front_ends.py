@@ -44,6 +44,7 @@ QUESTIONS: list[tuple[str, dict[str, Any], str]] = [
     ("rank", {"unit": "亿元"}, "answer"),
     ("rank", {"by": "value", "limit": 3}, "answer"),
     ("rank", {"by": "change", "year": 2020}, "answer"),
+    ("rank", {"all_years": True, "limit": 5}, "answer"),
     ("rank", {"by": "change", "unit": "家"}, "refused"),
     ("rank", {"by": "size"}, "refused"),
     ("trend", {"query": "rd-intensity"}, "answer"),

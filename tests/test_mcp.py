@@ -128,6 +128,7 @@ def test_search_jsjjr_gives_1133_with_its_citation(session, small: Loaded):
     citation = cite.citation(small.base.get(BROKERS), small.base, "zh")
     assert answer["citations"][0] == {
         "id": BROKERS,
+        "draft": False,
         "citation": citation,
         "citation_en": cite.citation(small.base.get(BROKERS), small.base, "en"),
     }
@@ -159,7 +160,7 @@ def test_each_tool_returns_the_cli_json(session):
     [
         ("empty", "the query is empty"),
         ("blank", "the query is empty"),
-        ("missing", "query"),
+        ("missing", "search needs the argument 'query'"),
         ("pillar_9", "no pillar '9'; pillars are 0, 4"),
         ("bad_kind", "no kind 'zzz'"),
         ("bad_limit", "the limit must be a whole number from 1 to 100"),
@@ -180,8 +181,11 @@ def test_each_tool_returns_the_cli_json(session):
 )
 def test_bad_arguments_are_tool_errors_with_a_clear_message(session, name, message):
     _, _, results = session
+    # The library's sentence alone: no "Error executing tool", no pydantic report.
     assert message in error_text(results[name])
     assert "Traceback" not in error_text(results[name])
+    assert "Error executing tool" not in error_text(results[name])
+    assert "pydantic" not in error_text(results[name])
 
 
 def test_the_server_goes_on_after_errors(session):
@@ -348,3 +352,126 @@ def test_a_client_that_dies_leaves_a_quiet_exit(small_fact_file):
     client.process.wait(timeout=10)
     code, stderr = client.close()
     assert (code, stderr) == (0, "")
+
+
+# --- In process: arguments checked by name, drafts marked, labels resolved -----------------
+
+DRAFTED = __import__("tests.conftest", fromlist=["SMALL_FACTS"]).SMALL_FACTS.replace(
+    'id = "high-tech-enterprises-new"\n', 'id = "high-tech-enterprises-new"\ndraft = true\n'
+)
+
+
+@pytest.fixture(scope="module")
+def in_process(tmp_path_factory) -> Any:
+    """Each call put to the MCP server in one in-process session (the SDK's client)."""
+    from cqfacts.store.loader import load
+
+    facts = tmp_path_factory.mktemp("mcp-in-process") / "drafted.toml"
+    facts.write_text(DRAFTED, encoding="utf-8")
+    loaded = load(facts, cache_dir=None)
+
+    def call(*requests: tuple[str, dict[str, Any]]) -> list[Any]:
+        from mcp import Client
+
+        from cqfacts.mcp.server import create_server
+
+        async def session() -> list[Any]:
+            async with Client(create_server(loaded)) as client:
+                return [await client.call_tool(name, arguments) for name, arguments in requests]
+
+        return anyio.run(session)
+
+    return call
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments", "message"),
+    [
+        ("search", {}, "search needs the argument 'query'"),
+        ("show", {}, "show needs the argument 'id'"),
+        (
+            "search",
+            {"query": "x", "years": 2023},
+            "search takes no argument 'years' (its arguments: query, pillar, kind, limit, "
+            "year, all_years)",
+        ),
+        (
+            "trend",
+            {"query": "jsjjr", "year": 2023},
+            "trend takes no argument 'year' (its arguments: query): a trend is every "
+            "year's; show with year gives one year's figure",
+        ),
+        (
+            "pillar",
+            {"n": 4, "lang": "en", "limit": 3},
+            "pillar takes no arguments 'lang', 'limit' (its arguments: n, year, report)",
+        ),
+        ("search", {"query": "x", "year": "2023年"}, "the year must be a number, not '2023年'"),
+        ("rank", {"year": 1990}, "no loaded fact describes 1990; years: 2023"),
+        ("show", {"id": BROKERS, "year": 1990}, "no loaded fact describes 1990; years: 2023"),
+    ],
+)
+def test_an_argument_is_refused_in_one_sentence(in_process, tool, arguments, message):
+    (result,) = in_process((tool, arguments))
+    assert result.is_error
+    assert result.content[0].text == message
+
+
+def test_every_tool_that_selects_facts_takes_year(in_process):
+    calls = [
+        ("search", {"query": "jsjjr", "year": 2023}),
+        ("show", {"id": BROKERS, "year": 2023}),
+        ("pillar", {"n": 4, "year": 2023}),
+        ("rank", {"year": 2023, "all_years": True}),
+    ]
+    for result in in_process(*calls):
+        assert not result.is_error, result.content
+
+
+def test_a_draft_is_marked_in_its_citation(in_process, small_fact_file):
+    (result,) = in_process(("pillar", {"n": 4}))
+    citations = {entry["id"]: entry for entry in body(result)["citations"]}
+    drafted = citations["high-tech-enterprises-new"]
+    assert set(drafted) == {"id", "draft", "citation", "citation_en"}
+    assert drafted["draft"] is True
+    assert drafted["citation"].startswith("「草稿，未核对：")
+    assert drafted["citation_en"].startswith("DRAFT, unchecked: ")
+    assert citations[BROKERS]["draft"] is False
+    facts = {fact["id"]: fact for fact in body(result)["result"]["facts"]}
+    assert facts["high-tech-enterprises-new"]["draft"] is True
+
+
+def test_show_resolves_a_label_as_the_command_line_does(in_process, small_fact_file):
+    label, topic, exact = in_process(
+        ("show", {"id": "新培育技术经纪人"}),
+        ("show", {"id": "高新技术企业"}),
+        ("show", {"id": BROKERS}),
+    )
+    assert body(label)["result"]["id"] == BROKERS
+    assert body(label)["note"] == (
+        f"'新培育技术经纪人' is not an id; showing its clear best match, {BROKERS}"
+    )
+    cli = CliRunner().invoke(cli_app, ["--facts", str(small_fact_file), "show", "高新技术企业"])
+    assert body(topic)["result"]["id"] == "high-tech-enterprises-total"
+    assert body(topic)["note"] in cli.stderr
+    assert set(body(exact)) == {"result", "note", "citations"}
+    assert body(exact)["note"] is None
+
+
+def test_a_validation_report_becomes_one_sentence_without_addresses():
+    """Whatever pydantic still checks (a future annotation without SkipValidation)
+    reaches the client as a sentence, not as pydantic's report with its web address."""
+    from pydantic import BaseModel, ValidationError
+
+    from cqfacts.mcp.server import _validation_sentence
+
+    class Arguments(BaseModel):
+        limit: int
+
+    with pytest.raises(ValidationError) as raised:
+        Arguments.model_validate({"limit": "many"})
+    assert "https://errors.pydantic.dev" in str(raised.value)
+    assert _validation_sentence("search", raised.value) == (
+        "search cannot read its arguments: limit: input should be a valid integer, unable "
+        "to parse string as an integer"
+    )

@@ -37,6 +37,15 @@ value = 42
 unit = "项"
 value_text = "42项<b>bold</b>"
 note = "<a href=javascript:alert(3)>click</a>"
+
+[[topics."恶意标签".facts]]
+id = "change-alone"
+pillar = 4
+section = "4.2"
+kind = "figure"
+label = "只有增速的数字"
+label_en = "A figure given by its change alone"
+change = {{ value = 50, unit = "%", text = "增长50%" }}
 """
 )
 # The flags Chromium needs here: no sandbox as root, and no calls home on a closed network.
@@ -226,3 +235,149 @@ def test_screenshots_for_the_readme(browser, shipped_url, tmp_path):
         page.screenshot(path=str(folder / name))
         assert watched.errors == []
         watched.close()
+
+
+# --- each language whole: figures, changes, places and errors in the page's language ---------
+
+CJK = r"[\u3400-\u9fff\uff00-\uffef]"
+
+
+def _chinese_in(text: str) -> list[str]:
+    import re
+
+    return re.findall(rf"\S*{CJK}\S*", text)
+
+
+@pytest.mark.parametrize(
+    ("path", "ready"),
+    [
+        ("?id=rd-investment-total&lang=en", ".fact .big"),
+        ("?id=high-tech-enterprises-total&lang=en", ".fact .big"),
+        ("?q=jsjjr&lang=en", ".card .figure"),
+        ("?pillar=4&lang=en", ".card .figure"),
+        ("?rank=value&lang=en", ".bar-value"),
+        ("?rank=change&lang=en", ".bar-value"),
+    ],
+)
+def test_the_english_page_has_no_chinese_figure(watched, hostile_url, path, ready):
+    page = watched.page
+    page.goto(hostile_url + path)
+    page.locator(ready).first.wait_for()
+    text = page.locator("main").inner_text()
+    # A policy's Chinese title is its name (as the CLI shows it); the hostile fact's
+    # label is the test's own. Nothing else may be Chinese: no 亿元, 增长, 四（一）, 1133人.
+    allowed = {"高校科技成果转化与产业化若干措施", "42项<b>bold</b>"}
+    assert [word for word in _chinese_in(text) if word not in allowed] == []
+
+
+def test_the_english_fact_page_says_figure_change_place_and_previous_in_english(
+    watched, hostile_url
+):
+    page = watched.page
+    page.goto(hostile_url + "?id=high-tech-enterprises-total&lang=en")
+    page.locator(".fact .big").filter(has_text="7,565").wait_for()
+    details = page.locator(".details").inner_text()
+    assert "+19.2%" in details and "part 4 (1) Double doubling" in details
+    assert "≈ 6,346.5 (derived: 7565 ÷ (1 + 19.2%))" in details
+    page.locator("#lang").click()
+    page.locator(".fact .big").filter(has_text="7565家").wait_for()
+    details = page.locator(".details").inner_text()
+    assert "增长19.2%" in details and "四（一） “双倍增”行动目标超额完成" in details
+
+
+def test_a_policys_name_is_no_large_figure(watched, hostile_url):
+    page = watched.page
+    for lang, where in (("zh", ".fact h2"), ("en", ".details")):
+        page.goto(hostile_url + f"?id=university-transfer-measures&lang={lang}")
+        page.locator("#citation").wait_for()
+        assert page.locator(".fact .big").count() == 0
+        # Its title: the heading in Chinese, a line of the details in English.
+        assert "高校科技成果转化与产业化若干措施" in page.locator(where).inner_text()
+    page.goto(hostile_url + "?q=成果转化政策&lang=en")
+    card = page.locator(".card").first
+    card.wait_for()
+    # Its figure's column says what it is, quietly, as the CLI's tables do.
+    assert card.locator(".figure.kind").inner_text() == "policy"
+    assert card.locator(".name").inner_text() == "高校科技成果转化与产业化若干措施"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("zh", "没有找到“nope”对应的数据，可以试试搜索。"),
+        ("en", "No fact has the id 'nope'."),
+    ],
+)
+def test_an_error_reads_in_the_pages_language(browser, hostile_url, lang, expected):
+    watched = Watched(browser)
+    page = watched.page
+    page.goto(hostile_url + f"?id=nope&lang={lang}")
+    status = page.locator("#status.error")
+    status.wait_for()
+    assert status.inner_text() == expected
+    # The page's own way on: a search for what was typed.
+    page.locator(".search-instead").click()
+    page.locator("#q").wait_for()
+    assert page.locator("#q").input_value() == "nope"
+    # The 404 itself is the only console error (the browser logs every failed fetch).
+    assert all("404" in error for error in watched.errors), watched.errors
+    watched.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_series_fits_a_phone_in_either_language(browser, shipped_url, lang):
+    watched = Watched(browser, 390, 844)
+    page = watched.page
+    page.goto(shipped_url + f"?id=tech-contract-turnover&lang={lang}")
+    page.locator(".points").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # No figure is split over two lines: each figure's text is one line box.
+    lines = page.locator(".points td.figure").evaluate_all(
+        "cells => cells.map(c => { const r = document.createRange(); r.selectNodeContents(c);"
+        " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; })"
+    )
+    assert lines and set(lines) == {1}, lines
+    assert watched.errors == []
+    watched.close()
+
+
+@pytest.mark.parametrize(("lang", "change"), [("zh", "增长50%"), ("en", "+50%")])
+def test_a_change_given_alone_is_shown_as_the_figure(watched, hostile_url, lang, change):
+    page = watched.page
+    page.goto(hostile_url + f"?id=change-alone&lang={lang}")
+    page.locator(".fact .big").filter(has_text=change).wait_for()
+    page.goto(hostile_url + f"?q=只有增速的数字&lang={lang}")
+    card = page.locator(".card").first
+    card.locator(".figure").filter(has_text=change).wait_for()
+    assert card.locator(".figure.kind").count() == 0
+
+
+@pytest.mark.parametrize("width", [1000, 390])
+def test_a_results_figures_are_not_split(browser, shipped_url, width):
+    """One figure column for a list, as wide as its longest figure: 预计达到2.6% and
+    提高0.56个百分点 stay on one line, at a desktop's width and a phone's."""
+    watched = Watched(browser, width, 800)
+    page = watched.page
+    page.goto(shipped_url + "?q=研发")
+    page.locator(".card").nth(4).wait_for()
+    lines = page.locator(".card .figure").evaluate_all(
+        "cells => cells.map(c => { const r = document.createRange(); r.selectNodeContents(c);"
+        " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; })"
+    )
+    assert lines and set(lines) == {1}, lines
+    # Every card's label starts at one edge.
+    lefts = page.locator(".card .label").evaluate_all(
+        "labels => labels.map(l => Math.round(l.getBoundingClientRect().left))"
+    )
+    assert len(set(lefts)) == 1, lefts
+    assert watched.errors == []
+    watched.close()
+
+
+@pytest.mark.parametrize(("lang", "where"), [("zh", "总体情况"), ("en", "Overview")])
+def test_the_overview_is_named_once(watched, hostile_url, lang, where):
+    page = watched.page
+    page.goto(hostile_url + f"?id=rd-investment-total&lang={lang}")
+    page.locator(".fact .big").wait_for()
+    rows = page.locator(".details dd").all_inner_texts()
+    assert where in rows and not any(f"{where} {where}" in row for row in rows), rows

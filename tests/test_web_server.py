@@ -182,7 +182,7 @@ def test_a_500_carries_the_security_headers(small, monkeypatch):
     def broken(*args: object, **kwargs: object) -> object:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(api, "search", broken)
+    monkeypatch.setattr(api, "search_page", broken)
     app = create_app(small)
     with TestClient(app, base_url=LOOPBACK, raise_server_exceptions=False) as client:
         response = client.get("/api/search?q=x")
@@ -200,6 +200,25 @@ def test_a_request_uvicorn_cannot_parse_is_a_json_400_with_the_headers(small):
     assert head.startswith(b"HTTP/1.1 400 ") and b"content-type: application/json" in head
     assert all(name + b": " + value in head for name, value in SECURITY_HEADERS)
     assert json.loads(body) == {"error": "Invalid HTTP request received", "status": 400}
+
+
+@pytest.mark.parametrize(
+    "target", [b"/api/search?q=\xe9\xab\x98", b"/api/facts/\xe9\xab\x98", b"/\xe9\xab\x98"]
+)
+def test_raw_utf8_in_a_url_is_a_json_400_that_says_how_to_send_it(small, target):
+    with running(small) as (_, port), socket.create_connection(("127.0.0.1", port), 5) as sock:
+        sock.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(4096):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ") and b"content-type: application/json" in head
+    assert all(name + b": " + value in head for name, value in SECURITY_HEADERS)
+    assert json.loads(body) == {
+        "error": "the URL holds characters that are not ASCII; a URL carries them "
+        "percent-encoded (高 is %E9%AB%98): curl --get --data-urlencode q=高 does it",
+        "status": 400,
+    }
 
 
 # --- row 2: TCP_NODELAY on every accepted connection -----------------------------------------

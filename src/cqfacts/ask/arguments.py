@@ -11,13 +11,14 @@ objects. No web or MCP framework is imported here.
 from __future__ import annotations
 
 from cqfacts.errors import InvalidArgumentError, UnknownFactError, quoted
-from cqfacts.facts.model import KINDS, FactBase, parse_pillar_number
+from cqfacts.facts.model import KINDS, STATES, FactBase, parse_pillar_number
 from cqfacts.fast_typing import TYPE_CHECKING, NamedTuple
 from cqfacts.output import shapes
 
 if TYPE_CHECKING:
     from cqfacts.derive.ranking import Ranked
     from cqfacts.derive.trend import TrendPoint
+    from cqfacts.facts.model import Fact
     from cqfacts.search.engine import Match
     from cqfacts.search.lookup import Resolved
     from cqfacts.store.loader import Loaded
@@ -174,6 +175,49 @@ def lang(value: object) -> str:
     return str(value)
 
 
+def shown_lang(value: object) -> str | None:
+    """The language a web answer's ``shown`` texts are in; None where none is asked
+    for (the answer is then the command line's JSON, byte for byte)."""
+    return lang(value) if _given(value) else None
+
+
+def status(value: object) -> str | None:
+    """A policy's state (``list --status``); None where not given."""
+    if not _given(value):
+        return None
+    if not isinstance(value, str) or value not in STATES:
+        raise InvalidArgumentError(
+            f"no status {quoted(str(value))}; states are {', '.join(STATES)}"
+        )
+    return str(value)
+
+
+def topic(value: object) -> str | None:
+    """A topic's Chinese or English name (``list --topic``); None where not given."""
+    return _text(value, "topic", MAX_ID_LENGTH) if _given(value) else None
+
+
+#: The most facts a page may skip: more than any fact base holds.
+MAX_OFFSET = 10**6
+
+
+def offset(value: object) -> int:
+    """How many rows a page skips: 0 (the default) or more, as digits or an integer."""
+    if not _given(value):
+        return 0
+    bad = InvalidArgumentError(
+        f"the offset must be a whole number from 0 to {MAX_OFFSET}, not {quoted(str(value))}"
+    )
+    if isinstance(value, str):
+        digits = value.strip()
+        if not (digits.isascii() and digits.isdigit() and len(digits) <= 7):
+            raise bad
+        value = int(digits)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_OFFSET:
+        raise bad
+    return value
+
+
 def rank_by(value: object) -> str:
     if not _given(value):
         return RANK_BY[0]
@@ -210,9 +254,11 @@ def find(
     all_years_: object = None,
     highlight: bool = False,
     bounded: bool = True,
+    every: bool = False,
 ) -> list[Match]:
     """The matches of a query, best first ([] for none); ``highlight`` marks the
-    matched text (for a table). ``bounded=False`` (the command line's own text, not
+    matched text (for a table); ``every`` returns every match, whatever the limit (a
+    page's count). ``bounded=False`` (the command line's own text, not
     a remote caller's) searches any non-blank text and returns any number of rows:
     the length, NUL and row bounds guard a server, and a local user may paste a page
     or list every match."""
@@ -224,7 +270,8 @@ def find(
     rows = limit(limit_, most=MAX_LIMIT if bounded else None)
     lang(lang_)  # checked alike; the JSON holds both languages
     matches = run_search(
-        loaded.base, loaded.index, text, pillar=number, kind=chosen_kind, limit=rows,
+        loaded.base, loaded.index, text, pillar=number, kind=chosen_kind,
+        limit=None if every else rows,
         highlight=highlight, year=year(year_, loaded.base),
         all_years=flag(all_years_, "all_years"),
     )  # fmt: skip
@@ -242,10 +289,33 @@ def search(
     year_: object = None,
     all_years_: object = None,
 ) -> list[shapes.JSON]:
-    """``search --json``: the facts a query means, best first ([] for none)."""
+    """``search --json``: the facts a query means, best first ([] for none); with
+    ``lang``, each with ``shown`` (the web page's texts in that language)."""
     found = find(loaded, q, pillar_=pillar_, kind_=kind_, limit_=limit_, lang_=lang_,
                  year_=year_, all_years_=all_years_)  # fmt: skip
-    return shapes.search_results(found)
+    return shapes.search_results(found, loaded.base, shown_lang(lang_))
+
+
+def search_page(
+    loaded: Loaded,
+    q: object,
+    *,
+    pillar_: object = None,
+    kind_: object = None,
+    limit_: object = None,
+    offset_: object = None,
+    lang_: object = None,
+    year_: object = None,
+    all_years_: object = None,
+) -> tuple[list[shapes.JSON], int, int | None]:
+    """A page of :func:`search`'s answer (the web API's): its rows, the number of
+    matches in all and the offset of the next page (None on the last)."""
+    found = find(loaded, q, pillar_=pillar_, kind_=kind_, limit_=limit_, lang_=lang_,
+                 year_=year_, all_years_=all_years_, every=True)  # fmt: skip
+    rows, start = limit(limit_), offset(offset_)
+    end = start + rows
+    results = shapes.search_results(found[start:end], loaded.base, shown_lang(lang_))
+    return results, len(found), end if end < len(found) else None
 
 
 def resolved(loaded: Loaded, value: object, year_: object = None) -> Resolved:
@@ -258,9 +328,41 @@ def resolved(loaded: Loaded, value: object, year_: object = None) -> Resolved:
     return resolve(loaded.base, loaded.index, fact_id(value), year(year_, loaded.base))
 
 
-def show(loaded: Loaded, value: object, year_: object = None) -> shapes.JSON:
+def show(loaded: Loaded, value: object, year_: object = None, lang_: object = None) -> shapes.JSON:
     """``show ID|QUERY --json``; :class:`UnknownFactError` where nothing is clear."""
-    return shapes.detail(resolved(loaded, value, year_).fact, loaded.base)
+    chosen = shown_lang(lang_)
+    return shapes.detail(resolved(loaded, value, year_).fact, loaded.base, chosen)
+
+
+def listed(
+    loaded: Loaded, pillar_: object = None, kind_: object = None, topic_: object = None,
+    status_: object = None, year_: object = None,
+) -> list[Fact]:  # fmt: skip
+    """``list``'s facts, in file order: every fact, or those of a pillar, a kind, a
+    topic (its Chinese or English name), a policy's state and a year."""
+    base = loaded.base
+    return base.select(
+        pillar=pillar(pillar_, base), kind=kind(kind_), topic=topic(topic_),
+        status=status(status_), year=year(year_, base),
+    )  # fmt: skip
+
+
+class Page(NamedTuple):
+    """One page of a list: its rows, how many the list holds in all, and the offset
+    of the next page (None on the last)."""
+
+    facts: list[Fact]
+    total: int
+    next_offset: int | None
+
+
+def page_of(facts: list[Fact], limit_: object = None, offset_: object = None) -> Page:
+    """The page ``limit`` rows long (default and most :data:`MAX_LIMIT`) after
+    ``offset`` rows."""
+    rows = limit(limit_, default=MAX_LIMIT)
+    start = offset(offset_)
+    end = start + rows
+    return Page(facts[start:end], len(facts), end if end < len(facts) else None)
 
 
 def pillar_base(
@@ -294,10 +396,12 @@ def pillar_base(
 
 
 def pillar_detail(
-    loaded: Loaded, value: object, year_: object = None, report_: object = None
-) -> shapes.JSON:
+    loaded: Loaded, value: object, year_: object = None, report_: object = None,
+    lang_: object = None,
+) -> shapes.JSON:  # fmt: skip
     """``pillar N --json``."""
-    return shapes.pillar(*pillar_base(loaded, value, year_, report_))
+    chosen = shown_lang(lang_)
+    return shapes.pillar(*pillar_base(loaded, value, year_, report_), chosen)
 
 
 class Ranking(NamedTuple):
@@ -305,6 +409,10 @@ class Ranking(NamedTuple):
     #: The year ranked (None: every year, all_years).
     year: int | None
     rows: list[Ranked]
+    #: The rows the ranking holds in all, past the limit.
+    total: int = 0
+    #: The offset of the next page (None on the last).
+    next_offset: int | None = None
 
 
 def rank_year(base: FactBase) -> int:
@@ -317,7 +425,7 @@ def rank_year(base: FactBase) -> int:
 def ranked_rows(
     loaded: Loaded, by: object = None, unit_: object = None, pillar_: object = None,
     limit_: object = None, year_: object = None, all_years_: object = None,
-    *, bounded: bool = True,
+    *, bounded: bool = True, offset_: object = None,
 ) -> Ranking:  # fmt: skip
     """The rows ``rank`` shows, for every front end alike: by change, or by value where
     a unit is given (``by`` change with a unit is refused); within one year (``year``,
@@ -339,19 +447,37 @@ def ranked_rows(
         firmest = {(fact.id, fact.year): base.get(fact.id, fact.year) for fact in facts}
         facts = [fact for fact in facts if firmest[fact.id, fact.year] is fact]
     rows = limit(limit_, most=MAX_LIMIT if bounded else None)
+    start = offset(offset_)
     if chosen == "change":
-        return Ranking(chosen, chosen_year, rank_by_change(facts)[:rows])
-    ranked = rank_by_value(facts, given_unit or DEFAULT_VALUE_UNIT, known=base.facts)
-    return Ranking(chosen, chosen_year, ranked[:rows])
+        ranked = rank_by_change(facts)
+    else:
+        ranked = rank_by_value(facts, given_unit or DEFAULT_VALUE_UNIT, known=base.facts)
+    end = start + rows
+    following = end if end < len(ranked) else None
+    return Ranking(chosen, chosen_year, ranked[start:end], len(ranked), following)
 
 
 def rank(
     loaded: Loaded, by: object = None, unit_: object = None, pillar_: object = None,
     limit_: object = None, year_: object = None, all_years_: object = None,
+    lang_: object = None,
 ) -> list[shapes.JSON]:  # fmt: skip
     """``rank --json``: figures by growth or by size."""
-    ranking = ranked_rows(loaded, by, unit_, pillar_, limit_, year_, all_years_)
-    return shapes.ranked(ranking.rows, ranking.by)
+    return rank_page(loaded, by, unit_, pillar_, limit_, year_, all_years_, lang_)[0]
+
+
+def rank_page(
+    loaded: Loaded, by: object = None, unit_: object = None, pillar_: object = None,
+    limit_: object = None, year_: object = None, all_years_: object = None,
+    lang_: object = None, offset_: object = None,
+) -> tuple[list[shapes.JSON], int, int | None]:  # fmt: skip
+    """A page of :func:`rank`'s answer (the web API's): its rows, the number of rows
+    in all and the offset of the next page (None on the last)."""
+    chosen = shown_lang(lang_)
+    ranking = ranked_rows(loaded, by, unit_, pillar_, limit_, year_, all_years_,
+                          offset_=offset_)  # fmt: skip
+    rows = shapes.ranked(ranking.rows, ranking.by, loaded.base, chosen)
+    return rows, ranking.total, ranking.next_offset
 
 
 def trend_points(loaded: Loaded, q: object) -> list[TrendPoint]:
@@ -375,6 +501,7 @@ def sources(loaded: Loaded, year_: object = None) -> list[shapes.JSON]:
     return shapes.sources(loaded.base, year(year_, loaded.base))
 
 
-def trend(loaded: Loaded, q: object) -> list[shapes.JSON]:
+def trend(loaded: Loaded, q: object, lang_: object = None) -> list[shapes.JSON]:
     """``trend --json``: the indicator year by year ([] where nothing matches)."""
-    return shapes.trend(trend_points(loaded, q))
+    chosen = shown_lang(lang_)
+    return shapes.trend(trend_points(loaded, q), loaded.base, chosen)

@@ -18,12 +18,12 @@ import json
 import os
 import sys
 from collections.abc import Awaitable, Callable, Iterable
-from typing import IO, Annotated
+from typing import IO, Annotated, Any
 
 import anyio
 import anyio.to_thread
-from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.stdio import stdio_server
 from mcp.shared.message import SessionMessage
 from mcp_types import (
@@ -41,7 +41,7 @@ from pydantic import Field, SkipValidation, ValidationError
 
 from cqfacts import __version__
 from cqfacts.ask import arguments as api
-from cqfacts.errors import CqfactsError
+from cqfacts.errors import CqfactsError, quoted
 from cqfacts.facts.model import KINDS, Fact, FactBase
 from cqfacts.output import shapes
 from cqfacts.store.loader import Loaded
@@ -62,7 +62,8 @@ INSTRUCTIONS = (
 )
 QUOTE = (
     " Each answer holds `result` (the CLI's JSON) and `citations`: quote every figure "
-    "exactly as its value_text with its citation."
+    "exactly as its value_text with its citation, and say so where a citation has "
+    "draft=true (unchecked)."
 )
 # Read-only, idempotent, and no world beyond the fact file.
 READ_ONLY = ToolAnnotations(
@@ -78,6 +79,10 @@ Year = Annotated[SkipValidation[int | None], Field(description="Only facts descr
 Limit = Annotated[
     SkipValidation[int], Field(description=f"At most this many facts, 1 to {api.MAX_LIMIT}.")
 ]
+AllYears = Annotated[
+    SkipValidation[bool],
+    Field(description="Every year's fact of an indicator, not only its latest."),
+]
 
 
 def _titles(base: FactBase) -> str:
@@ -86,8 +91,10 @@ def _titles(base: FactBase) -> str:
     return "; ".join(titles) or base.meta.title_en
 
 
-def _answer(result: object, facts: Iterable[Fact], loaded: Loaded) -> CallToolResult:
-    answer = shapes.cited(result, facts, loaded.base)
+def _answer(
+    result: object, facts: Iterable[Fact], loaded: Loaded, note: str | None = None
+) -> CallToolResult:
+    answer = shapes.cited(result, facts, loaded.base, note)
     text = json.dumps(answer, ensure_ascii=False)
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=answer)
 
@@ -98,12 +105,74 @@ def _checked(function: Callable[[], CallToolResult]) -> CallToolResult:
     try:
         return function()
     except CqfactsError as error:
-        raise ToolError(str(error)) from None
+        raise ToolError(str(error)) from error
+
+
+#: Arguments a tool refuses with a hint where a caller may expect them (the other
+#: tools take them): what to ask instead.
+HINTS = {
+    ("trend", "year"): "a trend is every year's; show with year gives one year's figure",
+}
+
+
+class _Server(MCPServer):
+    """The SDK's server, with arguments refused in sentences: a name the tool does not
+    take (the SDK ignored it: year=2020 answered as if not asked), a required one left
+    out (the SDK answered with pydantic's report and its web address)."""
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> Any:
+        tool = self._tool_manager.get_tool(name)
+        if tool is not None:
+            problem = argument_problem(name, tool.parameters, arguments)
+            if problem is not None:
+                raise ToolError(problem)
+        try:
+            return await super().call_tool(name, arguments, context)
+        except UnexpectedToolError:
+            raise
+        except ToolError as error:
+            # The SDK's "Error executing tool search: " before the library's sentence.
+            cause = error.__cause__
+            if isinstance(cause, CqfactsError):
+                raise ToolError(str(cause)) from None
+            if isinstance(cause, ToolError) and isinstance(cause.__cause__, CqfactsError):
+                raise ToolError(str(cause.__cause__)) from None
+            if isinstance(cause, ValidationError):
+                raise ToolError(_validation_sentence(name, cause)) from None
+            raise
+
+
+def argument_problem(tool: str, schema: dict[str, Any], arguments: dict[str, Any]) -> str | None:
+    """What is wrong with a call's argument names, as a sentence; None where nothing."""
+    properties = list(schema.get("properties", {}))
+    unknown = [name for name in arguments if name not in properties]
+    if unknown:
+        hints = [HINTS[tool, name] for name in unknown if (tool, name) in HINTS]
+        named = ", ".join(repr(name) for name in unknown)
+        what = "argument" if len(unknown) == 1 else "arguments"
+        takes = f"{tool} takes no {what} {named} (its arguments: {', '.join(properties)})"
+        return ": ".join([takes, "; ".join(hints)]) if hints else takes
+    missing = [name for name in schema.get("required", ()) if name not in arguments]
+    if missing:
+        return f"{tool} needs the argument {', '.join(repr(name) for name in missing)}"
+    return None
+
+
+def _validation_sentence(tool: str, error: ValidationError) -> str:
+    """pydantic's report as one sentence, without its web addresses and input dumps."""
+    problems = error.errors(include_url=False, include_input=False)
+    reasons = [
+        f"{'.'.join(map(str, problem['loc'])) or 'the arguments'}: {problem['msg'].lower()}"
+        for problem in problems
+    ]
+    return f"{tool} cannot read its arguments: {'; '.join(reasons)}"
 
 
 def create_server(loaded: Loaded) -> MCPServer:
     base = loaded.base
-    server: MCPServer = MCPServer(
+    server: MCPServer = _Server(
         name="cqfacts",
         title="Chongqing science-and-technology facts",
         version=__version__,
@@ -139,10 +208,7 @@ def create_server(loaded: Loaded) -> MCPServer:
         ] = None,
         limit: Limit = api.DEFAULT_LIMIT,
         year: Year = None,
-        all_years: Annotated[
-            SkipValidation[bool],
-            Field(description="Every year's fact of an indicator, not only its latest."),
-        ] = False,
+        all_years: AllYears = False,
     ) -> CallToolResult:
         def answer() -> CallToolResult:
             matches = api.find(loaded, query, pillar_=pillar, kind_=kind, limit_=limit,
@@ -167,8 +233,13 @@ def create_server(loaded: Loaded) -> MCPServer:
         year: Year = None,
     ) -> CallToolResult:
         def answer() -> CallToolResult:
-            detail = api.show(loaded, id, year)
-            return _answer(detail, [base.get(detail["id"], detail["year"])], loaded)
+            # The CLI's rule from a label or a query to one fact, and its words for it.
+            chosen = api.resolved(loaded, id, year)
+            fact = chosen.fact
+            note = None
+            if chosen.by_query:
+                note = f"{quoted(id)} is not an id; showing its clear best match, {fact.id}"
+            return _answer(shapes.detail(fact, base), [fact], loaded, note)
 
         return _checked(answer)
 
@@ -208,9 +279,10 @@ def create_server(loaded: Loaded) -> MCPServer:
         pillar: Pillar = None,
         limit: Limit = api.DEFAULT_LIMIT,
         year: Year = None,
+        all_years: AllYears = False,
     ) -> CallToolResult:
         def answer() -> CallToolResult:
-            ranking = api.ranked_rows(loaded, by, unit, pillar, limit, year)
+            ranking = api.ranked_rows(loaded, by, unit, pillar, limit, year, all_years)
             rows = ranking.rows
             return _answer(shapes.ranked(rows, ranking.by), (row.fact for row in rows), loaded)
 

@@ -27,28 +27,84 @@ def fact(item: Fact) -> JSON:
     return item.to_dict()
 
 
-def facts(items: Iterable[Fact]) -> list[JSON]:
-    return [item.to_dict() for item in items]
+def facts(
+    items: Iterable[Fact], base: FactBase | None = None, lang: str | None = None
+) -> list[JSON]:
+    return [_fact(item, base, lang) for item in items]
 
 
-def search_results(matches: Sequence[Match]) -> list[JSON]:
+#: The kinds whose value is a figure to show large; the others' value_text is a name
+#: (an event, a policy's title), shown as the report words it, never as a figure.
+FIGURE_KINDS = ("figure", "rank")
+
+
+def shown(item: Fact, base: FactBase, lang: str) -> JSON:
+    """The fact as a reader sees it in one language, every text in that language (the
+    English derived for display, as the CLI's tables show it): ``label``, ``topic``,
+    ``figure`` (``null`` for a name: an event, a policy), ``name`` (the report's own
+    words where no figure is shown), ``change``, ``status``, ``where`` and ``previous``
+    (``null`` where the fact has none). What the web page draws with ``lang``."""
+    from cqfacts.derive import cite, english
+
+    en = lang == "en"
+    figure: str | None = None
+    if item.kind in FIGURE_KINDS and (item.value is not None or not en):
+        figure = english.figure(item) if en else item.figure
+    derived = cite.previous_value(item)
+    previous = None
+    if derived is not None:
+        amount = english.number(derived.value, grouped=False) + derived.unit
+        previous = english.previous(derived) if en else f"≈{amount}（{derived.method}）"
+    status = None
+    if item.status is not None:
+        status = item.status.state if en else item.status.text
+    return {
+        "label": item.label_en if en else item.label,
+        "topic": item.topic_en if en else item.topic,
+        "figure": figure or None,
+        "name": None if figure else (item.figure or None),
+        "change": cite.change_text(item, lang) or None,
+        "status": status,
+        "where": cite.where(item, lang, base) or None,
+        "previous": previous,
+    }
+
+
+def _fact(item: Fact, base: FactBase | None, lang: str | None) -> JSON:
+    """The fact object, with ``shown`` where a language is asked for (the web API's
+    ``lang``); the command line's JSON never has it."""
+    if lang is None or base is None:
+        return item.to_dict()
+    return {**item.to_dict(), "shown": shown(item, base, lang)}
+
+
+def fact_page(items: Sequence[JSON], count: int, next_url: str | None) -> JSON:
+    """A page of a list (the web API's ``/api/facts``): ``count`` the facts the filters
+    keep in all, ``next`` the address of the next page (``null`` on the last), and
+    this page's ``facts``."""
+    return {"count": count, "next": next_url, "facts": list(items)}
+
+
+def search_results(
+    matches: Sequence[Match], base: FactBase | None = None, lang: str | None = None
+) -> list[JSON]:
     """Fact objects, best first, each with its ``score``, how it ``match``-ed and the
     ``years`` its indicator has (with several years loaded; else [])."""
     return [
-        {**match.fact.to_dict(), "score": match.score,
+        {**_fact(match.fact, base, lang), "score": match.score,
          "match": {"field": match.field, "how": match.how}, "years": list(match.years)}
         for match in matches
     ]  # fmt: skip
 
 
-def detail(item: Fact, base: FactBase) -> JSON:
+def detail(item: Fact, base: FactBase, lang: str | None = None) -> JSON:
     """The ``show`` object: the fact, where it stands, its citations and the previous
     value derived from its change (``null`` where none can be)."""
     from cqfacts.derive import cite
 
     previous = cite.previous_value(item)
     return {
-        **item.to_dict(),
+        **_fact(item, base, lang),
         "where": cite.where(item, "zh", base),
         "citation": cite.citation(item, base, "zh"),
         "citation_en": cite.citation(item, base, "en"),
@@ -119,18 +175,50 @@ def pillar_summary(base: FactBase, number: int) -> JSON:
     }
 
 
-def pillar(base: FactBase, number: int) -> JSON:
+def pillar(base: FactBase, number: int, lang: str | None = None) -> JSON:
     """The ``pillar N`` object: the summary and every fact of the pillar."""
-    return {**pillar_summary(base, number), "facts": facts(base.facts_in(number))}
+    return {**pillar_summary(base, number), "facts": facts(base.facts_in(number), base, lang)}
 
 
 def pillars(base: FactBase) -> list[JSON]:
     return [pillar_summary(base, number) for number in base.pillars]
 
 
-def ranked(rows: Sequence[Ranked], by: str) -> list[JSON]:
-    """Fact objects in rank order, each with ``rank``: by, value, unit, converted."""
-    return [{**row.fact.to_dict(), "rank": {"by": by, **row.to_dict()}} for row in rows]
+def ranked(
+    rows: Sequence[Ranked], by: str, base: FactBase | None = None, lang: str | None = None
+) -> list[JSON]:
+    """Fact objects in rank order, each with ``rank``: by, value, unit, converted; with
+    a language, ``shown`` holds the ranked amount too (``shown.rank``)."""
+    listed = []
+    for row in rows:
+        item = {**_fact(row.fact, base, lang), "rank": {"by": by, **row.to_dict()}}
+        if "shown" in item:
+            item["shown"]["rank"] = _amount(row.value, row.unit, lang)
+        listed.append(item)
+    return listed
+
+
+def _amount(value: float, unit: str, lang: str | None) -> str:
+    from cqfacts.derive import english
+
+    if lang == "en":
+        return english.amount(value, unit)
+    return f"{english.number(value, grouped=False)}{unit}"
+
+
+def unit_name(unit: str | None, lang: str) -> str | None:
+    """A unit as a chart's axis names it: 亿元, or in English CNY 100 million; ``null``
+    for a count whose thing the label names (家, 人: no English word)."""
+    from cqfacts.derive import english
+    from cqfacts.facts.units import ENGLISH_NOUNS, MONEY
+
+    if unit is None or lang != "en":
+        return unit
+    if unit in MONEY:
+        return english.amount(1, unit)
+    if unit in ENGLISH_NOUNS:
+        return ENGLISH_NOUNS[unit].strip(" -") or None
+    return unit
 
 
 def topics(base: FactBase) -> list[JSON]:
@@ -161,17 +249,21 @@ def validation(
     }
 
 
-def trend(points: Sequence[TrendPoint]) -> list[JSON]:
+def trend(
+    points: Sequence[TrendPoint], base: FactBase | None = None, lang: str | None = None
+) -> list[JSON]:
     """The ``trend`` array, one point per source per year, oldest year first: the
     fact, its value in the series' unit, the previous year's value derived from its
     change beside the one stated for that year (``null`` where none is loaded), their
     difference in percent and whether it is over 1%, and the flags a reader must
-    see (``sources-disagree``, ``estimate-contradicted``)."""
-    return [
-        {
+    see (``sources-disagree``, ``estimate-contradicted``). With a language, ``shown``
+    holds the value and the unit as a chart names them."""
+    listed = []
+    for point in points:
+        item: JSON = {
             "year": point.fact.year,
             "report": point.fact.report,
-            "fact": point.fact.to_dict(),
+            "fact": _fact(point.fact, base, lang),
             "derived_previous": point.derived_previous.to_dict()
             if point.derived_previous
             else None,
@@ -190,8 +282,15 @@ def trend(points: Sequence[TrendPoint]) -> list[JSON]:
                 for flag in point.flags
             ],
         }
-        for point in points
-    ]
+        if lang is not None and base is not None:
+            value = point.value
+            item["shown"] = {
+                "value": None if value is None or point.unit is None
+                else _amount(value, point.unit, lang),
+                "unit": unit_name(point.unit, lang),
+            }  # fmt: skip
+        listed.append(item)
+    return listed
 
 
 def _stated(item: Fact | None) -> JSON | None:
@@ -226,16 +325,21 @@ def error(message: str, status: int) -> JSON:
     return {"error": message, "status": status}
 
 
-def cited(result: object, items: Iterable[Fact], base: FactBase) -> JSON:
-    """An answer for an AI assistant (the MCP server): the CLI's object as it is, and
-    the citation of each fact in it, so that a figure is quoted, not paraphrased."""
+def cited(result: object, items: Iterable[Fact], base: FactBase, note: str | None = None) -> JSON:
+    """An answer for an AI assistant (the MCP server): the CLI's object as it is, the
+    citation of each fact in it, so that a figure is quoted, not paraphrased (and
+    whether it is an unchecked ``draft``), and a ``note`` on how the answer was chosen
+    (what the CLI says on stderr; ``null`` where nothing needs saying)."""
     from cqfacts.derive import cite
 
     return {
         "result": result,
+        "note": note,
         "citations": [
             {
                 "id": item.id,
+                # Unchecked: the assistant must say so (the citations say it too).
+                "draft": item.draft,
                 "citation": cite.citation(item, base, "zh"),
                 "citation_en": cite.citation(item, base, "en"),
             }

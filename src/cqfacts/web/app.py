@@ -14,24 +14,37 @@ import logging
 import signal
 import socket
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from types import FrameType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cqfacts.ask import arguments as api
-from cqfacts.errors import CqfactsError, InvalidArgumentError, UnknownFactError, quoted
+from cqfacts.errors import CqfactsError, InvalidArgumentError, quoted
 from cqfacts.output import shapes
 from cqfacts.store.loader import Loaded
+from cqfacts.web.answers import (
+    FIELDS,
+    Endpoint,
+    Listed,
+    cached,
+    check_fields,
+    content_digest,
+    endpoint,
+    error_response,
+    listed,
+    next_url,
+    query_fields,
+    tag,
+)
 
 if TYPE_CHECKING:
     import uvicorn
@@ -54,8 +67,6 @@ ASSETS = {
     "app.js": "text/javascript; charset=utf-8",
     "app.css": "text/css; charset=utf-8",
 }
-# A query string with more fields than this is not one the page or a script sends.
-MAX_FIELDS = 20
 SECURITY_HEADERS = [
     # Scripts, styles and fetches from this server only: a label that slipped into the
     # page as markup still could not run or load anything.
@@ -65,8 +76,6 @@ SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
 ]  # fmt: skip
-
-Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 class _SecurityHeaders:
@@ -160,7 +169,7 @@ class _HostCheck:
     def __init__(self, app: ASGIApp, rule: HostRule) -> None:
         self.app = app
         self.rule = rule
-        self.refusal = _error(
+        self.refusal = error_response(
             f"this server answers requests for {rule.describe()} only, and the Host header "
             "names something else; `cqfacts serve --allow-host NAME` adds a name",
             400,
@@ -175,45 +184,6 @@ class _HostCheck:
         await self.app(scope, receive, send)
 
 
-def _error(message: str, status: int, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(shapes.error(message, status), status_code=status, headers=headers)
-
-
-def _params(request: Request) -> dict[str, str]:
-    """The query string's fields, decoded strictly: Starlette's own parsing would turn
-    %FF into U+FFFD and search for that. The last of a repeated field wins."""
-    raw: bytes = request.scope.get("query_string", b"")
-    try:
-        pairs = parse_qsl(
-            raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict",
-            max_num_fields=MAX_FIELDS,
-        )  # fmt: skip
-    except UnicodeDecodeError:
-        raise InvalidArgumentError("the query string is not valid UTF-8") from None
-    except ValueError:  # more fields than max_num_fields
-        raise InvalidArgumentError(f"the query string has more than {MAX_FIELDS} fields") from None
-    return dict(pairs)
-
-
-def _answers(
-    function: Callable[[Request, dict[str, str]], object],
-    *,
-    not_found: type[CqfactsError] = UnknownFactError,
-) -> Endpoint:
-    """An endpoint answering with JSON: the library's refusals become 400 (or 404 for
-    ``not_found`` and unknown ids), with the message the CLI would print."""
-
-    async def endpoint(request: Request) -> Response:
-        try:
-            return JSONResponse(function(request, _params(request)))
-        except (UnknownFactError, not_found) as error:
-            return _error(str(error), 404)
-        except CqfactsError as error:
-            return _error(str(error), 400)
-
-    return endpoint
-
-
 def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
     """The ASGI application serving ``loaded``: the page, its assets and the API, to
     requests whose Host ``hosts`` accepts (default: the loopback names)."""
@@ -222,80 +192,119 @@ def create_app(loaded: Loaded, *, hosts: HostRule | None = None) -> ASGIApp:
 
     static = resources.files("cqfacts.web") / "static"
     assets = {name: (static / name).read_bytes() for name in ASSETS}
+    # Each asset's own digest: an upgraded package's page is new, whatever the facts.
+    asset_tags = {name: tag(data) for name, data in assets.items()}
     openapi = description(__version__)
+    etag = content_digest(loaded, __version__)
 
-    def asset(name: str) -> Response:
-        # no-cache: revalidated each time, so an upgraded package shows its new page.
-        return Response(assets[name], media_type=ASSETS[name],
-                        headers={"cache-control": "no-cache"})  # fmt: skip
+    def asset(request: Request, name: str) -> Response:
+        response = Response(assets[name], media_type=ASSETS[name])
+        return cached(request, response, asset_tags[name])
 
     async def page(request: Request) -> Response:
-        return asset("index.html")
+        # The page reads its own fields (q, id, lang …) in the browser; a link shared
+        # with a tracking field still opens, so none is refused here.
+        return asset(request, "index.html")
 
     async def static_file(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in ASSETS or name == "index.html":
-            return _error("no such file", 404)
-        return asset(name)
+            return error_response("no such file", 404)
+        try:
+            check_fields(query_fields(request), FIELDS["static"])
+        except CqfactsError as error:
+            return error_response(str(error), 400)
+        return asset(request, name)
 
     def search(request: Request, params: dict[str, str]) -> object:
-        return api.search(
+        rows, count, following = api.search_page(
             loaded, params.get("q"), pillar_=params.get("pillar"), kind_=params.get("kind"),
-            limit_=params.get("limit"), lang_=params.get("lang"), year_=params.get("year"),
+            limit_=params.get("limit"), offset_=params.get("offset"),
+            lang_=params.get("lang"), year_=params.get("year"),
             all_years_=params.get("all_years"),
         )  # fmt: skip
+        return listed(rows, count, params, following)
+
+    def facts(request: Request, params: dict[str, str]) -> object:
+        chosen = api.listed(
+            loaded, params.get("pillar"), params.get("kind"), params.get("topic"),
+            params.get("status"), params.get("year"),
+        )  # fmt: skip
+        lang = api.shown_lang(params.get("lang"))
+        page = api.page_of(chosen, params.get("limit"), params.get("offset"))
+        body = shapes.fact_page(
+            shapes.facts(page.facts, loaded.base, lang), page.total,
+            next_url(request, params, page.next_offset),
+        )  # fmt: skip
+        return listed(body, page.total, params, page.next_offset)
 
     def fact(request: Request, params: dict[str, str]) -> object:
-        return api.show(loaded, request.path_params["fact_id"], params.get("year"))
+        return api.show(
+            loaded, request.path_params["fact_id"], params.get("year"), params.get("lang")
+        )
 
     def pillars(request: Request, params: dict[str, str]) -> object:
-        return shapes.pillars(loaded.base)
+        every = shapes.pillars(loaded.base)
+        return Listed(every, len(every))
 
     def pillar(request: Request, params: dict[str, str]) -> object:
         return api.pillar_detail(
-            loaded, request.path_params["number"], params.get("year"), params.get("report")
-        )
-
-    def rank(request: Request, params: dict[str, str]) -> object:
-        return api.rank(
-            loaded, params.get("by"), params.get("unit"), params.get("pillar"),
-            params.get("limit"), params.get("year"), params.get("all_years"),
+            loaded, request.path_params["number"], params.get("year"), params.get("report"),
+            params.get("lang"),
         )  # fmt: skip
 
+    def rank(request: Request, params: dict[str, str]) -> object:
+        rows, count, following = api.rank_page(
+            loaded, params.get("by"), params.get("unit"), params.get("pillar"),
+            params.get("limit"), params.get("year"), params.get("all_years"),
+            params.get("lang"), params.get("offset"),
+        )  # fmt: skip
+        return listed(rows, count, params, following)
+
     def topics(request: Request, params: dict[str, str]) -> object:
-        return shapes.topics(loaded.base)
+        every = shapes.topics(loaded.base)
+        return Listed(every, len(every))
 
     def trend(request: Request, params: dict[str, str]) -> object:
-        return api.trend(loaded, params.get("q"))
+        points = api.trend(loaded, params.get("q"), params.get("lang"))
+        return Listed(points, len(points))
 
     def sources(request: Request, params: dict[str, str]) -> object:
-        return api.sources(loaded, params.get("year"))
+        every = api.sources(loaded, params.get("year"))
+        return Listed(every, len(every))
 
     def schema(request: Request, params: dict[str, str]) -> object:
         return openapi
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        return _error(exc.detail, exc.status_code, exc.headers)
+        return error_response(exc.detail, exc.status_code, exc.headers)
 
     async def internal_error(request: Request, exc: Exception) -> Response:
-        return _error("internal error: this is a bug", 500)
+        return error_response("internal error: this is a bug", 500)
+
+    def answers(function: Callable[[Request, dict[str, str]], object], name: str,
+                **options: Any) -> Endpoint:  # fmt: skip
+        return endpoint(function, FIELDS[name], etag, **options)
 
     get = ["GET"]  # HEAD comes with it; anything else is a 405
     routes = [
         Route("/", page, methods=get),
         Route("/static/{name}", static_file, methods=get),
-        Route("/api/search", _answers(search), methods=get),
-        Route("/api/facts/{fact_id}", _answers(fact), methods=get),
-        Route("/api/pillars", _answers(pillars), methods=get),
+        Route("/api/search", answers(search, "search"), methods=get),
+        Route("/api/facts", answers(facts, "facts"), methods=get),
+        Route("/api/facts/{fact_id}", answers(fact, "fact"), methods=get),
+        Route("/api/pillars", answers(pillars, "pillars"), methods=get),
         Route(
-            "/api/pillars/{number}", _answers(pillar, not_found=api.UnknownPillarError), methods=get
+            "/api/pillars/{number}",
+            answers(pillar, "pillar", not_found=api.UnknownPillarError),
+            methods=get,
         ),
-        Route("/api/rank", _answers(rank), methods=get),
-        Route("/api/topics", _answers(topics), methods=get),
-        Route("/api/trend", _answers(trend), methods=get),
-        Route("/api/sources", _answers(sources), methods=get),
-        Route("/openapi.json", _answers(schema), methods=get),
+        Route("/api/rank", answers(rank, "rank"), methods=get),
+        Route("/api/topics", answers(topics, "topics"), methods=get),
+        Route("/api/trend", answers(trend, "trend"), methods=get),
+        Route("/api/sources", answers(sources, "sources"), methods=get),
+        Route("/openapi.json", answers(schema, "openapi"), methods=get),
     ]
     app = Starlette(
         routes=routes,
@@ -396,6 +405,8 @@ def _protocol(max_connections: int, header_timeout: float) -> type[asyncio.Proto
     class Protocol(H11Protocol):
         deadline: asyncio.TimerHandle | None = None
         refused = False
+        #: The bytes last received: what a request h11 refuses held.
+        received = b""
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
@@ -418,6 +429,7 @@ def _protocol(max_connections: int, header_timeout: float) -> type[asyncio.Proto
             if self.refused:
                 return
             cycle = self.cycle
+            self.received = data
             super().data_received(data)
             if self.cycle is not cycle:  # a request's headers have all come
                 self._disarm()
@@ -430,7 +442,10 @@ def _protocol(max_connections: int, header_timeout: float) -> type[asyncio.Proto
 
         def send_400_response(self, msg: str) -> None:
             # A request h11 cannot parse: the API's JSON error and headers, not plain text.
-            self.transport.write(_closing_response(400, "Bad Request", msg.rstrip(".")))
+            message = msg.rstrip(".")
+            if not self.received.partition(b"\n")[0].isascii():
+                message = RAW_BYTES  # what a hand-made client did wrong, and its fix
+            self.transport.write(_closing_response(400, "Bad Request", message))
             self.transport.close()
 
         def _arm(self) -> None:
@@ -452,6 +467,13 @@ def _protocol(max_connections: int, header_timeout: float) -> type[asyncio.Proto
                 self.transport.close()
 
     return Protocol
+
+
+#: The refusal of a request line with raw UTF-8 (curl sends 高 as it is typed).
+RAW_BYTES = (
+    "the URL holds characters that are not ASCII; a URL carries them percent-encoded "
+    "(高 is %E9%AB%98): curl --get --data-urlencode q=高 does it"
+)
 
 
 def _closing_response(status: int, reason: str, message: str) -> bytes:

@@ -1,5 +1,7 @@
 // cqfacts' page: one state per URL (?q=, ?id=, ?pillar=, ?pillars=1, ?rank=, &lang=),
-// every text put in with textContent (never innerHTML), no outside resource.
+// every text put in with textContent (never innerHTML), no outside resource. Every
+// answer is asked for with &lang=, and its facts' `shown` texts are drawn: figures,
+// changes and places in that language alone, as the library renders them.
 "use strict";
 
 const TEXT = {
@@ -11,6 +13,7 @@ const TEXT = {
     pillars: "分项浏览",
     byChange: "增速排行",
     byValue: "规模排行（亿元）",
+    title: "cqfacts · 重庆科技数据",
     searching: "正在搜索…",
     none: "没有找到与之相关的数字。",
     found: (n) => `找到 ${n} 条`,
@@ -23,13 +26,23 @@ const TEXT = {
     topic: "主题",
     note: "说明",
     previous: "推算上年",
+    status: "状态",
+    name: "原文",
     facts: (n) => `${n} 条`,
     overview: "总体情况",
     rankChange: "按增速排列",
     rankValue: (unit) => `按规模排列（${unit}）`,
     converted: "（已换算）",
-    error: "出错了：",
     offline: "无法连接服务器。",
+    // The server's messages are English: the Chinese page says what failed in Chinese.
+    failed: {
+      fact: (id) => `没有找到“${id}”对应的数据，可以试试搜索。`,
+      pillar: (n) => `没有第“${n}”部分。`,
+      search: "无法完成这次搜索，请换个说法。",
+      rank: "无法生成这个排行。",
+      server: "服务器出错了，请稍后再试。",
+    },
+    searchFor: (q) => `搜索“${q}”`,
     source: "数据来自",
     other: "English",
     series: "历年数据",
@@ -39,6 +52,7 @@ const TEXT = {
     sourceCol: "来源",
     bases: { final: "统计数", preliminary: "初步数", estimated: "预计数" },
     draft: "草稿",
+    kinds: { policy: "政策", event: "事件", achievement: "成果", platform: "平台", programme: "计划" },
     chartLabel: (unit) => `历年数值（${unit}），每个点是一个来源`,
   },
   en: {
@@ -48,7 +62,8 @@ const TEXT = {
     hint: "Chinese, pinyin, initials, English, traditional or a number; Enter opens the first result, Esc clears.",
     pillars: "Browse by part",
     byChange: "Fastest growth",
-    byValue: "Largest (亿元)",
+    byValue: "Largest amounts (CNY)",
+    title: "cqfacts · Chongqing science and technology figures",
     searching: "Searching…",
     none: "No figure matches.",
     found: (n) => `${n} found`,
@@ -61,13 +76,16 @@ const TEXT = {
     topic: "Topic",
     note: "Note",
     previous: "Previous year (derived)",
+    status: "Status",
+    name: "In the report",
     facts: (n) => `${n} facts`,
     overview: "Overview",
     rankChange: "By growth rate",
-    rankValue: (unit) => `By size (${unit})`,
+    rankValue: (unit) => (["亿元", "万元", "元"].includes(unit) ? "By size (CNY, converted)" : "By size"),
     converted: " (converted)",
-    error: "Error: ",
     offline: "Cannot reach the server.",
+    failed: null, // the server's own message, in English
+    searchFor: (q) => `Search for “${q}”`,
     source: "Source",
     other: "中文",
     series: "Year by year",
@@ -77,7 +95,8 @@ const TEXT = {
     sourceCol: "Source",
     bases: { final: "final", preliminary: "preliminary", estimated: "estimated" },
     draft: "DRAFT",
-    chartLabel: (unit) => `Values by year (${unit}), a dot per source`,
+    kinds: { policy: "policy", event: "event", achievement: "achievement", platform: "platform", programme: "programme" },
+    chartLabel: (unit) => `Values by year${unit ? ` (${unit})` : ""}, a dot per source`,
   },
 };
 
@@ -126,11 +145,39 @@ function go(changes, push) {
   render();
 }
 
-async function getJson(path) {
-  const response = await fetch(path, { headers: { Accept: "application/json" } });
-  const body = await response.json();
-  if (!response.ok) throw new Error(body && body.error ? body.error : response.statusText);
+// Every answer in the page's language: `lang` adds each fact's `shown` texts.
+async function getJson(path, withLang = true) {
+  const url = withLang ? `${path}${path.includes("?") ? "&" : "?"}lang=${state.lang}` : path;
+  let response;
+  try {
+    response = await fetch(url, { headers: { Accept: "application/json" } });
+  } catch {
+    throw Object.assign(new Error(t("offline")), { offline: true });
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    throw Object.assign(new Error(body && body.error ? body.error : response.statusText),
+      { status: response.status });
+  }
   return body;
+}
+
+// The server's message as a sentence on the page, less the command line's hint
+// ("Search: cqfacts search …"), for which the page has its own link.
+function sentence(message) {
+  const text = message.replace(/\.?\s*Search: cqfacts search .*$/, "").trim();
+  if (!text) return message;
+  return text[0].toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? "" : ".");
+}
+
+// An error in the page's language: the server's (English) message on the English
+// page; on the Chinese page, what failed, said in Chinese.
+function failure(error, what, ...args) {
+  if (error.offline) return t("offline");
+  const words = TEXT[state.lang].failed;
+  if (!words) return sentence(error.message);
+  if (error.status >= 500 || !words[what]) return words.server;
+  return typeof words[what] === "function" ? words[what](...args) : words[what];
 }
 
 function setStatus(text, isError) {
@@ -140,11 +187,11 @@ function setStatus(text, isError) {
 }
 
 function label(fact) {
-  return state.lang === "en" ? fact.label_en : fact.label;
+  return fact.shown ? fact.shown.label : state.lang === "en" ? fact.label_en : fact.label;
 }
 
 function topicOf(fact) {
-  return state.lang === "en" ? fact.topic_en : fact.topic;
+  return fact.shown ? fact.shown.topic : state.lang === "en" ? fact.topic_en : fact.topic;
 }
 
 // The section's title from the pillars (loaded once), "" where it is not known or
@@ -169,10 +216,17 @@ function sectionTitle(section) {
   return `${section} ${sectionName(section)}`.trim();
 }
 
+// The figure in the page's language ("" for a name: an event's, a policy's title).
 function figure(fact) {
-  let text = fact.value_text || "";
-  if (fact.qualifier && !text.includes(fact.qualifier)) text = fact.qualifier + text;
-  return text;
+  return (fact.shown && fact.shown.figure) || "";
+}
+
+// The report's own words where no figure is shown: a policy's title, an event. On the
+// English page only a policy's title (the name a reader searches for), as the CLI does.
+function nameOf(fact) {
+  const name = fact.shown && fact.shown.name;
+  if (!name || name === label(fact)) return ""; // the heading says it already
+  return state.lang === "en" && fact.kind !== "policy" ? "" : name;
 }
 
 function factLink(fact) {
@@ -190,11 +244,25 @@ function factCard(fact) {
   const item = el("li", "card");
   const link = factLink(fact);
   const shown = figure(fact);
-  if (shown && shown !== fact.label) link.append(el("span", "figure", shown));
+  const change = fact.shown && fact.shown.change;
+  const figureKind = fact.kind === "figure" || fact.kind === "rank";
+  if (shown || figureKind) {
+    // A change alone (增长34.4%) is the figure the report gives: shown where one goes.
+    link.append(el("span", "figure", shown || change || ""));
+  } else {
+    // A name is no figure: the column says what the fact is (a policy · issued), as the
+    // CLI's tables do, and the name goes under the label.
+    const what = [t("kinds")[fact.kind] || fact.kind, fact.shown && fact.shown.status];
+    link.append(el("span", "figure kind", what.filter(Boolean).join(" · ")));
+  }
+  const title = el("span", "label");
   // A drafted fact no curator has checked says so before its label.
-  if (fact.draft) link.append(el("span", "draft", t("draft")));
-  link.append(el("span", "label", label(fact)));
-  if (fact.change) link.append(el("span", "change", fact.change.text));
+  if (fact.draft) title.append(el("span", "draft", t("draft")));
+  title.append(label(fact));
+  link.append(title);
+  const name = nameOf(fact);
+  if (name) link.append(el("span", "name", name));
+  if (change && (shown || !figureKind)) link.append(el("span", "change", change));
   const meta = el("span", "meta");
   meta.append(el("span", "topic", topicOf(fact)), el("span", "section", sectionTitle(fact.section)),
     el("span", "year", yearsOf(fact)), el("code", "id", fact.id));
@@ -236,7 +304,7 @@ async function runSearch() {
   } catch (error) {
     if (seq !== searchSeq) return;
     $("view").replaceChildren();
-    setStatus(t("error") + error.message, true);
+    setStatus(failure(error, "search"), true);
   }
 }
 
@@ -249,14 +317,27 @@ async function showFact(id) {
   setStatus("");
   try {
     const fact = await getJson(`/api/facts/${encodeURIComponent(id)}`);
+    const shown = fact.shown;
     const article = el("article", "fact");
-    article.append(el("p", "figure big", figure(fact) || ""), el("h2", "label", label(fact)));
+    // Only a figure is drawn large (or a change the report gives alone, 增长34.4%); an
+    // event's or a policy's name is a line of text.
+    const changeAlone = !figure(fact) && ["figure", "rank"].includes(fact.kind) && shown.change;
+    const big = figure(fact) || (changeAlone ? shown.change : "");
+    if (big) article.append(el("p", "figure big", big));
+    const heading = el("h2", "label");
+    if (fact.draft) heading.append(el("span", "draft", t("draft")));
+    heading.append(label(fact));
+    article.append(heading);
     const details = el("dl", "details");
-    if (fact.change) row(details, t("change"), fact.change.text);
-    row(details, t("where"), `${fact.where} ${sectionName(fact.section)}`.trim());
+    row(details, t("name"), nameOf(fact));
+    if (!changeAlone) row(details, t("change"), shown.change);
+    row(details, t("status"), shown.status);
+    // The overview is named by its title alone (总体情况, not 总体情况 总体情况).
+    const part = fact.pillar === 0 && sectionName(fact.section) ? "" : shown.where || "";
+    row(details, t("where"), `${part} ${sectionName(fact.section)}`.trim());
     row(details, t("topic"), topicOf(fact));
     row(details, t("note"), fact.note);
-    if (fact.previous) row(details, t("previous"), `${fact.previous.value} ${fact.previous.unit}`);
+    row(details, t("previous"), shown.previous);
     row(details, "id", fact.id);
     article.append(details);
     if (fact.series && fact.series.length > 1) {
@@ -278,8 +359,20 @@ async function showFact(id) {
     $("view").replaceChildren(article);
     document.title = `${label(fact)} · cqfacts`;
   } catch (error) {
-    $("view").replaceChildren();
-    setStatus(t("error") + error.message, true);
+    const view = $("view");
+    view.replaceChildren();
+    setStatus(failure(error, "fact", id), true);
+    if (error.status === 404) {
+      // Not an id, nor a clear query: the search shows the candidates.
+      const link = el("a", "search-instead", t("searchFor", id));
+      link.href = urlOf({ q: id, lang: state.lang });
+      link.addEventListener("click", (event) => {
+        if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+        event.preventDefault();
+        go({ q: id }, true);
+      });
+      view.append(link);
+    }
   }
 }
 
@@ -295,7 +388,7 @@ function svg(tag, attributes) {
 // each year's firmest point (the first of its year), flagged points ringed in red.
 function seriesChart(points) {
   const drawn = points.filter((p) => p.value !== null);
-  const unit = drawn.length ? drawn[0].unit : "";
+  const unit = drawn.length ? drawn[0].shown.unit : "";
   const years = drawn.map((p) => p.year);
   const values = drawn.map((p) => p.value);
   const [x0, x1] = [Math.min(...years), Math.max(...years)];
@@ -327,7 +420,7 @@ function seriesChart(points) {
     const dot = svg("circle", { cx: x(point.year), cy: y(point.value), r: flagged ? 6 : 4,
       class: `dot ${point.fact.basis || ""}${flagged ? " flagged" : ""}` });
     const tip = svg("title", {});
-    tip.textContent = `${point.year}: ${point.fact.value_text} (${pointSource(point.fact)})`;
+    tip.textContent = `${point.year}: ${figure(point.fact) || point.shown.value} (${pointSource(point.fact)})`;
     dot.append(tip);
     chart.append(dot);
   }
@@ -342,7 +435,11 @@ function pointSource(fact) {
 function seriesSection(points) {
   const section = el("section", "series");
   section.append(el("h3", null, t("series")));
-  if (points.some((p) => p.value !== null)) section.append(seriesChart(points));
+  const drawn = points.find((p) => p.value !== null);
+  if (drawn) {
+    // The unit said under the heading: the axis's numbers are in it (亿元, CNY 100 million).
+    section.append(el("p", "chart-caption", t("chartLabel", drawn.shown.unit)), seriesChart(points));
+  }
   const table = el("table", "points");
   const head = el("tr");
   for (const name of ["year", "figureCol", "basis", "sourceCol"]) head.append(el("th", null, t(name)));
@@ -366,7 +463,8 @@ function seriesSection(points) {
     }
     // A change alone (增长34.4%) says it is one: beside 7565家 it would read as a level.
     const colon = state.lang === "en" ? ": " : "：";
-    const shown = fact.value_text || (fact.change ? `${t("change")}${colon}${fact.change.text}` : "");
+    const change = fact.shown.change;
+    const shown = figure(fact) || (change ? `${t("change")}${colon}${change}` : "");
     line.append(el("td", null, String(point.year)), el("td", "figure", shown),
       el("td", "basis", basis), cell);
     table.append(line);
@@ -400,7 +498,8 @@ async function copy(text, button) {
 }
 
 async function loadPillars() {
-  if (!pillarsCache) pillarsCache = await getJson("/api/pillars");
+  // Both languages' titles: one answer serves either page.
+  if (!pillarsCache) pillarsCache = await getJson("/api/pillars", false);
   return pillarsCache;
 }
 
@@ -425,7 +524,7 @@ async function showPillars() {
     }
     $("view").replaceChildren(list);
   } catch (error) {
-    setStatus(t("error") + error.message, true);
+    setStatus(failure(error, "server"), true);
   }
 }
 
@@ -444,7 +543,7 @@ async function showPillar(number) {
     view.replaceChildren(...parts);
   } catch (error) {
     $("view").replaceChildren();
-    setStatus(t("error") + error.message, true);
+    setStatus(failure(error, "pillar", number), true);
   }
 }
 
@@ -466,7 +565,7 @@ async function showRank(by, unit) {
       // A style property set from script: CSP blocks style attributes, not the CSSOM.
       bar.style.width = `${(Math.abs(fact.rank.value) / largest) * 100}%`;
       track.append(bar);
-      const amount = by === "change" ? `${fact.rank.value}%` : `${fact.rank.value} ${fact.rank.unit}`;
+      const amount = by === "change" ? `${fact.rank.value}%` : fact.shown.rank;
       link.append(track, el("span", "bar-value", amount + (fact.rank.converted ? t("converted") : "")));
       item.append(link);
       chart.append(item);
@@ -474,7 +573,7 @@ async function showRank(by, unit) {
     $("view").replaceChildren(heading, chart);
   } catch (error) {
     $("view").replaceChildren();
-    setStatus(t("error") + error.message, true);
+    setStatus(failure(error, "rank"), true);
   }
 }
 
@@ -503,7 +602,7 @@ function applyLanguage() {
 
 function render() {
   applyLanguage();
-  document.title = "cqfacts · 重庆科技数据";
+  document.title = t("title");
   const box = $("q");
   if (box.value !== state.q) box.value = state.q;
   if (state.id) showFact(state.id);

@@ -196,3 +196,17 @@ def test_a_qualifier_written_in_the_figure_is_written_as_the_figure_writes_it():
         qualifier, text = fact.qualifier or "", fact.value_text or ""
         if qualifier and to_simplified(qualifier) in to_simplified(text):
             assert qualifier in text, (fact.id, fact.year, qualifier, text)
+
+
+def test_every_shipped_figure_reads_in_english_without_a_chinese_unit():
+    """An English page or table shows no 件 or 纳米: every unit the data uses has its
+    English (a unit without one would stay as the report writes it)."""
+    from cqfacts.derive.english import figure
+    from cqfacts.facts.normalize import has_cjk
+
+    untranslated = {
+        fact.id: figure(fact)
+        for fact in shipped_facts()
+        if fact.kind in ("figure", "rank") and fact.value is not None and has_cjk(figure(fact))
+    }
+    assert not untranslated

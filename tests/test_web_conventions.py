@@ -275,7 +275,7 @@ def test_lang_en_adds_the_english_texts_and_nothing_else(client, small_fact_file
 def test_lang_en_has_no_chinese_figure_change_or_place(client):
     fact = client.get("/api/facts/high-tech-enterprises-total?lang=en").json()["shown"]
     assert (fact["figure"], fact["change"], fact["where"]) == ("7,565", "+19.2%", "part 4 (1)")
-    assert fact["previous"].startswith("≈ 6,346.5 ")
+    assert fact["previous"].startswith("≈ 6,346 ")
     money = client.get("/api/facts/rd-investment-total?lang=en").json()["shown"]
     assert money["figure"] == "est. CNY 75 billion"
     for shown in (fact, money):
@@ -286,7 +286,7 @@ def test_lang_en_has_no_chinese_figure_change_or_place(client):
 def test_lang_zh_gives_the_reports_own_words(client):
     shown = client.get("/api/facts/high-tech-enterprises-total?lang=zh").json()["shown"]
     assert (shown["figure"], shown["change"], shown["where"]) == ("7565家", "增长19.2%", "四（一）")
-    assert shown["previous"] == "≈6346.5家（推算：7565 ÷ (1 + 19.2%)）"
+    assert shown["previous"] == "≈6346家（推算：7565 ÷ (1 + 19.2%)）"
 
 
 def test_a_policys_title_is_a_name_not_a_figure(client):

@@ -278,7 +278,7 @@ def test_the_english_fact_page_says_figure_change_place_and_previous_in_english(
     page.locator(".fact .big").filter(has_text="7,565").wait_for()
     details = page.locator(".details").inner_text()
     assert "+19.2%" in details and "part 4 (1) Double doubling" in details
-    assert "≈ 6,346.5 (derived: 7565 ÷ (1 + 19.2%))" in details
+    assert "≈ 6,346 (derived: 7565 ÷ (1 + 19.2%))" in details
     page.locator("#lang").click()
     page.locator(".fact .big").filter(has_text="7565家").wait_for()
     details = page.locator(".details").inner_text()

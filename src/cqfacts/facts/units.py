@@ -77,5 +77,5 @@ ENGLISH_NOUNS = {
     "方面": "", "家(次)": "", "位": "", "次": " times", "小时": " hours",
     "台/套": " units/sets", "条": " records", "人次": " attendances", "MW": " MW",
     "%": "%", "个百分点": " percentage points", "百分点": " percentage points",
-    "倍": "-fold",
+    "倍": "-fold", "件": "", "纳米": " nm",
 }  # fmt: skip

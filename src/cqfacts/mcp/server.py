@@ -41,7 +41,7 @@ from pydantic import Field, SkipValidation, ValidationError
 
 from cqfacts import __version__
 from cqfacts.ask import arguments as api
-from cqfacts.errors import CqfactsError, quoted
+from cqfacts.errors import CqfactsError
 from cqfacts.facts.model import KINDS, Fact, FactBase
 from cqfacts.output import shapes
 from cqfacts.store.loader import Loaded
@@ -236,9 +236,7 @@ def create_server(loaded: Loaded) -> MCPServer:
             # The CLI's rule from a label or a query to one fact, and its words for it.
             chosen = api.resolved(loaded, id, year)
             fact = chosen.fact
-            note = None
-            if chosen.by_query:
-                note = f"{quoted(id)} is not an id; showing its clear best match, {fact.id}"
+            note = chosen.note(id)
             return _answer(shapes.detail(fact, base), [fact], loaded, note)
 
         return _checked(answer)

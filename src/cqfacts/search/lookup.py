@@ -11,10 +11,9 @@ candidates, best first, to pick from.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from cqfacts.errors import UnknownFactError
-from cqfacts.fast_typing import TYPE_CHECKING
+from cqfacts.errors import UnknownFactError, quoted
+from cqfacts.fast_typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from cqfacts.facts.model import Fact, FactBase, Topic
@@ -29,13 +28,26 @@ _TOPIC_FIELDS = ("topic", "topic_en", "topic_alias")
 _ID_SHAPE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Resolved:
+class Resolved(NamedTuple):
     fact: Fact
     #: True where the text was not an id and a search chose the fact.
     by_query: bool = False
     #: How the search matched it (see ``search.Match.how``); None for an id.
     how: str | None = None
+
+    def note(self, text: str, lang: str = "zh") -> str | None:
+        """What every front end says of the choice made for ``text`` (the command
+        line on stderr, MCP as the answer's note); None where the text was the id."""
+        fact = self.fact
+        if self.how == "topic":
+            names = (fact.topic_en, fact.topic) if lang == "en" else (fact.topic, fact.topic_en)
+            return (
+                f"{quoted(text)} names the indicator {names[0]} ({names[1]}); showing its"
+                f" headline figure, {fact.id}"
+            )
+        if self.by_query:
+            return f"{quoted(text)} is not an id; showing its clear best match, {fact.id}"
+        return None
 
 
 def _names_its_topic(text: str, fact: Fact, base: FactBase) -> bool:

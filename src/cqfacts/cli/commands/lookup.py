@@ -189,16 +189,9 @@ def show(
         raise
     fact = resolved.fact
     chosen = table_lang(lang, text, resolved.how) if not json else "zh"
-    if resolved.how == "topic":
-        topic = (
-            f"{fact.topic_en} ({fact.topic})"
-            if chosen == "en"
-            else f"{fact.topic} ({fact.topic_en})"
-        )
-        say(f"cqfacts: {quoted(text)} names the indicator {topic}; showing its headline "
-            f"figure, {fact.id}")  # fmt: skip
-    elif resolved.by_query:
-        say(f"cqfacts: {quoted(text)} is not an id; showing its clear best match, {fact.id}")
+    note = resolved.note(text, chosen)
+    if note is not None:
+        say(f"cqfacts: {note}")
     output(
         ctx, fmt=json, data=lambda: shapes.detail(fact, loaded.base),
         table=lambda views: views.fact_view(fact, loaded.base, chosen),

@@ -409,8 +409,13 @@ def test_show_an_indicator_s_name_shows_its_headline_figure(run, query, chosen):
 def test_show_lists_only_candidates_sharing_the_query_s_words(run):
     unclear = run("show", "high", "tech", facts=None)
     assert unclear.exit_code == ExitCode.NOTHING_FOUND
-    nearest = unclear.stderr.split("Nearest ids: ")[1].split(".")[0].split(", ")
+    # Words, not an id: said so, with the candidates to pick from.
+    assert "no fact has the id" not in unclear.stderr
+    nearest = unclear.stderr.split("names no one fact: candidates ")[1].split(".")[0].split(", ")
     assert nearest and all("high" in near and "tech" in near for near in nearest)
     typo = run("show", "tech-contract", facts=None).stderr
+    assert "no fact has the id 'tech-contract'" in typo
     assert "tech-contract-turnover" in typo and "high-tech-zones-count" not in typo
-    assert "Nearest ids" not in run("show", "banana", facts=None).stderr
+    banana = run("show", "banana", facts=None).stderr
+    assert "candidates" not in banana and "Nearest ids" not in banana
+    assert "'banana' names no one fact." in banana

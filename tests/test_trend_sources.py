@@ -4,6 +4,7 @@ figures contradict flagged, scales converted, mixed units refused."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -240,3 +241,11 @@ def test_a_report_without_parts_loads_and_cites_its_source(tmp_path: Path):
 
     line = citation(base.get("rd", 2019), base)
     assert "甲报" in line and "甲报道" in line and "2020-01-11" in line
+
+
+@pytest.mark.shipped_set
+def test_a_source_of_one_fact_says_fact_not_facts(run):
+    english = run("sources", "--lang", "en", facts=None).stdout
+    counts = re.findall(r"\b(\d+) (facts?)\b", english)
+    assert counts and ("1", "fact") in counts
+    assert all((number == "1") == (word == "fact") for number, word in counts)

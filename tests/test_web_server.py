@@ -322,3 +322,14 @@ def test_a_flood_of_unfinished_requests_is_capped_timed_out_and_logged_once(
     assert len(log) < 1000, log[:3000]
     assert log.count("without finishing its request headers") == 1, log
     assert log.count("connections open") == 1, log
+
+
+def test_serve_s_help_names_every_endpoint(run, small):
+    """The help is where a user meets the API: an endpoint added is named there."""
+    import re
+
+    app = create_app(small)
+    paths = {route.path for route in app.routes if route.path.startswith(("/api", "/openapi"))}
+    shown = " ".join(run("serve", "--help").stdout.split())
+    for path in paths:
+        assert re.sub(r"\{\w+\}", "", path).rstrip("/") in shown, path

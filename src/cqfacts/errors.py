@@ -102,7 +102,9 @@ class DraftError(CqfactsError):
 
 class UnknownFactError(CqfactsError):
     """No fact has the requested id; `suggestions` holds the nearest ids. Asked for
-    one ``year``, the id may be in other reports: ``years`` lists theirs."""
+    one ``year``, the id may be in other reports: ``years`` lists theirs. ``as_words``:
+    the text was read as words, not as an id, and named no one fact clearly
+    (`suggestions` are then its candidates)."""
 
     def __init__(
         self,
@@ -112,6 +114,7 @@ class UnknownFactError(CqfactsError):
         year: int | None = None,
         years: list[int] | None = None,
         query: str | None = None,
+        as_words: bool = False,
     ) -> None:
         self.fact_id = fact_id
         #: A search worth suggesting (``cqfacts search QUERY``), where one is.
@@ -123,10 +126,13 @@ class UnknownFactError(CqfactsError):
             held = ", ".join(map(str, self.years))
             message = f"no fact of {year} has the id {quoted(fact_id)}; its years: {held}."
         else:
-            hint = f" Nearest ids: {', '.join(suggestions)}." if suggestions else ""
-            if query is not None:
-                hint += f" Search: cqfacts search {shell_quoted(query)}"
-            message = f"no fact has the id {quoted(fact_id)}.{hint}"
+            search = f" Search: cqfacts search {shell_quoted(query)}" if query is not None else ""
+            if as_words:  # not an id: words whose best match was not clear
+                found = f": candidates {', '.join(suggestions)}." if suggestions else "."
+                message = f"{quoted(fact_id)} names no one fact{found}{search}"
+            else:
+                hint = f" Nearest ids: {', '.join(suggestions)}." if suggestions else ""
+                message = f"no fact has the id {quoted(fact_id)}.{hint}{search}"
         super().__init__(message)
 
 

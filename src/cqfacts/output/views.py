@@ -403,7 +403,8 @@ def sources_view(entries: list[dict[str, object]], lang: str = "zh") -> Styled:
         years = entry["years"]
         assert isinstance(years, list)
         span = f"{years[0]}–{years[-1]}" if len(years) > 1 else "".join(map(str, years))
-        count = f"{entry['facts']} facts" if lang == "en" else f"{entry['facts']}条"
+        facts = entry["facts"]
+        count = f"{facts} fact{'s' * (facts != 1)}" if lang == "en" else f"{facts}条"
         drafts = entry["drafts"]
         if drafts:
             count += f", {drafts} DRAFT" if lang == "en" else f"，草稿{drafts}条"

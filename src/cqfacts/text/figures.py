@@ -397,7 +397,7 @@ def _attach_changes(report: Report, figures: list[Figure]) -> list[Figure]:
         targets = figures[index - len(group) : index] if index >= len(group) else []
         if _can_attach(report.detect, targets, first):
             for number, (target, change) in enumerate(zip(targets, group, strict=True)):
-                _give(report, target, change, verbatim=number == 0)
+                _give(report, target, change, verbatim=number == 0, lead=first)
                 attached[id(change)] = target
         elif index and _prefer_rate(report, attached, figures[index - 1], first):
             attached[id(first)] = attached.pop(id(figures[index - 1]))
@@ -411,11 +411,18 @@ def _attach_changes(report: Report, figures: list[Figure]) -> list[Figure]:
     return [figure for figure in figures if id(figure) not in attached]
 
 
-def _give(report: Report, target: Figure, change: Figure, *, verbatim: bool) -> None:
-    """Attach a change figure to its target; a 分别 list's later items get their verb."""
+def _give(
+    report: Report, target: Figure, change: Figure, *, verbatim: bool, lead: Figure | None = None
+) -> None:
+    """Attach a change figure to its target; a 分别 list's later items get the verb of
+    its first (``lead``), as the text writes it (增長, not 增长)."""
     assert change.verb_start is not None and change.value is not None
     text = report.text
-    wording = text[change.verb_start : change.end] if verbatim else change.verb + change.text
+    if verbatim or lead is None or lead.verb_start is None:
+        wording = text[change.verb_start : change.end]
+    else:
+        verb = text[lead.verb_start : lead.start].strip()
+        wording = (verb if detection_text(verb) == lead.verb else lead.verb) + change.text
     target.change = ChangeFound(change.value, change.unit or "", wording, change.verb_start)
 
 

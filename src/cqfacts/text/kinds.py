@@ -62,7 +62,7 @@ def bare_figures(detect: str) -> Iterator[Found]:
 _TENTHS = re.compile(
     r"(?<![\d一二三四五六七八九十两百千万第统])(?P<pre>超过|超|近|约|接近|不足|不到)?"
     r"(?P<num>[一二两三四五六七八九]|\d)成"
-    r"(?![为立果效熟本员都交长就品型套绩分色功渝片网链群规不])(?P<post>以上|以下|左右)?"
+    r"(?![为立果效熟本员都交长就品型套绩分色功渝片网链群]|规模|不变)(?P<post>以上|以下|左右)?"
 )
 # A top-N rank: 进入全国前八, 位居前10位, 跻身前三强; not 前三季度 nor 前10个月.
 _TOP = re.compile(

@@ -106,8 +106,10 @@ def _label(
         return (before + after).strip(), "the words before it"
     if not _weak(after):
         return after, "the words after it"
-    if inherited and previous is not None and not _SENTENCE_END.search(
-        detect, previous.end, figure.start
+    if (
+        inherited
+        and previous is not None
+        and not _SENTENCE_END.search(detect, previous.end, figure.start)
     ):
         # 企业7565家,比上年增加1220家: the sentence's subject, with the change's words.
         verb = before if _CHANGE_WORDS.search(detection_text(before)) else ""

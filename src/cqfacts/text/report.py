@@ -241,6 +241,13 @@ def _has_content(detect: str, start: int, end: int) -> bool:
 _SENTENCE_ENDS = '。;!?:”’"》)]'
 _WRAPPED_LENGTH = 20
 _WRAPPED_ENDS = ",、(“0123456789.+/"
+# A line ending in a verb or a connective is unfinished; one starting with a figure
+# or a comma continues the line before (but 2023年,… opens a paragraph).
+_UNFINISHED = re.compile(
+    r"(?:达到|达|为|是|增长|增加|提高|提升|下降|减少|超过|突破|和|与|及|的|共|约|近)$"
+)
+_CONTINUED = re.compile(r"[ \t]*[\d.,、%]")
+_OPENING = re.compile(r"[ \t]*(?:19|20)\d{2}[ \t]*年")
 
 
 def _joined(text: str, detect: str, headings: set[int]) -> str:
@@ -261,9 +268,14 @@ def _joined(text: str, detect: str, headings: set[int]) -> str:
         if not line or not following.strip() or next_start in headings:
             continue
         last = line[-1]
-        if last in _SENTENCE_ENDS:
+        if last in _SENTENCE_ENDS or _OPENING.match(detect, next_start):
             continue
-        if len(line.strip()) >= _WRAPPED_LENGTH or last in _WRAPPED_ENDS:
+        if (
+            len(line.strip()) >= _WRAPPED_LENGTH
+            or last in _WRAPPED_ENDS
+            or _UNFINISHED.search(line)
+            or _CONTINUED.match(detect, next_start)
+        ):
             if chars is None:
                 chars = list(detect)
             chars[start:end] = " " * (end - start)

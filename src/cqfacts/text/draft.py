@@ -44,7 +44,7 @@ from cqfacts.text.figures import (
     read_figures,
     report_year,
 )
-from cqfacts.text.glossary import Reading
+from cqfacts.text.glossary import reading
 from cqfacts.text.known import Known
 from cqfacts.text.labels import Label, labels, unique
 from cqfacts.text.report import (
@@ -344,8 +344,8 @@ def _proposal(
     why = [f"label from {label.why}" if shown == label.text else "no subject found: the "
            "section's title stands for the label"]  # fmt: skip
     if figure.kind == "policy":
-        reading = Reading(shown)
-        return section_topic, reading.label_en(), "doc-" + reading.fact_id("policy"), why
+        found_words = reading(shown)
+        return section_topic, found_words.label_en(), "doc-" + found_words.fact_id("policy"), why
     change_unit = (
         figure.change.unit if figure.change else (figure.unit if figure.is_change else None)
     )
@@ -359,8 +359,8 @@ def _proposal(
         return (indicator.topic, indicator.topic_en), indicator.label_en, indicator.id, why
     if known:
         why.append("no loaded indicator matches: id from the label's words")
-    reading = Reading(shown)
-    return section_topic, reading.label_en(), reading.fact_id(figure.kind), why
+    found_words = reading(shown)
+    return section_topic, found_words.label_en(), found_words.fact_id(figure.kind), why
 
 
 def draft_report(

@@ -89,7 +89,7 @@ _CHINESE_COUNT = re.compile(
 )
 # A rank: 第8位, 第一名, or 第1 / 西部第一 closing a clause.
 _RANK = re.compile(
-    r"第(?P<num>\d+|[一二三四五六七八九十]{1,3})(?:(?P<unit>位|名)|(?=[,、。;!?)\s]|$))"
+    r"第(?P<num>\d+|[一二三四五六七八九十]{1,3})(?:[ \t]?(?P<unit>位|名)|(?=[,、。;!?)\s]|$))"
 )
 _RANK_WORDS = re.compile(r"(?:排名|排|居|位居|位列|名列)$")
 _RANK_WORD_LENGTH = 2  # the longest of them
@@ -98,7 +98,7 @@ _RANK_WORD_LENGTH = 2  # the longest of them
 _FRACTION = re.compile(
     rf"(?<![\d./])(?P<pre>{_PREFIXES})?"
     r"(?:\d+/\d+(?![\d/])|(?<![一二三四五六七八九十百])[一二三四五六七八九十百]+分之[一二三四五六七八九十]+)"
-    rf"(?P<post>{_SUFFIXES})?"
+    rf"(?:[ \t]?(?P<post>{_SUFFIXES}))?"
 )
 # A figure's number has at most this many digits, and a figure's text this many
 # characters: a longer run is a code or a hash, not a statistic (and int() refuses
@@ -110,7 +110,8 @@ _MAX_FIGURE_LENGTH = 60
 _NAME_MAX = 20
 _NAME_CHARS = rf"[^“”「」\"\n,。;!?]{{1,{_NAME_MAX}}}"
 _QUOTED = re.compile(rf"“{_NAME_CHARS}”|「{_NAME_CHARS}」|\"{_NAME_CHARS}\"")
-_AGE_LIMIT = ("岁",)  # 40岁以下: a definition's threshold, not a statistic
+_AGE_LIMIT = ("岁",)
+_LIST_NAMED = ("中", "榜", "名")  # after 100强: a ranking list named, not a figure  # 40岁以下: a definition's threshold, not a statistic
 _SINGLE_CHAR_VERBS = ("增", "降", "减")
 
 # --- Changes --------------------------------------------------------------------------
@@ -246,6 +247,8 @@ def _figure_from(match: re.Match[str], text: str) -> Figure | None:
         unit = match["mult"]
     if match["unit"] in _AGE_LIMIT and match["post"] in ("以下", "以内", "以上"):
         return None
+    if match["unit"] == "强" and match.string[match.end() : match.end() + 1] in _LIST_NAMED:
+        return None  # 创新集群100强中排名77位: the list's name, the rank is the figure
     unit += match["paren"] or ""
     qualifier = match["pre"] or match["mid"] or match["mid2"] or match["post"]
     value = _number(match["num"] + (match["dec"] or ""))

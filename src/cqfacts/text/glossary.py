@@ -9,6 +9,7 @@ glossary's words as a hint where they cover the whole subject.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cqfacts.text.report import detection_text
 
@@ -84,7 +85,8 @@ _UNSAFE = re.compile(r"[^a-z0-9]+")
 
 
 class Reading:
-    """A subject read through the glossary: its English words and how much they cover."""
+    """A subject read through the glossary: its English words and how much they cover
+    (:func:`reading` reads each subject once)."""
 
     def __init__(self, subject: str) -> None:
         text = detection_text(subject)
@@ -123,3 +125,9 @@ class Reading:
         if self.complete:
             return "TODO: " + " ".join(self.words) + " (glossary words, to check)"
         return "TODO: English label"
+
+
+@lru_cache(maxsize=4096)
+def reading(subject: str) -> Reading:
+    """A subject's :class:`Reading`, made once: a long report repeats its subjects."""
+    return Reading(subject)

@@ -94,6 +94,7 @@ class Known:
                 if not name.isascii():
                     names.setdefault(core(name), (name, how))
         self._names = written
+        self._answers: dict[tuple[str, str, str | None, str | None], Match | None] = {}
         self.indicators = {
             fact_id: Indicator(
                 fact.id,
@@ -127,7 +128,16 @@ class Known:
         self, label: str, kind: str, unit: str | None, change_unit: str | None
     ) -> Match | None:
         """The indicator a drafted figure's label names, if one does (see the module
-        docstring): ``unit`` is the figure's (None for a change alone)."""
+        docstring): ``unit`` is the figure's (None for a change alone). Each question
+        is answered once: a long report repeats its subjects."""
+        asked = (label, kind, unit, change_unit)
+        if asked not in self._answers:
+            self._answers[asked] = self._match(*asked)
+        return self._answers[asked]
+
+    def _match(
+        self, label: str, kind: str, unit: str | None, change_unit: str | None
+    ) -> Match | None:
         subject = core(label)
         if len(subject) < 2:
             return None

@@ -77,7 +77,9 @@ def test_a_space_or_a_wrapped_line_between_number_and_unit(
 
 
 def test_a_wrapped_line_is_read_across_but_a_title_line_is_not() -> None:
-    text = "科技创新成效\n全年新认定高新技术企业\n1,204家。新增孵化器\n16个。\n2024年，新增企业3家。"
+    text = (
+        "科技创新成效\n全年新认定高新技术企业\n1,204家。新增孵化器\n16个。\n2024年，新增企业3家。"
+    )
     facts = by_text(text)
     assert facts["1,204家"]["label"] == "新认定高新技术企业"
     assert facts["16个"]["label"] == "新增孵化器"
@@ -144,7 +146,8 @@ def test_a_list_gives_each_figure_its_subject_never_a_connector(
         ("婴儿死亡率从4.1下降到2.9。", [4.1, 2.9], "婴儿死亡率"),
         ("城镇居民恩格尔系数为 28.5，", [28.5], "恩格尔系数"),
         ("基尼係數為0.465。", [0.465], "基尼係數"),
-        ("全省数字经济发展指数由2020年的62.4提高到2023年的71.9。", [62.4, 71.9], "数字经济发展指数"),
+        ("全省数字经济发展指数由2020年的62.4提高到2023年的71.9。", [62.4, 71.9],
+         "数字经济发展指数"),
     ],
 )  # fmt: skip
 def test_an_index_or_a_rate_is_a_figure_without_a_unit(

@@ -110,8 +110,8 @@ _MAX_FIGURE_LENGTH = 60
 _NAME_MAX = 20
 _NAME_CHARS = rf"[^“”「」\"\n,。;!?]{{1,{_NAME_MAX}}}"
 _QUOTED = re.compile(rf"“{_NAME_CHARS}”|「{_NAME_CHARS}」|\"{_NAME_CHARS}\"")
-_AGE_LIMIT = ("岁",)
-_LIST_NAMED = ("中", "榜", "名")  # after 100强: a ranking list named, not a figure  # 40岁以下: a definition's threshold, not a statistic
+_AGE_LIMIT = ("岁",)  # 40岁以下: a definition's threshold, not a statistic
+_LIST_NAMED = ("中", "榜", "名")  # after 100强: a ranking list named, not a figure
 _SINGLE_CHAR_VERBS = ("增", "降", "减")
 
 # --- Changes --------------------------------------------------------------------------

@@ -134,9 +134,7 @@ def draft(
     # The loaded reports' indicators: a figure whose subject names one takes its id,
     # topic and English label.
     known = load(ctx).base.facts
-    drafted = draft_report(
-        text, year=year, title=answers.as_typed(title), source=None, known=known
-    )
+    drafted = draft_report(text, year=year, title=answers.as_typed(title), source=None, known=known)
     if json:  # the drafted facts themselves ([] where there is nothing to draft)
         print_json(ctx, drafted.to_json())
     else:

@@ -79,7 +79,7 @@ _WORDS = sorted(_GLOSSARY, key=len, reverse=True)
 _WORD = re.compile("|".join(map(re.escape, _WORDS)))
 _CJK = re.compile(r"[\u3400-\u9fff]")
 #: Share of a subject's Chinese characters the glossary must cover for a readable id.
-_COVERED = 0.6
+_COVERED = 0.7
 _ID_WORDS = 6
 _UNSAFE = re.compile(r"[^a-z0-9]+")
 
@@ -91,13 +91,16 @@ class Reading:
     def __init__(self, subject: str) -> None:
         text = detection_text(subject)
         words: list[str] = []
-        covered = 0
+        covered = fillers = 0
         for found in _WORD.finditer(text):
-            covered += len(_CJK.findall(found[0]))
             english = _GLOSSARY[found[0]]
+            # A filler (全市, 的) is read, but neither covers the subject nor is it.
             if english:
+                covered += len(_CJK.findall(found[0]))
                 words.append(english)
-        total = len(_CJK.findall(text))
+            else:
+                fillers += len(_CJK.findall(found[0]))
+        total = len(_CJK.findall(text)) - fillers
         self.share = covered / total if total else 0.0
         self.words = [word for word in "-".join(words).split("-") if word]
         # Words like "and" at an end say nothing.

@@ -29,6 +29,10 @@ _TAIL = re.compile(
 )
 _HEAD = re.compile(r"^(?:全市|我市|全省|我省|全区|全社会|重庆市?|其中)")
 _NOISE = re.compile(r"[\s\W_]+")
+# A rank's verbs: 居全国, 排名全国 and 全国排名 word one rank (not the 居 of 居民).
+_RANKING = re.compile(
+    r"排名|(?:位居|稳居|保持|居|位列|名列)(?=全国|全省|全市|[东中西]部|世界|全球|第|前)"
+)
 #: Names shorter than this match only whole (高企 is no part of 提高企业).
 _PART_MIN = 4
 # Scores: the whole name, then the longest name inside the subject, then the subject
@@ -45,8 +49,8 @@ def _pairs(text: str) -> set[str]:
 
 def core(name: str) -> str:
     """A name as names are compared: detection form, no punctuation, no generic tail,
-    change verb or leading 全市/我市."""
-    folded = _NOISE.sub("", detection_text(name))
+    change verb, leading 全市/我市 or rank's verb (排名, 居全国)."""
+    folded = _RANKING.sub("", _NOISE.sub("", detection_text(name)))
     folded = _TAIL.sub("", folded) or folded
     return _HEAD.sub("", folded) or folded
 

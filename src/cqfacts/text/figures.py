@@ -53,7 +53,9 @@ from cqfacts.text.report import Report, chinese_number, detection_text, parse_re
 # --- What a figure looks like --------------------------------------------------------
 
 # Measure words after a number (facts.units), longest first so that 个百分点 wins over 个.
-_UNITS = sorted(MEASURE_WORDS, key=len, reverse=True)
+# Besides those a query may compare, units of statistical communiqués.
+_COMMUNIQUE_UNITS = ("斤", "平方千米", "千公顷", "标准箱", "标箱", "栋", "辆次", "架次", "艘次")
+_UNITS = sorted((*MEASURE_WORDS, *_COMMUNIQUE_UNITS), key=len, reverse=True)
 # Units in Latin letters, taken only when no letter follows (5G is a name, not 5 G).
 _ASCII_UNITS = sorted(LATIN_UNITS, key=len, reverse=True)
 _MULTIPLIERS = "|".join(MULTIPLIERS)

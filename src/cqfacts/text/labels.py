@@ -40,6 +40,8 @@ _VERB_INSIDE = re.compile(
     r"成为|发放|入选|获批|通过|承担|支持|推动|提供|靶向|分别|同比|比上年|较上年"
 )
 _CHANGE_WORDS = re.compile(r"增长|增加|提高|提升|上升|下降|减少|降低|增|降|减|比|较")
+# Words that measure the subject named before them: a share of it, its total.
+_OF_THE_SUBJECT = re.compile(r"(?:占|总数|总量|总计|合计|共计|总额|累计)[^\W\d_]{0,12}$")
 _SUBJECT_MIN = 2  # characters: 中, 占 alone name nothing
 _SUBJECT_SPLIT = re.compile(r"、|和|与|及")
 
@@ -99,18 +101,18 @@ def _label(
     cut = figure.start if figure.is_change else (figure.verb_start or figure.start)
     start, before_end = _strip_words(detect, start, cut)
     before = _uncut(text[start:before_end])
-    if figure.is_change and not _weak(before):
-        before = _uncut(text[start : figure.start])  # a change alone: 研发人员增长
     after = _after(report, figure, next_start)
+    same_sentence = previous is not None and not _SENTENCE_END.search(
+        detect, previous.end, figure.start
+    )
+    if inherited and same_sentence and _OF_THE_SUBJECT.match(detection_text(before)):
+        # …经费支出760亿元,占地区生产总值的比重为2.52%; …工作站12个,总数达到215个.
+        return inherited + before, "the subject of the figure before it, and the words before it"
     if not _weak(before):
         return (before + after).strip(), "the words before it"
     if not _weak(after):
         return after, "the words after it"
-    if (
-        inherited
-        and previous is not None
-        and not _SENTENCE_END.search(detect, previous.end, figure.start)
-    ):
+    if inherited and same_sentence:
         # 企业7565家,比上年增加1220家: the sentence's subject, with the change's words.
         verb = before if _CHANGE_WORDS.search(detection_text(before)) else ""
         return inherited + verb, "the subject of the figure before it in its sentence"

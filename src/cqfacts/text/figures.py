@@ -136,10 +136,11 @@ _CHANGE_BEFORE = re.compile(
     rf"(?P<mods>(?:{CHANGE_MODIFIERS})*)[ \t]*(?P<verb>{_CHANGE_VERBS}|{_COMPARED_VERBS})"
     r"(?:了|达到|达|为)?[ \t]*$"
 )
-_LIST_START = re.compile(f"分别[{CJK_CLASS}]{{0,4}}$")  # 分别达到, 分别增长
+# 分别达到, 分别增长, 分别比上年增长, 分别较“十三五”末增长
+_LIST_START = re.compile(r"分别[^\s\d,。;:!?%、]{0,12}$")
 _LOOK_BACK = 16  # characters before a figure searched for its verb
 _LIST_SEPARATOR = re.compile(r"[\s]*[、,和及与][\s]*")
-_ATTACH_GAP = re.compile(r"[\s、,]*(?:分别)?")
+_ATTACH_GAP = re.compile(r"[\s、,(]*(?:分别)?")  # 630.4亿元(增长25.5%)
 _SENTENCE_END = re.compile(r"[。;!?\n]")
 CLAUSE_BREAKS = ",。;:!?\n\r"
 _SENTENCE_BREAKS = "。;!?\n\r"

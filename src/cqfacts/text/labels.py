@@ -41,7 +41,9 @@ _VERB_INSIDE = re.compile(
 )
 _CHANGE_WORDS = re.compile(r"增长|增加|提高|提升|上升|下降|减少|降低|增|降|减|比|较")
 # Words that measure the subject named before them: a share of it, its total.
-_OF_THE_SUBJECT = re.compile(r"(?:占|总数|总量|总计|合计|共计|总额|累计)[^\W\d_]{0,12}$")
+_OF_THE_SUBJECT = re.compile(
+    r"(?:占|总数|总量|总计|合计|共计|总额|累计|增速|增幅|增长率)[^\W\d_]{0,12}$"
+)
 _SUBJECT_MIN = 2  # characters: 中, 占 alone name nothing
 _SUBJECT_SPLIT = re.compile(r"、|和|与|及")
 

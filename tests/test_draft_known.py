@@ -197,3 +197,21 @@ def test_draft_json_and_toml_are_the_same_facts_with_the_loaded_ids(
     ids = {fact["id"] for fact in facts}
     assert {"rd-intensity", "tech-contract-turnover"} & ids
     assert all(fact["note"].startswith("DRAFT: label from") for fact in facts)
+
+
+@needs_shared
+def test_a_document_takes_the_id_of_the_loaded_document_of_its_title(shipped: FactBase) -> None:
+    facts = draft_report(REPORT_2023.read_text(encoding="utf-8"), known=shipped.facts).facts
+    titles = {f.value_text: f.id for f in shipped.facts if f.kind == "policy" and f.value_text}
+    documents = [fact for fact in facts if fact["kind"] == "policy"]
+    assert documents
+    for fact in documents:
+        assert fact["id"] == titles[fact["value_text"]]
+    # A title no loaded document has is no match, however many words it shares.
+    (fact,) = [
+        f
+        for f in draft_report("印发《成渝地区共建科技创新合作区实施方案》。", year=2024,
+                              known=shipped.facts).facts
+    ]  # fmt: skip
+    assert fact["id"].startswith("doc-")
+    assert "no loaded indicator matches" in fact["note"]

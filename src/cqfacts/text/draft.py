@@ -343,9 +343,6 @@ def _proposal(
     id from the subject's words."""
     why = [f"label from {label.why}" if shown == label.text else "no subject found: the "
            "section's title stands for the label"]  # fmt: skip
-    if figure.kind == "policy":
-        found_words = reading(shown)
-        return section_topic, found_words.label_en(), "doc-" + found_words.fact_id("policy"), why
     change_unit = (
         figure.change.unit if figure.change else (figure.unit if figure.is_change else None)
     )
@@ -360,7 +357,10 @@ def _proposal(
     if known:
         why.append("no loaded indicator matches: id from the label's words")
     found_words = reading(shown)
-    return section_topic, found_words.label_en(), found_words.fact_id(figure.kind), why
+    fact_id = found_words.fact_id(figure.kind)
+    if figure.kind == "policy":
+        fact_id = "doc-" + fact_id.removesuffix("-policy")
+    return section_topic, found_words.label_en(), fact_id, why
 
 
 def draft_report(

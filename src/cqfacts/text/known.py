@@ -88,7 +88,7 @@ class Known:
         newest: dict[str, Fact] = {}
         written: dict[str, dict[str, tuple[str, str]]] = {}  # id -> core -> (name, how)
         for fact in facts:
-            if fact.kind not in ("figure", "rank") or fact.draft:
+            if fact.kind not in ("figure", "rank", "policy") or fact.draft:
                 continue
             held = newest.get(fact.id)
             if held is None or (fact.year or 0) > (held.year or 0):
@@ -145,6 +145,10 @@ class Known:
         subject = core(label)
         if len(subject) < 2:
             return None
+        if kind == "policy":  # a document's title names it whole, or not at all
+            exact = [(_EXACT, subject)] if subject in self._by_core else []
+            found = self._best(exact, kind, None, None)
+            return None if found is None else self._answer(*found)
         scored: list[tuple[float, str]] = []
         for name, _ in self._candidates(subject):
             if name == subject:
@@ -157,9 +161,9 @@ class Known:
         if best is None:  # no name fits: one worded in another order may
             alike = [(share / 2, name) for share, name in self._alike(subject)]
             best = self._best(alike, kind, unit, change_unit)
-        if best is None:
-            return None
-        fact_id, name = best
+        return None if best is None else self._answer(*best)
+
+    def _answer(self, fact_id: str, name: str) -> Match:
         shown, how = self._names[fact_id][name]
         return Match(self.indicators[fact_id], shown, how)
 

@@ -10,6 +10,11 @@ What counts as a figure:
 - a rank, ``第8位``, ``西部第一``, ``排名77位``; a fraction, ``1/4以上``, ``三分之一``
   (no value: a fraction has no unit to hold it); a count in Chinese numerals with a
   measure word, ``三张图``'s ``三张`` (never 一, too often part of a name);
+- a number a space from its unit (``512.3 亿元``, as a PDF's copy writes it); 年 after
+  a decimal or where the clause measures years (``受教育年限从12.8年提高到13.2年``);
+  communiqué units (斤, 标准箱 …); and from :mod:`cqfacts.text.kinds`, an index's or a
+  rate's value with no unit (``竞争力指数达到81.6``), tenths (``五成``) and top-N ranks
+  (``前八``);
 - never a bare number, a year (年 is no unit), a date (月, 日 and 号 are none either),
   an ordinal (第三届, 第五轮: 第 makes a rank only before 位/名 or a clause's end), a
   congress or plenum (六届二次 has no measure word), an age limit (40岁以下), nor
@@ -26,6 +31,11 @@ written (positive) and says in its ``text`` which way it went; the first change 
 分别 list keeps its text verbatim, the others are its verb and their figure
 (``增长36.1%``). A change with no figure before it (研发人员增长64.4%) is a figure of
 its own, its label ending in the verb and its note saying so.
+
+A change may also follow its figure in brackets (``630.4亿元(增长25.5%)``), after a
+comparison (``比全国高0.9个百分点``), or in a 分别 list with one (``分别比上年增长12%和9%``).
+In a from-to pair (``由2016年的512亿元增长到2021年的1020亿元``) the later figure's
+``previous`` is the earlier, and each takes the year the pair names for it.
 
 A number of more than 20 digits is no figure (a code), and a 《》 title holding a
 control character or over 500 characters no document: a fact file could not hold it.

@@ -57,7 +57,7 @@ from itertools import chain, pairwise
 from cqfacts.facts.normalize import CJK_CLASS
 from cqfacts.facts.units import LATIN_UNITS, MEASURE_WORDS, MULTIPLIERS, RATE_UNITS
 from cqfacts.facts.values import FIRST_YEAR, LAST_YEAR, MAX_NAME_LENGTH
-from cqfacts.text.kinds import bare_figures, is_rhetoric, numeral_figures
+from cqfacts.text.kinds import bare_figures, is_rhetoric, numeral_figures, years_measured
 from cqfacts.text.report import Report, chinese_number, detection_text, parse_report
 
 # --- What a figure looks like --------------------------------------------------------
@@ -254,7 +254,7 @@ def _figure_from(match: re.Match[str], text: str) -> Figure | None:
         return None  # a bare number: a heading's, a name's or a code's (see kinds.py)
     if len(match["num"]) > _MAX_DIGITS or len(match["dec"] or "") > _MAX_DIGITS:
         return None
-    if match["unit"] == "年" and not _years_figure(match):
+    if match["unit"] == "年" and not years_measured(match):
         if not match["mult"]:
             return None  # 2023年, 5年来: a year or a span, no figure
         unit = match["mult"]
@@ -276,21 +276,6 @@ def _figure_from(match: re.Match[str], text: str) -> Figure | None:
     while end > start and match.string[end - 1] in " \t\n":
         end -= 1  # spaces read for a unit that did not follow
     return Figure(start, end, kind, value, unit, qualifier, text=text[start:end])
-
-
-# 年 is a figure's unit after a decimal (12.8年) or where its clause measures years
-# (受教育年限从12年提高到13年); else 2023年 is a year and 5年来 a span.
-_YEARS_MEASURED = re.compile(r"年限|寿命|年龄|工龄|期限|年数")
-_YEARS_LOOK_BACK = 16
-
-
-def _years_figure(match: re.Match[str]) -> bool:
-    if match["dec"]:
-        return True
-    if match["pre"] or len(match["num"]) > 2:
-        return False
-    before = match.string[max(0, match.start() - _YEARS_LOOK_BACK) : match.start()]
-    return bool(_YEARS_MEASURED.search(re.split(r"[,。;!?\n]", before)[-1]))
 
 
 def _raw_figures(report: Report) -> list[Figure]:

@@ -5,7 +5,9 @@ text shows them to be by the words around them.
   ``恩格尔系数为28.5``, ``死亡率从0.41下降到0.12``): a figure with no unit, which a
   draft writes as :data:`UNITLESS` for the curator to check;
 - tenths in Chinese numerals, ``五成``, ``超两成``, ``七成以上``;
-- a top-N rank, ``前八``, ``前10位``, ``前三强``, after a word that ranks (居, 进入 …).
+- a top-N rank, ``前八``, ``前10位``, ``前三强``, after a word that ranks (居, 进入 …);
+- 年 as a unit where years are measured (:func:`years_measured`: ``12.8年``,
+  ``受教育年限达到12年``), not a year or a span (``2023年``, ``5年来``).
 
 Each finder reads the detection copy and gives ``(start, end, kind, value, unit,
 qualifier)``; the caller keeps a figure of its own kind where they overlap.
@@ -99,6 +101,22 @@ def is_rhetoric(detect: str, start: int, end: int, unit: str) -> bool:
     if before == "双":
         return True
     return unit == "条" and bool(_NAME_BEFORE.search(before))
+
+
+# 年 is a figure's unit after a decimal (12.8年) or where its clause measures years
+# (受教育年限从12年提高到13年); else 2023年 is a year and 5年来 a span.
+_YEARS_MEASURED = re.compile(r"年限|寿命|年龄|工龄|期限|年数")
+_YEARS_LOOK_BACK = 16
+
+
+def years_measured(match: re.Match[str]) -> bool:
+    """Whether 年 after a figure pattern's match (groups num, dec, pre) is its unit."""
+    if match["dec"]:
+        return True
+    if match["pre"] or len(match["num"]) > 2:
+        return False
+    before = match.string[max(0, match.start() - _YEARS_LOOK_BACK) : match.start()]
+    return bool(_YEARS_MEASURED.search(re.split(r"[,。;!?\n]", before)[-1]))
 
 
 def _numeral(text: str) -> int | float | None:

@@ -25,10 +25,9 @@ def report_2024(tmp_path: Path) -> Path:
     turnover (974.24亿元) curated to the shipped base's id for that indicator."""
     text = draft_report(SAMPLE_2024.read_text(encoding="utf-8"), year=2024,
                         title="2024年科技创新成效").to_toml()  # fmt: skip
-    drafted = next(
-        line for line in text.splitlines()
-        if line.startswith("id = ") and "974" in line
-    )  # fmt: skip
+    lines = text.splitlines()
+    at = lines.index('value_text = "974.24亿元"')
+    drafted = next(line for line in reversed(lines[:at]) if line.startswith("id = "))
     path = tmp_path / "reports" / "facts-2024.toml"
     path.parent.mkdir()
     curated = text.replace(drafted, 'id = "tech-contract-turnover"').replace("draft = true\n", "")

@@ -212,7 +212,7 @@ def test_the_2023_draft_validates_and_keeps_ids_unique(drafted_2023):
     ids = [fact["id"] for fact in drafted_2023.facts]
     assert len(ids) == len(set(ids))
     assert all(ID.fullmatch(fact_id) for fact_id in ids)
-    assert all(fact["label_en"].isascii() and fact["label_en"].startswith("DRAFT: ")
+    assert all(fact["label_en"].isascii() and fact["label_en"].startswith("TODO: ")
                for fact in drafted_2023.facts)  # fmt: skip
     assert drafted_2023.meta.year == 2023
 
@@ -289,8 +289,9 @@ def test_the_2021_sample_keeps_each_change_with_its_verb():
     }
     for text, label in expected.items():
         assert drafted[text]["label"] == label
-        assert drafted[text]["note"].startswith("DRAFT: a change")
-    assert drafted["37.9%"]["label"] == "高技术产业"
+        assert "a change" in drafted[text]["note"]
+    # A tail the subjects share (对工业增长贡献率) is each one's.
+    assert drafted["37.9%"]["label"] == "高技术产业对工业增长贡献率"
 
 
 # --- Edge cases -----------------------------------------------------------------------
@@ -328,8 +329,8 @@ def test_units_qualifiers_and_kinds_as_written():
             qualifier,
             kind,
         ), value_text
-    # A change with no figure before it stands alone.
-    assert drafted["3.8倍"]["label"] == "增长"
+    # A change with no figure before it stands alone, its verb ending its label.
+    assert drafted["3.8倍"]["label"].endswith("增长")
     assert drafted["0.48个百分点"]["value"] == 0.48
 
 
@@ -395,7 +396,8 @@ def test_fenbie_lists_are_distributed_in_order():
 def test_a_rate_wins_over_a_count_as_the_change():
     drafted = by_text(figures_of("全市共有高新技术企业7565家,比上年增加1220家,增长19.2%。"))
     assert drafted["7565家"]["change"]["text"] == "增长19.2%"
-    assert drafted["1220家"]["label"] == "比上年增加"
+    # The count stays a figure, labelled with the sentence's subject and its words.
+    assert drafted["1220家"]["label"] == "全市共有高新技术企业比上年增加"
 
 
 def test_levels_reached_are_figures_not_changes():

@@ -17,6 +17,7 @@ paragraph); it is never guessed from a year the text merely mentions.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from cqfacts.errors import DraftError, InvalidArgumentError, quoted
@@ -43,7 +44,9 @@ from cqfacts.text.figures import (
     read_figures,
     report_year,
 )
-from cqfacts.text.labels import fact_id, labels, spell, unique, words
+from cqfacts.text.glossary import reading
+from cqfacts.text.known import Known
+from cqfacts.text.labels import Label, labels, unique
 from cqfacts.text.report import (
     OVERVIEW,
     OVERVIEW_TITLE,
@@ -268,40 +271,46 @@ def _fact(
     report: Report,
     figure: Figure,
     label: str,
-    topics: dict[str, tuple[str, str]],
+    topic: tuple[str, str],
     label_en: str,
+    note: str,
     meta: Meta,
     year: int | None,
 ) -> Fact:
-    """A drafted fact, as the file loads it (the report's year and the report as its
-    source, which the writer leaves to [meta]); its id is set once every fact's is
-    known."""
+    """A drafted fact, as the file loads it (the report's year, or the one a from-to
+    pair names for its figure, and the report as its source, which the writer leaves
+    to [meta]); its id is set once every fact's is known."""
     pillar, section = report.place_of(figure.start)
     line, column = report.line_col(figure.start)
     change = figure.change
     return Fact(
         id="",
-        topic=topics[section][0],
-        topic_en=topics[section][1],
+        topic=topic[0],
+        topic_en=topic[1],
         pillar=pillar,
         section=section,
         kind=figure.kind,
         label=label,
-        label_en=f"DRAFT: {label_en or figure.kind}",
+        label_en=label_en,
         value=figure.value,
         unit=figure.unit,
-        value_text=figure.text,
+        # A wrapped line inside a figure (512.3\n亿元) reads as a space, on one line.
+        value_text=_one_line(figure.text),
         qualifier=figure.qualifier,
-        change=Change(change.value, change.unit, change.text) if change else None,
-        note=figure.note,
+        change=Change(change.value, change.unit, _one_line(change.text)) if change else None,
+        note=_shown(note, "DRAFT", MAX_NOTE_LENGTH),
         draft=True,
         line=line,
         column=column,
-        year=year,
+        year=figure.year if figure.year and year else year,
         report=meta.title,
         basis=meta.basis,
         source=meta.own_source(),
     )
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"[ \t]*[\r\n]+[ \t]*", " ", text) if "\n" in text or "\r" in text else text
 
 
 def _base(meta: Meta, pillars: dict[int, PillarText], facts: list[Fact]) -> FactBase:
@@ -322,36 +331,75 @@ def _base(meta: Meta, pillars: dict[int, PillarText], facts: list[Fact]) -> Fact
     )
 
 
+def _proposal(
+    figure: Figure,
+    label: Label,
+    shown: str,
+    section_topic: tuple[str, str],
+    known: Known | None,
+) -> tuple[tuple[str, str], str, str, list[str]]:
+    """A drafted figure's topic, English label, id and the reasons for them: a loaded
+    indicator's where its subject names one, else the section's topic, a TODO and an
+    id from the subject's words."""
+    why = [f"label from {label.why}" if shown == label.text else "no subject found: the "
+           "section's title stands for the label"]  # fmt: skip
+    change_unit = (
+        figure.change.unit if figure.change else (figure.unit if figure.is_change else None)
+    )
+    unit = None if figure.is_change else figure.unit
+    found = known.match(shown, figure.kind, unit, change_unit) if known else None
+    if found is not None:
+        indicator = found.indicator
+        where = f" ({indicator.year})" if indicator.year else ""
+        why.append(f"matches the loaded indicator {indicator.id}{where} by its {found.how} "
+                   f"{found.name}")  # fmt: skip
+        return (indicator.topic, indicator.topic_en), indicator.label_en, indicator.id, why
+    if known:
+        why.append("no loaded indicator matches: id from the label's words")
+    found_words = reading(shown)
+    fact_id = found_words.fact_id(figure.kind)
+    if figure.kind == "policy":
+        fact_id = "doc-" + fact_id.removesuffix("-policy")
+    return section_topic, found_words.label_en(), fact_id, why
+
+
 def draft_report(
-    text: str, *, year: int | None = None, title: str | None = None, source: str | None = None
+    text: str,
+    *,
+    year: int | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    known: Iterable[Fact] | None = None,
 ) -> Drafted:
     """Draft a fact file from a report's text: every figure, rank, fraction and 《》
     document, placed in its pillar and section (see the module docstring). ``year``
     (else the one the text names) is the report's: a draft of no year is refused when
-    written (:meth:`Drafted.check`); one a fact file refuses, at once."""
+    written (:meth:`Drafted.check`); one a fact file refuses, at once. ``known``: the
+    facts of loaded reports, whose indicators a figure's subject may name (their id,
+    topic and English label are then proposed)."""
     title, source = _given("title", title), _given("source", source, MAX_NOTE_LENGTH)
     report = parse_report(text)
     meta, year = _guess_meta(report, _given_year(year), title, source)
     pillars = _shown_pillars(report.pillars)
     figures = sorted(find_figures(report) + find_documents(report), key=lambda f: f.start)
     topics = _topic_names(pillars)
-    shown_labels = [
-        # Every label shows something: else its section's title stands for it.
-        _shown(label, pillars[place[0]].sections[place[1]])
-        for label, place in zip(
-            labels(report, figures), [report.place_of(f.start) for f in figures], strict=True
-        )
-    ]
-    detected = [detection_text(label) for label in shown_labels]
-    written = [report.detect[figure.start : figure.end] for figure in figures]
-    spelled = spell(detected + written)
-    label_spelling, written_spelling = spelled[: len(figures)], spelled[len(figures) :]
+    indicators = Known(known) if known is not None else None
     facts, ids = [], []
-    for number, (figure, label) in enumerate(zip(figures, shown_labels, strict=True)):
-        label_en = words(detected[number], label_spelling[number])
-        fact = _fact(report, figure, label, topics, label_en, meta, year)
-        facts.append(fact)
-        section = report.place_of(figure.start)[1]  # a draft's facts each have one
-        ids.append(fact_id(figure, section, label_spelling[number], written_spelling[number]))
+    for figure, label in zip(figures, labels(report, figures), strict=True):
+        pillar, section = report.place_of(figure.start)
+        # Every label shows something: else its section's title stands for it.
+        shown = _shown(label.text, pillars[pillar].sections[section])
+        topic, label_en, fact_id, why = _proposal(figure, label, shown, topics[section], indicators)
+        if figure.previous is not None:
+            earlier = figure.previous
+            when = f" ({earlier.year})" if earlier.year else ""
+            why.append(f"previous value {_one_line(earlier.text)}{when}, the from-to pair's")
+        if figure.note:
+            why.append(figure.note.removeprefix("DRAFT: "))
+        note = "DRAFT: " + "; ".join(why)
+        facts.append(_fact(report, figure, shown, topic, label_en, note, meta, year))
+        if figure.year and year and figure.year != year and not figure.is_change:
+            fact_id += f"-{figure.year}"  # a from-to pair's earlier year: 研发经费 2016
+        ids.append(fact_id)
     facts = [fact._replace(id=new_id) for fact, new_id in zip(facts, unique(ids), strict=True)]
     return Drafted(_base(meta, pillars, facts), year)

@@ -10,6 +10,11 @@ What counts as a figure:
 - a rank, ``第8位``, ``西部第一``, ``排名77位``; a fraction, ``1/4以上``, ``三分之一``
   (its value the share as a percentage: 1/4 is 25 %); a count in Chinese numerals with a
   measure word, ``三张图``'s ``三张`` (never 一, too often part of a name);
+- a number a space from its unit (``512.3 亿元``, as a PDF's copy writes it); 年 after
+  a decimal or where the clause measures years (``受教育年限从12.8年提高到13.2年``);
+  communiqué units (斤, 标准箱 …); and from :mod:`cqfacts.text.kinds`, an index's or a
+  rate's value with no unit (``竞争力指数达到81.6``), tenths (``五成``) and top-N ranks
+  (``前八``);
 - never a bare number, a year (年 is no unit), a date (月, 日 and 号 are none either),
   an ordinal (第三届, 第五轮: 第 makes a rank only before 位/名 or a clause's end), a
   congress or plenum (六届二次 has no measure word), an age limit (40岁以下), nor
@@ -27,6 +32,11 @@ written (positive) and says in its ``text`` which way it went; the first change 
 (``增长36.1%``). A change with no figure before it (研发人员增长64.4%) is a figure of
 its own, its label ending in the verb and its note saying so.
 
+A change may also follow its figure in brackets (``630.4亿元(增长25.5%)``), after a
+comparison (``比全国高0.9个百分点``), or in a 分别 list with one (``分别比上年增长12%和9%``).
+In a from-to pair (``由2016年的512亿元增长到2021年的1020亿元``) the later figure's
+``previous`` is the earlier, and each takes the year the pair names for it.
+
 A number of more than 20 digits is no figure (a code), and a 《》 title holding a
 control character or over 500 characters no document: a fact file could not hold it.
 
@@ -42,16 +52,20 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain, pairwise
 
 from cqfacts.facts.normalize import CJK_CLASS
 from cqfacts.facts.units import LATIN_UNITS, MEASURE_WORDS, MULTIPLIERS, RATE_UNITS
 from cqfacts.facts.values import FIRST_YEAR, LAST_YEAR, MAX_NAME_LENGTH
+from cqfacts.text.kinds import bare_figures, is_rhetoric, numeral_figures, years_measured
 from cqfacts.text.report import Report, chinese_number, detection_text, parse_report
 
 # --- What a figure looks like --------------------------------------------------------
 
 # Measure words after a number (facts.units), longest first so that 个百分点 wins over 个.
-_UNITS = sorted(MEASURE_WORDS, key=len, reverse=True)
+# Besides those a query may compare, units of statistical communiqués.
+_COMMUNIQUE_UNITS = ("斤", "平方千米", "千公顷", "标准箱", "标箱", "栋", "辆次", "架次", "艘次")
+_UNITS = sorted((*MEASURE_WORDS, *_COMMUNIQUE_UNITS), key=len, reverse=True)
 # Units in Latin letters, taken only when no letter follows (5G is a name, not 5 G).
 _ASCII_UNITS = sorted(LATIN_UNITS, key=len, reverse=True)
 _MULTIPLIERS = "|".join(MULTIPLIERS)
@@ -65,11 +79,14 @@ _CLAUSE_QUALIFIERS = ("累计", "预计")
 # (人均GDP1.2万美元): a model name's digits (C919, 5G) have no unit anyway.
 _NOT_AFTER = r"(?<![0-9.第])"
 
+# Spaces a PDF's copy puts between a number and its unit (512.3 亿元; a wrapped line
+# reads as a space in the detection copy, see report._joined).
+_GAP = r"[ \t]{0,3}"
 _FIGURE = re.compile(
     rf"""{_NOT_AFTER}(?P<pre>{_PREFIXES})?
     (?P<num>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?P<dec>\.\d+)?
-    (?P<mid>{_ABOUT})?(?P<mult>{_MULTIPLIERS})?(?P<mid2>{_ABOUT})?
-    (?P<unit>{"|".join(map(re.escape, _UNITS))}|(?:{"|".join(_ASCII_UNITS)})(?![A-Za-z]))?
+    (?P<mid>{_ABOUT})?(?P<gap>{_GAP})(?P<mult>{_MULTIPLIERS})?(?P<mid2>{_ABOUT})?{_GAP}
+    (?P<unit>{"|".join(map(re.escape, _UNITS))}|(?:{"|".join(_ASCII_UNITS)})(?![A-Za-z])|年)?
     (?P<slash>/(?:{"|".join(map(re.escape, _UNITS))}))?
     (?P<paren>\((?:次|人次|个|家|项)\))?
     (?P<post>{_SUFFIXES})?""",
@@ -84,7 +101,7 @@ _CHINESE_COUNT = re.compile(
 )
 # A rank: 第8位, 第一名, or 第1 / 西部第一 closing a clause.
 _RANK = re.compile(
-    r"第(?P<num>\d+|[一二三四五六七八九十]{1,3})(?:(?P<unit>位|名)|(?=[,、。;!?)\s]|$))"
+    r"第(?P<num>\d+|[一二三四五六七八九十]{1,3})(?:[ \t]?(?P<unit>位|名)|(?=[,、。;!?)\s]|$))"
 )
 _RANK_WORDS = re.compile(r"(?:排名|排|居|位居|位列|名列)$")
 _RANK_WORD_LENGTH = 2  # the longest of them
@@ -93,7 +110,7 @@ _RANK_WORD_LENGTH = 2  # the longest of them
 _FRACTION = re.compile(
     rf"(?<![\d./])(?P<pre>{_PREFIXES})?"
     r"(?:\d+/\d+(?![\d/])|(?<![一二三四五六七八九十百])[一二三四五六七八九十百]+分之[一二三四五六七八九十]+)"
-    rf"(?P<post>{_SUFFIXES})?"
+    rf"(?:[ \t]?(?P<post>{_SUFFIXES}))?"
 )
 # A figure's number has at most this many digits, and a figure's text this many
 # characters: a longer run is a code or a hash, not a statistic (and int() refuses
@@ -106,6 +123,7 @@ _NAME_MAX = 20
 _NAME_CHARS = rf"[^“”「」\"\n,。;!?]{{1,{_NAME_MAX}}}"
 _QUOTED = re.compile(rf"“{_NAME_CHARS}”|「{_NAME_CHARS}」|\"{_NAME_CHARS}\"")
 _AGE_LIMIT = ("岁",)  # 40岁以下: a definition's threshold, not a statistic
+_LIST_NAMED = ("中", "榜", "名")  # after 100强: a ranking list named, not a figure
 _SINGLE_CHAR_VERBS = ("增", "降", "减")
 
 # --- Changes --------------------------------------------------------------------------
@@ -122,13 +140,17 @@ CHANGE_MODIFIERS = rf"同比|环比|年均|平均|分别|(?:较|比)[^\s{_CONTRO
 _CHANGE_VERBS = (
     "增长率|增长|增加|增幅|增速|提高|提升|上升|上涨|下降|减少|降低|下滑|回落|扩大|缩小|增|降|减"
 )
+# 高/低/快 word a change only after a comparison (比全国高0.5个百分点).
+_COMPARED_VERBS = "高出|高于|低于|高|低|快|慢"
 _CHANGE_BEFORE = re.compile(
-    rf"(?P<mods>(?:{CHANGE_MODIFIERS})*)(?P<verb>{_CHANGE_VERBS})(?:了|达到|达|为)?$"
+    rf"(?P<mods>(?:{CHANGE_MODIFIERS})*)[ \t]*(?P<verb>{_CHANGE_VERBS}|{_COMPARED_VERBS})"
+    r"(?:了|达到|达|为)?[ \t]*$"
 )
-_LIST_START = re.compile(f"分别[{CJK_CLASS}]{{0,4}}$")  # 分别达到, 分别增长
+# 分别达到, 分别增长, 分别比上年增长, 分别较“十三五”末增长
+_LIST_START = re.compile(r"分别[^\s\d,。;:!?%、]{0,12}$")
 _LOOK_BACK = 16  # characters before a figure searched for its verb
 _LIST_SEPARATOR = re.compile(r"[\s]*[、,和及与][\s]*")
-_ATTACH_GAP = re.compile(r"[\s、,]*(?:分别)?")
+_ATTACH_GAP = re.compile(r"[\s、,(]*(?:分别)?")  # 630.4亿元(增长25.5%)
 _SENTENCE_END = re.compile(r"[。;!?\n]")
 CLAUSE_BREAKS = ",。;:!?\n\r"
 _SENTENCE_BREAKS = "。;!?\n\r"
@@ -165,6 +187,10 @@ class Figure:
     verb: str = ""  # modifiers and verb, e.g. 同比增长
     list_id: int | None = None  # the 分别 list it is in
     change: ChangeFound | None = None
+    #: The earlier figure of a from-to pair (由512亿元增长到1020亿元), for the later one.
+    previous: Figure | None = None
+    #: The year a from-to pair names for the figure (由2016年的512亿元), if any.
+    year: int | None = None
     note: str | None = None
     text: str = field(default="", repr=False)
 
@@ -225,11 +251,17 @@ def _inside(spans: tuple[list[int], list[int]], offset: int) -> bool:
 def _figure_from(match: re.Match[str], text: str) -> Figure | None:
     unit = (match["mult"] or "") + (match["unit"] or "") + (match["slash"] or "")
     if not unit:
-        return None  # a bare number: a heading's, a name's or a code's
+        return None  # a bare number: a heading's, a name's or a code's (see kinds.py)
     if len(match["num"]) > _MAX_DIGITS or len(match["dec"] or "") > _MAX_DIGITS:
         return None
+    if match["unit"] == "年" and not years_measured(match):
+        if not match["mult"]:
+            return None  # 2023年, 5年来: a year or a span, no figure
+        unit = match["mult"]
     if match["unit"] in _AGE_LIMIT and match["post"] in ("以下", "以内", "以上"):
         return None
+    if match["unit"] == "强" and match.string[match.end() : match.end() + 1] in _LIST_NAMED:
+        return None  # 创新集群100强中排名77位: the list's name, the rank is the figure
     unit += match["paren"] or ""
     qualifier = match["pre"] or match["mid"] or match["mid2"] or match["post"]
     value = _number(match["num"] + (match["dec"] or ""))
@@ -239,6 +271,10 @@ def _figure_from(match: re.Match[str], text: str) -> Figure | None:
     if match["unit"] in ("位", "名") and _RANK_WORDS.search(match.string, before, match.start()):
         kind = "rank"
     start, end = match.span()
+    if match["unit"] == "年" and unit == match["mult"]:
+        end = match.end("mult")
+    while end > start and match.string[end - 1] in " \t\n":
+        end -= 1  # spaces read for a unit that did not follow
     return Figure(start, end, kind, value, unit, qualifier, text=text[start:end])
 
 
@@ -259,7 +295,7 @@ def _raw_figures(report: Report) -> list[Figure]:
             found.append(Figure(start, end, "rank", value, "位", None, text=text[start:end]))
     for match in _CHINESE_COUNT.finditer(detect):
         value = chinese_number(match["num"])
-        if value is not None:
+        if value is not None and not is_rhetoric(detect, *match.span(), match["unit"]):
             start, end = match.span()
             found.append(
                 Figure(start, end, "figure", value, match["unit"], None, text=text[start:end])
@@ -273,6 +309,10 @@ def _raw_figures(report: Report) -> list[Figure]:
         share = percentage(core)
         unit = None if share is None else "%"
         found.append(Figure(start, end, "figure", share, unit, qualifier, text=text[start:end]))
+    for start, end, kind, number, unit, qualifier in chain(
+        bare_figures(detect), numeral_figures(detect)
+    ):
+        found.append(Figure(start, end, kind, number, unit, qualifier, text=text[start:end]))
     found.sort(key=lambda figure: (figure.start, -figure.end))
     names = _merged(_quoted_spans(detect))
     kept: list[Figure] = []
@@ -346,7 +386,7 @@ def _mark_changes_and_lists(report: Report, figures: list[Figure]) -> None:
             figure.list_id = lists
         change = _CHANGE_BEFORE.search(before) if figure.kind == "figure" else None
         if change and figure.value is not None:
-            single = change["verb"] in _SINGLE_CHAR_VERBS
+            single = change["verb"] in _SINGLE_CHAR_VERBS or change["verb"] in _COMPARED_VERBS
             mods = change["mods"].replace("分别", "")
             if not single or mods:
                 offset = figure.start - len(before) + change.start()
@@ -376,7 +416,7 @@ def _attach_changes(report: Report, figures: list[Figure]) -> list[Figure]:
         targets = figures[index - len(group) : index] if index >= len(group) else []
         if _can_attach(report.detect, targets, first):
             for number, (target, change) in enumerate(zip(targets, group, strict=True)):
-                _give(report, target, change, verbatim=number == 0)
+                _give(report, target, change, verbatim=number == 0, lead=first)
                 attached[id(change)] = target
         elif index and _prefer_rate(report, attached, figures[index - 1], first):
             attached[id(first)] = attached.pop(id(figures[index - 1]))
@@ -390,11 +430,18 @@ def _attach_changes(report: Report, figures: list[Figure]) -> list[Figure]:
     return [figure for figure in figures if id(figure) not in attached]
 
 
-def _give(report: Report, target: Figure, change: Figure, *, verbatim: bool) -> None:
-    """Attach a change figure to its target; a 分别 list's later items get their verb."""
+def _give(
+    report: Report, target: Figure, change: Figure, *, verbatim: bool, lead: Figure | None = None
+) -> None:
+    """Attach a change figure to its target; a 分别 list's later items get the verb of
+    its first (``lead``), as the text writes it (增長, not 增长)."""
     assert change.verb_start is not None and change.value is not None
     text = report.text
-    wording = text[change.verb_start : change.end] if verbatim else change.verb + change.text
+    if verbatim or lead is None or lead.verb_start is None:
+        wording = text[change.verb_start : change.end]
+    else:
+        verb = text[lead.verb_start : lead.start].strip()
+        wording = (verb if detection_text(verb) == lead.verb else lead.verb) + change.text
     target.change = ChangeFound(change.value, change.unit or "", wording, change.verb_start)
 
 
@@ -425,11 +472,35 @@ def _can_attach(detect: str, targets: list[Figure], first: Figure) -> bool:
     return _ATTACH_GAP.fullmatch(gap) is not None
 
 
+# A from-to pair: 由2016年的512亿元增长到2021年的1020亿元, 从9.5万公里增加到12.1万公里.
+_PAIR_YEAR = r"(?:(?P<year>(?:19|20)\d{2})[ \t]*年(?:底|末)?的?)?"
+_PAIR_FROM = re.compile(rf"(?:从|由)[ \t]*{_PAIR_YEAR}[ \t]*$")
+_PAIR_TO = re.compile(rf"[ \t]*[^\d,。;:!?\n]{{0,4}}?(?:到|至)[ \t]*{_PAIR_YEAR}[ \t]*")
+_PAIR_LOOK_BACK = 12
+
+
+def _pair_from_to(report: Report, figures: list[Figure]) -> None:
+    """The later figure of each from-to pair gets the earlier as its previous value;
+    each gets the year the pair names for it."""
+    detect = report.detect
+    for earlier, later in pairwise(figures):
+        if earlier.kind != "figure" or later.kind != "figure" or earlier.is_change:
+            continue
+        start = max(clause_start(report, earlier.start), earlier.start - _PAIR_LOOK_BACK)
+        opening = _PAIR_FROM.search(detect, start, earlier.start)
+        closing = _PAIR_TO.fullmatch(detect, earlier.end, later.start)
+        if opening and closing and not later.is_change:
+            later.previous = earlier
+            earlier.year = int(opening["year"]) if opening["year"] else None
+            later.year = int(closing["year"]) if closing["year"] else None
+
+
 def find_figures(report: Report) -> list[Figure]:
     """The figures of a report, changes attached, in text order (see the module doc)."""
     figures = _raw_figures(report)
     _mark_changes_and_lists(report, figures)
     figures = _attach_changes(report, figures)
+    _pair_from_to(report, figures)
     for figure in figures:
         _clause_qualifier(report, figure)
     return figures

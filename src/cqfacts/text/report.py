@@ -151,8 +151,13 @@ class Report:
     # Region starts in text order, each with the (pillar, section) it opens.
     _starts: list[int] = field(repr=False)
     _places: list[tuple[int, str]] = field(repr=False)
-    #: Where each line after the first starts (CRLF, CR and LF each end one).
+    #: Where each line after the first starts in the source (CRLF, CR and LF each end
+    #: one), which ``text`` is with its wrapping line breaks taken out.
     _line_starts: list[int] = field(repr=False)
+    #: Where a wrapping break was taken out of ``text``, and how many characters had
+    #: been taken out up to there: an offset of ``text`` is the source's plus those.
+    _cuts: list[int] = field(default_factory=list, repr=False)
+    _taken: list[int] = field(default_factory=list, repr=False)
     # Each pattern's matches in the detection copy, ends and starts (:meth:`last_before`).
     _matches: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict, repr=False)
 
@@ -162,7 +167,10 @@ class Report:
         return self._places[max(index, 0)]
 
     def line_col(self, offset: int) -> tuple[int, int]:
-        """The 1-based line and column (in characters) of an offset of the text."""
+        """The 1-based line and column (in characters) of an offset of the text, in
+        the source as given (its wrapped lines too)."""
+        index = bisect_right(self._cuts, offset)
+        offset += self._taken[index - 1] if index else 0
         line = bisect_right(self._line_starts, offset)
         line_start = self._line_starts[line - 1] if line else 0
         return line + 1, offset - line_start + 1
@@ -235,6 +243,73 @@ def _has_content(detect: str, start: int, end: int) -> bool:
     return any(char.isalnum() for char in detect[start:end])
 
 
+# A line that ends with one of these ends its sentence; one that ends otherwise, at
+# least this long, was wrapped (a PDF's copy breaks lines where the page ends), and
+# so was one ending inside a figure's or a list's words.
+_SENTENCE_ENDS = '。;!?:”’"》)]'
+_WRAPPED_LENGTH = 20
+_WRAPPED_ENDS = ",、(“0123456789.+/"
+# A line ending in a verb or a connective is unfinished; one starting with a figure
+# or a comma continues the line before (but 2023年,… opens a paragraph).
+_UNFINISHED = re.compile(
+    r"(?:达到|达|为|是|增长|增加|提高|提升|下降|减少|超过|突破|和|与|及|的|共|约|近)$"
+)
+_CONTINUED = re.compile(r"[ \t]*[\d.,、%]")
+_OPENING = re.compile(r"[ \t]*(?:19|20)\d{2}[ \t]*年")
+_INDENT = re.compile(r"[ \t]*")
+
+
+def _wraps(text: str, detect: str, headings: set[int]) -> list[tuple[int, int, str]]:
+    """The line breaks that only wrap a line, as (start, end, what stands for them):
+    a PDF's copy breaks lines mid-sentence (``技术合同成交额\n512.3亿元``), and its
+    figures, words and lists must read across the break. A break after a sentence's
+    end, after a heading, before a heading or a blank line, or after a short line (a
+    title) stays; spaces around a break go with it, and one space stays between
+    Latin letters or digits on both sides."""
+    wraps: list[tuple[int, int, str]] = []
+    line_start = 0
+    for found in LINE_END.finditer(text):
+        start, end = found.span()
+        this_line, line_start = line_start, end
+        line = detect[this_line:start].rstrip(" \t")
+        next_start = _INDENT.match(detect, end).end()  # type: ignore[union-attr]
+        following = detect[next_start : next_start + 1]
+        if not line or not following.strip() or end in headings:
+            continue
+        if this_line in headings and not _TITLE_END.search(line):
+            continue  # a heading's title would run on into the next line
+        last = line[-1]
+        if last in _SENTENCE_ENDS or _OPENING.match(detect, end):
+            continue
+        if (
+            len(line.strip()) >= _WRAPPED_LENGTH
+            or last in _WRAPPED_ENDS
+            or _UNFINISHED.search(line)
+            or _CONTINUED.match(detect, end)
+        ):
+            cut_start, cut_end = this_line + len(line), next_start
+            after = following
+            latin = (last.isascii() and last.isalpha()) or (after.isascii() and after.isalpha())
+            keep = " " if latin and after.isascii() and last.isascii() else ""
+            wraps.append((cut_start, cut_end, keep))
+    return wraps
+
+
+def _unwrapped(text: str, wraps: list[tuple[int, int, str]]) -> tuple[str, list[int], list[int]]:
+    """The text with its wrapping breaks taken out, and where each cut stands in it
+    with how many characters were taken out up to it (to map an offset back)."""
+    pieces, cuts, taken = [], [], []
+    position = total = 0
+    for start, end, keep in wraps:
+        pieces.append(text[position:start] + keep)
+        cuts.append(start - total + len(keep))
+        total += end - start - len(keep)
+        taken.append(total)
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces), cuts, taken
+
+
 def parse_report(text: str) -> Report:
     """Read a report's overview, pillars and sections (see the module docstring).
 
@@ -242,7 +317,12 @@ def parse_report(text: str) -> Report:
     sections, is that pillar's section "N.0", titled like the pillar; the overview is
     pillar 0, section "0.0" (总体情况), always present even if empty.
     """
+    original = text
     detect = detection_text(text)
+    wraps = _wraps(text, detect, _heading_lines(text, detect))
+    text, cuts, taken = _unwrapped(text, wraps)
+    if wraps:
+        detect = _unwrapped(detect, wraps)[0]
     pillar_headings = _renumbered(_headings(_PILLAR_HEADING, text, detect), OVERVIEW)
     section_headings = _headings(_SECTION_HEADING, text, detect)
     pillar_starts = [heading.start for heading in pillar_headings]
@@ -284,5 +364,16 @@ def parse_report(text: str) -> Report:
         pillars=pillars,
         _starts=[start for start, _ in regions],
         _places=[place for _, place in regions],
-        _line_starts=[found.end() for found in LINE_END.finditer(text)],
+        _line_starts=[found.end() for found in LINE_END.finditer(original)],
+        _cuts=cuts,
+        _taken=taken,
     )
+
+
+def _heading_lines(text: str, detect: str) -> set[int]:
+    """Where each heading's line starts: no wrap joins a heading to a line."""
+    return {
+        heading.start
+        for pattern in (_PILLAR_HEADING, _SECTION_HEADING)
+        for heading in _headings(pattern, text, detect)
+    }

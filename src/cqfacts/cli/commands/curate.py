@@ -139,9 +139,11 @@ def draft(
     from cqfacts.text.draft import draft_report
     from cqfacts.text.report import read_source
 
-    drafted = draft_report(
-        read_source(source), year=year, title=answers.as_typed(title), source=None
-    )
+    text = read_source(source)
+    # The loaded reports' indicators: a figure whose subject names one takes its id,
+    # topic and English label.
+    known = load(ctx).base.facts
+    drafted = draft_report(text, year=year, title=answers.as_typed(title), source=None, known=known)
     if json:  # the drafted facts themselves ([] where there is nothing to draft)
         print_json(ctx, drafted.to_json())
     else:

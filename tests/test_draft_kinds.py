@@ -279,7 +279,7 @@ def test_a_growth_rate_after_a_figure_is_its_change(
         ("民营企业贡献了两成税收。", "两成", 2, "成", "figure"),
         ("区域创新能力进入全国前八，", "前八", 8, "位", "rank"),
         ("綜合實力進入全國前十。", "前十", 10, "位", "rank"),
-        ("研发投入占全市四分之一。", "四分之一", None, None, "figure"),
+        ("研发投入占全市四分之一。", "四分之一", 25, "%", "figure"),
     ],
 )  # fmt: skip
 def test_figures_in_chinese_numerals_are_kept(

@@ -305,7 +305,7 @@ def test_a_policys_name_is_no_large_figure(watched, hostile_url):
     ("lang", "expected"),
     [
         ("zh", "没有找到“nope”对应的数据，可以试试搜索。"),
-        ("en", "No fact has the id 'nope'."),
+        ("en", "'nope' names no one fact."),
     ],
 )
 def test_an_error_reads_in_the_pages_language(browser, hostile_url, lang, expected):

@@ -17,12 +17,14 @@ from typer.testing import CliRunner
 
 from cqfacts.cli.app import app as cli_app
 from cqfacts.derive import cite
-from cqfacts.store.loader import Loaded
+from cqfacts.store.loader import Loaded, load
 
 BROKERS = "tech-brokers-new"
 
 
-def calls(facts: Path, *requests: tuple[str, dict[str, Any]]) -> tuple[list[Any], list[Any]]:
+def calls(
+    facts: Path, cache: Path, *requests: tuple[str, dict[str, Any]]
+) -> tuple[list[Any], list[Any]]:
     """The tools listed and the result of each call, from one `cqfacts mcp` process."""
     # Imported here (half a second, with pydantic): only by the one xdist worker that
     # runs this module's tests (conftest.ONE_WORKER_MODULES), not by every collection.
@@ -30,9 +32,10 @@ def calls(facts: Path, *requests: tuple[str, dict[str, Any]]) -> tuple[list[Any]
     from mcp.client.stdio import StdioServerParameters
 
     async def session() -> tuple[list[Any], list[Any]]:
-        # The SDK gives the server a minimal environment of its own: the test's cache
-        # directory passed on, so the server never writes the user's ~/.cache.
-        env = {**os.environ, "CQFACTS_CACHE_DIR": str(facts.parent / "cache")}
+        # The SDK gives the server a minimal environment of its own: the session's
+        # cache directory passed on, so the server never writes the user's ~/.cache
+        # (and finds the small report's index built).
+        env = {**os.environ, "CQFACTS_CACHE_DIR": str(cache)}
         server = StdioServerParameters(
             command=sys.executable, args=["-m", "cqfacts", "--facts", str(facts), "mcp"], env=env
         )
@@ -45,7 +48,7 @@ def calls(facts: Path, *requests: tuple[str, dict[str, Any]]) -> tuple[list[Any]
 
 
 @pytest.fixture(scope="module")
-def session(tmp_path_factory):
+def session(tmp_path_factory, shared_cache):
     """One server for the module's questions: starting the SDK costs about a second."""
     from tests.conftest import SMALL_FACTS
 
@@ -83,7 +86,8 @@ def session(tmp_path_factory):
         "rank_limit_true": ("rank", {"limit": True}),
         "pillar_n_false": ("pillar", {"n": False}),
     }
-    tools, results = calls(facts, *requests.values())
+    load(facts, cache_dir=shared_cache)  # the index the server reads, built in-process
+    tools, results = calls(facts, shared_cache, *requests.values())
     return facts, tools, dict(zip(requests, results, strict=True))
 
 
@@ -202,8 +206,8 @@ ANSWER_WITHIN = 5.0
 class RawClient:
     """`cqfacts mcp` spoken to line by line, as a client that can send anything."""
 
-    def __init__(self, facts: Path) -> None:
-        env = {**os.environ, "CQFACTS_CACHE_DIR": str(facts.parent / "cache")}
+    def __init__(self, facts: Path, cache: Path) -> None:
+        env = {**os.environ, "CQFACTS_CACHE_DIR": str(cache)}
         command = [sys.executable, "-m", "cqfacts", "--facts", str(facts), "mcp"]
         self.process = subprocess.Popen(
             command,
@@ -273,9 +277,9 @@ class RawClient:
 
 
 @pytest.fixture(scope="module")
-def raw(session) -> Iterator[RawClient]:
+def raw(session, shared_cache) -> Iterator[RawClient]:
     facts, _, _ = session
-    client = RawClient(facts)
+    client = RawClient(facts, shared_cache)
     yield client
     code, stderr = client.close()
     assert (code, stderr) == (0, "")
@@ -342,9 +346,10 @@ def test_a_blank_line_is_skipped(raw):
     assert raw.search("jsjjr") == BROKERS
 
 
-def test_a_client_that_dies_leaves_a_quiet_exit(small_fact_file):
+def test_a_client_that_dies_leaves_a_quiet_exit(small_fact_file, shared_cache):
     """Like `cqfacts list | head -1`: the reader gone is no error, and no bug."""
-    client = RawClient(small_fact_file)
+    load(small_fact_file, cache_dir=shared_cache)
+    client = RawClient(small_fact_file, shared_cache)
     assert client.process.stdout is not None
     client.process.stdout.close()  # the client dies: its answer meets a closed pipe
     client.request("tools/call", {"name": "search", "arguments": {"query": "jsjjr"}})

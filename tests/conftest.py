@@ -183,10 +183,17 @@ def temporary_bytecode_dropped(tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 @pytest.fixture(scope="session")
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One cache directory for the session (per xdist worker): a process a test starts
-    answers from a warm cache instead of building the index again (0.5-1 s each).
-    Tests about the cache itself give their processes a directory of their own."""
-    return tmp_path_factory.mktemp("cache")
+    """One cache directory for the session, shared by the xdist workers (as processes
+    share a user's cache: entries are written atomically): a process a test starts
+    answers from a warm cache instead of building the index again (0.5-1 s each), and
+    an index one worker built the other reads. Tests about the cache itself give their
+    processes a directory of their own."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # each worker's base is in the run's own
+        base = base.parent
+    cache = base / "cache"
+    cache.mkdir(mode=0o700, exist_ok=True)
+    return cache
 
 
 @pytest.fixture(autouse=True)

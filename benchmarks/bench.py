@@ -65,8 +65,11 @@ def build_large_base(copies: int = SCALE) -> str:
             ids = []
             for fact_id in topic.fact_ids:
                 fact = base.by_id[fact_id]
-                new_id = f"{fact.id}-{copy}" if copy else fact.id
-                facts.append(fact._replace(id=new_id, topic=name))
+                new_id, former = fact.id, fact.former_ids
+                if copy:  # a copy's ids, and the ids it had before, are its own
+                    new_id = f"{fact.id}-{copy}"
+                    former = tuple(f"{old}-{copy}" for old in fact.former_ids)
+                facts.append(fact._replace(id=new_id, topic=name, former_ids=former))
                 ids.append(new_id)
             topics[name] = Topic(name, topic.en, topic.aliases, tuple(ids))
     large = FactBase(meta=base.meta, pillars=base.pillars, topics=topics, facts=tuple(facts))

@@ -104,6 +104,17 @@ def test_search_answers_an_indicator_once_with_its_years(two):
     assert turnover.years == (2023, 2024)
 
 
+def test_a_number_asked_for_is_answered_by_the_fact_that_holds_it(two):
+    """865.1 is 2023's turnover: answered by that fact, not by the indicator's latest
+    year (974.24亿元), which holds another number; the words alone still give the latest."""
+    for query in ("865.1", "865.1亿元", "86.51", "技术合同成交额865.1亿元"):
+        [turnover] = [m for m in search(two.base, two.index, query) if m.fact.id == TURNOVER]
+        assert (turnover.fact.year, turnover.fact.value_text) == (2023, "865.1亿元"), query
+        assert turnover.years == (2023, 2024)
+    [latest] = [m for m in search(two.base, two.index, "技术合同成交额") if m.fact.id == TURNOVER]
+    assert latest.fact.year == 2024
+
+
 def test_search_finds_the_indicator_in_both_years(two):
     matches = search(two.base, two.index, "技术合同成交额", limit=5, all_years=True)
     found = {(match.fact.id, match.fact.year): match.fact.value_text for match in matches}

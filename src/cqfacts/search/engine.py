@@ -159,7 +159,10 @@ def _one_per_indicator(
     base: FactBase, ordered: list[tuple[float, int, int, Hit]], year: int | None, limit: int | None
 ) -> list[tuple[Hit, int, Fact]]:
     """The best match of each id, answered by the id's headline fact (of ``year``,
-    where given): several sources and years of one indicator are one answer."""
+    where given): several sources and years of one indicator are one answer. A match on
+    a fact's own figure (7565, 865.1亿元) is answered by that fact: the number asked
+    for is one year's, not the latest."""
+    own_figure = (FIELD["value_text"], FIELD["change"])
     chosen: dict[str, tuple[Hit, int, Fact]] = {}
     for _, _, number, hit in ordered:
         fact = base.facts[number]
@@ -170,7 +173,7 @@ def _one_per_indicator(
             continue
         if limit is not None and len(chosen) >= limit:
             break
-        headline = base.get(fact.id, year)
+        headline = fact if hit.field in own_figure else base.get(fact.id, year)
         chosen[fact.id] = (hit, number, headline)
     return list(chosen.values())
 

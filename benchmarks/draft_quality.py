@@ -5,6 +5,12 @@ figures, spurious facts.
 Usage:  python benchmarks/draft_quality.py [--truth benchmarks/draft_truth.toml]
                                            [--shared ../shared] [--verbose]
 
+Another set of texts is measured alike with ``--truth its-truth.toml --shared its-folder``.
+Its truth file may say ``source_line = true`` (each text's first line names where it was
+published and is dropped before drafting; line numbers count after it), and an entry
+``paragraphs = true`` (a PDF's copy whose paragraphs are blank-line separated: its
+labels are by paragraph, so the same labels serve the text and its copy).
+
 The labels are ours (benchmarks/draft_truth.toml: each line's figures with the
 subject a label must hold and the change that belongs to them, and its numbers that
 are no figures); the texts stay in the shared folder beside the repository. It
@@ -67,6 +73,12 @@ def _compared(text: str) -> str:
     return "".join(detection_text(text).split())
 
 
+def _held(fact: dict[str, Any]) -> str:
+    """What a drafted fact holds of the text: its value_text, or for a change alone
+    (no level in the text, 研发人员增长64.4%) its change's text."""
+    return fact["value_text"] or (fact["change"]["text"] if fact["change"] else "")
+
+
 def _score_line(where: str, truth: dict[str, Any], facts: list[dict[str, Any]]) -> Score:
     score = Score()
     unused = list(facts)
@@ -74,9 +86,7 @@ def _score_line(where: str, truth: dict[str, Any], facts: list[dict[str, Any]]) 
         score.figures += 1
         score.changes += bool(change)
         needle = _compared(written)
-        match = next(
-            (fact for fact in unused if needle in _compared(fact["value_text"] or "")), None
-        )
+        match = next((fact for fact in unused if needle in _compared(_held(fact))), None)
         if match is None:
             score.misses.append(f"{where}: {written} not found")
             continue
@@ -94,13 +104,13 @@ def _score_line(where: str, truth: dict[str, Any], facts: list[dict[str, Any]]) 
             score.misses.append(f"{where}: {written} labelled {match['label']!r}, not {subject}")
     non_figures = [_compared(text) for text in truth.get("non_figures", [])]
     for fact in unused:
-        value_text = _compared(fact["value_text"] or "")
+        value_text = _compared(_held(fact))
         if any(text in value_text or value_text in text for text in non_figures):
             score.non_figures_drafted += 1
-            score.misses.append(f"{where}: non-figure {fact['value_text']} drafted")
+            score.misses.append(f"{where}: non-figure {_held(fact)} drafted")
         else:
             score.spurious += 1
-            score.misses.append(f"{where}: spurious {fact['value_text']} ({fact['label']})")
+            score.misses.append(f"{where}: spurious {_held(fact)} ({fact['label']})")
     return score
 
 
@@ -141,13 +151,31 @@ VARIANTS = {
 }
 
 
-def score_text(shared: Path, entry: dict[str, Any], variant: str = "as published") -> Score:
+def _paragraph_of(text: str) -> list[int]:
+    """Each line's paragraph (paragraphs end at a blank line), counted from 1."""
+    numbers, paragraph, blank = [], 1, False
+    for line in text.split("\n"):
+        if not line.strip():
+            blank = True
+        elif blank:
+            paragraph, blank = paragraph + 1, False
+        numbers.append(paragraph)
+    return numbers
+
+
+def score_text(
+    shared: Path, entry: dict[str, Any], variant: str = "as published", source_line: bool = False
+) -> Score:
     original = (shared / entry["path"]).read_text(encoding="utf-8")
+    if source_line:
+        original = original.partition("\n")[2]
     text, origin = VARIANTS[variant](original)
+    place = _paragraph_of(original) if entry.get("paragraphs") else None
     facts = [f for f in draft_report(text, year=entry["year"]).facts if f["kind"] != "policy"]
     by_line: dict[int, list[dict[str, Any]]] = {}
     for fact in sorted(facts, key=lambda fact: (fact["line"], fact["column"])):
-        by_line.setdefault(origin[fact["line"] - 1], []).append(fact)
+        line = origin[fact["line"] - 1]
+        by_line.setdefault(place[line - 1] if place else line, []).append(fact)
     lines: dict[str, Any] = entry.get("lines", {})
     score = Score()
     for line in sorted(set(by_line) | {int(key) for key in lines}):
@@ -169,7 +197,7 @@ def main() -> int:
     for variant in VARIANTS:
         total = Score()
         for entry in truth["texts"]:
-            total.add(score_text(args.shared, entry, variant))
+            total.add(score_text(args.shared, entry, variant, truth.get("source_line", False)))
         print(f"--- {variant}")
         print(f"figures found            {_share(total.found, total.figures)}")
         print(f"changes attached         {_share(total.attached, total.changes)}")

@@ -40,6 +40,14 @@ ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 DATE_OR_YEAR = re.compile(r"\d\s*[年月日号]|^\d{4}$")
 
 
+def held(fact: dict[str, Any]) -> str:
+    """A drafted fact's figure as written: its value_text, or a change alone's figure
+    (its change text without the verb: 增长64.4% holds 64.4%)."""
+    if fact["value_text"] is not None:
+        return str(fact["value_text"])
+    return re.sub(r"^\D*", "", fact["change"]["text"])
+
+
 def read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
@@ -53,7 +61,7 @@ def figures_of(text: str) -> list[dict[str, Any]]:
 
 
 def by_text(facts: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {fact["value_text"]: fact for fact in facts}
+    return {held(fact): fact for fact in facts}
 
 
 def without_new_keys(toml_text: str) -> str:
@@ -78,7 +86,7 @@ def validates(drafted: Drafted) -> None:
 def recall(truth: list[str], facts: list[dict[str, Any]]) -> tuple[float, list[str]]:
     """Share of expected figures drafted (either text holding the other), each drafted
     fact matched once."""
-    left = [fact["value_text"] for fact in facts]
+    left = [held(fact) for fact in facts]
     missed = []
     for expected in truth:
         match = next((t for t in left if expected in t or t in expected), None)
@@ -159,9 +167,7 @@ def test_the_2023_draft_recovers_the_shipped_figures_in_their_pillars(shipped, d
         found += any(
             drafted["pillar"] == fact.pillar
             and drafted["section"] == fact.section
-            and (
-                fact.value_text in drafted["value_text"] or drafted["value_text"] in fact.value_text
-            )
+            and (fact.value_text in held(drafted) or held(drafted) in fact.value_text)
             for drafted in drafted_2023.facts
         )
     assert found / len(truth) >= RECALL_2023
@@ -171,7 +177,7 @@ def test_the_2023_draft_recovers_the_shipped_figures_in_their_pillars(shipped, d
 @needs_shared
 def test_the_2023_draft_has_all_twelve_documents(drafted_2023):
     titles = set(re.findall(r"《[^》]+》", read(REPORT_2023))) - {"《Science》"}
-    policies = {fact["value_text"] for fact in drafted_2023.facts if fact["kind"] == "policy"}
+    policies = {held(fact) for fact in drafted_2023.facts if fact["kind"] == "policy"}
     assert len(titles) == 12
     assert policies == titles
 
@@ -222,12 +228,12 @@ def test_every_drafted_value_text_stands_where_its_line_and_column_say(drafted_2
     lines = read(REPORT_2023).splitlines()
     for fact in drafted_2023.facts:
         line = lines[fact["line"] - 1]
-        assert line[fact["column"] - 1 :].startswith(fact["value_text"])
+        assert line[fact["column"] - 1 :].startswith(held(fact))
 
 
 @needs_shared
 def test_the_2023_draft_drafts_no_year_date_ordinal_or_plan_name(drafted_2023):
-    texts = [fact["value_text"] for fact in drafted_2023.facts if fact["kind"] != "policy"]
+    texts = [held(fact) for fact in drafted_2023.facts if fact["kind"] != "policy"]
     assert not [text for text in texts if DATE_OR_YEAR.search(text)]
     for name in ("2023", "二次", "三次", "第三届", "第五轮", "416", "1+6", "6+N", "66", "40岁"):
         assert not any(name in text for text in texts), name
@@ -237,8 +243,8 @@ def test_the_2023_draft_drafts_no_year_date_ordinal_or_plan_name(drafted_2023):
 def test_redrafting_an_edited_report_keeps_the_ids_of_unchanged_figures(drafted_2023):
     text = read(REPORT_2023)
     edited = text.replace("新建川渝共建重点实验室3个,", "新建川渝共建重点实验室4个,新增孵化器7个,")
-    before = {fact["value_text"]: fact["id"] for fact in drafted_2023.facts}
-    after = {fact["value_text"]: fact["id"] for fact in facts_of(edited)}
+    before = {held(fact): fact["id"] for fact in drafted_2023.facts}
+    after = {held(fact): fact["id"] for fact in facts_of(edited)}
     unchanged = [key for key in before if key in after and key not in ("3个", "4个")]
     assert len(unchanged) > len(before) - 5
     assert all(before[key] == after[key] for key in unchanged if "次" not in key)
@@ -268,7 +274,7 @@ def test_samples_recover_their_figures_and_no_dates(path, truth, year):
     drafted = draft_report(read(path), year=year)
     share, missed = recall(truth, drafted.facts)
     assert share >= RECALL_UNSEEN, missed
-    texts = [fact["value_text"] for fact in drafted.facts]
+    texts = [held(fact) for fact in drafted.facts]
     assert not [text for text in texts if DATE_OR_YEAR.search(text)]
     assert not any("十四五" in text or "十三五" in text for text in texts)
     validates(drafted)
@@ -331,7 +337,10 @@ def test_units_qualifiers_and_kinds_as_written():
         ), value_text
     # A change with no figure before it stands alone, its verb ending its label.
     assert drafted["3.8倍"]["label"].endswith("增长")
-    assert drafted["0.48个百分点"]["value"] == 0.48
+    # A rate alone is a change alone, as the shipped reports hold one: no value.
+    alone = drafted["0.48个百分点"]
+    assert (alone["value"], alone["unit"], alone["value_text"]) == (None, None, None)
+    assert alone["change"] == {"value": 0.48, "unit": "个百分点", "text": "提高0.48个百分点"}
 
 
 def test_changes_attach_to_the_figure_before_them():
@@ -414,7 +423,7 @@ def test_dates_years_ordinals_and_names_are_no_figures():
         "《行动方案(2023—2027年)》,第19次会议,9:30开幕。"
     )
     drafted = figures_of(text)
-    assert drafted == [], [fact["value_text"] for fact in drafted]
+    assert drafted == [], [held(fact) for fact in drafted]
 
 
 def test_every_document_is_a_policy_with_its_full_title():
@@ -422,7 +431,7 @@ def test_every_document_is_a_policy_with_its_full_title():
         "出台《重庆市完善科技激励机制的若干举措》《三年行动计划(2023—2025年)》,在《Science》发表。"
     )
     policies = [fact for fact in facts_of(text) if fact["kind"] == "policy"]
-    assert [fact["value_text"] for fact in policies] == [
+    assert [held(fact) for fact in policies] == [
         "《重庆市完善科技激励机制的若干举措》",
         "《三年行动计划(2023—2025年)》",
     ]
@@ -440,7 +449,7 @@ def test_traditional_text_drafts_like_simplified_with_value_text_verbatim():
     )
     plain, folded = facts_of(simplified), facts_of(traditional)
     assert [fact["id"] for fact in folded] == [fact["id"] for fact in plain]
-    assert [fact["value_text"] for fact in folded] == ["預計750億元", "預計２．４５％", "第８位"]
+    assert [held(fact) for fact in folded] == ["預計750億元", "預計２．４５％", "第８位"]
     assert folded[0]["unit"] == "亿元" and folded[0]["qualifier"] == "预计"
     assert folded[0]["change"] == {"value": 10, "unit": "%", "text": "增長10%"}
     assert folded[1]["value"] == 2.45
@@ -559,7 +568,7 @@ def test_every_line_ending_ends_a_line_for_headings_and_line_numbers(line_end):
     text = line_end.join(lines)
     report = parse_report(text)
     assert [report.pillars[n].title for n in (1, 2)] == ["企业", "人才"]
-    facts = {fact["value_text"]: fact for fact in facts_of(text)}
+    facts = {held(fact): fact for fact in facts_of(text)}
     assert (facts["3个"]["section"], facts["3个"]["line"], facts["3个"]["column"]) == ("1.0", 3, 5)
     assert (facts["2名"]["section"], facts["2名"]["line"], facts["2名"]["column"]) == ("2.0", 5, 5)
     assert draft_report(text).meta.title == "报告"

@@ -23,6 +23,7 @@ from typing import Any
 from cqfacts.errors import DraftError, InvalidArgumentError, quoted
 from cqfacts.facts.model import Change, Fact, FactBase, Meta, Pillar, Topic
 from cqfacts.facts.tomlwriter import to_toml
+from cqfacts.facts.units import RATE_UNITS
 from cqfacts.facts.values import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -283,6 +284,15 @@ def _fact(
     pillar, section = report.place_of(figure.start)
     line, column = report.line_col(figure.start)
     change = figure.change
+    value, unit = figure.value, figure.unit
+    value_text: str | None = _one_line(figure.text)
+    if _rate_alone(figure):
+        # A rate with no level before it (研发人员增长64.4%) is a change alone, as the
+        # shipped reports hold one: never a % value under an indicator counted in 家.
+        # An increase in a count (较去年增加4项) stays a value, as the 2023 base has it.
+        assert figure.value is not None
+        change = ChangeFound(figure.value, figure.unit or "", _change_text(report, figure), 0)
+        value = unit = value_text = None
     return Fact(
         id="",
         topic=topic[0],
@@ -292,10 +302,10 @@ def _fact(
         kind=figure.kind,
         label=label,
         label_en=label_en,
-        value=figure.value,
-        unit=figure.unit,
+        value=value,
+        unit=unit,
         # A wrapped line inside a figure (512.3\n亿元) reads as a space, on one line.
-        value_text=_one_line(figure.text),
+        value_text=value_text,
         qualifier=figure.qualifier,
         change=Change(change.value, change.unit, _one_line(change.text)) if change else None,
         note=_shown(note, "DRAFT", MAX_NOTE_LENGTH),
@@ -307,6 +317,24 @@ def _fact(
         basis=meta.basis,
         source=meta.own_source(),
     )
+
+
+def _rate_alone(figure: Figure) -> bool:
+    """Whether a figure is a rate of change with no level before it (增长64.4%)."""
+    return (
+        figure.is_change
+        and figure.change is None
+        and figure.value is not None
+        and figure.unit in RATE_UNITS
+    )
+
+
+def _change_text(report: Report, figure: Figure) -> str:
+    """A change alone as written, its verb included (增长64.4%); a 分别 list's later
+    item is its figure alone (分别增长12%、9%: 9%), as the text writes it (and the
+    audit finds it)."""
+    assert figure.verb_start is not None
+    return _one_line(report.text[min(figure.verb_start, figure.start) : figure.end])
 
 
 def _one_line(text: str) -> str:
@@ -396,6 +424,7 @@ def draft_report(
             why.append(f"previous value {_one_line(earlier.text)}{when}, the from-to pair's")
         if figure.note:
             why.append(figure.note.removeprefix("DRAFT: "))
+        why += figure.also  # a second change (年均增长11.4%): the curator's to keep
         note = "DRAFT: " + "; ".join(why)
         facts.append(_fact(report, figure, shown, topic, label_en, note, meta, year))
         if figure.year and year and figure.year != year and not figure.is_change:

@@ -56,9 +56,13 @@ from itertools import chain, pairwise
 
 from cqfacts.facts.normalize import CJK_CLASS
 from cqfacts.facts.units import LATIN_UNITS, MEASURE_WORDS, MULTIPLIERS, RATE_UNITS
-from cqfacts.facts.values import FIRST_YEAR, LAST_YEAR, MAX_NAME_LENGTH
+from cqfacts.facts.values import MAX_NAME_LENGTH
 from cqfacts.text.kinds import bare_figures, is_rhetoric, numeral_figures, years_measured
 from cqfacts.text.report import Report, chinese_number, detection_text, parse_report
+from cqfacts.text.years import TITLE_MAX, YEAR, first_year, report_year
+
+# The year of a report moved to years.py: still importable from here.
+__all__ = ["TITLE_MAX", "YEAR", "first_year", "report_year"]
 
 # --- What a figure looks like --------------------------------------------------------
 
@@ -136,9 +140,14 @@ UNSHOWABLE = re.compile(f"[{_CONTROLS}]")
 
 # What may stand between a figure and its change: 同比, 年均, a comparison (较上年,
 # 比2020年, 较“十三五”末) and 分别.
-CHANGE_MODIFIERS = rf"同比|环比|年均|平均|分别|(?:较|比)[^\s{_CONTROLS},。;:、!?较比]{{1,10}}?"
+# 同口径 and 预计 qualify a change too (同口径增长17.1%, 预计增长11%); a comparison may
+# hold a PDF's space (比2012 年增长).
+CHANGE_MODIFIERS = (
+    rf"同比|环比|同口径|预计|年均|平均|分别|(?:较|比)[^\n\r{_CONTROLS},。;:、!?较比]{{1,10}}?"
+)
 _CHANGE_VERBS = (
-    "增长率|增长|增加|增幅|增速|提高|提升|上升|上涨|下降|减少|降低|下滑|回落|扩大|缩小|增|降|减"
+    "增长率|增长|增加|增幅|增速|提高|提升|上升|上涨|下降|减少|降低|下滑|回落|扩大|缩小|"
+    "成长|增|降|减"  # 成长: 較上年成長6.4% (Taiwan's word)
 )
 # 高/低/快 word a change only after a comparison (比全国高0.5个百分点).
 _COMPARED_VERBS = "高出|高于|低于|高|低|快|慢"
@@ -147,19 +156,18 @@ _CHANGE_BEFORE = re.compile(
     r"(?:了|达到|达|为)?[ \t]*$"
 )
 # 分别达到, 分别增长, 分别比上年增长, 分别较“十三五”末增长
-_LIST_START = re.compile(r"分别[^\s\d,。;:!?%、]{0,12}$")
+# (分别比2012年增长, and a PDF's 分别增长 with a space before the number)
+_LIST_START = re.compile(r"分别[^\n\r,。;:!?%、]{0,14}$")
 _LOOK_BACK = 16  # characters before a figure searched for its verb
 _LIST_SEPARATOR = re.compile(r"[\s]*[、,和及与][\s]*")
-_ATTACH_GAP = re.compile(r"[\s、,(]*(?:分别)?")  # 630.4亿元(增长25.5%)
+# 630.4亿元(增长25.5%); 1.6万亿(预计),同比增长11.7%
+_ATTACH_GAP = re.compile(r"[\s、,(]*(?:\(预计\)[\s、,]*)?(?:分别)?")
 _SENTENCE_END = re.compile(r"[。;!?\n]")
 CLAUSE_BREAKS = ",。;:!?\n\r"
 _SENTENCE_BREAKS = "。;!?\n\r"
 _CUMULATIVE = "累计"
 #: What a noun after a figure starts with (5个|重大专项).
 CJK = re.compile(f"[{CJK_CLASS}“]")
-
-#: A year as a title writes it: 2023年, or four digits standing alone (not 2074.68亿元).
-YEAR = re.compile(r"(?<![\d.])(?:19|20)\d{2}(?=年|[\s)）]|$)")
 
 
 @dataclass
@@ -192,6 +200,8 @@ class Figure:
     #: The year a from-to pair names for the figure (由2016年的512亿元), if any.
     year: int | None = None
     note: str | None = None
+    #: Second changes of the figure (年均增长11.4% after 增长38.1%), as written.
+    also: list[str] = field(default_factory=list)
     text: str = field(default="", repr=False)
 
     @property
@@ -400,11 +410,13 @@ def _attach_changes(report: Report, figures: list[Figure]) -> list[Figure]:
     """Give each change (or 分别 list of changes) to the figures just before it;
     a change with none stays a figure of its own. Returns the figures left."""
     attached: dict[int, Figure] = {}  # id of a change figure -> the figure it went to
+    owners: list[Figure] = []  # who the changes just before went to (or themselves)
     index = 0
     while index < len(figures):
         first = figures[index]
         if not first.is_change:
             index += 1
+            owners = []
             continue
         group = [first]
         while (
@@ -420,6 +432,23 @@ def _attach_changes(report: Report, figures: list[Figure]) -> list[Figure]:
                 attached[id(change)] = target
         elif index and _prefer_rate(report, attached, figures[index - 1], first):
             attached[id(first)] = attached.pop(id(figures[index - 1]))
+        elif _is_second_change(report, figures[index - 1] if index else None, group, owners):
+            # 增长38.1%,年均增长11.4%: a second change of the same figures, said in
+            # their notes (a fact holds one change), never a figure of its own.
+            # The first as written from the end of the change before (增速比全国高
+            # 0.9个百分点), a list's others with the list's verb (年均增长4.3%).
+            lead = figures[index - 1].end
+            lead += len(_SEPARATORS.match(report.detect, lead)[0])  # type: ignore[index]
+            for number, (owner, change) in enumerate(zip(owners, group, strict=True)):
+                if number == 0:
+                    wording = _one_line(report.text[lead : change.end])
+                else:
+                    wording = change.verb + _one_line(change.text)
+                owner.also.append(f"also {wording}")
+                attached[id(change)] = owner
+            index += len(group)
+            continue
+        owners = [attached.get(id(change), change) for change in group]
         for change in group:
             if id(change) not in attached:
                 change.note = f"DRAFT: a change ({change.verb}) with no base figure before it"
@@ -428,6 +457,33 @@ def _attach_changes(report: Report, figures: list[Figure]) -> list[Figure]:
         if id(figure) not in attached and figure.is_change and figure.note is None:
             figure.note = f"DRAFT: a change ({figure.verb}) with no base figure before it"
     return [figure for figure in figures if id(figure) not in attached]
+
+
+_SEPARATORS = re.compile(r"[\s、,]*")
+# Between a change and a second one of the same figure: separators, and a comparison
+# naming what the second compares with (增长16.6%、高于全部投资增速15.9个百分点).
+_SECOND_GAP = re.compile(
+    r"[\s、,]*(?:增速|增幅)?(?:(?:高于|低于|快于|慢于|高出|比|较)[^\s\d,。;:!?、]{0,10})?"
+)
+
+
+def _is_second_change(
+    report: Report, previous: Figure | None, group: list[Figure], owners: list[Figure]
+) -> bool:
+    """Whether a change (or 分别 list of them) right after another, in its sentence,
+    is a second change of the same figures: 比2012年增长38.1%,年均增长11.4%."""
+    first = group[0]
+    if previous is None or not previous.is_change or len(owners) != len(group):
+        return False
+    if first.verb_start is None or first.verb_start < previous.end:
+        return False
+    if _SENTENCE_END.search(report.detect, previous.end, first.verb_start):
+        return False
+    return _SECOND_GAP.fullmatch(report.detect, previous.end, first.verb_start) is not None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split()) if any(c in text for c in "\r\n") else text
 
 
 def _give(
@@ -518,85 +574,6 @@ def find_documents(report: Report) -> list[Figure]:
             title = report.text[start:end]
             documents.append(Figure(start, end, "policy", None, None, None, text=title))
     return documents
-
-
-def first_year(text: str) -> int | None:
-    """The first year a text writes as a title does (2023年, or 2023 standing alone),
-    in its detection form: the year a report gives itself."""
-    found = YEAR.search(detection_text(text))
-    return int(found[0]) if found else None
-
-
-# --- The year a report is of ---------------------------------------------------------
-
-#: A first line this short, and no sentence, is a title (longer, it is the overview).
-TITLE_MAX = 40
-# A year opening a paragraph or sentence as its time: 2023年,全市… (the usual first words
-# of a work summary's overview and of a review's paragraph on its year).
-_OPENING_YEAR = re.compile(
-    r"(?:^|(?<=[。;!?\r\n]))[ \t\u3000]*(?P<year>(?:19|20)\d{2})(?=年,)", re.MULTILINE
-)
-# What makes a year a plan's or a span's, not the one reported on: 2016—2020年,
-# 2021-2025, 到2035年, 力争2027年, 2035年远景目标, 2027年前; and 2024年,全市将… opening
-# the year ahead.
-_SPAN_BEFORE = re.compile(r"(?:\d\s*年?\s*[—–\-~～至到]|(?<!截)[到至]|力争|目标)\s*$")
-_SPAN_AFTER = re.compile(r"\s*年?\s*(?:[—–\-~～至到]\s*(?:19|20)?\d{2}|前|远景|目标|愿景|规划)")
-_PLAN_AHEAD = re.compile(r"年,[^,。]{0,8}?(?:将|要|力争|计划|预计|目标|预期)")
-_PLAN_HEADING = re.compile(r"安排|计划|打算|思路|目标|展望|任务|谋划|部署|规划")
-
-
-def _reported(detect: str, start: int, end: int) -> bool:
-    """Whether the year at ``detect[start:end]`` may be the one a report is of: a year
-    the fact file takes, in no 《》 title, no span and no plan."""
-    if not FIRST_YEAR <= int(detect[start:end]) <= LAST_YEAR:
-        return False
-    # Looked back over a 《》 title's length at most: a long line is not read again
-    # for each year on it.
-    back = max(start - MAX_NAME_LENGTH - 2, 0)
-    line_start = max(detect.rfind("\n", back, start), detect.rfind("\r", back, start), back - 1) + 1
-    before = detect[line_start:start]
-    if before.rfind("《") > before.rfind("》"):
-        return False
-    return not (
-        _SPAN_BEFORE.search(detect, max(line_start, start - 4), start)
-        or _SPAN_AFTER.match(detect, end)
-        or _PLAN_AHEAD.match(detect, end)
-    )
-
-
-def _year_in(text: str) -> int | None:
-    detect = detection_text(text)
-    for found in YEAR.finditer(detect):
-        if _reported(detect, found.start(), found.end()):
-            return int(found[0])
-    return None
-
-
-def report_year(report: Report, title: str | None = None) -> int | None:
-    """The year a report's text is of, where it says so, else None: the first year
-    of its ``title`` (the caller's, else its first line where that is a title:
-    2023年重庆市科技工作总结), else the first opening a paragraph or sentence
-    (2023年,全市…), else the first a part's heading names (一、2023年工作回顾). Never a
-    year of a plan or span (到2035年, 2021—2025年, 二、2024年工作安排), nor one in a 《》
-    title; 十四五 names no year. ``draft`` and ``audit`` both read a text's year so."""
-    first = report.first_line
-    titles = [title] if title else []
-    # A short first line, no sentence, before any part's heading (else it is one).
-    if len(first) <= TITLE_MAX and "。" not in first and report.place_of(0) == (0, "0.0"):
-        titles.append(first)
-    for text in titles:
-        year = _year_in(text)
-        if year is not None:
-            return year
-    for found in _OPENING_YEAR.finditer(report.detect):
-        if _reported(report.detect, found.start("year"), found.end("year")):
-            return int(found["year"])
-    for pillar in report.pillars.values():
-        if not _PLAN_HEADING.search(detection_text(pillar.title)):
-            year = _year_in(pillar.title)
-            if year is not None:
-                return year
-    return None
 
 
 def read_figures(value_text: str) -> list[Figure]:

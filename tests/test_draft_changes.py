@@ -138,3 +138,40 @@ def test_a_list_compared_with_a_year_or_broken_before_its_numbers_attaches_in_or
     assert [fact["change"]["value"] for fact in facts] == [31.5, 12.8]
     text = "两项收入分别为52亿元和31亿元，分别比2019年增长20.5%和9.1%。"
     assert [fact["change"]["value"] for fact in drafted(text)] == [20.5, 9.1]
+
+
+# --- A figure over several years is no year's ------------------------------------------
+
+
+def _indicator(fact_id: str, label: str, unit: str, label_en: str) -> Fact:
+    return Fact(
+        id=fact_id, topic="成果", topic_en="Results", pillar=None, section=None,
+        kind="figure", label=label, label_en=label_en, value=5, unit=unit,
+        value_text=f"5{unit}", year=2023,
+    )  # fmt: skip
+
+
+ANNUAL = _indicator("widget-sales", "零件销售额", "亿元", "Widget sales")
+OVER_THE_PLAN = _indicator(
+    "widget-sales-13th-fyp-total", "十三五期间零件销售额", "亿元", "Widget sales over the 13th FYP"
+)
+SHARE = _indicator("widget-share", "零件市场占有率", "%", "Widget market share")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["“十三五”期间，零件销售额近900亿元。", "过去五年，全市零件销售额累计820亿元。"],
+)
+def test_a_total_over_years_takes_no_annual_indicator(text: str) -> None:
+    (fact,) = drafted(text, [ANNUAL, SHARE])
+    assert fact["id"] != "widget-sales"
+    assert "over several years" in fact["note"]
+    (fact,) = drafted(text, [ANNUAL, OVER_THE_PLAN, SHARE])
+    assert fact["id"] == "widget-sales-13th-fyp-total"
+
+
+def test_a_years_figure_and_a_rate_at_a_periods_end_keep_their_indicators() -> None:
+    (fact,) = drafted("2023年，零件销售额120亿元。", [ANNUAL, OVER_THE_PLAN])
+    assert fact["id"] == "widget-sales"
+    (fact,) = drafted("“十三五”期间，零件市场占有率达到31%。", [ANNUAL, SHARE])
+    assert fact["id"] == "widget-share"

@@ -46,7 +46,7 @@ from cqfacts.text.figures import (
     report_year,
 )
 from cqfacts.text.glossary import reading
-from cqfacts.text.known import Known
+from cqfacts.text.known import Known, period_word
 from cqfacts.text.labels import Label, labels, unique
 from cqfacts.text.report import (
     OVERVIEW,
@@ -365,6 +365,7 @@ def _proposal(
     shown: str,
     section_topic: tuple[str, str],
     known: Known | None,
+    period: str | None = None,
 ) -> tuple[tuple[str, str], str, str, list[str]]:
     """A drafted figure's topic, English label, id and the reasons for them: a loaded
     indicator's where its subject names one, else the section's topic, a TODO and an
@@ -375,14 +376,19 @@ def _proposal(
         figure.change.unit if figure.change else (figure.unit if figure.is_change else None)
     )
     unit = None if figure.is_change else figure.unit
-    found = known.match(shown, figure.kind, unit, change_unit) if known else None
+    found = (
+        known.match(shown, figure.kind, unit, change_unit, period=bool(period)) if known else None
+    )
     if found is not None:
         indicator = found.indicator
         where = f" ({indicator.year})" if indicator.year else ""
         why.append(f"matches the loaded indicator {indicator.id}{where} by its {found.how} "
                    f"{found.name}")  # fmt: skip
         return (indicator.topic, indicator.topic_en), indicator.label_en, indicator.id, why
-    if known:
+    if known and period and unit is not None and unit not in RATE_UNITS:
+        why.append(f"over several years ({period}): no loaded indicator of a period "
+                   "matches, and a year's is not proposed; id from the label's words")  # fmt: skip
+    elif known:
         why.append("no loaded indicator matches: id from the label's words")
     found_words = reading(shown)
     fact_id = found_words.fact_id(figure.kind)
@@ -417,7 +423,10 @@ def draft_report(
         pillar, section = report.place_of(figure.start)
         # Every label shows something: else its section's title stands for it.
         shown = _shown(label.text, pillars[pillar].sections[section])
-        topic, label_en, fact_id, why = _proposal(figure, label, shown, topics[section], indicators)
+        period = period_word(report, figure.start) if indicators else None
+        topic, label_en, fact_id, why = _proposal(
+            figure, label, shown, topics[section], indicators, period
+        )
         if figure.previous is not None:
             earlier = figure.previous
             when = f" ({earlier.year})" if earlier.year else ""

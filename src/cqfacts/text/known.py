@@ -19,8 +19,9 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from cqfacts.facts.model import Fact
+from cqfacts.facts.units import RATE_UNITS
 from cqfacts.search.quantities import unit_of
-from cqfacts.text.report import detection_text
+from cqfacts.text.report import Report, detection_text
 
 # A name's generic tail and a change's verb: left off both sides before comparing.
 _TAIL = re.compile(
@@ -55,6 +56,24 @@ def core(name: str) -> str:
     return _HEAD.sub("", folded) or folded
 
 
+# A figure over several years (十三五期间…技术合同交易额近1000亿元) is no year's: it matches
+# only an indicator over a period, one whose names, id or English say so.
+_PERIOD_WORDS = ("期间", "五年", "十三五")
+_PERIOD_INDICATOR = re.compile(
+    r"累计|期间|五年|十[三四]五|fyp|five-year|cumulative|over the period", re.IGNORECASE
+)
+
+
+def period_word(report: Report, offset: int) -> str | None:
+    """The word saying that a figure is over several years (期间, 五年, 十三五), where its
+    paragraph holds one before it."""
+    paragraph = report.last_break(offset, "\n\r") + 1
+    for word in _PERIOD_WORDS:
+        if report.last_before(word, offset) >= paragraph:
+            return word
+    return None
+
+
 class Indicator(NamedTuple):
     """An indicator of the loaded reports, as the draft proposes it."""
 
@@ -68,6 +87,7 @@ class Indicator(NamedTuple):
     change_unit: str | None
     year: int | None
     names: tuple[str, ...]  # cores of its label and aliases, every year's
+    period: bool = False  # a total or change over several years (十三五期间)
 
 
 class Match(NamedTuple):
@@ -98,7 +118,7 @@ class Known:
                 if not name.isascii():
                     names.setdefault(core(name), (name, how))
         self._names = written
-        self._answers: dict[tuple[str, str, str | None, str | None], Match | None] = {}
+        self._answers: dict[tuple[str, str, str | None, str | None, bool], Match | None] = {}
         self.indicators = {
             fact_id: Indicator(
                 fact.id,
@@ -111,8 +131,10 @@ class Known:
                 fact.change.unit if fact.change else None,
                 fact.year,
                 tuple(written[fact_id]),
+                bool(_PERIOD_INDICATOR.search(" ".join((fact_id, fact.label_en, *names)))),
             )
             for fact_id, fact in newest.items()
+            for names in [[name for name, _ in written[fact_id].values()]]
         }
         self._by_core: dict[str, list[str]] = {}
         for fact_id, names in written.items():
@@ -129,25 +151,34 @@ class Known:
         return len(self.indicators)
 
     def match(
-        self, label: str, kind: str, unit: str | None, change_unit: str | None
+        self,
+        label: str,
+        kind: str,
+        unit: str | None,
+        change_unit: str | None,
+        *,
+        period: bool = False,
     ) -> Match | None:
         """The indicator a drafted figure's label names, if one does (see the module
-        docstring): ``unit`` is the figure's (None for a change alone). Each question
-        is answered once: a long report repeats its subjects."""
-        asked = (label, kind, unit, change_unit)
+        docstring): ``unit`` is the figure's (None for a change alone); ``period``, a
+        figure over several years (an amount or count: a rate is a level), which only
+        an indicator over a period takes. Each question is answered once: a long
+        report repeats its subjects."""
+        over_years = period and unit is not None and unit not in RATE_UNITS
+        asked = (label, kind, unit, change_unit, over_years)
         if asked not in self._answers:
             self._answers[asked] = self._match(*asked)
         return self._answers[asked]
 
     def _match(
-        self, label: str, kind: str, unit: str | None, change_unit: str | None
+        self, label: str, kind: str, unit: str | None, change_unit: str | None, period: bool
     ) -> Match | None:
         subject = core(label)
         if len(subject) < 2:
             return None
         if kind == "policy":  # a document's title names it whole, or not at all
             exact = [(_EXACT, subject)] if subject in self._by_core else []
-            found = self._best(exact, kind, None, None)
+            found = self._best(exact, kind, None, None, False)
             return None if found is None else self._answer(*found)
         scored: list[tuple[float, str]] = []
         for name, _ in self._candidates(subject):
@@ -157,10 +188,10 @@ class Known:
                 scored.append((_NAME_INSIDE + len(name) / 100, name))
             else:
                 scored.append((_SUBJECT_INSIDE - (len(name) - len(subject)) / 100, name))
-        best = self._best(scored, kind, unit, change_unit)
+        best = self._best(scored, kind, unit, change_unit, period)
         if best is None:  # no name fits: one worded in another order may
             alike = [(share / 2, name) for share, name in self._alike(subject)]
-            best = self._best(alike, kind, unit, change_unit)
+            best = self._best(alike, kind, unit, change_unit, period)
         return None if best is None else self._answer(*best)
 
     def _answer(self, fact_id: str, name: str) -> Match:
@@ -173,15 +204,17 @@ class Known:
         kind: str,
         unit: str | None,
         change_unit: str | None,
+        period: bool,
     ) -> tuple[str, str] | None:
-        """The best-scored indicator a figure fits (its kind, its unit), newest first
-        among equals: its id and the name it matched by."""
+        """The best-scored indicator a figure fits (its kind, its unit, a period's
+        figure an indicator over one), newest first among equals: its id and the name
+        it matched by."""
         best: tuple[float, int, str, str] | None = None
         for score, name in scored:
             for fact_id in self._by_core[name]:
                 indicator = self.indicators[fact_id]
                 fits = self._fits(indicator, kind, unit, change_unit)
-                if fits is None:
+                if fits is None or (period and not indicator.period):
                     continue
                 key = (score + fits, indicator.year or 0, fact_id, name)
                 if best is None or key[:2] > best[:2]:

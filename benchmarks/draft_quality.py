@@ -9,7 +9,8 @@ Another set of texts is measured alike with ``--truth its-truth.toml --shared it
 Its truth file may say ``source_line = true`` (each text's first line names where it was
 published and is dropped before drafting; line numbers count after it), and an entry
 ``paragraphs = true`` (a PDF's copy whose paragraphs are blank-line separated: its
-labels are by paragraph, so the same labels serve the text and its copy).
+labels are by paragraph, so the same labels serve the text and its copy) and
+``pdf_copy = true`` (a text already a PDF's copy, not cut again for the PDF variant).
 
 The labels are ours (benchmarks/draft_truth.toml: each line's figures with the
 subject a label must hold and the change that belongs to them, and its numbers that
@@ -169,7 +170,10 @@ def score_text(
     original = (shared / entry["path"]).read_text(encoding="utf-8")
     if source_line:
         original = original.partition("\n")[2]
-    text, origin = VARIANTS[variant](original)
+    # A text that is already a PDF's copy is not cut again (a 36-character line then a
+    # 3-character one is no page's wrapping).
+    made = as_published if entry.get("pdf_copy") else VARIANTS[variant]
+    text, origin = made(original) if variant.startswith("PDF") else VARIANTS[variant](original)
     place = _paragraph_of(original) if entry.get("paragraphs") else None
     facts = [f for f in draft_report(text, year=entry["year"]).facts if f["kind"] != "policy"]
     by_line: dict[int, list[dict[str, Any]]] = {}

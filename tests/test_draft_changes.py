@@ -175,3 +175,16 @@ def test_a_years_figure_and_a_rate_at_a_periods_end_keep_their_indicators() -> N
     assert fact["id"] == "widget-sales"
     (fact,) = drafted("“十三五”期间，零件市场占有率达到31%。", [ANNUAL, SHARE])
     assert fact["id"] == "widget-share"
+
+
+def test_a_second_change_after_a_comparison_with_a_year_goes_to_the_note() -> None:
+    fact = only("全省研发经费820亿元，比上年增长9.2%，与2018年相比，年均增长11.6%。")
+    assert fact["change"]["text"] == "比上年增长9.2%"
+    assert "also 与2018年相比，年均增长11.6%" in fact["note"]
+
+
+def test_a_pdf_line_ending_in_a_connective_runs_on_into_a_year() -> None:
+    text = "全省研发经费 820 亿元，比上年增长 9.2%，与\n2018 年相比，年均增长 11.6%。"
+    (fact,) = drafted(text)
+    assert fact["change"]["value"] == 9.2
+    assert "年均增长 11.6%" in fact["note"]

@@ -104,8 +104,9 @@ _CHINESE_COUNT = re.compile(
     r"(?P<unit>个|项|张|类|条|家|名|位|篇|座|种|所|倍)"
 )
 # A rank: 第8位, 第一名, or 第1 / 西部第一 closing a clause.
+# 第二大 (世界第二大经济体) ranks too.
 _RANK = re.compile(
-    r"第(?P<num>\d+|[一二三四五六七八九十]{1,3})(?:[ \t]?(?P<unit>位|名)|(?=[,、。;!?)\s]|$))"
+    r"第(?P<num>\d+|[一二三四五六七八九十]{1,3})(?:[ \t]?(?P<unit>位|名|大)|(?=[,、。;!?)\s]|$))"
 )
 _RANK_WORDS = re.compile(r"(?:排名|排|居|位居|位列|名列)$")
 _RANK_WORD_LENGTH = 2  # the longest of them
@@ -272,6 +273,8 @@ def _figure_from(match: re.Match[str], text: str) -> Figure | None:
         return None
     if match["unit"] == "强" and match.string[match.end() : match.end() + 1] in _LIST_NAMED:
         return None  # 创新集群100强中排名77位: the list's name, the rank is the figure
+    if match["unit"] is None and match.string.startswith("级", match.end()):
+        return None  # 10万亿级台阶: a scale's name, not a figure (18MW级 is a rating)
     unit += match["paren"] or ""
     qualifier = match["pre"] or match["mid"] or match["mid2"] or match["post"]
     value = _number(match["num"] + (match["dec"] or ""))
@@ -463,7 +466,8 @@ _SEPARATORS = re.compile(r"[\s、,]*")
 # Between a change and a second one of the same figure: separators, and a comparison
 # naming what the second compares with (增长16.6%、高于全部投资增速15.9个百分点).
 _SECOND_GAP = re.compile(
-    r"[\s、,]*(?:增速|增幅)?(?:(?:高于|低于|快于|慢于|高出|比|较)[^\s\d,。;:!?、]{0,10})?"
+    r"[\s、,]*(?:与[^,。;]{1,10}相比[\s,]*)?(?:增速|增幅)?"
+    r"(?:(?:高于|低于|快于|慢于|高出|比|较)[^\s\d,。;:!?、]{0,10})?"
 )
 
 

@@ -21,7 +21,7 @@ _LEADING_WORDS = re.compile(
     rf"年末|年底|截至|截止|到|{_YEAR}|[ \t])+"
 )
 _TRAILING_WORDS = re.compile(
-    r"(?:分别|达到|达|为|是|有|共计|合计|总计|共|累计|预计|实现|位居|居|排名|排|位列|名列|"
+    r"(?:分别|达到|达|为|是|有|则|共计|合计|总计|共|累计|预计|实现|位居|居|排名|排|位列|名列|"
     r"从|由|(?:增长|增加|提高|提升|上升|下降|减少|降低|回落|扩大|缩小)?(?:到|至)|升至|增至|"
     rf"降至|约|{_YEAR}|的|[ \t])+$"
 )
@@ -126,7 +126,52 @@ def _label(
         head = _uncut(text[head_start:head_end])
         if not _weak(head):
             return head, "the words before the figure ahead of it"
+    subject = _clause_before(report, clause, previous)
+    if subject:
+        return subject, "the clause before it (its own is a verb alone)"
     return before + after, "the words around it (no subject named)"
+
+
+# A clause naming its subject and how it went (注册商标数快速增长), before one that
+# gives the figure (,达到4064.2万件): the subject without the change's words.
+_HOW_IT_WENT = re.compile(
+    r"(?:快速|较快|稳步|持续|大幅|显著|明显|不断|进一步)?"
+    r"(?:增长|增加|提高|提升|上升|下降|减少|降低|扩大)$"
+)
+
+
+def _clause_before(report: Report, clause: int, previous: Figure | None) -> str:
+    """The subject of the clause before a figure's, where a comma ends it and it holds
+    no figure: 有效注册商标数快速增长,达到4064.2万件."""
+    detect = report.detect
+    if clause < 2 or detect[clause - 1] != ",":
+        return ""
+    start = clause_start(report, clause - 1, _LABEL_BREAKS)
+    if (previous is not None and previous.end > start) or clause - 1 - start > _SUBJECTS_SIDE:
+        return ""
+    start, end = _strip_words(detect, start, clause - 1)
+    went = _HOW_IT_WENT.search(detect, start, end)
+    subject = _uncut(report.text[start : went.start() if went else end])
+    return "" if _weak(subject) else subject
+
+
+def _run_labels(report: Report, members: list[Figure]) -> list[str] | None:
+    """Labels for figures standing in a row after their subjects, with no 分别
+    (高新技术企业、科技型中小企业达6588家、6403家): None unless they pair up."""
+    detect, text = report.detect, report.text
+    first = members[0]
+    start = max(clause_start(report, first.start, ",。;:!?\n\r"), first.start - _SUBJECTS_SIDE)
+    start, end = _strip_words(detect, start, first.start)
+    pieces = [text[start:end].strip()]
+    position = start
+    pieces = []
+    for separator in re.finditer("、", detect[start:end]):
+        pieces.append(text[position : start + separator.start()].strip())
+        position = start + separator.end()
+    pieces.append(text[position:end].strip())
+    if len(pieces) != len(members) or any(_weak(piece) for piece in pieces):
+        return None
+    return pieces
 
 
 def _list_labels(report: Report, members: list[Figure]) -> list[str] | None:
@@ -158,6 +203,27 @@ def _list_labels(report: Report, members: list[Figure]) -> list[str] | None:
         pieces = [piece + tail[0] if tail[0] not in piece else piece for piece in pieces]
     verb = first.verb if first.is_change else ""
     return [piece + verb for piece in pieces]
+
+
+_RUN_GAP = re.compile(r"[ \t\n\r]*、[ \t\n\r]*")
+
+
+def _runs(report: Report, figures: list[Figure]) -> list[list[Figure]]:
+    """Figures in a row with nothing but 、 between them (6588家、6403家), in no 分别
+    list and no change: each run of two or more."""
+    runs: list[list[Figure]] = []
+    run: list[Figure] = []
+    for figure in figures:
+        alone = figure.list_id is None and not figure.is_change and figure.kind == "figure"
+        if alone and run and _RUN_GAP.fullmatch(report.detect, run[-1].end, figure.start):
+            run.append(figure)
+            continue
+        if len(run) > 1:
+            runs.append(run)
+        run = [figure] if alone else []
+    if len(run) > 1:
+        runs.append(run)
+    return runs
 
 
 def unique(ids: list[str]) -> list[str]:
@@ -202,6 +268,9 @@ def labels(report: Report, figures: list[Figure]) -> list[Label]:
             by_list.setdefault(figure.list_id, []).append(figure)
     for members in by_list.values():
         for member, text in zip(members, _list_labels(report, members) or [], strict=False):
+            from_lists[id(member)] = text
+    for members in _runs(report, numeric):
+        for member, text in zip(members, _run_labels(report, members) or [], strict=False):
             from_lists[id(member)] = text
     made: dict[int, Label] = {}
     for figure in figures:

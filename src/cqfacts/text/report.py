@@ -279,12 +279,15 @@ def _wraps(text: str, detect: str, headings: set[int]) -> list[tuple[int, int, s
         if this_line in headings and not _TITLE_END.search(line):
             continue  # a heading's title would run on into the next line
         last = line[-1]
-        if last in _SENTENCE_ENDS or _OPENING.match(detect, end):
+        # 2023年,… opens a paragraph, unless the line before is plainly unfinished
+        # (与\n2015年相比: a comma, a list's mark or a connective ends it).
+        unfinished = last in ",、(“" or _UNFINISHED.search(line)
+        if last in _SENTENCE_ENDS or (_OPENING.match(detect, end) and not unfinished):
             continue
         if (
             len(line.strip()) >= _WRAPPED_LENGTH
             or last in _WRAPPED_ENDS
-            or _UNFINISHED.search(line)
+            or unfinished
             or _CONTINUED.match(detect, end)
         ):
             cut_start, cut_end = this_line + len(line), next_start

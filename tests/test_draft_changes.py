@@ -188,3 +188,25 @@ def test_a_pdf_line_ending_in_a_connective_runs_on_into_a_year() -> None:
     (fact,) = drafted(text)
     assert fact["change"]["value"] == 9.2
     assert "年均增长 11.6%" in fact["note"]
+
+
+# --- A change of an index in points -----------------------------------------------------
+
+
+def test_an_index_change_in_points_attaches_to_the_index() -> None:
+    text = "全省营商环境指数为86.4，比上年提高2.3，与2019年相比，年均提高1.9。"
+    fact = only(text)
+    assert (fact["value"], fact["unit"]) == (86.4, "(无单位)")
+    assert fact["change"] == {"value": 2.3, "unit": "(无单位)", "text": "比上年提高2.3"}
+    assert "also 与2019年相比，年均提高1.9" in fact["note"]
+    fact = only("全省开放指数为71.2，与2019年相比，年均提高2.8。")
+    assert fact["change"]["value"] == 2.8
+
+
+def test_an_index_change_with_no_level_is_a_figure_of_its_own() -> None:
+    fact = only("各分项指数均有所上升，其中绿色发展分项指数年均提高超6.5。")
+    assert (fact["value"], fact["qualifier"], fact["value_text"]) == (6.5, "超", "超6.5")
+
+
+def test_a_bare_number_after_a_change_verb_elsewhere_is_no_figure() -> None:
+    assert len(drafted("排名提高5，合作项目增加3，新建基地2个。")) == 1

@@ -57,7 +57,13 @@ from itertools import chain, pairwise
 from cqfacts.facts.normalize import CJK_CLASS
 from cqfacts.facts.units import LATIN_UNITS, MEASURE_WORDS, MULTIPLIERS, RATE_UNITS
 from cqfacts.facts.values import MAX_NAME_LENGTH
-from cqfacts.text.kinds import bare_figures, is_rhetoric, numeral_figures, years_measured
+from cqfacts.text.kinds import (
+    bare_figures,
+    index_changes,
+    is_rhetoric,
+    numeral_figures,
+    years_measured,
+)
 from cqfacts.text.report import Report, chinese_number, detection_text, parse_report
 from cqfacts.text.years import TITLE_MAX, YEAR, first_year, report_year
 
@@ -161,8 +167,8 @@ _CHANGE_BEFORE = re.compile(
 _LIST_START = re.compile(r"分别[^\n\r,。;:!?%、]{0,14}$")
 _LOOK_BACK = 16  # characters before a figure searched for its verb
 _LIST_SEPARATOR = re.compile(r"[\s]*[、,和及与][\s]*")
-# 630.4亿元(增长25.5%); 1.6万亿(预计),同比增长11.7%
-_ATTACH_GAP = re.compile(r"[\s、,(]*(?:\(预计\)[\s、,]*)?(?:分别)?")
+# 630.4亿元(增长25.5%); 1.6万亿(预计),同比增长11.7%; 124.2,与2015年相比,年均提高3.5
+_ATTACH_GAP = re.compile(r"[\s、,(]*(?:\(预计\)[\s、,]*)?(?:与[^,。;]{1,10}相比[\s,]*)?(?:分别)?")
 _SENTENCE_END = re.compile(r"[。;!?\n]")
 CLAUSE_BREAKS = ",。;:!?\n\r"
 _SENTENCE_BREAKS = "。;!?\n\r"
@@ -323,7 +329,7 @@ def _raw_figures(report: Report) -> list[Figure]:
         unit = None if share is None else "%"
         found.append(Figure(start, end, "figure", share, unit, qualifier, text=text[start:end]))
     for start, end, kind, number, unit, qualifier in chain(
-        bare_figures(detect), numeral_figures(detect)
+        bare_figures(detect), numeral_figures(detect), index_changes(detect)
     ):
         found.append(Figure(start, end, kind, number, unit, qualifier, text=text[start:end]))
     found.sort(key=lambda figure: (figure.start, -figure.end))

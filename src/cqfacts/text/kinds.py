@@ -6,6 +6,7 @@ text shows them to be by the words around them.
   draft writes as :data:`UNITLESS` for the curator to check;
 - tenths in Chinese numerals, ``五成``, ``超两成``, ``七成以上``;
 - a top-N rank, ``前八``, ``前10位``, ``前三强``, after a word that ranks (居, 进入 …);
+- a change of an index in points, with no unit (``指数为129.5,比上年提高1.6``);
 - 年 as a unit where years are measured (:func:`years_measured`: ``12.8年``,
   ``受教育年限达到12年``), not a year or a span (``2023年``, ``5年来``).
 
@@ -58,6 +59,26 @@ def bare_figures(detect: str) -> Iterator[Found]:
                 UNITLESS,
                 None,
             )
+
+
+# A change of an index in points, with no unit (指数为129.5,比上年提高1.6; 分项指数年均
+# 提高超7.0): a bare number right after a change's verb, in a sentence about an index.
+_POINTS = re.compile(
+    r"(?:提高|提升|增加|上升|下降|降低|回落|增长)了?(?P<pre>超过|超|约|近)?[ \t]*" + _NUM
+)
+_INDEX_NOUNS = re.compile(r"指数|系数|得分|评分|分值")
+_POINTS_LOOK_BACK = 60
+
+
+def index_changes(detect: str) -> Iterator[Found]:
+    """Bare numbers that change an index (its points), for the change finder to attach."""
+    for match in _POINTS.finditer(detect):
+        back = max(0, match.start() - _POINTS_LOOK_BACK)
+        sentence = max(detect.rfind(mark, back, match.start()) for mark in "。;!?\n") + 1
+        if _INDEX_NOUNS.search(detect, max(back, sentence), match.start()):
+            start = match.start("pre") if match["pre"] else match.start("num")
+            value = _number(match["num"])
+            yield start, match.end("num"), "figure", value, UNITLESS, match["pre"]
 
 
 # 五成 is five tenths; not the 成 of 成为, 成立, 成果 … (the next character says).

@@ -58,3 +58,12 @@ def test_a_scale_named_in_numbers_is_no_figure() -> None:
 def test_the_nth_largest_is_a_rank() -> None:
     fact = drafted("研发经费规模稳居世界第二大，")["第二大"]
     assert (fact["kind"], fact["value"], fact["unit"]) == ("rank", 2, "位")
+
+
+def test_a_from_to_pair_from_a_periods_end_with_a_currency_word() -> None:
+    text = "五年来，全省经济总量从“十三五”末的4.2万亿元人民币增长到5.6万亿元以上。"
+    facts = drafted(text)
+    later = facts["5.6万亿元以上"]
+    assert later["label"] == facts["4.2万亿元"]["label"]
+    assert "经济总量" in later["label"]
+    assert "previous value 4.2万亿元" in later["note"]

@@ -540,9 +540,11 @@ def _can_attach(detect: str, targets: list[Figure], first: Figure) -> bool:
 
 # A from-to pair: 由2016年的512亿元增长到2021年的1020亿元, 从9.5万公里增加到12.1万公里.
 _PAIR_YEAR = r"(?:(?P<year>(?:19|20)\d{2})[ \t]*年(?:底|末)?的?)?"
-_PAIR_FROM = re.compile(rf"(?:从|由)[ \t]*{_PAIR_YEAR}[ \t]*$")
-_PAIR_TO = re.compile(rf"[ \t]*[^\d,。;:!?\n]{{0,4}}?(?:到|至)[ \t]*{_PAIR_YEAR}[ \t]*")
-_PAIR_LOOK_BACK = 12
+# 从"十三五"末的103万亿元人民币增长到140万亿元: a period named for the earlier figure,
+# a currency after it.
+_PAIR_FROM = re.compile(rf"(?:从|由)[ \t]*(?:{_PAIR_YEAR}|[^\d,。;:!?\n从由]{{1,8}}?的)[ \t]*$")
+_PAIR_TO = re.compile(rf"[ \t]*[^\d,。;:!?\n]{{0,6}}?(?:到|至)[ \t]*{_PAIR_YEAR}[ \t]*")
+_PAIR_LOOK_BACK = 14
 
 
 def _pair_from_to(report: Report, figures: list[Figure]) -> None:

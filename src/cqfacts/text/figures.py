@@ -64,10 +64,18 @@ from cqfacts.text.kinds import (
     numeral_figures,
     years_measured,
 )
-from cqfacts.text.report import Report, chinese_number, detection_text, parse_report
-from cqfacts.text.years import TITLE_MAX, YEAR, first_year, report_year
+from cqfacts.text.report import (
+    TITLE_MAX,
+    YEAR,
+    Report,
+    chinese_number,
+    detection_text,
+    first_year,
+    parse_report,
+    report_year,
+)
 
-# The year of a report moved to years.py: still importable from here.
+# The year of a report moved to report.py: still importable from here.
 __all__ = ["TITLE_MAX", "YEAR", "first_year", "report_year"]
 
 # --- What a figure looks like --------------------------------------------------------

@@ -175,6 +175,11 @@ def test_a_years_figure_and_a_rate_at_a_periods_end_keep_their_indicators() -> N
     assert fact["id"] == "widget-sales"
     (fact,) = drafted("“十三五”期间，零件市场占有率达到31%。", [ANNUAL, SHARE])
     assert fact["id"] == "widget-share"
+    # A rank at the period's end is a level too.
+    ranking = _indicator("widget-rank", "零件竞争力排名", "位", "Widget competitiveness rank")
+    ranking = ranking._replace(kind="rank", value_text="第5位")
+    (fact,) = drafted("“十三五”时期，零件竞争力排名全国第7位。", [ANNUAL, ranking])
+    assert fact["id"] == "widget-rank"
 
 
 def test_a_second_change_after_a_comparison_with_a_year_goes_to_the_note() -> None:

@@ -46,7 +46,7 @@ from cqfacts.text.figures import (
     report_year,
 )
 from cqfacts.text.glossary import reading
-from cqfacts.text.known import Known, period_word
+from cqfacts.text.known import Known, over_years, period_word
 from cqfacts.text.labels import Label, labels, unique
 from cqfacts.text.report import (
     OVERVIEW,
@@ -385,7 +385,7 @@ def _proposal(
         why.append(f"matches the loaded indicator {indicator.id}{where} by its {found.how} "
                    f"{found.name}")  # fmt: skip
         return (indicator.topic, indicator.topic_en), indicator.label_en, indicator.id, why
-    if known and period and unit is not None and unit not in RATE_UNITS:
+    if known and over_years(period, figure.kind, unit):
         why.append(f"over several years ({period}): no loaded indicator of a period "
                    "matches, and a year's is not proposed; id from the label's words")  # fmt: skip
     elif known:

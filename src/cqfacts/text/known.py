@@ -64,6 +64,13 @@ _PERIOD_INDICATOR = re.compile(
 )
 
 
+def over_years(period: object, kind: str, unit: str | None) -> bool:
+    """Whether a figure in a passage about several years (``period``: its word, 十三五
+    期间 …) is a total over them: an amount or a count. A rate or a rank at the period's
+    end is a level (研发投入强度2.1%, 排名全国第七位), whatever the passage."""
+    return bool(period) and kind != "rank" and unit is not None and unit not in RATE_UNITS
+
+
 def period_word(report: Report, offset: int) -> str | None:
     """The word saying that a figure is over several years (期间, 五年, 十三五), where its
     paragraph holds one before it."""
@@ -161,11 +168,10 @@ class Known:
     ) -> Match | None:
         """The indicator a drafted figure's label names, if one does (see the module
         docstring): ``unit`` is the figure's (None for a change alone); ``period``, a
-        figure over several years (an amount or count: a rate is a level), which only
-        an indicator over a period takes. Each question is answered once: a long
-        report repeats its subjects."""
-        over_years = period and unit is not None and unit not in RATE_UNITS
-        asked = (label, kind, unit, change_unit, over_years)
+        figure in a passage about several years, which only an indicator over a period
+        takes where the figure is a total (:func:`over_years`). Each question is
+        answered once: a long report repeats its subjects."""
+        asked = (label, kind, unit, change_unit, over_years(period, kind, unit))
         if asked not in self._answers:
             self._answers[asked] = self._match(*asked)
         return self._answers[asked]

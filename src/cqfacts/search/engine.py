@@ -8,6 +8,7 @@ equal scores a topic's headline fact (its first) comes before its parts. rapidfu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from cqfacts.errors import InvalidArgumentError
 from cqfacts.facts.model import Fact, FactBase
@@ -39,6 +40,7 @@ from cqfacts.search.scores import (
     SYNONYM_WEIGHT,
     Hit,
     Scores,
+    headline_ranks,
 )
 from cqfacts.search.wording import (
     abbreviation_matches,
@@ -104,40 +106,51 @@ def search(
     folded = prepare_query(query, index)
     if not folded:
         return []
+    folded, named = _without_period(folded, index)
     if year is None:
         year, folded = year_in_query(folded, base)
     asked = without_question_words(folded, base.meta.year)
     if asked.words:
         folded = asked.words
-    scores = Scores(index)
-    quantity = (
-        read_quantity(folded)
-        if len(folded) <= MAX_NUMBER_QUERY and may_hold_number(folded)
-        else None
-    )
-    # A figure alone (五万八千五百二十四, 1.9万篇) is no misspelt name: rapidfuzz is skipped.
-    pattern = _match_words(index, folded, scores, fuzzy=quantity is None or bool(quantity.rest))
-    if quantity is not None:
-        _quantity_matches(base, index, quantity, scores)
-    if asked.unit:
-        scores.prefer_unit(base, asked.unit)
+    ranks = headline_ranks(base, index)
+    scores = Scores(index, ranks)
+    pattern = None
+    if folded:  # empty where the query named only a plan (十三五)
+        quantity = (
+            read_quantity(folded)
+            if len(folded) <= MAX_NUMBER_QUERY and may_hold_number(folded)
+            else None
+        )
+        # A figure alone (五万八千五百二十四, 1.9万篇) is no misspelt name: no rapidfuzz.
+        pattern = _match_words(index, folded, scores, fuzzy=quantity is None or bool(quantity.rest))
+        if quantity is not None:
+            _quantity_matches(base, index, quantity, scores)
+        if asked.unit:
+            scores.prefer_unit(base, asked.unit)
+    first = {}
+    if named:
+        from cqfacts.search.periods import plan_matches
 
+        first = plan_matches(index, folded, named, scores)
+
+    several = len(base.reports) > 1 or base.repeats_ids
+    one_each = several and not all_years
+    in_year = _in_year(base, year, one_each)
     candidates = (
-        (-hit.score, index.headline_rank[number], number, hit)
+        (first.get(number, 2), -hit.score, ranks[number], number, hit)
         for number, hit in scores.best.items()
         if hit.score >= MIN_SCORE
         and (pillar is None or base.facts[number].pillar == pillar)
         and (kind is None or base.facts[number].kind == kind)
-        and (year is None or base.facts[number].year == year)
+        and (in_year is None or in_year(number, hit))
     )
     ordered = sorted(candidates)
-    if all_years or (len(base.reports) == 1 and not base.repeats_ids):
-        chosen = [(hit, number, base.facts[number]) for _, _, number, hit in ordered[:limit]]
+    if one_each:
+        chosen = _one_per_indicator(base, ordered, year, limit, first)
     else:
-        chosen = _one_per_indicator(base, ordered, year, limit)
+        chosen = [(hit, number, base.facts[number]) for *_, number, hit in ordered[:limit]]
     if highlight:  # only a table shows highlights: JSON and TSV never load their module
         from cqfacts.search.highlight import highlights
-    several = len(base.reports) > 1 or base.repeats_ids
     return [
         Match(
             fact=fact,
@@ -155,16 +168,47 @@ def search(
     ]
 
 
+def _in_year(base: FactBase, year: int | None, one_each: bool) -> Callable[[int, Hit], bool] | None:
+    """Which matches count for a year asked for: with every fact listed (or one fact
+    per id anyway), the facts of that year; answering each indicator once, any fact of
+    an indicator that has a figure for that year, since the words name the indicator
+    whatever the year of the fact they matched (the topic's name is indexed once, on
+    one fact of each id), and that year's fact answers. A match on a figure is one
+    year's own: it counts only for its year."""
+    if year is None:
+        return None
+    years = base.keys.years
+    if not one_each:
+        return lambda number, hit: years[number] == year
+    ids = base.keys.ids
+    own_figure = (FIELD["value_text"], FIELD["change"])
+    held: dict[str, bool] = {}
+
+    def counts(number: int, hit: Hit) -> bool:
+        if hit.field in own_figure:
+            return years[number] == year
+        fact_id = ids[number]
+        if fact_id not in held:
+            held[fact_id] = year in base.years_of(fact_id)
+        return held[fact_id]
+
+    return counts
+
+
 def _one_per_indicator(
-    base: FactBase, ordered: list[tuple[float, int, int, Hit]], year: int | None, limit: int | None
+    base: FactBase,
+    ordered: list[tuple[int, float, int, int, Hit]],
+    year: int | None,
+    limit: int | None,
+    first: dict[int, int],
 ) -> list[tuple[Hit, int, Fact]]:
     """The best match of each id, answered by the id's headline fact (of ``year``,
     where given): several sources and years of one indicator are one answer. A match on
     a fact's own figure (7565, 865.1亿元) is answered by that fact: the number asked
-    for is one year's, not the latest."""
+    for is one year's, not the latest; so is a fact that names the plan asked for."""
     own_figure = (FIELD["value_text"], FIELD["change"])
     chosen: dict[str, tuple[Hit, int, Fact]] = {}
-    for _, _, number, hit in ordered:
+    for *_, number, hit in ordered:
         fact = base.facts[number]
         if fact.id in chosen:
             held_hit, _, headline = chosen[fact.id]
@@ -173,27 +217,74 @@ def _one_per_indicator(
             continue
         if limit is not None and len(chosen) >= limit:
             break
-        headline = fact if hit.field in own_figure else base.get(fact.id, year)
+        own = hit.field in own_figure or number in first
+        headline = fact if own else base.get(fact.id, year)
         chosen[fact.id] = (hit, number, headline)
     return list(chosen.values())
 
 
-# A year the query names: 2022年, 2022, in 2022 (never part of a longer number);
-# compiled (and cached by re) only for a query that holds a digit.
-_YEAR_WORD = r"(?:\bin\s*)?(?<![0-9.])((?:19|20)[0-9]{2})年?(?![0-9])"
+def may_name_period(folded: str) -> bool:
+    """Whether a folded query may name a plan (十三五, shisanwu, 13th FYP, Five-Year
+    Plan) or a range of years (2016-2020): looked for before the module that reads
+    them is imported, as most queries name neither."""
+    return (
+        "五" in folded
+        or "wu" in folded
+        or "fyp" in folded
+        or "five" in folded
+        or sum(char.isdigit() for char in folded) >= 8
+    )
+
+
+def _without_period(folded: str, index: SearchIndex) -> tuple[str, dict[int, int]]:
+    """The query without the plan or range of years it names, and the facts naming
+    that plan (see :func:`periods.facts_naming`). A plan no fact names stays in the
+    query as words; a range of years asks for every year, so it goes."""
+    if not may_name_period(folded):
+        return folded, {}
+    from cqfacts.search.periods import facts_naming, period_in_query
+
+    period, rest = period_in_query(folded)
+    if period is None:
+        return folded, {}
+    named = facts_naming(index, period)
+    if named or period.plan is None:
+        return rest, named
+    return folded, {}
+
+
+# A year the query names: 2022年, 2022年度, 2022, in 2022 (never part of a longer
+# number; 2022年630.4亿元 is 2022 and a figure); as people shorten it, before 年: 19年,
+# 一九年, 二〇一九年 (not a span: 近10年, 过去15年). Not a year from which on (2015年以来,
+# since 2015): that asks for every year since. Compiled (and cached by re) only for a
+# query that holds a digit or 年.
+_YEAR_END = r"(?>年(?:度|底|末|初)?|(?![0-9]))(?!\s*(?:以来|起|至今))"
+_YEAR_WORD = rf"(?:\bin\s*)?(?<!since )(?<![0-9.])((?:19|20)[0-9]{{2}}){_YEAR_END}"
+_NUMERALS = "〇零一二三四五六七八九"
+_NUMERAL_DIGITS = str.maketrans(_NUMERALS, "00123456789")
+_SHORT_YEAR = (
+    rf"(?<![0-9.{_NUMERALS}十百近这过去前后多几第每])"
+    rf"([0-9]{{2}}|[{_NUMERALS}]{{4}}|[{_NUMERALS}]{{2}})(?>年(?:度|底|末|初)?)(?!代|以来|起)"
+)
 
 
 def year_in_query(folded: str, base: FactBase) -> tuple[int | None, str]:
     """The year a query names and the query without it, where the loaded facts
     describe that year and something else is asked (2022 alone is a number)."""
-    if len(base.years) < 2 or not any(char.isdigit() for char in folded):
+    if len(base.years) < 2 or not any(char.isdigit() or char == "年" for char in folded):
         return None, folded
-    for found in re.finditer(_YEAR_WORD, folded):
-        named = int(found[1])
+    for found in (*re.finditer(_YEAR_WORD, folded), *re.finditer(_SHORT_YEAR, folded)):
+        named = _year_of(found[1])
         rest = (folded[: found.start()] + " " + folded[found.end() :]).strip()
         if named in base.years and rest and not rest.replace(".", "").isdigit():
             return named, " ".join(rest.split())
     return None, folded
+
+
+def _year_of(written: str) -> int:
+    """2019 from 2019, 19, 一九 or 二〇一九 (a year of this century where shortened)."""
+    digits = written.translate(_NUMERAL_DIGITS)
+    return int(digits) if len(digits) == 4 else 2000 + int(digits)
 
 
 def _match_words(
@@ -281,7 +372,7 @@ def _quantity_matches(
         return
     words: dict[int, Hit] = {}
     if quantity.rest:
-        with_words = Scores(index)
+        with_words = Scores(index, scores.headline)
         _match_words(index, quantity.rest, with_words)
         words = {n: hit for n, hit in with_words.best.items() if hit.score >= MIN_SCORE}
     for number, (score, how) in found.items():

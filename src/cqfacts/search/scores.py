@@ -6,7 +6,8 @@ one search."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Set
+from array import array
+from collections.abc import Iterable, Sequence, Set
 
 from cqfacts.facts.model import FactBase
 from cqfacts.fast_typing import NamedTuple
@@ -60,6 +61,9 @@ PAIRS_SCORE = (58.0, 28.0)
 SYNONYM_WEIGHT = 0.97
 MIN_PAIRS_SHARE = 0.6
 TOKENS_SCORE = 78.0
+# A fact naming the plan a query names alone (十三五): by its names 90, by its note 72
+# (the note field's weight).
+PLAN_SCORE = 90.0
 FUZZY_WEIGHT = 0.8  # rapidfuzz's 0-100, scaled to rank below wording and pinyin
 FUZZY_PINYIN_CUTOFF = 85.0
 MIN_FUZZY_PINYIN_QUERY = 5  # shorter letters are initials, not misspelt pinyin
@@ -101,11 +105,52 @@ def scaled(band: tuple[float, float], share: float) -> float:
     return floor + span * share
 
 
+# The base whose headline ranks were last worked out, and those ranks: one base is
+# searched again and again (a server's, a test session's).
+_last_ranks: list[tuple[FactBase, Sequence[int]]] = []
+
+
+def headline_ranks(base: FactBase, index: SearchIndex) -> Sequence[int]:
+    """Each fact's rank in its topic: 0 for the headline (a total, not a part).
+
+    Each fact file ranks its own topics; a base of several files ranks an id as the
+    file listing its topic most fully does, for every year's fact of it. A file
+    giving a topic one or two facts says nothing of its headline: the press
+    conference's only 综合科技创新水平 fact (the western rank) is no headline beside
+    the series' national rank, nor the review's 13th-FYP rise in patents beside the
+    patents held per 10,000 people. An id that listing lacks ranks after its ids."""
+    if len(base.parts) < 2:
+        return index.headline_rank
+    if _last_ranks and _last_ranks[0][0] is base:
+        return _last_ranks[0][1]
+    fullest: dict[str, tuple[str, ...]] = {}
+    for part in base.parts:
+        for name, topic in part.topics.items():
+            listed = tuple(dict.fromkeys(topic.fact_ids))
+            if len(listed) > len(fullest.get(name, ())):
+                fullest[name] = listed
+    rank_of: dict[str, int] = {}
+    for listed in fullest.values():
+        for rank, fact_id in enumerate(listed):
+            rank_of.setdefault(fact_id, rank)
+    ranks = array(
+        "i",
+        (
+            rank_of.get(fact_id, len(rank_of) + own)
+            for fact_id, own in zip(base.keys.ids, index.headline_rank, strict=True)
+        ),
+    )
+    _last_ranks[:] = [(base, ranks)]
+    return ranks
+
+
 class Scores:
     """The best score each fact has reached so far, and how it got it."""
 
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: SearchIndex, headline: Sequence[int] | None = None) -> None:
         self.index = index
+        #: Each fact's rank in its topic (see :func:`headline_ranks`): 0 for a headline.
+        self.headline = index.headline_rank if headline is None else headline
         self.best: dict[int, Hit] = {}
         #: Scales every score offered: less for a query put in other words.
         self.weight = 1.0
@@ -124,7 +169,7 @@ class Scores:
                 continue
             weighted = score * FIELD_WEIGHTS[field_code] * self.weight
             for fact in index.owners(owner):
-                total = weighted + HEADLINE_BONUS if index.headline_rank[fact] == 0 else weighted
+                total = weighted + HEADLINE_BONUS if self.headline[fact] == 0 else weighted
                 best = self.best.get(fact)
                 if best is None or total > best.score:
                     # Rounded so that equal scores reached by different sums tie exactly.

@@ -250,11 +250,14 @@ def contained_key_matches(index: SearchIndex, query: str, scores: Scores) -> Non
         and not (end < len(query) and _is_latin(query[end]) and _is_latin(query[end - 1]))
     }
     for part in parts - {query}:
-        offset = blob.find(f"\n{part}\n")
-        if offset >= 0:
+        whole = f"\n{part}\n"
+        offset = blob.find(whole)
+        # Every place: several fact files' keys are joined, each file's keys its own.
+        while offset >= 0:
             number = index.keys.at(offset)  # the blob here starts one character later
             score = scaled(CONTAINED_SCORE, len(part) / len(query))
             scores.offer(index.key_entries(number), score, "contained", NAME_FIELDS)
+            offset = blob.find(whole, offset + len(part) + 1)
 
 
 def expanded_key_matches(index: SearchIndex, query: str, scores: Scores) -> None:

@@ -1,0 +1,195 @@
+"""Search over every shipped fact file: the 2023 work summary, the 2015-2025 headline
+series, the 2020 review of the 13th Five-Year Plan and the 2025 press conference.
+
+tests/search_queries_years.toml was written from the fact files before the search
+code was read: an indicator with a year in many forms, trends, the press's words for
+the indicators, the Five-Year Plans, figures. Before the work it measured (on
+2026-12-03) top-1 123/155, recall@3 134/155; a query with a `year` counts only where
+the fact of that year answers."""
+
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from cqfacts.search.engine import search, year_in_query
+from cqfacts.search.periods import period_in_query
+from cqfacts.search.scores import Scores
+from cqfacts.search.wording import contained_key_matches, prepare_query
+from cqfacts.store.loader import Loaded, load_many
+
+YEARS = Path(__file__).with_name("search_queries_years.toml")
+CASES = tomllib.loads(YEARS.read_text(encoding="utf-8"))["query"]
+# Floors per kind: (queries, top-1, recall@3), each at what the search measured less
+# one query (never below 0), so that a single regression fails.
+FLOORS = {
+    "english": (23, 21, 22),
+    "number": (13, 12, 12),
+    "pinyin": (12, 11, 11),
+    "plan": (16, 15, 15),
+    "synonym": (24, 23, 23),
+    "traditional": (10, 9, 9),
+    "trend": (17, 16, 16),
+    "year": (40, 39, 39),
+}
+
+
+@pytest.fixture(scope="module")
+def every_file() -> Loaded:
+    return load_many(None, cache_dir=None)
+
+
+def found(loaded: Loaded, query: str, **options) -> list[tuple[str, int | None]]:
+    return [
+        (match.fact.id, match.fact.year)
+        for match in search(loaded.base, loaded.index, query, **options)
+    ]
+
+
+def test_every_expected_fact_and_year_exists(every_file):
+    held = {(fact.id, fact.year) for fact in every_file.base.facts}
+    ids = {fact_id for fact_id, _ in held}
+    for case in CASES:
+        assert {case["expect"], *case.get("also", ())} <= ids, case
+        if "year" in case:
+            assert (case["expect"], case["year"]) in held, case
+
+
+def test_search_quality_over_the_years_per_kind(every_file):
+    by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    misses = []
+    for case in CASES:
+        wanted = {case["expect"], *case.get("also", ())}
+        right = [
+            fact_id in wanted and case.get("year") in (None, year)
+            for fact_id, year in found(every_file, case["query"], limit=3)
+        ]
+        tally = by_kind[case["kind"]]
+        tally[0] += 1
+        tally[1] += right[:1] == [True]
+        tally[2] += any(right)
+        if right[:1] != [True]:
+            misses.append((case["query"], case["expect"], case.get("year")))
+    print("\nsearch quality on search_queries_years.toml:")
+    for kind, (count, first, three) in sorted(by_kind.items()):
+        print(f"  {kind:<13} n={count:<3} top-1 {first}/{count}  recall@3 {three}/{count}")
+    assert set(by_kind) == set(FLOORS), "a kind was added or removed: set its floors"
+    for kind, (count, first, three) in by_kind.items():
+        wanted_count, wanted_first, wanted_three = FLOORS[kind]
+        assert count == wanted_count, f"{kind}: queries were added or removed: set its floors"
+        assert three >= wanted_three, (kind, "recall@3", misses)
+        assert first >= wanted_first, (kind, "top-1", misses)
+
+
+# --- a year in the query --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "year", "rest"),
+    [
+        ("2019年研发投入", 2019, "研发投入"),
+        ("研发经费 2019", 2019, "研发经费"),
+        ("2017年度研发经费", 2017, "研发经费"),
+        ("2022年630.4亿元", 2022, "630.4亿元"),
+        ("19年高企数量", 2019, "高企数量"),
+        ("一九年高企数量", 2019, "高企数量"),
+        ("二〇二〇年研发投入强度", 2020, "研发投入强度"),
+        ("二零一八年高新技术企业", 2018, "高新技术企业"),
+        ("r&d intensity in 2018", 2018, "r&d intensity"),
+        # Not one year: a span, years since, a number alone.
+        ("近15年研发投入", None, "近15年研发投入"),
+        ("2015年以来高企数量", None, "2015年以来高企数量"),
+        ("2022", None, "2022"),
+        ("10年高企", None, "10年高企"),
+    ],
+)
+def test_a_year_is_read_as_people_write_it(every_file, query, year, rest):
+    folded = prepare_query(query, every_file.index)
+    assert year_in_query(folded, every_file.base) == (year, rest)
+
+
+def test_a_year_finds_the_indicator_its_words_name_in_any_year(every_file):
+    # The topic's name (科技型企业, 研发投入) is indexed on one fact of each id: before,
+    # a year kept only the facts of that year the words had matched themselves.
+    assert found(every_file, "2018年科技型企业数量")[:1] == [("tech-based-enterprises-total", 2018)]
+    assert found(every_file, "2019年研发投入")[:1] == [("rd-investment-total", 2019)]
+    assert found(every_file, "重庆2022年R&D经费投入")[:1] == [("rd-investment-total", 2022)]
+
+
+def test_a_figure_of_another_year_does_not_answer_for_the_year_asked(every_file):
+    # 630.4亿元 is 2022's turnover: asked for 2023, the figure names no fact.
+    assert found(every_file, "2022年630.4亿元")[:1] == [("tech-contract-turnover", 2022)]
+    assert ("tech-contract-turnover", 2023) not in found(every_file, "2023年630.4亿元")
+
+
+def test_a_range_of_years_asks_for_every_year_not_its_first(every_file):
+    [(fact_id, year), *_] = found(every_file, "高新技术企业 2015-2025")
+    assert fact_id == "high-tech-enterprises-total"
+    assert year == max(every_file.base.years_of(fact_id))
+
+
+# --- the Five-Year Plans --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "plan", "span", "rest"),
+    [
+        ("十三五", 13, (2016, 2020), ""),
+        ("十三五期间高企增长", 13, (2016, 2020), "高企增长"),
+        ("十三五以来", 13, (2016, 2020), ""),
+        ("第十三个五年规划研发投入", 13, (2016, 2020), "研发投入"),
+        ("十四五", 14, (2021, 2025), ""),
+        ("shisanwu", 13, (2016, 2020), ""),
+        ("13th five-year plan", 13, (2016, 2020), ""),
+        ("high-tech enterprises in the 13th fyp", 13, (2016, 2020), "high-tech enterprises in the"),
+        ("2016-2020高企增长", 13, (2016, 2020), "高企增长"),
+        ("2015-2025", None, (2015, 2025), ""),
+    ],
+)
+def test_a_plan_or_a_range_of_years_is_read_from_the_query(query, plan, span, rest):
+    period, left = period_in_query(query)
+    assert period is not None
+    assert (period.plan, (period.first, period.last), left) == (plan, span, rest)
+
+
+@pytest.mark.parametrize("query", ["十五", "五年", "研发投入", "2020", "20162020"])
+def test_other_queries_name_no_plan(query):
+    assert period_in_query(query) == (None, query)
+
+
+def test_a_plan_alone_finds_the_facts_that_name_it(every_file):
+    # 十三五 is in no fact's text: our English names it "13th FYP".
+    matches = search(every_file.base, every_file.index, "十三五", limit=6)
+    assert len(matches) == 6
+    assert all("13th" in f"{match.fact.label_en} {match.fact.id}" for match in matches)
+
+
+def test_a_plan_with_words_puts_the_facts_naming_it_first(every_file):
+    first = found(every_file, "十三五技术合同成交额")[0]
+    assert first == ("tech-contract-turnover-13th-fyp-total", 2020)
+    assert found(every_file, "十三五期间高企增长")[0][0] == "high-tech-enterprises-13th-fyp-growth"
+    assert found(every_file, "14th Five-Year Plan")[0][0] == "key-indicators-doubled-14th-fyp"
+
+
+def test_a_plan_no_fact_names_stays_in_the_query(shipped):
+    # The 2023 work summary alone names no plan: the words are searched as typed.
+    assert search(shipped.base, shipped.index, "十三五") == []
+
+
+# --- several fact files ---------------------------------------------------------------
+
+
+def test_a_name_held_in_a_longer_query_is_found_in_every_file(every_file):
+    # Each file's keys are their own in the joined index: 技术合同 is a topic of four.
+    scores = Scores(every_file.index)
+    contained_key_matches(every_file.index, "技术合同成交额", scores)
+    ids = {every_file.base.facts[number].id for number in scores.best}
+    assert "tech-contract-turnover-13th-fyp-total" in ids
+
+
+def test_a_topic_s_headline_is_the_one_its_fullest_listing_puts_first(every_file):
+    # The press conference gives 综合科技创新水平 one fact (the western rank), the
+    # review's 专利 two (the 13th-FYP rise first): neither is the topic's headline.
+    assert found(every_file, "综合科技创新水平排名")[0][0] == "innovation-rank-national"
+    assert found(every_file, "发明专利拥有量")[0][0] == "invention-patents-per-10k"

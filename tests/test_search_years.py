@@ -97,11 +97,15 @@ def test_search_quality_over_the_years_per_kind(every_file):
         ("二〇二〇年研发投入强度", 2020, "研发投入强度"),
         ("二零一八年高新技术企业", 2018, "高新技术企业"),
         ("r&d intensity in 2018", 2018, "r&d intensity"),
+        ("2019's r&d intensity", 2019, "r&d intensity"),
+        ("2020年全年技术合同成交额", 2020, "技术合同成交额"),
+        ("研发投入强度 二〇一九", 2019, "研发投入强度"),
         # Not one year: a span, years since, a number alone.
         ("近15年研发投入", None, "近15年研发投入"),
         ("2015年以来高企数量", None, "2015年以来高企数量"),
         ("2022", None, "2022"),
         ("10年高企", None, "10年高企"),
+        ("一二三四", None, "一二三四"),
     ],
 )
 def test_a_year_is_read_as_people_write_it(every_file, query, year, rest):
@@ -117,10 +121,34 @@ def test_a_year_finds_the_indicator_its_words_name_in_any_year(every_file):
     assert found(every_file, "重庆2022年R&D经费投入")[:1] == [("rd-investment-total", 2022)]
 
 
-def test_a_figure_of_another_year_does_not_answer_for_the_year_asked(every_file):
-    # 630.4亿元 is 2022's turnover: asked for 2023, the figure names no fact.
+def test_a_figure_is_answered_by_its_own_year_whatever_the_year_asked(every_file):
+    # 630.4亿元 is 2022's turnover: asked for 2023, it still says whose figure it is.
     assert found(every_file, "2022年630.4亿元")[:1] == [("tech-contract-turnover", 2022)]
-    assert ("tech-contract-turnover", 2023) not in found(every_file, "2023年630.4亿元")
+    assert found(every_file, "2023年630.4亿元")[:1] == [("tech-contract-turnover", 2022)]
+
+
+def test_a_year_an_indicator_lacks_gives_its_latest_not_other_words_of_that_year(every_file):
+    # The series has no 2020 turnover: the 13th-FYP five-year total, a 2020 fact, is
+    # not the answer; the turnover is, its years shown beside it.
+    [(fact_id, year), *_] = found(every_file, "2020年技术合同成交额")
+    assert 2020 not in every_file.base.years_of("tech-contract-turnover")
+    assert (fact_id, year) == ("tech-contract-turnover", max(every_file.base.years_of(fact_id)))
+
+
+def test_an_explicit_year_still_keeps_only_that_year(every_file):
+    assert "tech-contract-turnover" not in {
+        i for i, _ in found(every_file, "技术合同成交额", year=2020)
+    }
+    assert {year for _, year in found(every_file, "研发投入强度", year=2019)} == {2019}
+
+
+def test_the_region_every_fact_belongs_to_names_none(every_file):
+    plain = found(every_file, "研发投入强度", limit=3)
+    assert found(every_file, "重庆市研发投入强度", limit=3) == plain
+    assert found(every_file, "重庆高企")[0][0] == "high-tech-enterprises-total"
+    assert found(every_file, "重庆市2018年度R&D经费投入强度")[0] == ("rd-intensity", 2018)
+    # A name holding it keeps it: 重庆实验室 is not any 实验室.
+    assert "chongqing" in found(every_file, "重庆实验室")[0][0]
 
 
 def test_a_range_of_years_asks_for_every_year_not_its_first(every_file):

@@ -95,10 +95,11 @@ def search(
 
     ``highlight`` fills each match's highlights (characters to mark on screen);
     ``pillar``, ``kind`` and ``year`` (the year a figure describes) keep only the
-    facts that have them. A year in the query (2022年高新技术企业, 高企 2022) is
-    ``year`` where the loaded facts describe it. Each indicator is answered once, by
-    its headline fact (the latest year's firmest figure, or that year's), unless
-    ``all_years``, which lists every source's figure for every year.
+    facts that have them. A year in the query (2022年高新技术企业, 高企 2022), where the
+    loaded facts describe it, picks each indicator's fact of that year where it has
+    one. Each indicator is answered once, by its headline fact (the latest year's
+    firmest figure, or that year's), unless ``all_years``, which lists every source's
+    figure for every year (of the query's year, where it names one).
     Raises :class:`InvalidArgumentError` for a blank query.
     """
     if not query.strip():
@@ -107,8 +108,10 @@ def search(
     if not folded:
         return []
     folded, named = _without_period(folded, index)
+    asked_year = None
     if year is None:
-        year, folded = year_in_query(folded, base)
+        asked_year, folded = year_in_query(folded, base)
+    folded = without_region(folded, index, base)
     asked = without_question_words(folded, base.meta.year)
     if asked.words:
         folded = asked.words
@@ -135,7 +138,11 @@ def search(
 
     several = len(base.reports) > 1 or base.repeats_ids
     one_each = several and not all_years
-    in_year = _in_year(base, year, one_each)
+    # A year the query names answers each indicator with that year's fact where it
+    # has one, the latest otherwise (2020年技术合同成交额, of a year the series lacks,
+    # is the turnover, not a 2020 fact of other words); with every fact listed, it
+    # keeps that year's facts, as the option does.
+    in_year = _in_year(base, year if one_each else year or asked_year, one_each)
     candidates = (
         (first.get(number, 2), -hit.score, ranks[number], number, hit)
         for number, hit in scores.best.items()
@@ -146,7 +153,7 @@ def search(
     )
     ordered = sorted(candidates)
     if one_each:
-        chosen = _one_per_indicator(base, ordered, year, limit, first)
+        chosen = _one_per_indicator(base, ordered, year or asked_year, limit, first)
     else:
         chosen = [(hit, number, base.facts[number]) for *_, number, hit in ordered[:limit]]
     if highlight:  # only a table shows highlights: JSON and TSV never load their module
@@ -203,9 +210,10 @@ def _one_per_indicator(
     first: dict[int, int],
 ) -> list[tuple[Hit, int, Fact]]:
     """The best match of each id, answered by the id's headline fact (of ``year``,
-    where given): several sources and years of one indicator are one answer. A match on
-    a fact's own figure (7565, 865.1亿元) is answered by that fact: the number asked
-    for is one year's, not the latest; so is a fact that names the plan asked for."""
+    where given and the id has one): several sources and years of one indicator are
+    one answer. A match on a fact's own figure (7565, 865.1亿元) is answered by that
+    fact: the number asked for is one year's, not the latest; so is a fact that names
+    the plan asked for."""
     own_figure = (FIELD["value_text"], FIELD["change"])
     chosen: dict[str, tuple[Hit, int, Fact]] = {}
     for *_, number, hit in ordered:
@@ -217,10 +225,35 @@ def _one_per_indicator(
             continue
         if limit is not None and len(chosen) >= limit:
             break
-        own = hit.field in own_figure or number in first
-        headline = fact if own else base.get(fact.id, year)
+        if hit.field in own_figure or number in first:
+            headline = fact
+        elif year is not None and year in base.years_of(fact.id):
+            headline = base.get(fact.id, year)
+        else:
+            headline = base.get(fact.id)
         chosen[fact.id] = (hit, number, headline)
     return list(chosen.values())
+
+
+def without_region(folded: str, index: SearchIndex, base: FactBase) -> str:
+    """The query without the region the reports are about (重庆市2018年R&D经费投入强度,
+    2020年重庆研发投入): every fact is the region's, so it names none, and in front of
+    an indicator it made a name held whole a smaller share of the query. Kept where a
+    name holds it with the two characters beside it (重庆实验室, 西部(重庆)科学城)."""
+    for region in dict.fromkeys(meta.region for meta in base.reports):
+        for form in (region, region.rstrip("市省区")):
+            at = folded.find(form)
+            if at < 0 or len(form) < 2:
+                continue
+            end = at + len(form)
+            rest = f"{folded[:at]} {folded[end:]}".strip()
+            # Two characters either side: 重庆实验(室) is a name, 重庆高(企) only its start.
+            beside = (folded[max(0, at - 2) : end], folded[at : end + 2])
+            if len(rest) >= 2 and not any(
+                len(text) == len(form) + 2 and text in index.keys.blob for text in beside
+            ):
+                return " ".join(rest.split())
+    return folded
 
 
 def may_name_period(folded: str) -> bool:
@@ -253,28 +286,37 @@ def _without_period(folded: str, index: SearchIndex) -> tuple[str, dict[int, int
     return folded, {}
 
 
-# A year the query names: 2022年, 2022年度, 2022, in 2022 (never part of a longer
-# number; 2022年630.4亿元 is 2022 and a figure); as people shorten it, before 年: 19年,
-# 一九年, 二〇一九年 (not a span: 近10年, 过去15年). Not a year from which on (2015年以来,
-# since 2015): that asks for every year since. Compiled (and cached by re) only for a
-# query that holds a digit or 年.
-_YEAR_END = r"(?>年(?:度|底|末|初)?|(?![0-9]))(?!\s*(?:以来|起|至今))"
-_YEAR_WORD = rf"(?:\bin\s*)?(?<!since )(?<![0-9.])((?:19|20)[0-9]{{2}}){_YEAR_END}"
+# A year the query names: 2022年, 2022年度, 2022年全年, 2022, in 2022, 2022's (never part
+# of a longer number; 2022年630.4亿元 is 2022 and a figure), 二〇二二(年); as people
+# shorten it, before 年: 22年, 二二年 (not a span: 近10年, 过去15年). Not a year from
+# which on (2015年以来, since 2015): that asks for every year since. Compiled (and
+# cached by re) only for a query that holds a digit or 年.
+_SUFFIX = r"年(?:度|底|末|初)?(?:全年)?"
+_SINCE = r"(?!\s*(?:以来|起|至今))"
+_YEAR_WORD = (
+    rf"(?:\bin\s*)?(?<!since )(?<![0-9.])((?:19|20)[0-9]{{2}})(?>{_SUFFIX}|'s\b|(?![0-9])){_SINCE}"
+)
 _NUMERALS = "〇零一二三四五六七八九"
 _NUMERAL_DIGITS = str.maketrans(_NUMERALS, "00123456789")
+_NOT_NUMBER = rf"0-9.{_NUMERALS}十百千万亿"
 _SHORT_YEAR = (
-    rf"(?<![0-9.{_NUMERALS}十百近这过去前后多几第每])"
-    rf"([0-9]{{2}}|[{_NUMERALS}]{{4}}|[{_NUMERALS}]{{2}})(?>年(?:度|底|末|初)?)(?!代|以来|起)"
+    rf"(?<![{_NOT_NUMBER}近这过去前后多几第每])"
+    rf"((?:一九|二[〇零])[{_NUMERALS}]{{2}}(?![{_NOT_NUMBER}])(?>{_SUFFIX})?"
+    rf"|(?:[0-9]{{2}}|[{_NUMERALS}]{{2}})(?>{_SUFFIX})(?!代)){_SINCE}"
 )
 
 
 def year_in_query(folded: str, base: FactBase) -> tuple[int | None, str]:
     """The year a query names and the query without it, where the loaded facts
     describe that year and something else is asked (2022 alone is a number)."""
-    if len(base.years) < 2 or not any(char.isdigit() or char == "年" for char in folded):
+    if len(base.years) < 2 or not (
+        "年" in folded
+        or any(char.isdigit() for char in folded)
+        or any(start in folded for start in ("一九", "二〇", "二零"))
+    ):
         return None, folded
     for found in (*re.finditer(_YEAR_WORD, folded), *re.finditer(_SHORT_YEAR, folded)):
-        named = _year_of(found[1])
+        named = _year_of(found[1].partition("年")[0])
         rest = (folded[: found.start()] + " " + folded[found.end() :]).strip()
         if named in base.years and rest and not rest.replace(".", "").isdigit():
             return named, " ".join(rest.split())

@@ -15,6 +15,8 @@ import pytest
 
 from cqfacts.search.engine import search, year_in_query
 from cqfacts.search.periods import period_in_query
+from cqfacts.search.quantities import read_quantity
+from cqfacts.search.questions import without_trend_words
 from cqfacts.search.scores import Scores
 from cqfacts.search.wording import contained_key_matches, prepare_query
 from cqfacts.store.loader import Loaded, load_many
@@ -221,3 +223,61 @@ def test_a_topic_s_headline_is_the_one_its_fullest_listing_puts_first(every_file
     # review's 专利 two (the 13th-FYP rise first): neither is the topic's headline.
     assert found(every_file, "综合科技创新水平排名")[0][0] == "innovation-rank-national"
     assert found(every_file, "发明专利拥有量")[0][0] == "invention-patents-per-10k"
+
+
+def test_a_year_lifts_the_indicators_with_a_figure_for_it(every_file):
+    # 科技特派员 names the 2023 commissioners exactly; 2020's are those in poverty relief.
+    assert found(every_file, "科技特派员 2020")[0] == ("st-commissioners-poverty-relief", 2020)
+    assert found(every_file, "科技特派员")[0][0] == "st-commissioners-dispatched"
+
+
+# --- words around the indicator ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "left"),
+    [
+        ("研发投入历年", "研发投入"),
+        ("高企数量历年变化", "高企数量"),
+        ("研发投入强度历年走势", "研发投入强度"),
+        ("r&d intensity over time", "r&d intensity"),
+        ("number of tech-based enterprises over the years", "number of tech-based enterprises"),
+        ("patents granted trend", "patents granted"),
+        ("历年", "历年"),  # nothing else: the query as typed
+    ],
+)
+def test_words_asking_for_the_years_name_nothing(every_file, query, left):
+    assert without_trend_words(query, every_file.index.keys.blob) == left
+
+
+def test_a_trend_word_a_name_holds_stays(every_file):
+    blob = every_file.index.keys.blob
+    assert "数据" in blob
+    assert without_trend_words("专利授权量历年数据", blob) == "专利授权量 数据"
+
+
+def test_the_course_of_an_indicator_finds_the_indicator(every_file):
+    # "over" matched "Rise in R&D intensity over 13th FYP", the intensity itself missing.
+    assert found(every_file, "R&D intensity over time")[0][0] == "rd-intensity"
+    assert found(every_file, "number of tech-based enterprises over the years")[0][0] == (
+        "tech-based-enterprises-total"
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "value"), [("近千亿", 1e11), ("上万家", 1e4), ("超百亿元", 1e10), ("近万家", 1e4)]
+)
+def test_a_bare_hundred_thousand_or_myriad_after_near_or_over_is_one(query, value):
+    quantity = read_quantity(query)
+    assert quantity is not None and quantity.value == value
+
+
+@pytest.mark.parametrize("query", ["万人发明专利", "千亿", "百万"])
+def test_a_bare_myriad_alone_is_a_word_or_nothing(query):
+    quantity = read_quantity(query)
+    assert quantity is None or quantity.value != 1e4
+
+
+def test_nearly_a_thousand_yi_finds_the_turnover_near_it(every_file):
+    ids = [fact_id for fact_id, _ in found(every_file, "近千亿技术合同", limit=3)]
+    assert "tech-contract-turnover-13th-fyp-total" in ids

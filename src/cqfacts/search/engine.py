@@ -17,7 +17,7 @@ from cqfacts.fast_typing import NamedTuple
 from cqfacts.search.index import FIELD, FIELDS, SearchIndex
 from cqfacts.search.pinyin import PinyinPattern, pinyin_matches, pinyin_pattern, typed_letters
 from cqfacts.search.quantities import Quantity, may_hold_number, read_quantity, unit_of
-from cqfacts.search.questions import without_question_words
+from cqfacts.search.questions import without_question_words, without_trend_words
 from cqfacts.search.scores import (
     CONVERTED_SCALES,
     FUZZY_CUTOFF,
@@ -111,7 +111,7 @@ def search(
     asked_year = None
     if year is None:
         asked_year, folded = year_in_query(folded, base)
-    folded = without_region(folded, index, base)
+    folded = without_trend_words(without_region(folded, index, base), index.keys.blob)
     asked = without_question_words(folded, base.meta.year)
     if asked.words:
         folded = asked.words
@@ -130,14 +130,16 @@ def search(
             _quantity_matches(base, index, quantity, scores)
         if asked.unit:
             scores.prefer_unit(base, asked.unit)
+    several = len(base.reports) > 1 or base.repeats_ids
+    one_each = several and not all_years
+    if asked_year is not None and one_each:
+        scores.prefer_year(base, asked_year)
     first = {}
     if named:
         from cqfacts.search.periods import plan_matches
 
         first = plan_matches(index, folded, named, scores)
 
-    several = len(base.reports) > 1 or base.repeats_ids
-    one_each = several and not all_years
     # A year the query names answers each indicator with that year's fact where it
     # has one, the latest otherwise (2020年技术合同成交额, of a year the series lacks,
     # is the turnover, not a 2020 fact of other words); with every fact listed, it

@@ -51,6 +51,9 @@ _QUANTITY = (
     r" ?(?P<scale>万亿|亿|万|千|thousand|million|billion|bn\b)?(?P<more>多|余)?"
     f" ?(?P<unit>{_UNITS})?"
 )
+# What leads a bare 百, 千 or 万 meaning one of them (近千亿元, 上万家, 超百亿): alone
+# (万人发明专利) it is a word.
+_ROUND_LEAD = frozenset("近超上逾约达破数")
 _THOUSANDS_SEPARATOR = "(?<=[0-9]),(?=[0-9]{3}(?![0-9]))"
 
 
@@ -156,6 +159,12 @@ def _quantity(found: re.Match[str], query: str) -> Quantity | None:
     else:
         numeral = found["numeral"]
         value = chinese_numeral(numeral)
+        if (
+            value is None
+            and numeral[0] in "百千万"
+            and query[found.start() - 1 : found.start()] in _ROUND_LEAD
+        ):
+            value = chinese_numeral(f"一{numeral}")  # 近千亿, 上万家, 超百亿: one of them
         holds_multiplier = any(char in "十百千万亿" for char in numeral)
         if value is None or not (holds_multiplier or unit or not rest):
             return None

@@ -1,6 +1,7 @@
 """Questions around a query's key words: :func:`without_question_words` drops 多少, 几,
 是什么, how many, what was … (and the report's own year), keeping the unit a measure
-word after 多少 or 几 asks for (多少家: 家)."""
+word after 多少 or 几 asks for (多少家: 家); :func:`without_trend_words` drops 历年,
+趋势, over time … (every indicator is listed with its years)."""
 
 from __future__ import annotations
 
@@ -64,3 +65,35 @@ def without_question_words(query: str, year: int | None) -> _Asked:
     words = fold(text)
     family = unit_of(unit)
     return _Asked(words, family[0] if family else None)
+
+
+# Words asking for an indicator's course over the years (研发投入历年, R&D intensity over
+# time): every answer lists the years it has, so they name nothing, and as words they
+# made a name a smaller share of the query ("over" matched "Rise … over 13th FYP").
+# Longest first; a word some name holds (数据, 情况, 历史) stays.
+_TREND_WORDS = (
+    "历年来|历年|逐年|每年|各年|历史|变化情况|变化|变动|趋势|走势|近年来|近几年|近五年|近十年"
+    "|近年|这几年|多年来|时间序列|年度数据|数据|情况|统计|一览|汇总"
+)
+_ENGLISH_TREND_WORDS = (
+    r"\b(?:over time|over the (?:past |last )?(?:few )?years|year by year|by year|each year"
+    r"|every year|time series|trends?|history|historical|evolution|changes)\b"
+)
+_TREND_SIGNS = frozenset("历逐每各变趋走近这多时年数情统一汇")
+_ENGLISH_TREND_SIGNS = ("time", "year", "series", "trend", "histor", "evolution", "change")
+
+
+def without_trend_words(query: str, blob: str) -> str:
+    """The query without words asking for a course over the years that no name in
+    ``blob`` (the index's keys) holds; the query itself where nothing else is left."""
+    text = query
+    if not _TREND_SIGNS.isdisjoint(text):
+        text = re.sub(_TREND_WORDS, lambda found: " " if found[0] not in blob else found[0], text)
+    if any(sign in text for sign in _ENGLISH_TREND_SIGNS):
+        text = re.sub(
+            _ENGLISH_TREND_WORDS, lambda found: " " if found[0] not in blob else found[0], text
+        )
+    if text == query:
+        return query
+    left = " ".join(text.split())
+    return left if len(left) >= 2 else query

@@ -86,6 +86,9 @@ MIN_CONVERTED_DIGITS = 3
 NUMBER_AND_WORDS_BONUS = 2.0
 # A measure word after 多少 or 几 (多少家) prefers facts counted in that unit.
 UNIT_HINT_BONUS = 2.0
+# A year the query names lifts the indicators with a figure for it: about the gap
+# between a name matched exactly and a name holding the query (101 and 91.3).
+YEAR_BONUS = 12.0
 # Names, not prose: abbreviations (高企 for 高新技术企业) and names held in a longer
 # query are looked for only there.
 NAME_FIELDS = frozenset(
@@ -181,6 +184,21 @@ class Scores:
             unit = unit_of(base.facts[number].unit)
             if unit is not None and unit[0] == family:
                 self.best[number] = hit._replace(score=round(hit.score + UNIT_HINT_BONUS, 6))
+
+    def prefer_year(self, base: FactBase, year: int) -> None:
+        """Lift the facts of indicators with a figure for the year a query names: 科技
+        特派员 2020 is 2020's commissioners (in poverty relief), not those sent in 2023,
+        though its words name the latter exactly; an indicator without that year still
+        comes first where its words are much better (2020年技术合同成交额 is the
+        turnover, not the 13th FYP's five-year total, a 2020 fact)."""
+        ids = base.keys.ids
+        held: dict[str, bool] = {}
+        for number, hit in self.best.items():
+            fact_id = ids[number]
+            if fact_id not in held:
+                held[fact_id] = year in base.years_of(fact_id)
+            if held[fact_id]:
+                self.best[number] = hit._replace(score=round(hit.score + YEAR_BONUS, 6))
 
     def reaches(self, score: float) -> bool:
         return any(hit.score >= score for hit in self.best.values())

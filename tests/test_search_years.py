@@ -281,3 +281,12 @@ def test_a_bare_myriad_alone_is_a_word_or_nothing(query):
 def test_nearly_a_thousand_yi_finds_the_turnover_near_it(every_file):
     ids = [fact_id for fact_id, _ in found(every_file, "近千亿技术合同", limit=3)]
     assert "tech-contract-turnover-13th-fyp-total" in ids
+
+
+def test_a_mixed_query_prefers_a_fact_whose_own_names_hold_its_pieces(every_file):
+    # The topic R&D investment names both 研发 and R&D intensity for every fact of it.
+    assert found(every_file, "研发 intensity 2020")[0] == ("rd-intensity", 2020)
+    assert found(every_file, "专利 granted 2022")[0][0] in {
+        "patents-granted",
+        "invention-patents-granted",
+    }

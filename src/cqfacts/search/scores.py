@@ -61,6 +61,9 @@ PAIRS_SCORE = (58.0, 28.0)
 SYNONYM_WEIGHT = 0.97
 MIN_PAIRS_SHARE = 0.6
 TOKENS_SCORE = 78.0
+# Less for each step a piece of a mixed query was found further from the fact's own
+# names (its topic's names, then its note): more than the headline bonus.
+TOKENS_FIELD_PENALTY = 2.0
 # A fact naming the plan a query names alone (十三五): by its names 90, by its note 72
 # (the note field's weight).
 PLAN_SCORE = 90.0

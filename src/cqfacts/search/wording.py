@@ -25,6 +25,7 @@ from cqfacts.search.scores import (
     PAIRS_SCORE,
     PREFIX_SCORE,
     SUBSTRING_SCORE,
+    TOKENS_FIELD_PENALTY,
     TOKENS_SCORE,
     WORD_CUT_PENALTY,
     WORDS_FLOOR,
@@ -337,7 +338,9 @@ def pair_matches(index: SearchIndex, query: str, scores: Scores) -> None:
 
 def token_matches(index: SearchIndex, query: str, scores: Scores) -> None:
     """Mixed queries (SDA智能汽车平台, R&D人员, nilong 66技术): each piece in some
-    key of the same fact, as text, pinyin or an abbreviation."""
+    key of the same fact, as text, pinyin or an abbreviation; a fact holding every
+    piece in its own names above one holding some only in its topic's names or its
+    note (研发 intensity is the intensity, whose topic, R&D investment, names both)."""
     tokens = list(
         dict.fromkeys(
             token for token in re.findall(_TOKEN, query) if len(token) > 1 or token.isdigit()
@@ -345,17 +348,29 @@ def token_matches(index: SearchIndex, query: str, scores: Scores) -> None:
     )
     if not 2 <= len(tokens) <= MAX_QUERY_PIECES:
         return
-    common: set[int] | None = None
+    common: dict[int, int] | None = None
     for token in tokens:
         facts = _facts_holding(index, token)
-        common = facts if common is None else common & facts
+        if common is None:
+            common = facts
+        else:
+            common = {fact: max(far, facts[fact]) for fact, far in common.items() if fact in facts}
         if not common:
             return
-    for fact in common or ():
-        scores.offer([(fact, FIELD["label"])], TOKENS_SCORE, "tokens")
+    for fact, far in (common or {}).items():
+        score = TOKENS_SCORE - TOKENS_FIELD_PENALTY * far
+        scores.offer([(fact, FIELD["label"])], score, "tokens")
 
 
-def _facts_holding(index: SearchIndex, token: str) -> set[int]:
+# How far from a fact's own names a piece of a mixed query was found: its own names
+# (0), its topic's (1), other text (2: a note, a section, the id).
+_OWN_NAMES = frozenset(FIELD[name] for name in ("label", "alias", "label_en", "value_text"))
+_TOPIC_NAMES = frozenset(FIELD[name] for name in ("topic", "topic_alias", "topic_en"))
+
+
+def _facts_holding(index: SearchIndex, token: str) -> dict[int, int]:
+    """The facts holding a piece of a query, each with how far from its own names
+    (see _OWN_NAMES) the nearest place holding it is."""
     keys = index.keys
     if is_cjk(token[0]):
         if len(token) >= 3:  # longer runs may be abbreviations too
@@ -377,9 +392,12 @@ def _facts_holding(index: SearchIndex, token: str) -> set[int]:
             if syllables is not None
             else set()
         )
-    facts: set[int] = set()
+    facts: dict[int, int] = {}
     entries = [*(index.key_entries(n) for n in found), *(index.pinyin_entries(n) for n in pinyin)]
     for pairs in entries:
-        for owner, _ in pairs:
-            facts.update(index.owners(owner))
+        for owner, field in pairs:
+            far = 0 if field in _OWN_NAMES else 1 if field in _TOPIC_NAMES else 2
+            for fact in index.owners(owner):
+                if far < facts.get(fact, 3):
+                    facts[fact] = far
     return facts

@@ -290,3 +290,29 @@ def test_a_mixed_query_prefers_a_fact_whose_own_names_hold_its_pieces(every_file
         "patents-granted",
         "invention-patents-granted",
     }
+
+
+# --- ranks and figures of several years -------------------------------------------------
+
+
+def test_a_figure_several_years_share_is_the_latest_s_or_the_year_asked(every_file):
+    # 第7位 is the national rank of 2020, 2021 and 2024.
+    assert found(every_file, "全国第七")[0] == ("innovation-rank-national", 2024)
+    assert found(every_file, "全国第7位 2021")[0] == ("innovation-rank-national", 2021)
+    assert found(every_file, "西部第一 2020")[0] == ("innovation-rank-west", 2020)
+
+
+@pytest.mark.parametrize(
+    ("query", "expect"),
+    [
+        ("ranked eighth nationally", ("innovation-rank-national", 2023)),
+        ("national rank seventh 2020", ("innovation-rank-national", 2020)),
+    ],
+)
+def test_an_english_ordinal_with_a_rank_is_its_place(every_file, query, expect):
+    assert found(every_file, query)[0] == expect
+
+
+def test_an_english_ordinal_without_a_rank_is_a_word():
+    assert read_quantity("first batch") is None
+    assert read_quantity("ranked eighth") is not None

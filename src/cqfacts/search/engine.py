@@ -145,8 +145,10 @@ def search(
     # is the turnover, not a 2020 fact of other words); with every fact listed, it
     # keeps that year's facts, as the option does.
     in_year = _in_year(base, year if one_each else year or asked_year, one_each)
+    fact_years = base.keys.years
     candidates = (
-        (first.get(number, 2), -hit.score, ranks[number], number, hit)
+        # Equal scores: the later year first (全国第七 is 2024's as much as 2020's).
+        (first.get(number, 2), -hit.score, ranks[number], -(fact_years[number] or 0), number, hit)
         for number, hit in scores.best.items()
         if hit.score >= MIN_SCORE
         and (pillar is None or base.facts[number].pillar == pillar)
@@ -206,7 +208,7 @@ def _in_year(base: FactBase, year: int | None, one_each: bool) -> Callable[[int,
 
 def _one_per_indicator(
     base: FactBase,
-    ordered: list[tuple[int, float, int, int, Hit]],
+    ordered: list[tuple[int, float, int, int, int, Hit]],
     year: int | None,
     limit: int | None,
     first: dict[int, int],

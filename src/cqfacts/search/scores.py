@@ -89,6 +89,7 @@ MIN_CONVERTED_DIGITS = 3
 NUMBER_AND_WORDS_BONUS = 2.0
 # A measure word after 多少 or 几 (多少家) prefers facts counted in that unit.
 UNIT_HINT_BONUS = 2.0
+_OWN_FIGURE = frozenset((FIELD["value_text"], FIELD["change"]))
 # A year the query names lifts the indicators with a figure for it: about the gap
 # between a name matched exactly and a name holding the query (101 and 91.3).
 YEAR_BONUS = 12.0
@@ -194,13 +195,17 @@ class Scores:
         though its words name the latter exactly; an indicator without that year still
         comes first where its words are much better (2020年技术合同成交额 is the
         turnover, not the 13th FYP's five-year total, a 2020 fact)."""
-        ids = base.keys.ids
+        ids, years = base.keys.ids, base.keys.years
         held: dict[str, bool] = {}
         for number, hit in self.best.items():
             fact_id = ids[number]
-            if fact_id not in held:
-                held[fact_id] = year in base.years_of(fact_id)
-            if held[fact_id]:
+            if hit.field in _OWN_FIGURE:  # a figure is one year's: 全国第7位 2021
+                lifted = years[number] == year
+            else:
+                if fact_id not in held:
+                    held[fact_id] = year in base.years_of(fact_id)
+                lifted = held[fact_id]
+            if lifted:
                 self.best[number] = hit._replace(score=round(hit.score + YEAR_BONUS, 6))
 
     def reaches(self, score: float) -> bool:

@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from cqfacts.search.engine import search, year_in_query
-from cqfacts.search.periods import period_in_query
 from cqfacts.search.quantities import read_quantity
-from cqfacts.search.questions import without_trend_words
+from cqfacts.search.questions import period_in_query, without_trend_words
 from cqfacts.search.scores import Scores
 from cqfacts.search.wording import contained_key_matches, prepare_query
 from cqfacts.store.loader import Loaded, load_many

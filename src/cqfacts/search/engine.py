@@ -17,7 +17,12 @@ from cqfacts.fast_typing import NamedTuple
 from cqfacts.search.index import FIELD, FIELDS, SearchIndex
 from cqfacts.search.pinyin import PinyinPattern, pinyin_matches, pinyin_pattern, typed_letters
 from cqfacts.search.quantities import Quantity, may_hold_number, read_quantity, unit_of
-from cqfacts.search.questions import without_question_words, without_trend_words
+from cqfacts.search.questions import (
+    facts_naming,
+    period_in_query,
+    without_question_words,
+    without_trend_words,
+)
 from cqfacts.search.scores import (
     CONVERTED_SCALES,
     FUZZY_CUTOFF,
@@ -31,6 +36,7 @@ from cqfacts.search.scores import (
     MIN_SCORE,
     NUMBER_AND_WORDS_BONUS,
     NUMBER_SCORE,
+    PLAN_SCORE,
     RESCALED_SCORE,
     ROUNDED_ERROR_PENALTY,
     ROUNDED_SCORE,
@@ -136,8 +142,6 @@ def search(
         scores.prefer_year(base, asked_year)
     first = {}
     if named:
-        from cqfacts.search.periods import plan_matches
-
         first = plan_matches(index, folded, named, scores)
 
     # A year the query names answers each indicator with that year's fact where it
@@ -260,6 +264,37 @@ def without_region(folded: str, index: SearchIndex, base: FactBase) -> str:
     return folded
 
 
+def plan_matches(
+    index: SearchIndex, rest: str, named: dict[int, int], scores: Scores
+) -> dict[int, int]:
+    """Which facts come first, and how closely each names the plan (0 by its names,
+    1 by its note). Those naming the plan that the rest of the query also finds come
+    before the rest's other matches: found by their names, a name the rest holds or
+    pairs of characters (十三五技术合同成交额 finds 技术合同交易额(五年累计) of the topic
+    技术合同, looser kinds the exact 技术合同成交额 would spare). Where nothing is left
+    (十三五) or the rest finds nothing, the facts naming the plan are the answer, those
+    naming it by name first."""
+    first: dict[int, int] = {}
+    if rest:
+        loose = Scores(index, scores.headline)
+        contained_key_matches(index, rest, loose)
+        if has_cjk(rest):
+            pair_matches(index, rest, loose)
+        for number, closeness in named.items():
+            hit, other = scores.best.get(number), loose.best.get(number)
+            if other is not None and (hit is None or other.score > hit.score):
+                scores.best[number] = hit = other
+            if hit is not None and hit.score >= MIN_SCORE:
+                first[number] = closeness
+        if first or scores.reaches(MIN_SCORE):
+            return first
+    for number, closeness in named.items():
+        field = FIELD["label"] if closeness == 0 else FIELD["note"]
+        scores.offer([(number, field)], PLAN_SCORE, "plan")
+        first[number] = closeness
+    return first
+
+
 def may_name_period(folded: str) -> bool:
     """Whether a folded query may name a plan (十三五, shisanwu, 13th FYP, Five-Year
     Plan) or a range of years (2016-2020): looked for before the module that reads
@@ -279,8 +314,6 @@ def _without_period(folded: str, index: SearchIndex) -> tuple[str, dict[int, int
     query as words; a range of years asks for every year, so it goes."""
     if not may_name_period(folded):
         return folded, {}
-    from cqfacts.search.periods import facts_naming, period_in_query
-
     period, rest = period_in_query(folded)
     if period is None:
         return folded, {}

@@ -315,3 +315,14 @@ def test_an_english_ordinal_with_a_rank_is_its_place(every_file, query, expect):
 def test_an_english_ordinal_without_a_rank_is_a_word():
     assert read_quantity("first batch") is None
     assert read_quantity("ranked eighth") is not None
+
+
+def test_a_question_of_growth_is_answered_by_the_latest_change(every_file):
+    [first, *_] = search(every_file.base, every_file.index, "高企增长率")
+    assert first.fact.id == "high-tech-enterprises-total"
+    assert first.fact.change is not None
+    assert first.fact.year == max(
+        fact.year for fact in every_file.base.points(first.fact.id) if fact.change is not None
+    )
+    [plain, *_] = search(every_file.base, every_file.index, "高企")
+    assert plain.fact.year == max(every_file.base.years_of("high-tech-enterprises-total"))

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from cqfacts.errors import InvalidArgumentError
-from cqfacts.facts.model import Fact, FactBase
+from cqfacts.facts.model import Fact, FactBase, preference
 from cqfacts.facts.normalize import has_cjk, is_cjk
 from cqfacts.fast_typing import NamedTuple
 from cqfacts.search.index import FIELD, FIELDS, SearchIndex
@@ -161,7 +161,8 @@ def search(
     )
     ordered = sorted(candidates)
     if one_each:
-        chosen = _one_per_indicator(base, ordered, year or asked_year, limit, first)
+        growth = asks_growth(query.casefold())
+        chosen = _one_per_indicator(base, ordered, year or asked_year, limit, first, growth)
     else:
         chosen = [(hit, number, base.facts[number]) for *_, number, hit in ordered[:limit]]
     if highlight:  # only a table shows highlights: JSON and TSV never load their module
@@ -216,12 +217,14 @@ def _one_per_indicator(
     year: int | None,
     limit: int | None,
     first: dict[int, int],
+    growth: bool = False,
 ) -> list[tuple[Hit, int, Fact]]:
     """The best match of each id, answered by the id's headline fact (of ``year``,
     where given and the id has one): several sources and years of one indicator are
     one answer. A match on a fact's own figure (7565, 865.1亿元) is answered by that
     fact: the number asked for is one year's, not the latest; so is a fact that names
-    the plan asked for."""
+    the plan asked for. Where the query asks how much it grew (``growth``), the
+    latest fact giving a change answers."""
     own_figure = (FIELD["value_text"], FIELD["change"])
     chosen: dict[str, tuple[Hit, int, Fact]] = {}
     for *_, number, hit in ordered:
@@ -239,8 +242,33 @@ def _one_per_indicator(
             headline = base.get(fact.id, year)
         else:
             headline = base.get(fact.id)
+        if growth and headline.change is None:
+            headline = _with_change(base, fact.id, year) or headline
         chosen[fact.id] = (hit, number, headline)
     return list(chosen.values())
+
+
+# Words asking how much an indicator grew: 高企增长率 is answered by the latest figure
+# with a change (7565家, 增长19.2%), not the latest figure (9123家, none given).
+_GROWTH_WORDS = ("增长", "增速", "增幅", "同比", "增加", "提高", "提升", "growth", "grew",
+                 "increase", "rise", "rose")  # fmt: skip
+
+
+def asks_growth(folded: str) -> bool:
+    return any(word in folded for word in _GROWTH_WORDS)
+
+
+def _with_change(base: FactBase, fact_id: str, year: int | None) -> Fact | None:
+    """The id's latest fact with a change (of ``year`` where given), checked before a
+    draft and the firmest within a year; None where it has none."""
+    held = [
+        fact
+        for fact in base.points(fact_id)
+        if fact.change is not None and (year is None or fact.year == year)
+    ]
+    return max(
+        held, key=lambda fact: (not fact.draft, fact.year or 0, preference(fact)), default=None
+    )
 
 
 def without_region(folded: str, index: SearchIndex, base: FactBase) -> str:

@@ -326,3 +326,8 @@ def test_a_question_of_growth_is_answered_by_the_latest_change(every_file):
     )
     [plain, *_] = search(every_file.base, every_file.index, "高企")
     assert plain.fact.year == max(every_file.base.years_of("high-tech-enterprises-total"))
+
+
+@pytest.mark.parametrize("query", ["研发支出", "研发支出 2019", "R&D经费支出"])
+def test_expenditure_is_the_report_s_investment(every_file, query):
+    assert found(every_file, query)[0][0] == "rd-investment-total"

@@ -283,7 +283,8 @@ def _in_order(short: str, long: str) -> bool:
 
 
 # Common words for what the report words otherwise: 新增 (new) where it says 新认定
-# (newly certified) or 新培育 (newly trained); 数量 (number) where it says 总数 or 总量.
+# (newly certified) or 新培育 (newly trained); 数量 (number) where it says 总数 or 总量;
+# 支出 (expenditure) where it says 投入 (investment).
 _CHINESE_SYNONYMS = {
     "新增": ("新认定", "新培育", "新引进", "新建"),
     "数量": ("总数", "总量"),
@@ -291,6 +292,7 @@ _CHINESE_SYNONYMS = {
     "总量": ("总数",),
     "经费": ("投入",),
     "资金": ("经费", "投入"),
+    "支出": ("投入", "经费"),  # 研发支出, R&D经费支出: spending, as the press says
 }
 
 

@@ -331,3 +331,10 @@ def test_a_question_of_growth_is_answered_by_the_latest_change(every_file):
 @pytest.mark.parametrize("query", ["研发支出", "研发支出 2019", "R&D经费支出"])
 def test_expenditure_is_the_report_s_investment(every_file, query):
     assert found(every_file, query)[0][0] == "rd-investment-total"
+
+
+def test_the_year_s_fact_is_highlighted_though_another_year_s_matched(every_file):
+    # The topic's name is indexed on one fact of the id (the last): 2019's fact answers.
+    [first, *_] = search(every_file.base, every_file.index, "2019年研发投入")
+    assert (first.fact.id, first.fact.year) == ("rd-investment-total", 2019)
+    assert first.highlights.get("label")

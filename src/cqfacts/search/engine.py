@@ -173,9 +173,13 @@ def search(
             score=round(hit.score, 1),
             field=FIELDS[hit.field],
             how=hit.how,
+            # Where another fact of the indicator matched (another year's), its
+            # answer's own text is marked, without the pinyin only that fact's has.
             highlights=(
-                highlights(fact, number, index, folded, pattern)
-                if highlight and fact is base.facts[number]
+                highlights(
+                    fact, number, index, folded, pattern if fact is base.facts[number] else None
+                )
+                if highlight
                 else {}
             ),
             years=tuple(base.years_of(fact.id)) if several else (),
@@ -211,6 +215,10 @@ def _in_year(base: FactBase, year: int | None, one_each: bool) -> Callable[[int,
     return counts
 
 
+def _score(hit: Hit) -> float:
+    return hit.score
+
+
 def _one_per_indicator(
     base: FactBase,
     ordered: list[tuple[int, float, int, int, int, Hit]],
@@ -231,8 +239,8 @@ def _one_per_indicator(
         fact = base.facts[number]
         if fact.id in chosen:
             held_hit, _, headline = chosen[fact.id]
-            if fact is headline and hit.score >= held_hit.score:  # its own match: highlights
-                chosen[fact.id] = (hit, number, headline)
+            if fact is headline:  # its own match, maybe weaker: highlights are on it
+                chosen[fact.id] = (max(hit, held_hit, key=_score), number, headline)
             continue
         if limit is not None and len(chosen) >= limit:
             break

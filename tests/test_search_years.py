@@ -107,6 +107,8 @@ def test_search_quality_over_the_years_per_kind(every_file):
         ("2022", None, "2022"),
         ("10年高企", None, "10年高企"),
         ("一二三四", None, "一二三四"),
+        # A year no fact describes is a year still, no figure: the words are the query.
+        ("2014年研发投入", None, "研发投入"),
     ],
 )
 def test_a_year_is_read_as_people_write_it(every_file, query, year, rest):

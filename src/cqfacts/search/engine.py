@@ -381,7 +381,8 @@ _SHORT_YEAR = (
 
 def year_in_query(folded: str, base: FactBase) -> tuple[int | None, str]:
     """The year a query names and the query without it, where the loaded facts
-    describe that year and something else is asked (2022 alone is a number)."""
+    describe that year and something else is asked (2022 alone is a number); None
+    and the query without it for a year written as one (2014年) no fact describes."""
     if len(base.years) < 2 or not (
         "年" in folded
         or any(char.isdigit() for char in folded)
@@ -391,8 +392,14 @@ def year_in_query(folded: str, base: FactBase) -> tuple[int | None, str]:
     for found in (*re.finditer(_YEAR_WORD, folded), *re.finditer(_SHORT_YEAR, folded)):
         named = _year_of(found[1].partition("年")[0])
         rest = (folded[: found.start()] + " " + folded[found.end() :]).strip()
-        if named in base.years and rest and not rest.replace(".", "").isdigit():
+        if not rest or rest.replace(".", "").isdigit():
+            continue
+        if named in base.years:
             return named, " ".join(rest.split())
+        if "年" in found[0] and len(found[1]) == 4:
+            # A year no fact describes (2014年研发投入) is still no figure: the words
+            # are the query, answered by the latest.
+            return None, " ".join(rest.split())
     return None, folded
 
 

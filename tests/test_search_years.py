@@ -340,3 +340,10 @@ def test_the_year_s_fact_is_highlighted_though_another_year_s_matched(every_file
     [first, *_] = search(every_file.base, every_file.index, "2019年研发投入")
     assert (first.fact.id, first.fact.year) == ("rd-investment-total", 2019)
     assert first.highlights.get("label")
+
+
+def test_strong_matches_are_counted_by_indicator_not_by_year(every_file):
+    # 高企 names every year's fact of the total: once "many" strong matches, which
+    # spared the abbreviation that finds the 13th-FYP growth (高新技术企业数量增长).
+    assert found(every_file, "十三五高企")[0][0] == "high-tech-enterprises-13th-fyp-growth"
+    assert found(every_file, "2016-2020年高企")[0][0] == "high-tech-enterprises-13th-fyp-growth"

@@ -122,7 +122,7 @@ def search(
     if asked.words:
         folded = asked.words
     ranks = headline_ranks(base, index)
-    scores = Scores(index, ranks)
+    scores = Scores(index, ranks, base.keys.ids if base.repeats_ids else None)
     pattern = None
     if folded:  # empty where the query named only a plan (十三五)
         quantity = (
@@ -312,7 +312,7 @@ def plan_matches(
     naming it by name first."""
     first: dict[int, int] = {}
     if rest:
-        loose = Scores(index, scores.headline)
+        loose = Scores(index, scores.headline, scores.ids)
         contained_key_matches(index, rest, loose)
         if has_cjk(rest):
             pair_matches(index, rest, loose)
@@ -494,7 +494,7 @@ def _quantity_matches(
         return
     words: dict[int, Hit] = {}
     if quantity.rest:
-        with_words = Scores(index, scores.headline)
+        with_words = Scores(index, scores.headline, scores.ids)
         _match_words(index, quantity.rest, with_words)
         words = {n: hit for n, hit in with_words.best.items() if hit.score >= MIN_SCORE}
     for number, (score, how) in found.items():

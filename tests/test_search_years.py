@@ -347,3 +347,8 @@ def test_strong_matches_are_counted_by_indicator_not_by_year(every_file):
     # spared the abbreviation that finds the 13th-FYP growth (高新技术企业数量增长).
     assert found(every_file, "十三五高企")[0][0] == "high-tech-enterprises-13th-fyp-growth"
     assert found(every_file, "2016-2020年高企")[0][0] == "high-tech-enterprises-13th-fyp-growth"
+
+
+def test_an_english_question_about_a_plan_finds_the_fact_naming_it(every_file):
+    query = "How did Chongqing's R&D intensity change during the 13th Five-Year Plan?"
+    assert found(every_file, query)[0][0] == "rd-intensity-13th-fyp-rise"

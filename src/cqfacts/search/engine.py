@@ -309,13 +309,15 @@ def plan_matches(
     pairs of characters (十三五技术合同成交额 finds 技术合同交易额(五年累计) of the topic
     技术合同, looser kinds the exact 技术合同成交额 would spare). Where nothing is left
     (十三五) or the rest finds nothing, the facts naming the plan are the answer, those
-    naming it by name first."""
+    naming it by name first. (Two English words of the rest find them too.)"""
     first: dict[int, int] = {}
     if rest:
         loose = Scores(index, scores.headline, scores.ids)
         contained_key_matches(index, rest, loose)
         if has_cjk(rest):
             pair_matches(index, rest, loose)
+        else:  # R&D intensity change during the 13th FYP: two words do
+            english_word_matches(index, rest, loose, loose=True)
         for number, closeness in named.items():
             hit, other = scores.best.get(number), loose.best.get(number)
             if other is not None and (hit is None or other.score > hit.score):

@@ -198,9 +198,11 @@ def _stem(word: str) -> str:
     return word[: max(4, len(word) - 3)] if len(word) > 4 else word
 
 
-def english_word_matches(index: SearchIndex, query: str, scores: Scores) -> None:
+def english_word_matches(
+    index: SearchIndex, query: str, scores: Scores, *, loose: bool = False
+) -> None:
     """The words of an English query at word starts in one key, in any order; a key
-    holding most of them (3 of 4, 4 of 5) counts too, for less."""
+    holding most of them (3 of 4, 4 of 5) counts too, for less; ``loose``, any two."""
     if " " not in query or any(is_cjk(char) for char in query):
         return
     words = [word for word in re.findall(_WORD, query) if word not in _STOPWORDS]
@@ -212,7 +214,7 @@ def english_word_matches(index: SearchIndex, query: str, scores: Scores) -> None
     found: Counter[int] = Counter()
     for stem in stems:
         found.update({index.keys.at(hit.start()) for hit in _word_start(stem, index.keys.blob)})
-    needed = max(2, -(-3 * len(stems) // 5))  # three words in five, rounded up
+    needed = 2 if loose else max(2, -(-3 * len(stems) // 5))  # three in five, rounded up
     for number, count in found.items():
         if count < needed:
             continue

@@ -19,6 +19,7 @@ from cqfacts.search.pinyin import PinyinPattern, pinyin_matches, pinyin_pattern,
 from cqfacts.search.quantities import Quantity, may_hold_number, read_quantity, unit_of
 from cqfacts.search.questions import (
     facts_naming,
+    naming_closeness,
     period_in_query,
     without_question_words,
     without_trend_words,
@@ -138,8 +139,7 @@ def search(
             scores.prefer_unit(base, asked.unit)
     several = len(base.reports) > 1 or base.repeats_ids
     one_each = several and not all_years
-    if asked_year is not None and one_each:
-        scores.prefer_year(base, asked_year)
+    lift = scores.in_year(base, asked_year) if asked_year is not None and one_each else {}
     first = {}
     if named:
         first = plan_matches(index, folded, named, scores)
@@ -152,7 +152,14 @@ def search(
     fact_years = base.keys.years
     candidates = (
         # Equal scores: the later year first (全国第七 is 2024's as much as 2020's).
-        (first.get(number, 2), -hit.score, ranks[number], -(fact_years[number] or 0), number, hit)
+        (
+            first.get(number, 2),
+            -hit.score - lift.get(number, 0.0),
+            ranks[number],
+            -(fact_years[number] or 0),
+            number,
+            hit,
+        )
         for number, hit in scores.best.items()
         if hit.score >= MIN_SCORE
         and (pillar is None or base.facts[number].pillar == pillar)
@@ -304,12 +311,13 @@ def plan_matches(
     index: SearchIndex, rest: str, named: dict[int, int], scores: Scores
 ) -> dict[int, int]:
     """Which facts come first, and how closely each names the plan (0 by its names,
-    1 by its note). Those naming the plan that the rest of the query also finds come
-    before the rest's other matches: found by their names, a name the rest holds or
-    pairs of characters (十三五技术合同成交额 finds 技术合同交易额(五年累计) of the topic
-    技术合同, looser kinds the exact 技术合同成交额 would spare). Where nothing is left
-    (十三五) or the rest finds nothing, the facts naming the plan are the answer, those
-    naming it by name first. (Two English words of the rest find them too.)"""
+    1 by its note), of the facts naming it (``named``: each with the field naming
+    it). Those naming the plan that the rest of the query also finds come before the
+    rest's other matches: found by their names, a name the rest holds or pairs of
+    characters (十三五技术合同成交额 finds 技术合同交易额(五年累计) of the topic 技术合同,
+    looser kinds the exact 技术合同成交额 would spare), or two of its English words.
+    Where nothing is left (十三五) or the rest finds nothing, the facts naming the
+    plan are the answer, those naming it by name first."""
     first: dict[int, int] = {}
     if rest:
         loose = Scores(index, scores.headline, scores.ids)
@@ -318,18 +326,18 @@ def plan_matches(
             pair_matches(index, rest, loose)
         else:  # R&D intensity change during the 13th FYP: two words do
             english_word_matches(index, rest, loose, loose=True)
-        for number, closeness in named.items():
+        for number, field in named.items():
             hit, other = scores.best.get(number), loose.best.get(number)
             if other is not None and (hit is None or other.score > hit.score):
                 scores.best[number] = hit = other
             if hit is not None and hit.score >= MIN_SCORE:
-                first[number] = closeness
+                first[number] = naming_closeness(field)
         if first or scores.reaches(MIN_SCORE):
             return first
-    for number, closeness in named.items():
-        field = FIELD["label"] if closeness == 0 else FIELD["note"]
-        scores.offer([(number, field)], PLAN_SCORE, "plan")
-        first[number] = closeness
+    for number, field in named.items():
+        # The plan's name is a substring of the field naming it ("… over 13th FYP").
+        scores.offer([(number, field)], PLAN_SCORE, "substring")
+        first[number] = naming_closeness(field)
     return first
 
 

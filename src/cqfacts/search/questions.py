@@ -189,7 +189,8 @@ _NOTE = FIELD["note"]
 
 
 def facts_naming(index: SearchIndex, period: Period) -> dict[int, int]:
-    """The facts whose names (0) or notes (1) name the plan, each with the closer."""
+    """The facts naming the plan, each with the field of its closest mention: its
+    names (label, alias, English label, id) before its note."""
     found: dict[int, int] = {}
     keys = index.keys
     for marker in period.markers():
@@ -202,9 +203,15 @@ def facts_naming(index: SearchIndex, period: Period) -> dict[int, int]:
             if start and key[start - 1].isalnum():  # 113th is not 13th
                 continue
             for owner, field in index.key_entries(number):
-                closeness = 0 if field in _NAMES else 1 if field == _NOTE else None
-                if closeness is None:
+                if field not in _NAMES and field != _NOTE:
                     continue
                 for fact in index.owners(owner):
-                    found[fact] = min(closeness, found.get(fact, closeness))
+                    held = found.get(fact)
+                    if held is None or naming_closeness(field) < naming_closeness(held):
+                        found[fact] = field
     return found
+
+
+def naming_closeness(field: int) -> int:
+    """0 for a plan named in a fact's names, 1 in its note."""
+    return 0 if field in _NAMES else 1

@@ -64,8 +64,8 @@ TOKENS_SCORE = 78.0
 # Less for each step a piece of a mixed query was found further from the fact's own
 # names (its topic's names, then its note): more than the headline bonus.
 TOKENS_FIELD_PENALTY = 2.0
-# A fact naming the plan a query names alone (十三五): by its names 90, by its note 72
-# (the note field's weight).
+# A fact naming the plan a query names alone (十三五): 90 times the weight of the field
+# naming it (72 for a note).
 PLAN_SCORE = 90.0
 FUZZY_WEIGHT = 0.8  # rapidfuzz's 0-100, scaled to rank below wording and pinyin
 FUZZY_PINYIN_CUTOFF = 85.0
@@ -196,24 +196,27 @@ class Scores:
             if unit is not None and unit[0] == family:
                 self.best[number] = hit._replace(score=round(hit.score + UNIT_HINT_BONUS, 6))
 
-    def prefer_year(self, base: FactBase, year: int) -> None:
-        """Lift the facts of indicators with a figure for the year a query names: 科技
-        特派员 2020 is 2020's commissioners (in poverty relief), not those sent in 2023,
-        though its words name the latter exactly; an indicator without that year still
-        comes first where its words are much better (2020年技术合同成交额 is the
-        turnover, not the 13th FYP's five-year total, a 2020 fact)."""
+    def in_year(self, base: FactBase, year: int) -> dict[int, float]:
+        """The lift of each fact of an indicator with a figure for the year a query
+        names, to rank by (the score shown stays the match's): 科技特派员 2020 is
+        2020's commissioners (in poverty relief), not those sent in 2023, though its
+        words name the latter exactly; an indicator without that year still comes
+        first where its words are much better (2020年技术合同成交额 is the turnover,
+        not the 13th FYP's five-year total, a 2020 fact)."""
         ids, years = base.keys.ids, base.keys.years
         held: dict[str, bool] = {}
+        lifted: dict[int, float] = {}
         for number, hit in self.best.items():
             fact_id = ids[number]
             if hit.field in _OWN_FIGURE:  # a figure is one year's: 全国第7位 2021
-                lifted = years[number] == year
+                lift = years[number] == year
             else:
                 if fact_id not in held:
                     held[fact_id] = year in base.years_of(fact_id)
-                lifted = held[fact_id]
-            if lifted:
-                self.best[number] = hit._replace(score=round(hit.score + YEAR_BONUS, 6))
+                lift = held[fact_id]
+            if lift:
+                lifted[number] = YEAR_BONUS
+        return lifted
 
     def reaches(self, score: float) -> bool:
         return any(hit.score >= score for hit in self.best.values())

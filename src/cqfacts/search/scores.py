@@ -6,10 +6,12 @@ one search."""
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections.abc import Iterable, Sequence, Set
 
 from cqfacts.facts.model import FactBase
+from cqfacts.facts.normalize import fold
 from cqfacts.fast_typing import NamedTuple
 from cqfacts.search.index import FIELD, FIELD_WEIGHTS, SearchIndex
 from cqfacts.search.quantities import unit_of
@@ -120,35 +122,61 @@ _last_ranks: list[tuple[FactBase, Sequence[int]]] = []
 def headline_ranks(base: FactBase, index: SearchIndex) -> Sequence[int]:
     """Each fact's rank in its topic: 0 for the headline (a total, not a part).
 
-    Each fact file ranks its own topics; a base of several files ranks an id as the
-    file listing its topic most fully does, for every year's fact of it. A file
+    Each fact file ranks its own topics; an id that several files hold is ranked as
+    the file listing its topic most fully does, for every year's fact of it. A file
     giving a topic one or two facts says nothing of its headline: the press
     conference's only 综合科技创新水平 fact (the western rank) is no headline beside
     the series' national rank, nor the review's 13th-FYP rise in patents beside the
-    patents held per 10,000 people. An id that listing lacks ranks after its ids."""
+    patents held per 10,000 people. Worked out from the index's topic groups of the
+    topics holding such ids (named by one fact of each), once per base: a search
+    builds no topic."""
     if len(base.parts) < 2:
         return index.headline_rank
     if _last_ranks and _last_ranks[0][0] is base:
         return _last_ranks[0][1]
-    fullest: dict[str, tuple[str, ...]] = {}
+    seen: set[str] = set()
+    shared: set[str] = set()
     for part in base.parts:
-        for name, topic in part.topics.items():
-            listed = tuple(dict.fromkeys(topic.fact_ids))
-            if len(listed) > len(fullest.get(name, ())):
-                fullest[name] = listed
-    rank_of: dict[str, int] = {}
-    for listed in fullest.values():
-        for rank, fact_id in enumerate(listed):
-            rank_of.setdefault(fact_id, rank)
-    ranks = array(
-        "i",
-        (
-            rank_of.get(fact_id, len(rank_of) + own)
-            for fact_id, own in zip(base.keys.ids, index.headline_rank, strict=True)
-        ),
-    )
+        held = set(part.keys.ids)
+        shared |= seen & held
+        seen |= held
+    ranks: Sequence[int] = index.headline_rank
+    if shared:
+        rank_of = _ranks_in_fullest_listing(base, index, shared)
+        ids = base.keys.ids
+        ranks = array("i", index.headline_rank)
+        for number, fact_id in enumerate(ids):
+            if fact_id in rank_of:
+                ranks[number] = rank_of[fact_id]
     _last_ranks[:] = [(base, ranks)]
     return ranks
+
+
+def _ranks_in_fullest_listing(
+    base: FactBase, index: SearchIndex, shared: set[str]
+) -> dict[str, int]:
+    """The rank of every id of the topics holding an id of ``shared``, in the file
+    listing that topic most fully (the first of the longest); the ids it lacks after."""
+    ids, keys = base.keys.ids, index.keys
+    topic_field = FIELD["topic"]
+    rank_of: dict[str, int] = {}
+    names = sorted({fold(base.get(fact_id).topic) for fact_id in shared})
+    listings: dict[str, list[list[str]]] = {}
+    # One pass over the keys for every name, each whole (a line of its own).
+    pattern = "^(" + "|".join(map(re.escape, names)) + ")$"
+    for found in re.finditer(pattern, keys.blob, re.MULTILINE):
+        for owner, field in index.key_entries(keys.at(found.start())):
+            if field == topic_field and owner < 0:
+                numbers = index.groups[-1 - owner]
+                listed = list(dict.fromkeys(ids[number] for number in numbers))
+                listings.setdefault(found[1], []).append(listed)
+    for held in listings.values():
+        fullest = max(held, key=len)  # the first of the longest
+        for listed in held:
+            for place, fact_id in enumerate(listed):
+                rank = fullest.index(fact_id) if fact_id in fullest else len(fullest) + place
+                rank_of[fact_id] = min(rank, rank_of.get(fact_id, rank))
+    return rank_of
 
 
 class Scores:

@@ -352,3 +352,12 @@ def test_strong_matches_are_counted_by_indicator_not_by_year(every_file):
 def test_an_english_question_about_a_plan_finds_the_fact_naming_it(every_file):
     query = "How did Chongqing's R&D intensity change during the 13th Five-Year Plan?"
     assert found(every_file, query)[0][0] == "rd-intensity-13th-fyp-rise"
+
+
+def test_a_collection_ranks_each_id_once_in_its_topic():
+    # The series lists an id once a year: the first id of a topic is its headline.
+    series = load_many([Path(__file__).parents[1] / "reports" / "series.toml"], cache_dir=None)
+    facts, ranks_held = series.base.facts, series.index.headline_rank
+    ranks = dict(zip((fact.id for fact in facts), ranks_held, strict=True))
+    assert ranks["rd-investment-total"] == 0
+    assert ranks["rd-intensity"] == 1

@@ -142,8 +142,15 @@ def headline_ranks(base: FactBase, index: SearchIndex) -> Sequence[int]:
         seen |= held
     ranks: Sequence[int] = index.headline_rank
     if shared:
-        rank_of = _ranks_in_fullest_listing(base, index, shared)
         ids = base.keys.ids
+        # One fact of each such id names its topic (building the id's headline would
+        # build every year's fact of it).
+        first_of: dict[str, int] = {}
+        for number, fact_id in enumerate(ids):
+            if fact_id in shared:
+                first_of.setdefault(fact_id, number)
+        names = {fold(base.facts[number].topic) for number in first_of.values()}
+        rank_of = _ranks_in_fullest_listing(base, index, names)
         ranks = array("i", index.headline_rank)
         for number, fact_id in enumerate(ids):
             if fact_id in rank_of:
@@ -153,17 +160,16 @@ def headline_ranks(base: FactBase, index: SearchIndex) -> Sequence[int]:
 
 
 def _ranks_in_fullest_listing(
-    base: FactBase, index: SearchIndex, shared: set[str]
+    base: FactBase, index: SearchIndex, names: set[str]
 ) -> dict[str, int]:
-    """The rank of every id of the topics holding an id of ``shared``, in the file
+    """The rank of every id of the topics of these (folded) names, in the file
     listing that topic most fully (the first of the longest); the ids it lacks after."""
     ids, keys = base.keys.ids, index.keys
     topic_field = FIELD["topic"]
     rank_of: dict[str, int] = {}
-    names = sorted({fold(base.get(fact_id).topic) for fact_id in shared})
     listings: dict[str, list[list[str]]] = {}
     # One pass over the keys for every name, each whole (a line of its own).
-    pattern = "^(" + "|".join(map(re.escape, names)) + ")$"
+    pattern = "^(" + "|".join(map(re.escape, sorted(names))) + ")$"
     for found in re.finditer(pattern, keys.blob, re.MULTILINE):
         for owner, field in index.key_entries(keys.at(found.start())):
             if field == topic_field and owner < 0:

@@ -189,10 +189,11 @@ def build_index(base: FactBase) -> SearchIndex:
             label_pinyin[owner] = numbers
             label_chars[owner] = chars
     known = {char for char in set("".join(folded_texts.values())) if is_cjk(char)}
+    # An id's place among its topic's ids (a collection lists an id once a year).
     ranks = {
         fact_id: rank
         for topic in base.topics.values()
-        for rank, fact_id in enumerate(topic.fact_ids)
+        for rank, fact_id in enumerate(dict.fromkeys(topic.fact_ids))
     }
     return SearchIndex(
         keys=keys.keys(),

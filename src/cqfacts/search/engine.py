@@ -8,15 +8,22 @@ equal scores a topic's headline fact (its first) comes before its parts. rapidfu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from cqfacts.errors import InvalidArgumentError
-from cqfacts.facts.model import Fact, FactBase
+from cqfacts.facts.model import Fact, FactBase, preference
 from cqfacts.facts.normalize import has_cjk, is_cjk
 from cqfacts.fast_typing import NamedTuple
 from cqfacts.search.index import FIELD, FIELDS, SearchIndex
 from cqfacts.search.pinyin import PinyinPattern, pinyin_matches, pinyin_pattern, typed_letters
 from cqfacts.search.quantities import Quantity, may_hold_number, read_quantity, unit_of
-from cqfacts.search.questions import without_question_words
+from cqfacts.search.questions import (
+    facts_naming,
+    naming_closeness,
+    period_in_query,
+    without_question_words,
+    without_trend_words,
+)
 from cqfacts.search.scores import (
     CONVERTED_SCALES,
     FUZZY_CUTOFF,
@@ -30,6 +37,7 @@ from cqfacts.search.scores import (
     MIN_SCORE,
     NUMBER_AND_WORDS_BONUS,
     NUMBER_SCORE,
+    PLAN_SCORE,
     RESCALED_SCORE,
     ROUNDED_ERROR_PENALTY,
     ROUNDED_SCORE,
@@ -39,6 +47,7 @@ from cqfacts.search.scores import (
     SYNONYM_WEIGHT,
     Hit,
     Scores,
+    headline_ranks,
 )
 from cqfacts.search.wording import (
     abbreviation_matches,
@@ -93,10 +102,11 @@ def search(
 
     ``highlight`` fills each match's highlights (characters to mark on screen);
     ``pillar``, ``kind`` and ``year`` (the year a figure describes) keep only the
-    facts that have them. A year in the query (2022年高新技术企业, 高企 2022) is
-    ``year`` where the loaded facts describe it. Each indicator is answered once, by
-    its headline fact (the latest year's firmest figure, or that year's), unless
-    ``all_years``, which lists every source's figure for every year.
+    facts that have them. A year in the query (2022年高新技术企业, 高企 2022), where the
+    loaded facts describe it, picks each indicator's fact of that year where it has
+    one. Each indicator is answered once, by its headline fact (the latest year's
+    firmest figure, or that year's), unless ``all_years``, which lists every source's
+    figure for every year (of the query's year, where it names one).
     Raises :class:`InvalidArgumentError` for a blank query.
     """
     if not query.strip():
@@ -104,49 +114,79 @@ def search(
     folded = prepare_query(query, index)
     if not folded:
         return []
+    folded, named = _without_period(folded, index)
+    asked_year = None
     if year is None:
-        year, folded = year_in_query(folded, base)
+        asked_year, folded = year_in_query(folded, base)
+    folded = without_trend_words(without_region(folded, index, base), index.keys.blob)
     asked = without_question_words(folded, base.meta.year)
     if asked.words:
         folded = asked.words
-    scores = Scores(index)
-    quantity = (
-        read_quantity(folded)
-        if len(folded) <= MAX_NUMBER_QUERY and may_hold_number(folded)
-        else None
-    )
-    # A figure alone (五万八千五百二十四, 1.9万篇) is no misspelt name: rapidfuzz is skipped.
-    pattern = _match_words(index, folded, scores, fuzzy=quantity is None or bool(quantity.rest))
-    if quantity is not None:
-        _quantity_matches(base, index, quantity, scores)
-    if asked.unit:
-        scores.prefer_unit(base, asked.unit)
+    ranks = headline_ranks(base, index)
+    scores = Scores(index, ranks, base.keys.ids if base.repeats_ids else None)
+    pattern = None
+    if folded:  # empty where the query named only a plan (十三五)
+        quantity = (
+            read_quantity(folded)
+            if len(folded) <= MAX_NUMBER_QUERY and may_hold_number(folded)
+            else None
+        )
+        # A figure alone (五万八千五百二十四, 1.9万篇) is no misspelt name: no rapidfuzz.
+        pattern = _match_words(index, folded, scores, fuzzy=quantity is None or bool(quantity.rest))
+        if quantity is not None:
+            _quantity_matches(base, index, quantity, scores)
+        if asked.unit:
+            scores.prefer_unit(base, asked.unit)
+    several = len(base.reports) > 1 or base.repeats_ids
+    one_each = several and not all_years
+    lift = scores.in_year(base, asked_year) if asked_year is not None and one_each else {}
+    first = {}
+    if named:
+        first = plan_matches(index, folded, named, scores)
 
+    # A year the query names answers each indicator with that year's fact where it
+    # has one, the latest otherwise (2020年技术合同成交额, of a year the series lacks,
+    # is the turnover, not a 2020 fact of other words); with every fact listed, it
+    # keeps that year's facts, as the option does.
+    in_year = _in_year(base, year if one_each else year or asked_year, one_each)
+    fact_years = base.keys.years
     candidates = (
-        (-hit.score, index.headline_rank[number], number, hit)
+        # Equal scores: the later year first (全国第七 is 2024's as much as 2020's).
+        (
+            first.get(number, 2),
+            -hit.score - lift.get(number, 0.0),
+            ranks[number],
+            -(fact_years[number] or 0),
+            number,
+            hit,
+        )
         for number, hit in scores.best.items()
         if hit.score >= MIN_SCORE
         and (pillar is None or base.facts[number].pillar == pillar)
         and (kind is None or base.facts[number].kind == kind)
-        and (year is None or base.facts[number].year == year)
+        and (in_year is None or in_year(number, hit))
     )
     ordered = sorted(candidates)
-    if all_years or (len(base.reports) == 1 and not base.repeats_ids):
-        chosen = [(hit, number, base.facts[number]) for _, _, number, hit in ordered[:limit]]
+    if one_each:
+        growth = asks_growth(query.casefold())
+        chosen = _one_per_indicator(base, ordered, year or asked_year, limit, first, growth)
     else:
-        chosen = _one_per_indicator(base, ordered, year, limit)
+        chosen = [(hit, number, base.facts[number]) for *_, number, hit in ordered[:limit]]
     if highlight:  # only a table shows highlights: JSON and TSV never load their module
         from cqfacts.search.highlight import highlights
-    several = len(base.reports) > 1 or base.repeats_ids
     return [
         Match(
             fact=fact,
             score=round(hit.score, 1),
             field=FIELDS[hit.field],
             how=hit.how,
+            # Where another fact of the indicator matched (another year's), its
+            # answer's own text is marked, without the pinyin only that fact's has.
             highlights=(
-                highlights(fact, number, index, folded, pattern)
-                if highlight and fact is base.facts[number]
+                highlights(
+                    fact, number, index, folded, pattern if fact is base.facts[number] else None
+                )
+                if highlight
                 else {}
             ),
             years=tuple(base.years_of(fact.id)) if several else (),
@@ -155,45 +195,228 @@ def search(
     ]
 
 
+def _in_year(base: FactBase, year: int | None, one_each: bool) -> Callable[[int, Hit], bool] | None:
+    """Which matches count for a year asked for: with every fact listed (or one fact
+    per id anyway), the facts of that year; answering each indicator once, any fact of
+    an indicator that has a figure for that year, since the words name the indicator
+    whatever the year of the fact they matched (the topic's name is indexed once, on
+    one fact of each id), and that year's fact answers. A match on a figure is one
+    year's own: it counts only for its year."""
+    if year is None:
+        return None
+    years = base.keys.years
+    if not one_each:
+        return lambda number, hit: years[number] == year
+    ids = base.keys.ids
+    own_figure = (FIELD["value_text"], FIELD["change"])
+    held: dict[str, bool] = {}
+
+    def counts(number: int, hit: Hit) -> bool:
+        if hit.field in own_figure:
+            return years[number] == year
+        fact_id = ids[number]
+        if fact_id not in held:
+            held[fact_id] = year in base.years_of(fact_id)
+        return held[fact_id]
+
+    return counts
+
+
+def _score(hit: Hit) -> float:
+    return hit.score
+
+
 def _one_per_indicator(
-    base: FactBase, ordered: list[tuple[float, int, int, Hit]], year: int | None, limit: int | None
+    base: FactBase,
+    ordered: list[tuple[int, float, int, int, int, Hit]],
+    year: int | None,
+    limit: int | None,
+    first: dict[int, int],
+    growth: bool = False,
 ) -> list[tuple[Hit, int, Fact]]:
     """The best match of each id, answered by the id's headline fact (of ``year``,
-    where given): several sources and years of one indicator are one answer. A match on
-    a fact's own figure (7565, 865.1亿元) is answered by that fact: the number asked
-    for is one year's, not the latest."""
+    where given and the id has one): several sources and years of one indicator are
+    one answer. A match on a fact's own figure (7565, 865.1亿元) is answered by that
+    fact: the number asked for is one year's, not the latest; so is a fact that names
+    the plan asked for. Where the query asks how much it grew (``growth``), the
+    latest fact giving a change answers."""
     own_figure = (FIELD["value_text"], FIELD["change"])
     chosen: dict[str, tuple[Hit, int, Fact]] = {}
-    for _, _, number, hit in ordered:
+    for *_, number, hit in ordered:
         fact = base.facts[number]
         if fact.id in chosen:
             held_hit, _, headline = chosen[fact.id]
-            if fact is headline and hit.score >= held_hit.score:  # its own match: highlights
-                chosen[fact.id] = (hit, number, headline)
+            if fact is headline:  # its own match, maybe weaker: highlights are on it
+                chosen[fact.id] = (max(hit, held_hit, key=_score), number, headline)
             continue
         if limit is not None and len(chosen) >= limit:
             break
-        headline = fact if hit.field in own_figure else base.get(fact.id, year)
+        if hit.field in own_figure or number in first:
+            headline = fact
+        elif year is not None and year in base.years_of(fact.id):
+            headline = base.get(fact.id, year)
+        else:
+            headline = base.get(fact.id)
+        if growth and headline.change is None:
+            headline = _with_change(base, fact.id, year) or headline
         chosen[fact.id] = (hit, number, headline)
     return list(chosen.values())
 
 
-# A year the query names: 2022年, 2022, in 2022 (never part of a longer number);
-# compiled (and cached by re) only for a query that holds a digit.
-_YEAR_WORD = r"(?:\bin\s*)?(?<![0-9.])((?:19|20)[0-9]{2})年?(?![0-9])"
+# Words asking how much an indicator grew: 高企增长率 is answered by the latest figure
+# with a change (7565家, 增长19.2%), not the latest figure (9123家, none given).
+_GROWTH_WORDS = ("增长", "增速", "增幅", "同比", "增加", "提高", "提升", "growth", "grew",
+                 "increase", "rise", "rose")  # fmt: skip
+
+
+def asks_growth(folded: str) -> bool:
+    return any(word in folded for word in _GROWTH_WORDS)
+
+
+def _with_change(base: FactBase, fact_id: str, year: int | None) -> Fact | None:
+    """The id's latest fact with a change (of ``year`` where given), checked before a
+    draft and the firmest within a year; None where it has none."""
+    held = [
+        fact
+        for fact in base.points(fact_id)
+        if fact.change is not None and (year is None or fact.year == year)
+    ]
+    return max(
+        held, key=lambda fact: (not fact.draft, fact.year or 0, preference(fact)), default=None
+    )
+
+
+def without_region(folded: str, index: SearchIndex, base: FactBase) -> str:
+    """The query without the region the reports are about (重庆市2018年R&D经费投入强度,
+    2020年重庆研发投入): every fact is the region's, so it names none, and in front of
+    an indicator it made a name held whole a smaller share of the query. Kept where a
+    name holds it with the two characters beside it (重庆实验室, 西部(重庆)科学城)."""
+    for region in dict.fromkeys(meta.region for meta in base.reports):
+        for form in (region, region.rstrip("市省区")):
+            at = folded.find(form)
+            if at < 0 or len(form) < 2:
+                continue
+            end = at + len(form)
+            rest = f"{folded[:at]} {folded[end:]}".strip()
+            # Two characters either side: 重庆实验(室) is a name, 重庆高(企) only its start.
+            beside = (folded[max(0, at - 2) : end], folded[at : end + 2])
+            if len(rest) >= 2 and not any(
+                len(text) == len(form) + 2 and text in index.keys.blob for text in beside
+            ):
+                return " ".join(rest.split())
+    return folded
+
+
+def plan_matches(
+    index: SearchIndex, rest: str, named: dict[int, int], scores: Scores
+) -> dict[int, int]:
+    """Which facts come first, and how closely each names the plan (0 by its names,
+    1 by its note), of the facts naming it (``named``: each with the field naming
+    it). Those naming the plan that the rest of the query also finds come before the
+    rest's other matches: found by their names, a name the rest holds or pairs of
+    characters (十三五技术合同成交额 finds 技术合同交易额(五年累计) of the topic 技术合同,
+    looser kinds the exact 技术合同成交额 would spare), or two of its English words.
+    Where nothing is left (十三五) or the rest finds nothing, the facts naming the
+    plan are the answer, those naming it by name first."""
+    first: dict[int, int] = {}
+    if rest:
+        loose = Scores(index, scores.headline, scores.ids)
+        contained_key_matches(index, rest, loose)
+        if has_cjk(rest):
+            pair_matches(index, rest, loose)
+        else:  # R&D intensity change during the 13th FYP: two words do
+            english_word_matches(index, rest, loose, loose=True)
+        for number, field in named.items():
+            hit, other = scores.best.get(number), loose.best.get(number)
+            if other is not None and (hit is None or other.score > hit.score):
+                scores.best[number] = hit = other
+            if hit is not None and hit.score >= MIN_SCORE:
+                first[number] = naming_closeness(field)
+        if first or scores.reaches(MIN_SCORE):
+            return first
+    for number, field in named.items():
+        # The plan's name is a substring of the field naming it ("… over 13th FYP").
+        scores.offer([(number, field)], PLAN_SCORE, "substring")
+        first[number] = naming_closeness(field)
+    return first
+
+
+def may_name_period(folded: str) -> bool:
+    """Whether a folded query may name a plan (十三五, shisanwu, 13th FYP, Five-Year
+    Plan) or a range of years (2016-2020): looked for before the module that reads
+    them is imported, as most queries name neither."""
+    return (
+        "五" in folded
+        or "wu" in folded
+        or "fyp" in folded
+        or "five" in folded
+        or sum(char.isdigit() for char in folded) >= 8
+    )
+
+
+def _without_period(folded: str, index: SearchIndex) -> tuple[str, dict[int, int]]:
+    """The query without the plan or range of years it names, and the facts naming
+    that plan (see :func:`periods.facts_naming`). A plan no fact names stays in the
+    query as words; a range of years asks for every year, so it goes."""
+    if not may_name_period(folded):
+        return folded, {}
+    period, rest = period_in_query(folded)
+    if period is None:
+        return folded, {}
+    named = facts_naming(index, period)
+    if named or period.plan is None:
+        return rest, named
+    return folded, {}
+
+
+# A year the query names: 2022年, 2022年度, 2022年全年, 2022, in 2022, 2022's (never part
+# of a longer number; 2022年630.4亿元 is 2022 and a figure), 二〇二二(年); as people
+# shorten it, before 年: 22年, 二二年 (not a span: 近10年, 过去15年). Not a year from
+# which on (2015年以来, since 2015): that asks for every year since. Compiled (and
+# cached by re) only for a query that holds a digit or 年.
+_SUFFIX = r"年(?:度|底|末|初)?(?:全年)?"
+_SINCE = r"(?!\s*(?:以来|起|至今))"
+_YEAR_WORD = (
+    rf"(?:\bin\s*)?(?<!since )(?<![0-9.])((?:19|20)[0-9]{{2}})(?>{_SUFFIX}|'s\b|(?![0-9])){_SINCE}"
+)
+_NUMERALS = "〇零一二三四五六七八九"
+_NUMERAL_DIGITS = str.maketrans(_NUMERALS, "00123456789")
+_NOT_NUMBER = rf"0-9.{_NUMERALS}十百千万亿"
+_SHORT_YEAR = (
+    rf"(?<![{_NOT_NUMBER}近这过去前后多几第每])"
+    rf"((?:一九|二[〇零])[{_NUMERALS}]{{2}}(?![{_NOT_NUMBER}])(?>{_SUFFIX})?"
+    rf"|(?:[0-9]{{2}}|[{_NUMERALS}]{{2}})(?>{_SUFFIX})(?!代)){_SINCE}"
+)
 
 
 def year_in_query(folded: str, base: FactBase) -> tuple[int | None, str]:
     """The year a query names and the query without it, where the loaded facts
-    describe that year and something else is asked (2022 alone is a number)."""
-    if len(base.years) < 2 or not any(char.isdigit() for char in folded):
+    describe that year and something else is asked (2022 alone is a number); None
+    and the query without it for a year written as one (2014年) no fact describes."""
+    if len(base.years) < 2 or not (
+        "年" in folded
+        or any(char.isdigit() for char in folded)
+        or any(start in folded for start in ("一九", "二〇", "二零"))
+    ):
         return None, folded
-    for found in re.finditer(_YEAR_WORD, folded):
-        named = int(found[1])
+    for found in (*re.finditer(_YEAR_WORD, folded), *re.finditer(_SHORT_YEAR, folded)):
+        named = _year_of(found[1].partition("年")[0])
         rest = (folded[: found.start()] + " " + folded[found.end() :]).strip()
-        if named in base.years and rest and not rest.replace(".", "").isdigit():
+        if not rest or rest.replace(".", "").isdigit():
+            continue
+        if named in base.years:
             return named, " ".join(rest.split())
+        if "年" in found[0] and len(found[1]) == 4:
+            # A year no fact describes (2014年研发投入) is still no figure: the words
+            # are the query, answered by the latest.
+            return None, " ".join(rest.split())
     return None, folded
+
+
+def _year_of(written: str) -> int:
+    """2019 from 2019, 19, 一九 or 二〇一九 (a year of this century where shortened)."""
+    digits = written.translate(_NUMERAL_DIGITS)
+    return int(digits) if len(digits) == 4 else 2000 + int(digits)
 
 
 def _match_words(
@@ -281,7 +504,7 @@ def _quantity_matches(
         return
     words: dict[int, Hit] = {}
     if quantity.rest:
-        with_words = Scores(index)
+        with_words = Scores(index, scores.headline, scores.ids)
         _match_words(index, quantity.rest, with_words)
         words = {n: hit for n, hit in with_words.best.items() if hit.score >= MIN_SCORE}
     for number, (score, how) in found.items():

@@ -51,6 +51,14 @@ _QUANTITY = (
     r" ?(?P<scale>万亿|亿|万|千|thousand|million|billion|bn\b)?(?P<more>多|余)?"
     f" ?(?P<unit>{_UNITS})?"
 )
+# English ordinals, read as a rank's place where the query speaks of a rank.
+_ORDINAL_WORDS = (
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"
+)  # fmt: skip
+_ORDINAL_WORD = rf"\b(?:{'|'.join(_ORDINAL_WORDS)})\b"
+# What leads a bare 百, 千 or 万 meaning one of them (近千亿元, 上万家, 超百亿): alone
+# (万人发明专利) it is a word.
+_ROUND_LEAD = frozenset("近超上逾约达破数")
 _THOUSANDS_SEPARATOR = "(?<=[0-9]),(?=[0-9]{3}(?![0-9]))"
 
 
@@ -114,7 +122,9 @@ class Quantity:
 
 def may_hold_number(query: str) -> bool:
     """Cheap test before any regular expression: a digit or a numeral character."""
-    return any(char.isdigit() or char in NUMERAL_CLASS for char in query)
+    return any(char.isdigit() or char in NUMERAL_CLASS for char in query) or (
+        "rank" in query and any(word in query for word in _ORDINAL_WORDS)
+    )
 
 
 def read_quantity(query: str) -> Quantity | None:
@@ -125,6 +135,10 @@ def read_quantity(query: str) -> Quantity | None:
     characters, or be at most a sign: ``+-5`` and ``1.2.3`` are not numbers.
     """
     plain = re.sub(_THOUSANDS_SEPARATOR, "", query)
+    if "rank" in plain:  # ranked eighth: the 8th place, as 8th reads
+        plain = re.sub(
+            _ORDINAL_WORD, lambda found: f"{_ORDINAL_WORDS.index(found[0]) + 1}th", plain
+        )
     for found in re.finditer(_QUANTITY, plain):
         quantity = _quantity(found, plain)
         if quantity is not None:
@@ -156,6 +170,12 @@ def _quantity(found: re.Match[str], query: str) -> Quantity | None:
     else:
         numeral = found["numeral"]
         value = chinese_numeral(numeral)
+        if (
+            value is None
+            and numeral[0] in "百千万"
+            and query[found.start() - 1 : found.start()] in _ROUND_LEAD
+        ):
+            value = chinese_numeral(f"一{numeral}")  # 近千亿, 上万家, 超百亿: one of them
         holds_multiplier = any(char in "十百千万亿" for char in numeral)
         if value is None or not (holds_multiplier or unit or not rest):
             return None

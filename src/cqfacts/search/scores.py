@@ -6,9 +6,12 @@ one search."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Set
+import re
+from array import array
+from collections.abc import Iterable, Sequence, Set
 
 from cqfacts.facts.model import FactBase
+from cqfacts.facts.normalize import fold
 from cqfacts.fast_typing import NamedTuple
 from cqfacts.search.index import FIELD, FIELD_WEIGHTS, SearchIndex
 from cqfacts.search.quantities import unit_of
@@ -60,6 +63,12 @@ PAIRS_SCORE = (58.0, 28.0)
 SYNONYM_WEIGHT = 0.97
 MIN_PAIRS_SHARE = 0.6
 TOKENS_SCORE = 78.0
+# Less for each step a piece of a mixed query was found further from the fact's own
+# names (its topic's names, then its note): more than the headline bonus.
+TOKENS_FIELD_PENALTY = 2.0
+# A fact naming the plan a query names alone (十三五): 90 times the weight of the field
+# naming it (72 for a note).
+PLAN_SCORE = 90.0
 FUZZY_WEIGHT = 0.8  # rapidfuzz's 0-100, scaled to rank below wording and pinyin
 FUZZY_PINYIN_CUTOFF = 85.0
 MIN_FUZZY_PINYIN_QUERY = 5  # shorter letters are initials, not misspelt pinyin
@@ -82,6 +91,10 @@ MIN_CONVERTED_DIGITS = 3
 NUMBER_AND_WORDS_BONUS = 2.0
 # A measure word after 多少 or 几 (多少家) prefers facts counted in that unit.
 UNIT_HINT_BONUS = 2.0
+_OWN_FIGURE = frozenset((FIELD["value_text"], FIELD["change"]))
+# A year the query names lifts the indicators with a figure for it: about the gap
+# between a name matched exactly and a name holding the query (101 and 91.3).
+YEAR_BONUS = 12.0
 # Names, not prose: abbreviations (高企 for 高新技术企业) and names held in a longer
 # query are looked for only there.
 NAME_FIELDS = frozenset(
@@ -101,11 +114,91 @@ def scaled(band: tuple[float, float], share: float) -> float:
     return floor + span * share
 
 
+# The base whose headline ranks were last worked out, and those ranks: one base is
+# searched again and again (a server's, a test session's).
+_last_ranks: list[tuple[FactBase, Sequence[int]]] = []
+
+
+def headline_ranks(base: FactBase, index: SearchIndex) -> Sequence[int]:
+    """Each fact's rank in its topic: 0 for the headline (a total, not a part).
+
+    Each fact file ranks its own topics; an id that several files hold is ranked as
+    the file listing its topic most fully does, for every year's fact of it. A file
+    giving a topic one or two facts says nothing of its headline: the press
+    conference's only 综合科技创新水平 fact (the western rank) is no headline beside
+    the series' national rank, nor the review's 13th-FYP rise in patents beside the
+    patents held per 10,000 people. Worked out from the index's topic groups of the
+    topics holding such ids (named by one fact of each), once per base: a search
+    builds no topic."""
+    if len(base.parts) < 2:
+        return index.headline_rank
+    if _last_ranks and _last_ranks[0][0] is base:
+        return _last_ranks[0][1]
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for part in base.parts:
+        held = set(part.keys.ids)
+        shared |= seen & held
+        seen |= held
+    ranks: Sequence[int] = index.headline_rank
+    if shared:
+        ids = base.keys.ids
+        # One fact of each such id names its topic (building the id's headline would
+        # build every year's fact of it).
+        first_of: dict[str, int] = {}
+        for number, fact_id in enumerate(ids):
+            if fact_id in shared:
+                first_of.setdefault(fact_id, number)
+        names = {fold(base.facts[number].topic) for number in first_of.values()}
+        rank_of = _ranks_in_fullest_listing(base, index, names)
+        ranks = array("i", index.headline_rank)
+        for number, fact_id in enumerate(ids):
+            if fact_id in rank_of:
+                ranks[number] = rank_of[fact_id]
+    _last_ranks[:] = [(base, ranks)]
+    return ranks
+
+
+def _ranks_in_fullest_listing(
+    base: FactBase, index: SearchIndex, names: set[str]
+) -> dict[str, int]:
+    """The rank of every id of the topics of these (folded) names, in the file
+    listing that topic most fully (the first of the longest); the ids it lacks after."""
+    ids, keys = base.keys.ids, index.keys
+    topic_field = FIELD["topic"]
+    rank_of: dict[str, int] = {}
+    listings: dict[str, list[list[str]]] = {}
+    # One pass over the keys for every name, each whole (a line of its own).
+    pattern = "^(" + "|".join(map(re.escape, sorted(names))) + ")$"
+    for found in re.finditer(pattern, keys.blob, re.MULTILINE):
+        for owner, field in index.key_entries(keys.at(found.start())):
+            if field == topic_field and owner < 0:
+                numbers = index.groups[-1 - owner]
+                listed = list(dict.fromkeys(ids[number] for number in numbers))
+                listings.setdefault(found[1], []).append(listed)
+    for held in listings.values():
+        fullest = max(held, key=len)  # the first of the longest
+        for listed in held:
+            for place, fact_id in enumerate(listed):
+                rank = fullest.index(fact_id) if fact_id in fullest else len(fullest) + place
+                rank_of[fact_id] = min(rank, rank_of.get(fact_id, rank))
+    return rank_of
+
+
 class Scores:
     """The best score each fact has reached so far, and how it got it."""
 
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(
+        self,
+        index: SearchIndex,
+        headline: Sequence[int] | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> None:
         self.index = index
+        #: Each fact's id, where several facts share one (several years, sources).
+        self.ids = ids
+        #: Each fact's rank in its topic (see :func:`headline_ranks`): 0 for a headline.
+        self.headline = index.headline_rank if headline is None else headline
         self.best: dict[int, Hit] = {}
         #: Scales every score offered: less for a query put in other words.
         self.weight = 1.0
@@ -124,7 +217,7 @@ class Scores:
                 continue
             weighted = score * FIELD_WEIGHTS[field_code] * self.weight
             for fact in index.owners(owner):
-                total = weighted + HEADLINE_BONUS if index.headline_rank[fact] == 0 else weighted
+                total = weighted + HEADLINE_BONUS if self.headline[fact] == 0 else weighted
                 best = self.best.get(fact)
                 if best is None or total > best.score:
                     # Rounded so that equal scores reached by different sums tie exactly.
@@ -137,6 +230,28 @@ class Scores:
             if unit is not None and unit[0] == family:
                 self.best[number] = hit._replace(score=round(hit.score + UNIT_HINT_BONUS, 6))
 
+    def in_year(self, base: FactBase, year: int) -> dict[int, float]:
+        """The lift of each fact of an indicator with a figure for the year a query
+        names, to rank by (the score shown stays the match's): 科技特派员 2020 is
+        2020's commissioners (in poverty relief), not those sent in 2023, though its
+        words name the latter exactly; an indicator without that year still comes
+        first where its words are much better (2020年技术合同成交额 is the turnover,
+        not the 13th FYP's five-year total, a 2020 fact)."""
+        ids, years = base.keys.ids, base.keys.years
+        held: dict[str, bool] = {}
+        lifted: dict[int, float] = {}
+        for number, hit in self.best.items():
+            fact_id = ids[number]
+            if hit.field in _OWN_FIGURE:  # a figure is one year's: 全国第7位 2021
+                lift = years[number] == year
+            else:
+                if fact_id not in held:
+                    held[fact_id] = year in base.years_of(fact_id)
+                lift = held[fact_id]
+            if lift:
+                lifted[number] = YEAR_BONUS
+        return lifted
+
     def reaches(self, score: float) -> bool:
         return any(hit.score >= score for hit in self.best.values())
 
@@ -144,5 +259,10 @@ class Scores:
         return any(hit.score >= STRONG_SCORE for hit in self.best.values())
 
     def many(self) -> bool:
-        """Enough strong matches that weaker kinds of match would only pad the tail."""
-        return sum(hit.score >= STRONG_SCORE for hit in self.best.values()) >= ENOUGH_MATCHES
+        """Enough strong matches that weaker kinds of match would only pad the tail:
+        of distinct indicators, where ``ids`` is given (高企 names 17 years' facts of
+        one indicator, which once spared the abbreviation its 13th-FYP growth)."""
+        strong = [number for number, hit in self.best.items() if hit.score >= STRONG_SCORE]
+        if self.ids is not None and len(strong) >= ENOUGH_MATCHES:
+            return len({self.ids[number] for number in strong}) >= ENOUGH_MATCHES
+        return len(strong) >= ENOUGH_MATCHES

@@ -25,6 +25,7 @@ from cqfacts.search.scores import (
     PAIRS_SCORE,
     PREFIX_SCORE,
     SUBSTRING_SCORE,
+    TOKENS_FIELD_PENALTY,
     TOKENS_SCORE,
     WORD_CUT_PENALTY,
     WORDS_FLOOR,
@@ -197,9 +198,11 @@ def _stem(word: str) -> str:
     return word[: max(4, len(word) - 3)] if len(word) > 4 else word
 
 
-def english_word_matches(index: SearchIndex, query: str, scores: Scores) -> None:
+def english_word_matches(
+    index: SearchIndex, query: str, scores: Scores, *, loose: bool = False
+) -> None:
     """The words of an English query at word starts in one key, in any order; a key
-    holding most of them (3 of 4, 4 of 5) counts too, for less."""
+    holding most of them (3 of 4, 4 of 5) counts too, for less; ``loose``, any two."""
     if " " not in query or any(is_cjk(char) for char in query):
         return
     words = [word for word in re.findall(_WORD, query) if word not in _STOPWORDS]
@@ -211,7 +214,7 @@ def english_word_matches(index: SearchIndex, query: str, scores: Scores) -> None
     found: Counter[int] = Counter()
     for stem in stems:
         found.update({index.keys.at(hit.start()) for hit in _word_start(stem, index.keys.blob)})
-    needed = max(2, -(-3 * len(stems) // 5))  # three words in five, rounded up
+    needed = 2 if loose else max(2, -(-3 * len(stems) // 5))  # three in five, rounded up
     for number, count in found.items():
         if count < needed:
             continue
@@ -250,11 +253,14 @@ def contained_key_matches(index: SearchIndex, query: str, scores: Scores) -> Non
         and not (end < len(query) and _is_latin(query[end]) and _is_latin(query[end - 1]))
     }
     for part in parts - {query}:
-        offset = blob.find(f"\n{part}\n")
-        if offset >= 0:
+        whole = f"\n{part}\n"
+        offset = blob.find(whole)
+        # Every place: several fact files' keys are joined, each file's keys its own.
+        while offset >= 0:
             number = index.keys.at(offset)  # the blob here starts one character later
             score = scaled(CONTAINED_SCORE, len(part) / len(query))
             scores.offer(index.key_entries(number), score, "contained", NAME_FIELDS)
+            offset = blob.find(whole, offset + len(part) + 1)
 
 
 def expanded_key_matches(index: SearchIndex, query: str, scores: Scores) -> None:
@@ -279,7 +285,8 @@ def _in_order(short: str, long: str) -> bool:
 
 
 # Common words for what the report words otherwise: 新增 (new) where it says 新认定
-# (newly certified) or 新培育 (newly trained); 数量 (number) where it says 总数 or 总量.
+# (newly certified) or 新培育 (newly trained); 数量 (number) where it says 总数 or 总量;
+# 支出 (expenditure) where it says 投入 (investment).
 _CHINESE_SYNONYMS = {
     "新增": ("新认定", "新培育", "新引进", "新建"),
     "数量": ("总数", "总量"),
@@ -287,6 +294,7 @@ _CHINESE_SYNONYMS = {
     "总量": ("总数",),
     "经费": ("投入",),
     "资金": ("经费", "投入"),
+    "支出": ("投入", "经费"),  # 研发支出, R&D经费支出: spending, as the press says
 }
 
 
@@ -334,7 +342,9 @@ def pair_matches(index: SearchIndex, query: str, scores: Scores) -> None:
 
 def token_matches(index: SearchIndex, query: str, scores: Scores) -> None:
     """Mixed queries (SDA智能汽车平台, R&D人员, nilong 66技术): each piece in some
-    key of the same fact, as text, pinyin or an abbreviation."""
+    key of the same fact, as text, pinyin or an abbreviation; a fact holding every
+    piece in its own names above one holding some only in its topic's names or its
+    note (研发 intensity is the intensity, whose topic, R&D investment, names both)."""
     tokens = list(
         dict.fromkeys(
             token for token in re.findall(_TOKEN, query) if len(token) > 1 or token.isdigit()
@@ -342,17 +352,29 @@ def token_matches(index: SearchIndex, query: str, scores: Scores) -> None:
     )
     if not 2 <= len(tokens) <= MAX_QUERY_PIECES:
         return
-    common: set[int] | None = None
+    common: dict[int, int] | None = None
     for token in tokens:
         facts = _facts_holding(index, token)
-        common = facts if common is None else common & facts
+        if common is None:
+            common = facts
+        else:
+            common = {fact: max(far, facts[fact]) for fact, far in common.items() if fact in facts}
         if not common:
             return
-    for fact in common or ():
-        scores.offer([(fact, FIELD["label"])], TOKENS_SCORE, "tokens")
+    for fact, far in (common or {}).items():
+        score = TOKENS_SCORE - TOKENS_FIELD_PENALTY * far
+        scores.offer([(fact, FIELD["label"])], score, "tokens")
 
 
-def _facts_holding(index: SearchIndex, token: str) -> set[int]:
+# How far from a fact's own names a piece of a mixed query was found: its own names
+# (0), its topic's (1), other text (2: a note, a section, the id).
+_OWN_NAMES = frozenset(FIELD[name] for name in ("label", "alias", "label_en", "value_text"))
+_TOPIC_NAMES = frozenset(FIELD[name] for name in ("topic", "topic_alias", "topic_en"))
+
+
+def _facts_holding(index: SearchIndex, token: str) -> dict[int, int]:
+    """The facts holding a piece of a query, each with how far from its own names
+    (see _OWN_NAMES) the nearest place holding it is."""
     keys = index.keys
     if is_cjk(token[0]):
         if len(token) >= 3:  # longer runs may be abbreviations too
@@ -374,9 +396,12 @@ def _facts_holding(index: SearchIndex, token: str) -> set[int]:
             if syllables is not None
             else set()
         )
-    facts: set[int] = set()
+    facts: dict[int, int] = {}
     entries = [*(index.key_entries(n) for n in found), *(index.pinyin_entries(n) for n in pinyin)]
     for pairs in entries:
-        for owner, _ in pairs:
-            facts.update(index.owners(owner))
+        for owner, field in pairs:
+            far = 0 if field in _OWN_NAMES else 1 if field in _TOPIC_NAMES else 2
+            for fact in index.owners(owner):
+                if far < facts.get(fact, 3):
+                    facts[fact] = far
     return facts

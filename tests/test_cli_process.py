@@ -91,12 +91,13 @@ def test_shell_completion_offers_fact_ids_and_pillars():
 
 
 @pytest.mark.slow
-def test_processes_starting_together_on_a_cold_cache_agree(tmp_path, shipped_copy):
+def test_processes_starting_together_on_a_cold_cache_agree(tmp_path, small_fact_file):
     """Four processes start at once on one cold cache, each building the index and
     writing the one entry: a search on the JSON path and a table drawn by rich, two of
-    each, interleaved. One cold start costs ~0.5 s of CPU; more of them race for the
-    entry no differently (two cores run two at a time)."""
-    cache = {"CQFACTS_CACHE_DIR": str(tmp_path), "CQFACTS_FACTS": str(shipped_copy)}
+    each, interleaved, on the small report (the shipped one's cold start costs ~0.5 s
+    of CPU each, and races no differently; two cores run two at a time)."""
+    cache_dir = tmp_path / "cache"
+    cache = {"CQFACTS_CACHE_DIR": str(cache_dir), "CQFACTS_FACTS": str(small_fact_file)}
     env = {**os.environ, **cache}
     commands = [["search", "gxjsqy", "--json"], ["pillar", "4"]] * 2
     processes = [
@@ -111,7 +112,7 @@ def test_processes_starting_together_on_a_cold_cache_agree(tmp_path, shipped_cop
     results = [process.communicate() for process in processes]
     assert [process.returncode for process in processes] == [0] * 4
     assert all(stderr == b"" for _, stderr in results)
-    assert len(list(tmp_path.iterdir())) == 1  # one entry, no temporary files left
+    assert len(list(cache_dir.iterdir())) == 1  # one entry, no temporary files left
     for first in range(2):  # each command's two agree, and a warm run with them
         outputs = {stdout for stdout, _ in results[first::2]}
         assert len(outputs) == 1

@@ -9,10 +9,10 @@ here are the same classes (:func:`collections.namedtuple` subclasses with their
 methods and ``__annotations__``); only the annotations are kept as written, unchecked.
 
 Type checkers read typing's own, re-exported below under ``if TYPE_CHECKING``, so
-mypy checks the records exactly as before. ``Any`` and ``overload`` are here too, for
-the one module (records) whose annotations run. ``tests/test_fast_typing.py`` holds
-both to the same behaviour and
-keeps typing out of the fast path's imports.
+mypy checks the records exactly as before. ``Any`` and ``overload`` are here too: the
+records' annotations run (their Specs are read from them), and the fact base's
+overloads are defined when it is. ``tests/test_fast_typing.py`` holds both to the same
+behaviour; ``tests/test_fast_path.py`` keeps typing out of the fast path's imports.
 """
 
 #: False when the program runs; type checkers take every ``if TYPE_CHECKING:`` as true

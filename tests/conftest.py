@@ -236,6 +236,37 @@ def shipped() -> Loaded:
     return load(cache_dir=None, packaged=False)
 
 
+# The web server's own name for the in-process client: TestClient's default, testserver,
+# is a Host it refuses.
+LOOPBACK = "http://127.0.0.1:8765"
+
+
+# Each client is entered once per module: its requests share one event loop, as a
+# server's do, rather than each starting a thread and a loop of its own (a third of a
+# request's time). Starlette is imported here, not at collection: only the web tests'
+# worker needs it.
+@pytest.fixture(scope="module")
+def client(small: Loaded) -> Iterator[Any]:
+    """The web API over the small report, in process."""
+    from starlette.testclient import TestClient
+
+    from cqfacts.web.app import create_app
+
+    with TestClient(create_app(small), base_url=LOOPBACK) as entered:
+        yield entered
+
+
+@pytest.fixture(scope="module")
+def shipped_client(shipped: Loaded) -> Iterator[Any]:
+    """The web API over the shipped report, in process."""
+    from starlette.testclient import TestClient
+
+    from cqfacts.web.app import create_app
+
+    with TestClient(create_app(shipped), base_url=LOOPBACK) as entered:
+        yield entered
+
+
 @pytest.fixture(scope="session")
 def shipped_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped facts at another path: read through the cache, as an installed

@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,34 +16,14 @@ import anyio
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from cqfacts.ask.arguments import MAX_LIMIT, MAX_QUERY_LENGTH
 from cqfacts.cli.app import app as cli_app
-from cqfacts.store.loader import Loaded
 from cqfacts.web.app import SECURITY_HEADERS, create_app
 from tests.helpers import start_server, stop
 
 BROKERS = "tech-brokers-new"
-
-
-# The server's own name: TestClient's default, testserver, is a Host it refuses.
-LOOPBACK = "http://127.0.0.1:8765"
-
-
-# Each client is entered once: its requests share one event loop, as a server's do,
-# rather than each starting a thread and a loop of its own (a third of a request's time).
-@pytest.fixture(scope="module")
-def client(small: Loaded) -> Iterator[TestClient]:
-    with TestClient(create_app(small), base_url=LOOPBACK) as entered:
-        yield entered
-
-
-@pytest.fixture(scope="module")
-def shipped_client(shipped: Loaded) -> Iterator[TestClient]:
-    with TestClient(create_app(shipped), base_url=LOOPBACK) as entered:
-        yield entered
 
 
 def cli_json(facts: Path, *args: str) -> object:

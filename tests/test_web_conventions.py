@@ -5,7 +5,6 @@ language (``lang``) for a page drawn wholly in it."""
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -18,24 +17,11 @@ from cqfacts.cli.app import app as cli_app
 from cqfacts.store.loader import Loaded, load
 from cqfacts.web.answers import FIELDS
 from cqfacts.web.app import create_app
-from tests.conftest import SMALL_FACTS
+from tests.conftest import LOOPBACK, SMALL_FACTS
 
-LOOPBACK = "http://127.0.0.1:8765"
 BROKERS = "tech-brokers-new"
 SHOWN_KEYS = {"label", "topic", "figure", "name", "change", "status", "where", "previous"}
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef（）]")
-
-
-@pytest.fixture(scope="module")
-def client(small: Loaded) -> Iterator[TestClient]:
-    with TestClient(create_app(small), base_url=LOOPBACK) as entered:
-        yield entered
-
-
-@pytest.fixture(scope="module")
-def shipped_client(shipped: Loaded) -> Iterator[TestClient]:
-    with TestClient(create_app(shipped), base_url=LOOPBACK) as entered:
-        yield entered
 
 
 def cli_json(facts: Path | None, *args: str) -> object:

@@ -19,15 +19,8 @@ from starlette.testclient import TestClient
 
 from cqfacts.store.loader import Loaded
 from cqfacts.web.app import SECURITY_HEADERS, HostRule, bind, create_app, is_loopback, make_server
+from tests.conftest import LOOPBACK
 from tests.helpers import start_server, stop
-
-LOOPBACK = "http://127.0.0.1:8765"
-
-
-@pytest.fixture(scope="module")
-def client(small: Loaded) -> Iterator[TestClient]:
-    with TestClient(create_app(small), base_url=LOOPBACK) as entered:
-        yield entered
 
 
 def is_json_error(response, status: int) -> bool:

@@ -325,12 +325,12 @@ def test_editing_any_module_of_the_index_code_changes_the_key(tmp_path, monkeypa
     loader.code_digest.cache_clear()
     try:
         seen = {loader.code_digest()}
-        for module in sorted(_closure("store/loader")):
+        for edits, module in enumerate(sorted(_closure("store/loader")), start=1):
             with (tmp_path / f"{module}.py").open("a", encoding="utf-8") as edited:
                 edited.write("# an edit\n")
             loader.code_digest.cache_clear()
             seen.add(loader.code_digest())
-            assert len(seen) == 1 + sorted(_closure("store/loader")).index(module) + 1, module
+            assert len(seen) == 1 + edits, module
     finally:
         loader.code_digest.cache_clear()
 

@@ -763,8 +763,8 @@ def test_draft_and_audit_make_linearly_many_calls():
 
     for calls in (drafted, audited, audited_by_own_draft):
         calls(20)  # imports and first-call set-up, counted once
-        small = calls(400)
-        assert calls(800) < 2.3 * small
+        small = calls(200)
+        assert calls(400) < 2.3 * small
 
 
 @pytest.mark.parametrize(

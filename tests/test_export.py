@@ -50,9 +50,17 @@ def test_unknown_format(small):
 
 # --- property: any valid fact base survives export to TOML and back ------------------
 
+
 # What a fact file may hold as text: anything with something to show, but no control
 # characters, line separators or direction overrides (validation refuses those, and
 # text of only blank glyphs or marks).
+class _IsText:
+    """_is_text, as an object: Hypothesis reads a filter function's source at each use."""
+
+    def __call__(self, text: str) -> bool:
+        return _is_text(text)
+
+
 TEXT = st.text(
     st.characters(
         codec="utf-8",
@@ -61,10 +69,31 @@ TEXT = st.text(
     ),
     min_size=1,
     max_size=12,
-).filter(_is_text)
+).filter(_IsText())
 NUMBER = st.integers(-(10**15), 10**15) | st.floats(allow_nan=False, allow_infinity=False)
 SIZE = NUMBER.map(abs)  # a change's value: its size, never negative (the verb gives the sign)
-FACT_ID = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)
+
+
+def _source(pair: tuple[str, str]) -> Source:
+    return Source(*pair)
+
+
+# Lowercase words joined by hyphens, as r"[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,2}" (from_regex
+# drew them at some ten times the cost).
+FACT_ID = st.lists(
+    st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=6), min_size=1, max_size=3
+).map("-".join)
+# Made once rather than in each draw: Hypothesis validates a strategy when it is first
+# drawn from, which in a draw is every time.
+MAYBE_TEXT = st.none() | TEXT
+MAYBE_NUMBER = st.none() | NUMBER
+MAYBE_CHANGE = st.none() | st.builds(Change, SIZE, TEXT, TEXT)
+MAYBE_URL = st.none() | st.just("https://example.org/a")
+MAYBE_BASIS = st.none() | st.sampled_from(sorted(BASES))
+# A named function, not a lambda: Hypothesis reads a lambda's source to describe it.
+SOURCES = st.lists(st.tuples(TEXT, TEXT).map(_source), max_size=2)
+TEXTS = st.lists(TEXT, max_size=2)
+KIND = st.sampled_from(KINDS)
 
 
 @st.composite
@@ -74,12 +103,11 @@ def fact_bases(draw: st.DrawFn) -> FactBase:
     years = draw(st.lists(st.integers(1949, 2100), min_size=1, max_size=3, unique=True))
     meta = Meta(
         draw(TEXT), draw(TEXT), max(years), draw(TEXT), draw(TEXT),
-        publisher=draw(st.none() | TEXT), url=draw(st.none() | st.just("https://example.org/a")),
-        basis=draw(st.none() | st.sampled_from(sorted(BASES))),
+        publisher=draw(MAYBE_TEXT), url=draw(MAYBE_URL), basis=draw(MAYBE_BASIS),
     )  # fmt: skip
     sources = [
         meta.own_source(),
-        *draw(st.lists(st.tuples(TEXT, TEXT).map(lambda pair: Source(*pair)), max_size=2)),
+        *draw(SOURCES),
     ]
     pillars = {
         number: Pillar(
@@ -99,8 +127,8 @@ def fact_bases(draw: st.DrawFn) -> FactBase:
         topic_facts = []
         for _ in range(draw(st.integers(1, 3))):
             pillar = draw(st.sampled_from(sorted(pillars)))
-            value = draw(st.none() | NUMBER)
-            change = draw(st.none() | st.builds(Change, SIZE, TEXT, TEXT)) if value else None
+            value = draw(MAYBE_NUMBER)
+            change = draw(MAYBE_CHANGE) if value else None
             topic_facts.append(
                 Fact(
                     id=next(ids),
@@ -108,23 +136,23 @@ def fact_bases(draw: st.DrawFn) -> FactBase:
                     topic_en=en,
                     pillar=pillar,
                     section=draw(st.sampled_from(sorted(pillars[pillar].sections))),
-                    kind=draw(st.sampled_from(KINDS)),
+                    kind=draw(KIND),
                     label=draw(TEXT),
                     label_en=draw(TEXT),
                     value=value,
                     unit=draw(TEXT) if value is not None else None,
-                    value_text=draw(TEXT) if value is not None else draw(st.none() | TEXT),
-                    qualifier=draw(st.none() | TEXT),
+                    value_text=draw(TEXT) if value is not None else draw(MAYBE_TEXT),
+                    qualifier=draw(MAYBE_TEXT),
                     change=change,
-                    note=draw(st.none() | TEXT),
-                    aliases=tuple(draw(st.lists(TEXT, max_size=2))),
+                    note=draw(MAYBE_TEXT),
+                    aliases=tuple(draw(TEXTS)),
                     year=draw(st.sampled_from(years)),
                     report=meta.title,
                     basis=draw(st.sampled_from((meta.basis, *sorted(BASES)))),
                     source=draw(st.sampled_from(sources)),
                 )
             )
-        aliases = tuple(draw(st.lists(TEXT, max_size=2)))
+        aliases = tuple(draw(TEXTS))
         topics[name] = Topic(name, en, aliases, tuple(fact.id for fact in topic_facts))
         facts += topic_facts
     meta = meta._replace(year=max(fact.year for fact in facts))  # the newest, as a file says

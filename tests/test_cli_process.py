@@ -125,8 +125,8 @@ def test_processes_starting_together_on_a_cold_cache_agree(tmp_path, small_fact_
     for first in range(2):  # each command's two agree, and a warm run with them
         outputs = {stdout for stdout, _ in results[first::2]}
         assert len(outputs) == 1
-        warm = _cqfacts(*commands[first], env_extra=cache)
-        assert warm.stdout == results[first][0]
+        warm = main_in_process(*commands[first], env=cache)  # in-process: the same bytes
+        assert warm == (0, results[first][0], b"")
 
 
 def _environment(**changes: str | None) -> dict[str, str]:

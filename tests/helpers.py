@@ -150,10 +150,11 @@ def main_in_process(
 ) -> tuple[int, bytes, bytes]:
     """`python -m cqfacts ARGV` run in this process as cqfacts.__main__.main runs it (the
     fast path, else the full command line) into UTF-8 pipes: its exit code, stdout and
-    stderr. The reference a real process's streams are held to where a test is about
-    what the process adds (a closed stream, os._exit); a process start (0.05-0.2 s of
-    CPU) is saved. main's Ctrl-C handler and collector switch, the process's own, are
-    left out. ``env``: variables set for the run (None: unset)."""
+    stderr. For what does not need a process of its own (the words completed, the pages'
+    blocks), and as the reference a real process is held to where a test is about what
+    the process adds (a closed stream, os._exit): a process start (0.05-0.2 s of CPU)
+    saved each. main's Ctrl-C handler and collector switch, the process's own, are left
+    out. ``env``: variables set for the run (None: unset)."""
     import pytest
 
     from cqfacts.__main__ import _status

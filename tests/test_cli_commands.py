@@ -10,11 +10,10 @@ import cqfacts
 from cqfacts import __version__
 from cqfacts.cli.app import ExitCode
 from cqfacts.facts.model import FACT_KEYS
-from tests.conftest import cqfacts_process
+from tests.helpers import main_in_process
 
 FACT_KEY_SET = set(FACT_KEYS)
 README = Path(__file__).parents[1] / "README.md"
-_cqfacts = cqfacts_process
 
 
 def test_search_draws_a_table(run):
@@ -180,14 +179,19 @@ def test_global_options_also_work_after_the_command(run, small_fact_file):
     assert "--facts PATH" in run("show", "--help").stdout
 
 
+# Completion runs as the console script runs it, in-process (test_cli_process holds a
+# real process's completion to the same path): the words are what is checked here.
+def _complete(shell: str, **env: str) -> str:
+    return main_in_process(env={"_CQFACTS_COMPLETE": f"complete_{shell}", **env})[1].decode()
+
+
 def test_topic_and_id_completion(small_fact_file):
-    env = {"_CQFACTS_COMPLETE": "complete_bash", "CQFACTS_FACTS": str(small_fact_file)}
-    topics = _cqfacts(env_extra={**env, "COMP_WORDS": "cqfacts list --topic Tech",
-                                 "COMP_CWORD": "3"})  # fmt: skip
-    assert topics.stdout.decode().split("\n")[:1] == ["Technology\\ brokers"]  # bash: escaped
+    words = {"COMP_WORDS": "cqfacts list --topic Tech", "COMP_CWORD": "3"}
+    topics = _complete("bash", CQFACTS_FACTS=str(small_fact_file), **words)
+    assert topics.split("\n")[:1] == ["Technology\\ brokers"]  # bash: escaped
     words = f"cqfacts --facts {small_fact_file} show high"
-    ids = _cqfacts(env_extra={"_CQFACTS_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": words})
-    assert '"high-tech-enterprises-total":"高新技术企业总数"' in ids.stdout.decode()
+    ids = _complete("zsh", _TYPER_COMPLETE_ARGS=words)
+    assert '"high-tech-enterprises-total":"高新技术企业总数"' in ids
 
 
 def test_list_filters_and_exit_codes(run):
@@ -371,11 +375,10 @@ def test_no_option_shows_a_type_for_its_metavar(run):
 
 def test_a_multi_word_topic_completes_quoted_for_bash(small_fact_file):
     words = {"COMP_WORDS": "cqfacts list --topic Tech", "COMP_CWORD": "3"}
-    bash = _cqfacts(env_extra={"_CQFACTS_COMPLETE": "complete_bash", **words})
-    assert "Tech-based\\ enterprises" in bash.stdout.decode().split("\n")
-    typed = "cqfacts list --topic Tech"
-    zsh = _cqfacts(env_extra={"_CQFACTS_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": typed})
-    assert '"Tech-based enterprises"' in zsh.stdout.decode()  # zsh quotes it itself
+    bash = _complete("bash", **words)
+    assert "Tech-based\\ enterprises" in bash.split("\n")
+    zsh = _complete("zsh", _TYPER_COMPLETE_ARGS="cqfacts list --topic Tech")
+    assert '"Tech-based enterprises"' in zsh  # zsh quotes it itself
 
 
 def test_an_unknown_topic_suggests_the_near_ones(run):

@@ -1,21 +1,17 @@
 """The README, docs/*.md and --help stay true to the code and to each other."""
 
-import io
 import os
 import re
 import shlex
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from cqfacts.cli import app as cli
-from cqfacts.cli import fastpath
-from cqfacts.cli.environment import Environment, prepare_streams
 from cqfacts.facts.model import FACT_KEYS
 from cqfacts.output.layout import width
 from tests.conftest import cqfacts_process
+from tests.helpers import main_in_process
 
 FACT_KEY_SET = set(FACT_KEYS)
 ROOT = Path(__file__).parents[1]
@@ -53,22 +49,7 @@ def _in_process(argv: list[str]) -> bytes:
     cqfacts.__main__.main runs it (the fast path, else the full command line), into a
     UTF-8 pipe. Not through CliRunner, which forces click's help to 80 columns of text
     where a terminal of 80 gives 78. The test below holds it to a real process."""
-    stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
-    stderr = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in TERMINAL.items():
-            patch.setenv(name, value)
-        patch.setattr(sys, "argv", ["cqfacts", *argv])
-        patch.setattr(sys, "stdout", stdout)
-        patch.setattr(sys, "stderr", stderr)
-        try:
-            prepare_streams()
-            if fastpath.answer(argv, Environment.from_process()) is None:
-                cli.main()
-        except SystemExit:
-            pass
-        stdout.flush()
-    return stdout.buffer.getvalue()  # type: ignore[attr-defined]
+    return main_in_process(*argv, env=dict(TERMINAL))[1]
 
 
 def _in_a_process(argv: list[str]) -> bytes:

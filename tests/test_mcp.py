@@ -1,13 +1,14 @@
 """`cqfacts mcp` as an MCP client meets it: a subprocess spoken to over stdio by the
 official SDK's own client."""
 
+import contextlib
 import json
 import os
 import select
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,37 +24,44 @@ BROKERS = "tech-brokers-new"
 
 
 def calls(
-    facts: Path, cache: Path, *requests: tuple[str, dict[str, Any]]
+    server: "RawClient", *requests: tuple[str, dict[str, Any]]
 ) -> tuple[list[Any], list[Any]]:
-    """The tools listed and the result of each call, from one `cqfacts mcp` process."""
+    """The tools listed and the result of each call, put by the SDK's own client to the
+    `cqfacts mcp` process of ``server``."""
     # Imported here (half a second, with pydantic): only by the one xdist worker that
     # runs this module's tests (conftest.ONE_WORKER_MODULES), not by every collection.
     from mcp import Client
-    from mcp.client.stdio import StdioServerParameters
 
     async def session() -> tuple[list[Any], list[Any]]:
-        # The SDK gives the server a minimal environment of its own: the session's
-        # cache directory passed on, so the server never writes the user's ~/.cache
-        # (and finds the small report's index built).
-        env = {**os.environ, "CQFACTS_CACHE_DIR": str(cache)}
-        server = StdioServerParameters(
-            command=sys.executable, args=["-m", "cqfacts", "--facts", str(facts), "mcp"], env=env
-        )
-        async with Client(server, read_timeout_seconds=30) as client:
+        async with Client(server.transport(), read_timeout_seconds=30) as client:
             tools = (await client.list_tools()).tools
             results = [await client.call_tool(name, arguments) for name, arguments in requests]
+            server.protocol_version = client.protocol_version
             return tools, results
 
     return anyio.run(session)
 
 
 @pytest.fixture(scope="module")
-def session(tmp_path_factory, shared_cache):
-    """One server for the module's questions: starting the SDK costs about a second."""
+def server(tmp_path_factory, shared_cache) -> Iterator["RawClient"]:
+    """One `cqfacts mcp` process for the module (starting the SDK costs it about a
+    second): the SDK's client puts its questions first (session), then a client that
+    can send anything writes its lines (raw). At the end its stdin closes: the server
+    leaves quietly."""
     from tests.conftest import SMALL_FACTS
 
     facts = tmp_path_factory.mktemp("mcp") / "small.toml"
     facts.write_text(SMALL_FACTS, encoding="utf-8")
+    load(facts, cache_dir=shared_cache)  # the index the server reads, built in-process
+    client = RawClient(facts, shared_cache, initialize=False)
+    yield client
+    code, stderr = client.close()
+    assert (code, stderr) == (0, "")
+
+
+@pytest.fixture(scope="module")
+def session(server):
+    """The module's questions, put by the SDK's client."""
     requests = {
         "search": ("search", {"query": "jsjjr"}),
         "search_narrow": ("search", {"query": "高新", "pillar": 4, "kind": "figure", "limit": 1}),
@@ -86,9 +94,8 @@ def session(tmp_path_factory, shared_cache):
         "rank_limit_true": ("rank", {"limit": True}),
         "pillar_n_false": ("pillar", {"n": False}),
     }
-    load(facts, cache_dir=shared_cache)  # the index the server reads, built in-process
-    tools, results = calls(facts, shared_cache, *requests.values())
-    return facts, tools, dict(zip(requests, results, strict=True))
+    tools, results = calls(server, *requests.values())
+    return server.facts, tools, dict(zip(requests, results, strict=True))
 
 
 def body(result: Any) -> Any:
@@ -206,7 +213,10 @@ ANSWER_WITHIN = 5.0
 class RawClient:
     """`cqfacts mcp` spoken to line by line, as a client that can send anything."""
 
-    def __init__(self, facts: Path, cache: Path) -> None:
+    def __init__(self, facts: Path, cache: Path, *, initialize: bool = True) -> None:
+        # The session's cache directory passed on: the server never writes the user's
+        # ~/.cache, and finds the small report's index built.
+        self.facts = facts
         env = {**os.environ, "CQFACTS_CACHE_DIR": str(cache)}
         command = [sys.executable, "-m", "cqfacts", "--facts", str(facts), "mcp"]
         self.process = subprocess.Popen(
@@ -218,6 +228,14 @@ class RawClient:
         )
         self.pending = b""
         self.next_id = 1000
+        #: Where the SDK's client negotiated a protocol that has no handshake (it asks
+        #: server/discover), the version each request then names in its _meta.
+        self.protocol_version: str | None = None
+        if initialize:
+            self.initialize()
+
+    def initialize(self) -> None:
+        """The handshake of a client of the latest dated protocol version."""
         from mcp_types import LATEST_PROTOCOL_VERSION
 
         self.request(
@@ -237,6 +255,11 @@ class RawClient:
         self.process.stdin.flush()
 
     def request(self, method: str, params: dict[str, Any]) -> int:
+        if self.protocol_version is not None:
+            from mcp_types import CLIENT_CAPABILITIES_META_KEY, PROTOCOL_VERSION_META_KEY
+
+            envelope = {PROTOCOL_VERSION_META_KEY: self.protocol_version}
+            params = {**params, "_meta": {**envelope, CLIENT_CAPABILITIES_META_KEY: {}}}
         self.next_id += 1
         self.send(
             json.dumps({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
@@ -259,6 +282,50 @@ class RawClient:
         line, self.pending = self.pending.split(b"\n", 1)
         return json.loads(line)
 
+    @contextlib.asynccontextmanager
+    async def transport(self) -> AsyncIterator[tuple[Any, Any]]:
+        """The SDK client's streams over this process's pipes, framed as the SDK's stdio
+        transport frames them (one JSON-RPC message a line); the SDK's own would start
+        a process of its own. The process goes on when the client is done."""
+        from mcp.shared.message import SessionMessage
+        from mcp_types import jsonrpc_message_adapter
+
+        assert self.process.stdout is not None
+        descriptor = self.process.stdout.fileno()
+        incoming_writer, incoming = anyio.create_memory_object_stream[Any](0)
+        outgoing, outgoing_reader = anyio.create_memory_object_stream[Any](0)
+
+        async def read() -> None:
+            async with incoming_writer:
+                while True:
+                    while b"\n" not in self.pending:
+                        await anyio.wait_readable(descriptor)
+                        chunk = os.read(descriptor, 1 << 16)
+                        if not chunk:
+                            return
+                        self.pending += chunk
+                    line, self.pending = self.pending.split(b"\n", 1)
+                    try:
+                        message: Any = SessionMessage(
+                            jsonrpc_message_adapter.validate_json(line, by_name=False)
+                        )
+                    except ValueError as error:  # the session reports it, as the SDK's does
+                        message = error
+                    await incoming_writer.send(message)
+
+        async def write() -> None:
+            async with outgoing_reader:
+                async for message in outgoing_reader:
+                    self.send(message.message.model_dump_json(by_alias=True, exclude_unset=True))
+
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(read)
+            tasks.start_soon(write)
+            try:
+                yield incoming, outgoing
+            finally:
+                tasks.cancel_scope.cancel()
+
     def search(self, query: str) -> Any:
         """A valid call's answer: a search, its first fact's id."""
         sent = self.request("tools/call", {"name": "search", "arguments": {"query": query}})
@@ -277,12 +344,11 @@ class RawClient:
 
 
 @pytest.fixture(scope="module")
-def raw(session, shared_cache) -> Iterator[RawClient]:
-    facts, _, _ = session
-    client = RawClient(facts, shared_cache)
-    yield client
-    code, stderr = client.close()
-    assert (code, stderr) == (0, "")
+def raw(server, session) -> RawClient:
+    """The module's process, once the SDK's client is done with it: its valid requests
+    carry the envelope of the protocol the SDK negotiated."""
+    assert server.protocol_version is not None
+    return server
 
 
 def call_line(arguments: str, *, id: str = "7", envelope: str = '"jsonrpc":"2.0"') -> str:

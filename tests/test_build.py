@@ -1,4 +1,4 @@
-from cqfacts.search.build import build_index
+from cqfacts.search.build import _simplified_map, build_index
 from cqfacts.search.index import FIELD
 
 
@@ -51,6 +51,23 @@ def test_building_is_deterministic(small):
     again = build_index(small.base)
     assert again.keys.blob == small.index.keys.blob
     assert again.pinyin.blob == small.index.pinyin.blob
+
+
+class _Reversed(set[str]):
+    """A set that iterates in reverse sorted order, as another hash seed might."""
+
+    def __iter__(self):  # type: ignore[override]
+        return iter(sorted(super().__iter__(), reverse=True))
+
+
+def test_the_traditional_map_does_not_depend_on_a_sets_order():
+    # Two simplified characters with one traditional form: the first seen wins, so a
+    # set's order (the hash seed's) decided the index, and two wheels differed.
+    texts, known = {"头发", "发展", "后来", "皇后", "制度"}, {"干"}
+    forward = _simplified_map(texts, known)
+    backward = _simplified_map(_Reversed(texts), _Reversed(known))
+    assert list(forward.items()) == list(backward.items())
+    assert forward["髮"] == "发" and forward["發"] == "发"
 
 
 def test_large_bases_share_repeated_keys(small):

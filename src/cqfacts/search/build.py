@@ -153,8 +153,10 @@ def _simplified_map(texts: set[str], known: set[str]) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for config in _OPENCC_CONFIGS:
         converter = opencc.OpenCC(config)
-        # Whole texts first (phrase-aware), then each character on its own.
-        for text in [*texts, *known]:
+        # Whole texts first (phrase-aware), then each character on its own; in sorted
+        # order, not a set's (which varies with the hash seed): the first mapping of a
+        # character wins, and two builds of one file give the same bytes.
+        for text in [*sorted(texts), *sorted(known)]:
             converted = converter.convert(text)
             if len(converted) != len(text):
                 continue

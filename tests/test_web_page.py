@@ -281,11 +281,21 @@ def _chinese_in(text: str) -> list[str]:
     return re.findall(rf"\S*{CJK}\S*", text)
 
 
+def chinese_on(page: Any) -> list[str]:
+    """The Chinese words in the page's main part, but those that are names."""
+    text = page.locator("main").inner_text()
+    # A policy's Chinese title is its name (as the CLI shows it); the hostile fact's
+    # label is the test's own. Nothing else may be Chinese: no 亿元, 增长, 四（一）, 1133人.
+    allowed = {"高校科技成果转化与产业化若干措施", "42项<b>bold</b>"}
+    return [word for word in _chinese_in(text) if word not in allowed]
+
+
+# Two fact pages as well, where they are opened in English: rd-investment-total's in
+# test_the_overview_is_named_once, high-tech-enterprises-total's in
+# test_the_english_fact_page_says_figure_change_place_and_previous_in_english.
 @pytest.mark.parametrize(
     ("path", "ready"),
     [
-        ("?id=rd-investment-total&lang=en", ".fact .big"),
-        ("?id=high-tech-enterprises-total&lang=en", ".fact .big"),
         ("?q=jsjjr&lang=en", ".card .figure"),
         ("?pillar=4&lang=en", ".card .figure"),
         ("?rank=value&lang=en", ".bar-value"),
@@ -296,11 +306,7 @@ def test_the_english_page_has_no_chinese_figure(watched, hostile_url, path, read
     page = watched.page
     page.goto(hostile_url + path)
     page.locator(ready).first.wait_for()
-    text = page.locator("main").inner_text()
-    # A policy's Chinese title is its name (as the CLI shows it); the hostile fact's
-    # label is the test's own. Nothing else may be Chinese: no 亿元, 增长, 四（一）, 1133人.
-    allowed = {"高校科技成果转化与产业化若干措施", "42项<b>bold</b>"}
-    assert [word for word in _chinese_in(text) if word not in allowed] == []
+    assert chinese_on(page) == []
 
 
 def test_the_english_fact_page_says_figure_change_place_and_previous_in_english(
@@ -309,6 +315,7 @@ def test_the_english_fact_page_says_figure_change_place_and_previous_in_english(
     page = watched.page
     page.goto(hostile_url + "?id=high-tech-enterprises-total&lang=en")
     page.locator(".fact .big").filter(has_text="7,565").wait_for()
+    assert chinese_on(page) == []
     details = page.locator(".details").inner_text()
     assert "+19.2%" in details and "part 4 (1) Double doubling" in details
     assert "≈ 6,346 (derived: 7565 ÷ (1 + 19.2%))" in details
@@ -407,10 +414,12 @@ def test_a_change_given_alone_is_shown_as_the_figure(watched, hostile_url):
 
 def test_the_overview_is_named_once(watched, hostile_url):
     page = watched.page
-    page.goto(hostile_url + "?id=rd-investment-total&lang=zh")
-    for lang, where in (("zh", "总体情况"), ("en", "Overview")):
-        if lang == "en":
+    page.goto(hostile_url + "?id=rd-investment-total&lang=en")
+    for lang, where in (("en", "Overview"), ("zh", "总体情况")):
+        if lang == "zh":
             page.locator("#lang").click()
         drawn_in(page, lang)
+        if lang == "en":
+            assert chinese_on(page) == []  # the English page has no Chinese figure
         rows = page.locator(".details dd").all_inner_texts()
         assert where in rows and not any(f"{where} {where}" in row for row in rows), rows

@@ -5,8 +5,8 @@ installed, except in CI (CI set), where a missing browser fails the run.
 The servers are `cqfacts serve`'s own, in a thread of this process (helpers.serving):
 the page is what is tested here; `cqfacts serve` as a process is test_web_api's and
 test_web_server's. Each page load costs Chromium some 0.25 s of CPU, so a test opens
-one document and checks all it can there (the other language by its switch, the other
-width by resizing) rather than loading one per check."""
+one document and checks all it can there (the other language by the page's own
+switch) rather than loading one per check."""
 
 import os
 import shutil

@@ -130,6 +130,38 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> int:
             process.kill()
 
 
+def serving(loaded: Any, **options: float) -> Any:
+    """The uvicorn server `cqfacts serve` runs (web.app.make_server), in a thread of
+    this process: a context giving the server and its port, for tests of what it
+    answers rather than of the process (a `cqfacts serve` process costs some 0.2 s of
+    CPU more, and builds its own index). Imported here, not at the top: only the web
+    tests need the server's modules."""
+    import threading
+    import time
+    from contextlib import contextmanager
+
+    from cqfacts.web.app import bind, create_app, make_server
+
+    @contextmanager
+    def running() -> Any:
+        sock = bind("127.0.0.1", 0)
+        server = make_server(create_app(loaded), **options)
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        try:
+            deadline = time.monotonic() + 10
+            while not server.started and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert server.started
+            yield server, sock.getsockname()[1]
+        finally:
+            server.should_exit = True
+            thread.join(10)
+            sock.close()
+
+    return running()
+
+
 def draw(view: Any, color: str = "never", width: int = 80) -> str:
     """A view of cqfacts.output.views as rich draws it."""
     buffer = io.StringIO()

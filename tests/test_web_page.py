@@ -1,6 +1,12 @@
 """The page of `cqfacts serve` in a real headless Chromium (Debian's, driven by
 Playwright, which never downloads a browser of its own). Skipped where no Chromium is
-installed, except in CI (CI set), where a missing browser fails the run."""
+installed, except in CI (CI set), where a missing browser fails the run.
+
+The servers are `cqfacts serve`'s own, in a thread of this process (helpers.serving):
+the page is what is tested here; `cqfacts serve` as a process is test_web_api's and
+test_web_server's. Each page load costs Chromium some 0.25 s of CPU, so a test opens
+one document and checks all it can there (the other language by the page's own
+switch) rather than loading one per check."""
 
 import os
 import shutil
@@ -11,9 +17,9 @@ from typing import Any, ClassVar
 import pytest
 
 from tests.conftest import SMALL_FACTS
-from tests.helpers import start_server, stop
+from tests.helpers import serving
 
-# Slow (a browser, two servers): first, and on one xdist worker, so that one browser
+# Slow (a browser): first, and on one xdist worker, so that one browser
 # serves them all (conftest.ONE_WORKER_MODULES).
 pytestmark = pytest.mark.slow
 
@@ -49,6 +55,8 @@ change = {{ value = 50, unit = "%", text = "增长50%" }}
 """
 )
 # The flags Chromium needs here: no sandbox as root, and no calls home on a closed network.
+# (Playwright adds most of them itself; others tried, such as --single-process,
+# --no-zygote, --in-process-gpu or --renderer-process-limit=1, cost as much or more.)
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -81,19 +89,23 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def shipped_url() -> Iterator[str]:
-    process, url = start_server()
-    yield url
-    stop(process)
+def shipped_url(shared_cache: Path) -> Iterator[str]:
+    """Every shipped report, as `cqfacts serve` serves them by default; their index in
+    the session's cache, where the tests' `cqfacts` processes find it built."""
+    from cqfacts.store.loader import load_many
+
+    with serving(load_many(cache_dir=shared_cache)) as (_, port):
+        yield f"http://127.0.0.1:{port}/"
 
 
 @pytest.fixture(scope="module")
 def hostile_url(tmp_path_factory) -> Iterator[str]:
+    from cqfacts.store.loader import load
+
     facts = tmp_path_factory.mktemp("page") / "hostile.toml"
     facts.write_text(HOSTILE_FACTS, encoding="utf-8")
-    process, url = start_server(facts=facts)
-    yield url
-    stop(process)
+    with serving(load(facts, cache_dir=None)) as (_, port):
+        yield f"http://127.0.0.1:{port}/"
 
 
 class Watched:
@@ -150,6 +162,10 @@ def test_typing_initials_answers_as_you_type(watched, shipped_url):
     assert "tech-brokers-new" in first.locator(".id").inner_text()
     assert "4.2" in first.locator(".section").inner_text()
     assert page.url.endswith("/?q=jsjjr")  # the state is in the URL, to share
+    # Keyboard focus is visible: Tab from the box to what follows it.
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")
 
 
 def test_a_shared_url_opens_with_its_answers(watched, shipped_url):
@@ -204,15 +220,6 @@ def test_rank_is_a_bar_chart_and_the_language_switches(watched, shipped_url):
     assert page.evaluate("document.documentElement.lang") == "en"
 
 
-def test_keyboard_focus_is_visible(watched, shipped_url):
-    page = watched.page
-    page.goto(shipped_url + "?q=jsjjr")
-    page.locator(".card").first.wait_for()
-    page.keyboard.press("Tab")
-    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-    assert outline not in ("", "none")
-
-
 def test_a_hostile_label_shows_as_text_and_runs_nothing(watched, hostile_url):
     page = watched.page
     page.goto(hostile_url + "?q=" + "恶意标签")
@@ -231,16 +238,31 @@ def test_a_hostile_label_shows_as_text_and_runs_nothing(watched, hostile_url):
     page.wait_for_timeout(300)  # an onerror would have fired by now
 
 
-def test_screenshots_for_the_readme(browser, shipped_url, tmp_path):
+# One figure's text on one line box: the rects of its text, counted by their tops.
+ONE_LINE_EACH = (
+    "cells => cells.map(c => { const r = document.createRange(); r.selectNodeContents(c);"
+    " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; })"
+)
+
+
+def test_a_results_figures_are_not_split_and_the_readme_screenshots(browser, shipped_url, tmp_path):
     """docs/page.png and docs/page-phone.png (written there with CQFACTS_UPDATE_DOCS=1,
     else to a temporary folder: a test run leaves the checkout as it was); at a
-    phone's width nothing overflows."""
+    phone's width nothing overflows. One figure column for a list, as wide as its
+    longest figure: 预计达到2.6% and 提高0.56个百分点 stay on one line, at a desktop's
+    width and a phone's, and every card's label starts at one edge."""
     folder = DOCS if os.environ.get("CQFACTS_UPDATE_DOCS") else tmp_path
     for name, width, height in (("page.png", 1000, 760), ("page-phone.png", 390, 844)):
         watched = Watched(browser, width, height)
         page = watched.page
         page.goto(shipped_url + "?q=研发")
-        page.locator(".card").nth(2).wait_for()
+        page.locator(".card").nth(4).wait_for()
+        lines = page.locator(".card .figure").evaluate_all(ONE_LINE_EACH)
+        assert lines and set(lines) == {1}, (width, lines)
+        lefts = page.locator(".card .label").evaluate_all(
+            "labels => labels.map(l => Math.round(l.getBoundingClientRect().left))"
+        )
+        assert len(set(lefts)) == 1, (width, lefts)
         page.locator("#q").blur()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(folder / name))
@@ -259,11 +281,21 @@ def _chinese_in(text: str) -> list[str]:
     return re.findall(rf"\S*{CJK}\S*", text)
 
 
+def chinese_on(page: Any) -> list[str]:
+    """The Chinese words in the page's main part, but those that are names."""
+    text = page.locator("main").inner_text()
+    # A policy's Chinese title is its name (as the CLI shows it); the hostile fact's
+    # label is the test's own. Nothing else may be Chinese: no 亿元, 增长, 四（一）, 1133人.
+    allowed = {"高校科技成果转化与产业化若干措施", "42项<b>bold</b>"}
+    return [word for word in _chinese_in(text) if word not in allowed]
+
+
+# Two fact pages as well, where they are opened in English: rd-investment-total's in
+# test_the_overview_is_named_once, high-tech-enterprises-total's in
+# test_the_english_fact_page_says_figure_change_place_and_previous_in_english.
 @pytest.mark.parametrize(
     ("path", "ready"),
     [
-        ("?id=rd-investment-total&lang=en", ".fact .big"),
-        ("?id=high-tech-enterprises-total&lang=en", ".fact .big"),
         ("?q=jsjjr&lang=en", ".card .figure"),
         ("?pillar=4&lang=en", ".card .figure"),
         ("?rank=value&lang=en", ".bar-value"),
@@ -274,11 +306,7 @@ def test_the_english_page_has_no_chinese_figure(watched, hostile_url, path, read
     page = watched.page
     page.goto(hostile_url + path)
     page.locator(ready).first.wait_for()
-    text = page.locator("main").inner_text()
-    # A policy's Chinese title is its name (as the CLI shows it); the hostile fact's
-    # label is the test's own. Nothing else may be Chinese: no 亿元, 增长, 四（一）, 1133人.
-    allowed = {"高校科技成果转化与产业化若干措施", "42项<b>bold</b>"}
-    assert [word for word in _chinese_in(text) if word not in allowed] == []
+    assert chinese_on(page) == []
 
 
 def test_the_english_fact_page_says_figure_change_place_and_previous_in_english(
@@ -287,6 +315,7 @@ def test_the_english_fact_page_says_figure_change_place_and_previous_in_english(
     page = watched.page
     page.goto(hostile_url + "?id=high-tech-enterprises-total&lang=en")
     page.locator(".fact .big").filter(has_text="7,565").wait_for()
+    assert chinese_on(page) == []
     details = page.locator(".details").inner_text()
     assert "+19.2%" in details and "part 4 (1) Double doubling" in details
     assert "≈ 6,346 (derived: 7565 ÷ (1 + 19.2%))" in details
@@ -296,11 +325,22 @@ def test_the_english_fact_page_says_figure_change_place_and_previous_in_english(
     assert "增长19.2%" in details and "四（一） “双倍增”行动目标超额完成" in details
 
 
+# A fact page is drawn whole at once (its article replaced): its copy button's words
+# say which language the page now shows, once the language switch has redrawn it.
+COPY = {"zh": "复制引用", "en": "Copy citation"}
+
+
+def drawn_in(page: Any, lang: str) -> None:
+    page.locator("#copy").filter(has_text=COPY[lang]).wait_for()
+
+
 def test_a_policys_name_is_no_large_figure(watched, hostile_url):
     page = watched.page
+    page.goto(hostile_url + "?id=university-transfer-measures&lang=zh")
     for lang, where in (("zh", ".fact h2"), ("en", ".details")):
-        page.goto(hostile_url + f"?id=university-transfer-measures&lang={lang}")
-        page.locator("#citation").wait_for()
+        if lang == "en":
+            page.locator("#lang").click()
+        drawn_in(page, lang)
         assert page.locator(".fact .big").count() == 0
         # Its title: the heading in Chinese, a line of the details in English.
         assert "高校科技成果转化与产业化若干措施" in page.locator(where).inner_text()
@@ -312,83 +352,74 @@ def test_a_policys_name_is_no_large_figure(watched, hostile_url):
     assert card.locator(".name").inner_text() == "高校科技成果转化与产业化若干措施"
 
 
-@pytest.mark.parametrize(
-    ("lang", "expected"),
-    [
-        ("zh", "没有找到“nope”对应的数据，可以试试搜索。"),
-        ("en", "'nope' names no one fact."),
-    ],
-)
-def test_an_error_reads_in_the_pages_language(browser, hostile_url, lang, expected):
+def test_an_error_reads_in_the_pages_language(browser, hostile_url):
+    """In Chinese, then (Back from the search it offers, then the switch) in English."""
     watched = Watched(browser)
     page = watched.page
-    page.goto(hostile_url + f"?id=nope&lang={lang}")
-    status = page.locator("#status.error")
-    status.wait_for()
-    assert status.inner_text() == expected
-    # The page's own way on: a search for what was typed.
-    page.locator(".search-instead").click()
-    page.locator("#q").wait_for()
-    assert page.locator("#q").input_value() == "nope"
+    page.goto(hostile_url + "?id=nope&lang=zh")
+    for lang, expected in (
+        ("zh", "没有找到“nope”对应的数据，可以试试搜索。"),
+        ("en", "'nope' names no one fact."),
+    ):
+        if lang == "en":
+            page.go_back()  # to the error, drawn again
+            page.locator("#status.error").filter(has_text="没有找到").wait_for()
+            page.locator("#lang").click()
+        status = page.locator("#status.error").filter(has_text="nope")
+        status.filter(has_text=expected).wait_for()
+        assert status.inner_text() == expected
+        # The page's own way on: a search for what was typed.
+        page.locator(".search-instead").click()
+        page.locator("#status.error").wait_for(state="detached")
+        assert page.locator("#q").input_value() == "nope"
+        assert "q=nope" in page.url
     # The 404 itself is the only console error (the browser logs every failed fetch).
     assert all("404" in error for error in watched.errors), watched.errors
     watched.close()
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_series_fits_a_phone_in_either_language(browser, shipped_url, lang):
+def test_a_series_fits_a_phone_in_either_language(browser, shipped_url):
     watched = Watched(browser, 390, 844)
     page = watched.page
-    page.goto(shipped_url + f"?id=tech-contract-turnover&lang={lang}")
-    page.locator(".points").wait_for()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    # No figure is split over two lines: each figure's text is one line box.
-    lines = page.locator(".points td.figure").evaluate_all(
-        "cells => cells.map(c => { const r = document.createRange(); r.selectNodeContents(c);"
-        " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; })"
-    )
-    assert lines and set(lines) == {1}, lines
+    page.goto(shipped_url + "?id=tech-contract-turnover&lang=zh")
+    for lang in ("zh", "en"):
+        if lang == "en":
+            page.locator("#lang").click()
+        drawn_in(page, lang)
+        page.locator(".points").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, lang
+        # No figure is split over two lines: each figure's text is one line box.
+        lines = page.locator(".points td.figure").evaluate_all(ONE_LINE_EACH)
+        assert lines and set(lines) == {1}, (lang, lines)
     assert watched.errors == []
     watched.close()
 
 
-@pytest.mark.parametrize(("lang", "change"), [("zh", "增长50%"), ("en", "+50%")])
-def test_a_change_given_alone_is_shown_as_the_figure(watched, hostile_url, lang, change):
+def test_a_change_given_alone_is_shown_as_the_figure(watched, hostile_url):
     page = watched.page
-    page.goto(hostile_url + f"?id=change-alone&lang={lang}")
-    page.locator(".fact .big").filter(has_text=change).wait_for()
-    page.goto(hostile_url + f"?q=只有增速的数字&lang={lang}")
-    card = page.locator(".card").first
-    card.locator(".figure").filter(has_text=change).wait_for()
-    assert card.locator(".figure.kind").count() == 0
+    changes = (("zh", "增长50%"), ("en", "+50%"))  # Chinese first, then by the switch
+    page.goto(hostile_url + "?id=change-alone&lang=zh")
+    for lang, change in changes:
+        if lang == "en":
+            page.locator("#lang").click()
+        page.locator(".fact .big").filter(has_text=change).wait_for()
+    page.goto(hostile_url + "?q=只有增速的数字&lang=zh")
+    for lang, change in changes:
+        if lang == "en":
+            page.locator("#lang").click()
+        card = page.locator(".card").first
+        card.locator(".figure").filter(has_text=change).wait_for()
+        assert card.locator(".figure.kind").count() == 0
 
 
-@pytest.mark.parametrize("width", [1000, 390])
-def test_a_results_figures_are_not_split(browser, shipped_url, width):
-    """One figure column for a list, as wide as its longest figure: 预计达到2.6% and
-    提高0.56个百分点 stay on one line, at a desktop's width and a phone's."""
-    watched = Watched(browser, width, 800)
+def test_the_overview_is_named_once(watched, hostile_url):
     page = watched.page
-    page.goto(shipped_url + "?q=研发")
-    page.locator(".card").nth(4).wait_for()
-    lines = page.locator(".card .figure").evaluate_all(
-        "cells => cells.map(c => { const r = document.createRange(); r.selectNodeContents(c);"
-        " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; })"
-    )
-    assert lines and set(lines) == {1}, lines
-    # Every card's label starts at one edge.
-    lefts = page.locator(".card .label").evaluate_all(
-        "labels => labels.map(l => Math.round(l.getBoundingClientRect().left))"
-    )
-    assert len(set(lefts)) == 1, lefts
-    assert watched.errors == []
-    watched.close()
-
-
-@pytest.mark.parametrize(("lang", "where"), [("zh", "总体情况"), ("en", "Overview")])
-def test_the_overview_is_named_once(watched, hostile_url, lang, where):
-    page = watched.page
-    page.goto(hostile_url + f"?id=rd-investment-total&lang={lang}")
-    page.locator(".fact .big").wait_for()
-    rows = page.locator(".details dd").all_inner_texts()
-    assert where in rows and not any(f"{where} {where}" in row for row in rows), rows
+    page.goto(hostile_url + "?id=rd-investment-total&lang=en")
+    for lang, where in (("en", "Overview"), ("zh", "总体情况")):
+        if lang == "zh":
+            page.locator("#lang").click()
+        drawn_in(page, lang)
+        if lang == "en":
+            assert chinese_on(page) == []  # the English page has no Chinese figure
+        rows = page.locator(".details dd").all_inner_texts()
+        assert where in rows and not any(f"{where} {where}" in row for row in rows), rows

@@ -301,7 +301,7 @@ def cqfacts_process(
 # --- Scheduling (pytest-xdist) ----------------------------------------------------------
 
 # Modules whose tests share a costly module fixture (the fast path's searches of every
-# query, a browser and two servers, an MCP server), costliest first: xdist's
+# query, a browser, an MCP server), costliest first: xdist's
 # `--dist loadfile` (set in pyproject.toml) runs each module on one worker, so one
 # worker alone pays for it.
 ONE_WORKER_MODULES = ("tests/test_fast_path.py", "tests/test_web_page.py", "tests/test_mcp.py")

@@ -377,6 +377,13 @@ def test_serve_answers_over_a_real_socket_and_stops_cleanly(small_fact_file, sig
     assert "Traceback" not in (process.stderr.read() if process.stderr else "")
 
 
+def test_a_sigterm_as_soon_as_the_url_is_printed_stops_the_server(small_fact_file):
+    """Sent before uvicorn took the signal, it was recorded and the server served on."""
+    process, _ = start_server(facts=small_fact_file)
+    assert stop(process, signal.SIGTERM) == 0
+    assert "Traceback" not in (process.stderr.read() if process.stderr else "")
+
+
 def test_a_port_in_use_is_a_clear_error_and_exit_2(small_fact_file):
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]

@@ -541,24 +541,25 @@ def serve(
     url = url_of(sock)
     app = create_app(loaded, hosts=HostRule.serving(host, allow_hosts))
     server = make_server(app, max_connections=max_connections, header_timeout=header_timeout)
-    say(f"cqfacts: serving {loaded.base.summary()} at {url}  (Ctrl-C stops)")
-    if not is_loopback(sock):
-        (warn or say)(
-            f"cqfacts: listening on {host}: anyone who can reach this machine there can "
-            "read the page and the API."
-        )
-    if open_browser:
-        threading.Thread(target=_open_when_started, args=(server, url), daemon=True).start()
-    terminated: list[int] = []
 
     def on_sigterm(number: int, frame: FrameType | None) -> None:
-        terminated.append(number)
+        server.should_exit = True
 
     # uvicorn shuts down on SIGTERM, then raises it again for the handler it found: this
-    # one, which lets the command end with exit 0 instead of dying by the signal.
+    # one, which lets the command end with exit 0 instead of dying by the signal. It is
+    # set before the URL is printed: a SIGTERM sent as soon as the URL is read, before
+    # uvicorn takes the signal, stops the server as it starts (it was served on).
     main = threading.current_thread() is threading.main_thread()
     previous: Any = signal.signal(signal.SIGTERM, on_sigterm) if main else None
     try:
+        say(f"cqfacts: serving {loaded.base.summary()} at {url}  (Ctrl-C stops)")
+        if not is_loopback(sock):
+            (warn or say)(
+                f"cqfacts: listening on {host}: anyone who can reach this machine there can "
+                "read the page and the API."
+            )
+        if open_browser:
+            threading.Thread(target=_open_when_started, args=(server, url), daemon=True).start()
         with _quiet_logs():
             server.run(sockets=[sock])
     finally:

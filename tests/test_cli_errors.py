@@ -139,9 +139,10 @@ def _invoke(facts: Path, args: list[str]):
 
 
 # The two fuzzers below run validate and all nine commands on each file, ten CLI runs
-# (30-40 ms) an example: they take half the default's 100 examples, 500 CLI runs each.
-# Every broken file of the first also goes through the parser in test_factfile's fuzz,
-# 100 examples. A profile asking for more than the default (thorough) gets them all.
+# (30-40 ms) an example: they take half the profile's examples (25 of 50: 250 CLI runs
+# each). Every broken file of the first also goes through the parser in
+# test_factfile's fuzz, with all 50. A profile asking for more than Hypothesis's
+# default of 100 (thorough) gets them all.
 _PROFILE_EXAMPLES = settings.default.max_examples
 every_command_fuzz = settings(
     max_examples=_PROFILE_EXAMPLES // 2 if _PROFILE_EXAMPLES <= 100 else _PROFILE_EXAMPLES

@@ -112,6 +112,10 @@ def start_server(*args: str, facts: Path | None = None) -> tuple[subprocess.Pope
     process = subprocess.Popen(
         [sys.executable, "-m", "cqfacts", *options, "serve", "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+        # A shell's background jobs inherit SIGINT ignored, and Python keeps ignoring
+        # it: the server then stopped on Ctrl-C with exit 0 (uvicorn takes the signal
+        # and hands it back to the ignoring handler). It gets what a terminal gives.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     line = process.stdout.readline() if process.stdout else ""
     if "http://" not in line:

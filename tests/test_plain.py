@@ -75,7 +75,7 @@ def test_the_shipped_tables_are_drawn_not_declined(shipped):
     for view in (search_table(matches), search_table(matches, "en", years=True),
                  *(pillar_view(shipped.base, p, lang) for p in shipped.base.pillars.values()
                    for lang in ("zh", "en"))):  # fmt: skip
-        for columns in (40, 50, 80, 200):
+        for columns in (40, 200):  # test_widths holds them at 50, 80 and 160
             assert plain.draw(view, columns) == rich_text(view, columns)
 
 

@@ -62,7 +62,11 @@ def test_every_table_fits_its_width_and_breaks_no_topic_figure_short_label_or_id
         lines = [line.rstrip(" ") for line in draw(view, width=columns).splitlines()]
         # An id wider than the terminal is folded by it; nothing else is wider.
         assert all(width(line) <= columns for line in lines), name
-        assert plain.draw(view, columns) in (None, "".join(f"{line}\n" for line in lines))
+        drawn = plain.draw(view, columns)
+        assert drawn in (None, "".join(f"{line}\n" for line in lines)), name
+        # The fast path's tables: drawn by plain, not handed on to rich (test_plain
+        # holds them at 40 and 200 columns too).
+        assert drawn is not None or not name.startswith(("search", "pillar ")), name
         # Every fact the view names, by its id.
         ids = [fact.id for fact in base.facts if _whole(fact.id, lines)]
         shown = "\n".join(lines)

@@ -172,7 +172,7 @@ def test_a_number_too_long_for_int_is_no_figure_to_the_audit():
 
 
 @pytest.fixture(scope="module")
-def two_reports(tmp_path_factory: pytest.TempPathFactory) -> FactBase:
+def two_reports(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> FactBase:
     """The shipped 2023 report and a 2024 one drafted from a text naming 2024."""
     from cqfacts.store.loader import load_many
     from cqfacts.text.draft import draft_report
@@ -180,7 +180,7 @@ def two_reports(tmp_path_factory: pytest.TempPathFactory) -> FactBase:
     text = "2024年科技工作总结\n一、企业\n新增企业3个。\n"
     path = tmp_path_factory.mktemp("reports") / "f2024.toml"
     path.write_text(draft_report(text, year=2024).to_toml(), encoding="utf-8")
-    return load_many([shipped_fact_path(), path], cache_dir=None).base
+    return load_many([shipped_fact_path(), path], cache_dir=shared_cache).base
 
 
 def test_only_the_report_the_text_is_of_is_audited(two_reports):

@@ -40,9 +40,10 @@ def held(fact: dict[str, Any]) -> str:
 
 
 @pytest.fixture(scope="module")
-def shipped() -> FactBase:
-    """The default load: facts.toml and reports/*.toml."""
-    return load_many(shipped_fact_paths(), cache_dir=None).base
+def shipped(shared_cache) -> FactBase:
+    """The default load: facts.toml and reports/*.toml (through the session's cache:
+    built once for the suite)."""
+    return load_many(shipped_fact_paths(), cache_dir=shared_cache).base
 
 
 def drafted(text: str, known: Any, year: int = 2024) -> dict[str, dict[str, Any]]:

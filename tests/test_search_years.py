@@ -18,7 +18,7 @@ from cqfacts.search.quantities import read_quantity
 from cqfacts.search.questions import period_in_query, without_trend_words
 from cqfacts.search.scores import Scores
 from cqfacts.search.wording import contained_key_matches, prepare_query
-from cqfacts.store.loader import Loaded, load_many
+from cqfacts.store.loader import Loaded, load_many, shipped_fact_paths
 
 YEARS = Path(__file__).with_name("search_queries_years.toml")
 CASES = tomllib.loads(YEARS.read_text(encoding="utf-8"))["query"]
@@ -37,8 +37,9 @@ FLOORS = {
 
 
 @pytest.fixture(scope="module")
-def every_file() -> Loaded:
-    return load_many(None, cache_dir=None)
+def every_file(shared_cache) -> Loaded:
+    """The shipped files, through the session's cache: built once for the suite."""
+    return load_many(shipped_fact_paths(), cache_dir=shared_cache)
 
 
 def found(loaded: Loaded, query: str, **options) -> list[tuple[str, int | None]]:

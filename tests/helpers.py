@@ -218,3 +218,19 @@ def main_in_process(
             code = stop.code
         status = _status(code)  # flushes both, as the process's exit does
     return status, stdout.buffer.getvalue(), stderr.buffer.getvalue()  # type: ignore[attr-defined]
+
+
+def hold_to_floors(
+    name: str, by_kind: dict[str, list[int]], floors: dict[str, tuple[int, int, int]], misses: Any
+) -> None:
+    """A query set's tally per kind ([count, top-1, recall@3]) printed, then held to its
+    floors: the same kinds, the same number of queries each, and no fewer found."""
+    print(f"\nsearch quality on {name}:")
+    for kind, (count, first, three) in sorted(by_kind.items()):
+        print(f"  {kind:<13} n={count:<3} top-1 {first}/{count}  recall@3 {three}/{count}")
+    assert set(by_kind) == set(floors), "a kind was added or removed: set its floors"
+    for kind, (count, first, three) in by_kind.items():
+        wanted_count, wanted_first, wanted_three = floors[kind]
+        assert count == wanted_count, f"{kind}: queries were added or removed: set its floors"
+        assert three >= wanted_three, (kind, "recall@3", misses)
+        assert first >= wanted_first, (kind, "top-1", misses)

@@ -15,7 +15,7 @@ from cqfacts.search.pinyin import pinyin_pattern
 from cqfacts.search.scores import MIN_SCORE
 from cqfacts.search.wording import prepare_query
 from tests.conftest import SMALL_FACTS
-from tests.helpers import HOSTILE_QUERIES
+from tests.helpers import HOSTILE_QUERIES, hold_to_floors
 
 # 150 characters of one reading in a label, an alias and a topic name.
 SMALL_FACTS_WITH_LONG_LABELS = (
@@ -326,17 +326,7 @@ def test_search_quality_per_file_and_kind(shipped, name):
         tally[2] += case["expect"] in found
         if found[:1] != [case["expect"]]:
             misses.append((case["kind"], case["query"], case["expect"], found))
-    print(f"\nsearch quality on {name}:")
-    for kind, (count, first, three) in sorted(by_kind.items()):
-        print(f"  {kind:<13} n={count:<3} top-1 {first}/{count}  recall@3 {three}/{count}")
-    measured = {kind: tuple(tally) for kind, tally in by_kind.items()}
-    floors = FLOORS[name]
-    assert set(measured) == set(floors), "a kind was added or removed: set its floors"
-    for kind, (count, first, three) in measured.items():
-        wanted_count, wanted_first, wanted_three = floors[kind]
-        assert count == wanted_count, f"{kind}: queries were added or removed: set its floors"
-        assert three >= wanted_three, (kind, "recall@3", misses)
-        assert first >= wanted_first, (kind, "top-1", misses)
+    hold_to_floors(name, by_kind, FLOORS[name], misses)
 
 
 # The issue's table (issue 13): what the user types, and the fact it must find first.

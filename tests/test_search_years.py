@@ -19,6 +19,7 @@ from cqfacts.search.questions import period_in_query, without_trend_words
 from cqfacts.search.scores import Scores
 from cqfacts.search.wording import contained_key_matches, prepare_query
 from cqfacts.store.loader import Loaded, load_many, shipped_fact_paths
+from tests.helpers import hold_to_floors
 
 YEARS = Path(__file__).with_name("search_queries_years.toml")
 CASES = tomllib.loads(YEARS.read_text(encoding="utf-8"))["query"]
@@ -73,15 +74,7 @@ def test_search_quality_over_the_years_per_kind(every_file):
         tally[2] += any(right)
         if right[:1] != [True]:
             misses.append((case["query"], case["expect"], case.get("year")))
-    print("\nsearch quality on search_queries_years.toml:")
-    for kind, (count, first, three) in sorted(by_kind.items()):
-        print(f"  {kind:<13} n={count:<3} top-1 {first}/{count}  recall@3 {three}/{count}")
-    assert set(by_kind) == set(FLOORS), "a kind was added or removed: set its floors"
-    for kind, (count, first, three) in by_kind.items():
-        wanted_count, wanted_first, wanted_three = FLOORS[kind]
-        assert count == wanted_count, f"{kind}: queries were added or removed: set its floors"
-        assert three >= wanted_three, (kind, "recall@3", misses)
-        assert first >= wanted_first, (kind, "top-1", misses)
+    hold_to_floors("search_queries_years.toml", by_kind, FLOORS, misses)
 
 
 # --- a year in the query --------------------------------------------------------------

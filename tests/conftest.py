@@ -29,26 +29,38 @@ def _keep_bytecode() -> None:
 _keep_bytecode()  # before the imports below: cqfacts is most of what gets compiled
 
 import pytest  # noqa: E402
-from hypothesis import settings  # noqa: E402
-from typer.testing import CliRunner  # noqa: E402
 
-from cqfacts.cli.app import app  # noqa: E402
 from cqfacts.store.loader import Loaded, load, shipped_fact_path  # noqa: E402
 
-# No deadline: a test is not a timing (a cold index build takes a varying 0.1-0.5 s).
-# Where CI is set, Hypothesis loads its "ci" profile: no deadline, derandomized (a CI
-# run repeats the last one's examples, so it catches a change, not a new input), and
-# here 50 examples a test rather than its 100: the same 50 each run, where the other 50
-# cost the suite about 6 s of its 40 on two cores. A local run tries 50 new ones each
-# time, which is where new inputs are found; `--hypothesis-profile=thorough`, or
-# CQFACTS_HYPOTHESIS_PROFILE=thorough, tries 2000.
-settings.register_profile("ci", settings.get_profile("ci"), max_examples=50)
-settings.register_profile("local", deadline=None, max_examples=50)
-settings.register_profile("thorough", deadline=None, max_examples=2000)
-if os.environ.get("CQFACTS_HYPOTHESIS_PROFILE"):
-    settings.load_profile(os.environ["CQFACTS_HYPOTHESIS_PROFILE"])
-elif settings.default.deadline is not None:
-    settings.load_profile("local")
+
+@pytest.hookimpl(tryfirst=True)  # before Hypothesis's plugin loads --hypothesis-profile
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis's profiles, in each process that runs tests: not in pytest-xdist's
+    controller, which runs none and would only start its workers later by importing
+    Hypothesis (some 0.15 s), unless --hypothesis-profile names one (Hypothesis loads
+    it there too).
+
+    No deadline: a test is not a timing (a cold index build takes a varying 0.1-0.5 s).
+    Where CI is set, Hypothesis loads its "ci" profile: no deadline, derandomized (a CI
+    run repeats the last one's examples, so it catches a change, not a new input), and
+    here 50 examples a test rather than its 100: the same 50 each run, where the other
+    50 cost the suite about 6 s of its 40 on two cores. A local run tries 50 new ones
+    each time, which is where new inputs are found; `--hypothesis-profile=thorough`, or
+    CQFACTS_HYPOTHESIS_PROFILE=thorough, tries 2000."""
+    distributing = config.getoption("numprocesses", None) and config.getoption("dist") != "no"
+    controller = distributing and not os.environ.get("PYTEST_XDIST_WORKER")
+    if controller and not config.getoption("--hypothesis-profile"):
+        return
+    from hypothesis import settings
+
+    settings.register_profile("ci", settings.get_profile("ci"), max_examples=50)
+    settings.register_profile("local", deadline=None, max_examples=50)
+    settings.register_profile("thorough", deadline=None, max_examples=2000)
+    if os.environ.get("CQFACTS_HYPOTHESIS_PROFILE"):
+        settings.load_profile(os.environ["CQFACTS_HYPOTHESIS_PROFILE"])
+    elif settings.default.deadline is not None:
+        settings.load_profile("local")
+
 
 SMALL_FACTS = """\
 [meta]
@@ -282,6 +294,10 @@ def shipped_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def run(small_fact_file: Path) -> Callable[..., Any]:
     """Invoke the CLI in-process on the small fact file, colour off, 80 columns."""
+    from typer.testing import CliRunner
+
+    from cqfacts.cli.app import app
+
     runner = CliRunner()
 
     def invoke(*args: str, facts: Path | None = small_fact_file, **kwargs: Any) -> Any:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pypinyin import lazy_pinyin
 from typer.testing import CliRunner
 
 from cqfacts.cli.app import app
@@ -168,6 +167,8 @@ def test_without_a_match_the_id_is_readable_and_the_english_a_todo_never_pinyin(
         "全年技术合同成交额512亿元。公民具备科学素质的比例为14.2%。"
         "新认定高新技术企业1,200家。全市婴儿死亡率为2.9。"
     )
+    from pypinyin import lazy_pinyin  # here: only this test needs it (0.25 s to import)
+
     facts = drafted(text, [])
     assert [fact["id"] for fact in facts.values()] == [
         "tech-contract-turnover",

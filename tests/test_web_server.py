@@ -7,7 +7,9 @@ import json
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -177,8 +179,17 @@ def test_a_500_carries_the_security_headers(small, monkeypatch):
     assert has_security_headers(response.headers)
 
 
-def test_a_request_uvicorn_cannot_parse_is_a_json_400_with_the_headers(small):
-    with serving(small) as (_, port), socket.create_connection(("127.0.0.1", port), 5) as sock:
+@pytest.fixture(scope="module")
+def served(small) -> Iterator[tuple[Any, int]]:
+    """One server over a real socket for the tests below: uvicorn takes some 0.2 s to
+    stop (its tick, then a pause for open connections), a wait each test paid."""
+    with serving(small) as server_and_port:
+        yield server_and_port
+
+
+def test_a_request_uvicorn_cannot_parse_is_a_json_400_with_the_headers(served):
+    port = served[1]
+    with socket.create_connection(("127.0.0.1", port), 5) as sock:
         sock.sendall(b"GET /\x01 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         answer = b""
         while chunk := sock.recv(4096):
@@ -192,8 +203,9 @@ def test_a_request_uvicorn_cannot_parse_is_a_json_400_with_the_headers(small):
 @pytest.mark.parametrize(
     "target", [b"/api/search?q=\xe9\xab\x98", b"/api/facts/\xe9\xab\x98", b"/\xe9\xab\x98"]
 )
-def test_raw_utf8_in_a_url_is_a_json_400_that_says_how_to_send_it(small, target):
-    with serving(small) as (_, port), socket.create_connection(("127.0.0.1", port), 5) as sock:
+def test_raw_utf8_in_a_url_is_a_json_400_that_says_how_to_send_it(served, target):
+    port = served[1]
+    with socket.create_connection(("127.0.0.1", port), 5) as sock:
         sock.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         answer = b""
         while chunk := sock.recv(4096):
@@ -211,21 +223,21 @@ def test_raw_utf8_in_a_url_is_a_json_400_that_says_how_to_send_it(small, target)
 # --- row 2: TCP_NODELAY on every accepted connection -----------------------------------------
 
 
-def test_accepted_connections_have_tcp_nodelay(small):
+def test_accepted_connections_have_tcp_nodelay(served):
     """Without it a keep-alive response's second write waits for the client's delayed
     ACK: ~40 ms per request after the first."""
-    with serving(small) as (server, port):
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        for _ in range(2):
-            connection.request("GET", "/api/pillars")
-            response = connection.getresponse()
-            assert response.status == 200 and response.read()
-        protocols = list(server.server_state.connections)
-        options = [
-            p.transport.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
-            for p in protocols
-        ]
-        connection.close()
+    server, port = served
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    for _ in range(2):
+        connection.request("GET", "/api/pillars")
+        response = connection.getresponse()
+        assert response.status == 200 and response.read()
+    protocols = list(server.server_state.connections)
+    options = [
+        p.transport.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        for p in protocols
+    ]
+    connection.close()
     assert options and all(options), options
 
 

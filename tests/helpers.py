@@ -166,6 +166,10 @@ def serving(loaded: Any, **options: float) -> Any:
     return running()
 
 
+# A table cell whose text starts with closing punctuation: a line broken before it.
+CLOSING_AT_CELL_START = re.compile(r"(^|  )[，。、；：？！）》」』”’,.;:!?)]")
+
+
 def draw(view: Any, color: str = "never", width: int = 80) -> str:
     """A view of cqfacts.output.views as rich draws it."""
     buffer = io.StringIO()

@@ -16,7 +16,7 @@ from cqfacts.cli.environment import Environment
 from cqfacts.derive.english import number as english_number
 from cqfacts.facts.model import FACT_KEYS
 from tests.conftest import cqfacts_process
-from tests.helpers import main_in_process
+from tests.helpers import CLOSING_AT_CELL_START, main_in_process
 
 FACT_KEY_SET = set(FACT_KEYS)
 README = Path(__file__).parents[1] / "README.md"
@@ -194,14 +194,16 @@ def test_a_file_name_with_undecodable_bytes_gives_valid_json(tmp_path):
     assert json.loads(result.stdout)["path"] == "\udcff.toml"
 
 
-# --- tables that fit: 50, 80 and 160 columns -----------------------------------------
+# --- tables that fit, as the command line writes them ----------------------------------
+# At 50 columns, where rows break: how each width lays out every table is test_widths's,
+# in rich's drawing and plain's; here, that the commands read $COLUMNS and write what
+# they drew, whole, into a pipe.
 
 _TABLES = [
     ["search", "企业"], ["search", "technology"], ["list", "--pillar", "5"], ["rank"],
     ["rank", "--unit", "亿元", "--limit", "30"], ["pillar", "4"], ["pillars"], ["topics"],
     ["show", "tech-contract-turnover"], ["show", "university-tech-transfer-measures"],
 ]  # fmt: skip
-_CLOSING_AT_CELL_START = re.compile(r"(^|  )[，。、；：？！）》」』”’,.;:!?)]")
 
 
 def _width(text: str) -> int:
@@ -210,15 +212,14 @@ def _width(text: str) -> int:
     return width(text)
 
 
-# Each command's JSON, asked once for its six tables: it depends on neither the language
-# nor the width.
+# Each command's JSON, asked once for its two tables: it does not depend on the language.
 _JSON: dict[tuple[str, ...], object] = {}
 
 
-@pytest.mark.parametrize("columns", ["50", "80", "160"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("args", _TABLES)
-def test_tables_fit_without_breaking_an_id_or_a_figure(run, args, lang, columns):
+def test_tables_fit_without_breaking_an_id_or_a_figure(run, args, lang):
+    columns = "50"
     result = run(*args, "--lang", lang, facts=None, env={"COLUMNS": columns})
     assert result.exit_code == ExitCode.FOUND
     lines = result.stdout.splitlines()
@@ -226,7 +227,7 @@ def test_tables_fit_without_breaking_an_id_or_a_figure(run, args, lang, columns)
     assert max(_width(line) for line in lines[: -1 if citation else None]) <= int(columns)
     assert "…" not in result.stdout
     assert all(line == line.rstrip() for line in lines), "trailing spaces in a pipe"
-    assert not any(_CLOSING_AT_CELL_START.search(line) for line in lines)
+    assert not any(CLOSING_AT_CELL_START.search(line) for line in lines)
     if tuple(args) not in _JSON:
         _JSON[tuple(args)] = json.loads(run(*args, "--json", facts=None).stdout)
     records = _JSON[tuple(args)]

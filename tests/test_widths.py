@@ -22,7 +22,7 @@ from cqfacts.output.views import (
     trend_table,
 )
 from cqfacts.search.engine import search
-from tests.helpers import draw
+from tests.helpers import CLOSING_AT_CELL_START, draw
 
 WIDTHS = (50, 80, 160)
 LANGS = ("zh", "en")
@@ -62,6 +62,9 @@ def test_every_table_fits_its_width_and_breaks_no_topic_figure_short_label_or_id
         lines = [line.rstrip(" ") for line in draw(view, width=columns).splitlines()]
         # An id wider than the terminal is folded by it; nothing else is wider.
         assert all(width(line) <= columns for line in lines), name
+        # Nothing cut short with an ellipsis, and no cell starts with closing punctuation.
+        assert not any("…" in line for line in lines), name
+        assert not any(CLOSING_AT_CELL_START.search(line) for line in lines), name
         drawn = plain.draw(view, columns)
         assert drawn in (None, "".join(f"{line}\n" for line in lines)), name
         # The fast path's tables: drawn by plain, not handed on to rich (test_plain

@@ -23,6 +23,21 @@ def test_second_load_comes_from_the_cache_and_equals_the_first(small_fact_file, 
     assert second.index.readings == first.index.readings
 
 
+def test_facts_read_from_the_cache_equal_those_parsed(small_fact_file, tmp_path):
+    """As tuples compare: the same facts in the same order, and nothing else."""
+    parsed = load(small_fact_file, cache_dir=None).base.facts
+    load(small_fact_file, cache_dir=tmp_path)
+    cached = load(small_fact_file, cache_dir=tmp_path).base.facts
+    assert isinstance(parsed, tuple) and not isinstance(cached, tuple)
+    assert cached == parsed and parsed == cached and cached == cached[:]
+    assert cached[1:3] == parsed[1:3] and cached[::-1] == parsed[::-1]  # tuples, as sliced
+    changed = (*parsed[:-1], parsed[-1]._replace(label="另一个标签"))
+    for other in (changed, parsed[:-1], parsed[::-1], list(parsed), ()):
+        assert cached != other and other != cached
+    with pytest.raises(TypeError):
+        hash(cached)
+
+
 def test_every_meta_field_comes_back_from_the_cache(tmp_path):
     """A report's publisher, address and basis survive the cache as its title does."""
     first = load(shipped_fact_path(), cache_dir=tmp_path, packaged=False)

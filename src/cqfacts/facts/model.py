@@ -369,13 +369,27 @@ class FactSequence(Sequence[Fact]):
         # times as long, over every fact each time a pillar is listed.
         return map(self.fact_at, range(len(self)))
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to the tuple a parsed fact file gives, or to another such sequence,
+        holding the same facts in the same order (a base read from the cache and one
+        parsed have equal facts); like a tuple, never equal to a list."""
+        if self is other:
+            return True
+        if not isinstance(other, (tuple, FactSequence)):
+            return NotImplemented
+        return len(self) == len(other) and all(map(Fact.__eq__, self, other))
+
+    # Equal to a tuple, so hashable by content or not at all; by content would build
+    # every fact, and nothing hashes a base's facts.
+    __hash__ = None  # type: ignore[assignment]
+
     @overload
     def __getitem__(self, number: int) -> Fact: ...
     @overload
-    def __getitem__(self, number: slice) -> list[Fact]: ...
-    def __getitem__(self, number: int | slice) -> Fact | list[Fact]:
-        if isinstance(number, slice):
-            return [self.fact_at(i) for i in range(*number.indices(len(self)))]
+    def __getitem__(self, number: slice) -> tuple[Fact, ...]: ...
+    def __getitem__(self, number: int | slice) -> Fact | tuple[Fact, ...]:
+        if isinstance(number, slice):  # a tuple, as a parsed file's facts slice
+            return tuple(map(self.fact_at, range(*number.indices(len(self)))))
         if number < 0:
             number += len(self)
         if not 0 <= number < len(self):

@@ -49,7 +49,7 @@ def pytest_configure(config: pytest.Config) -> None:
     CQFACTS_HYPOTHESIS_PROFILE=thorough, tries 2000."""
     distributing = config.getoption("numprocesses", None) and config.getoption("dist") != "no"
     controller = distributing and not os.environ.get("PYTEST_XDIST_WORKER")
-    if controller and not config.getoption("--hypothesis-profile"):
+    if controller and not config.getoption("--hypothesis-profile", None):
         return
     from hypothesis import settings
 

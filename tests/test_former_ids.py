@@ -9,6 +9,8 @@ import pytest
 
 from cqfacts.errors import FactFileError, UnknownFactError
 from cqfacts.facts.factfile import parse_fact_file
+from cqfacts.facts.model import merge_bases
+from cqfacts.store.loader import load
 from tests.conftest import SMALL_FACTS
 
 OLD = "chengdu-chongqing-comprehensive-science-centre-plan"
@@ -29,6 +31,24 @@ def test_a_former_id_finds_the_fact():
     assert [fact.id for fact in base.points("new-tech-brokers")] == ["tech-brokers-new"]
     with pytest.raises(UnknownFactError):
         base.get("old-tech-brokers")
+
+
+def test_a_former_id_is_followed_from_the_cache_building_only_its_fact(tmp_path):
+    """A miss looks the former ids up in the entry's keys: before, it built every fact
+    (0.3 s on a base of 26,000)."""
+    path = tmp_path / "small.toml"
+    path.write_text(_renamed("new-tech-brokers"), encoding="utf-8")
+    load(path, cache_dir=tmp_path / "cache")
+    base = load(path, cache_dir=tmp_path / "cache").base
+    assert [fact.id for fact in base.points("New-Tech-Brokers")] == ["tech-brokers-new"]
+    assert base.renamed == {"new-tech-brokers": "tech-brokers-new"}
+    built = [fact for fact in base.facts._made if fact is not None]  # type: ignore[attr-defined]
+    assert [fact.id for fact in built] == ["tech-brokers-new"]
+    # Merged with another report, the former id is still followed.
+    earlier = parse_fact_file(SMALL_FACTS.replace("year = 2023", "year = 2022"), "2022.toml")
+    merged = merge_bases([base, earlier])
+    assert merged.renamed == base.renamed
+    assert merged.keys.former_ids.count(("new-tech-brokers",)) == 1
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import os
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
-from itertools import accumulate
+from itertools import accumulate, chain
 
 from cqfacts.errors import FactFileError, InvalidArgumentError, Problem, UnknownFactError
 from cqfacts.facts.numerals import CHINESE_NUMERALS, numeral_text
@@ -136,9 +136,7 @@ class FactBase:
         if self.parts:
             each = [part.keys for part in self.parts]
             return FactKeys(
-                tuple(key for keys in each for key in keys.ids),
-                tuple(year for keys in each for year in keys.years),
-                tuple(title for keys in each for title in keys.sources),
+                *(tuple(chain.from_iterable(field)) for field in zip(*each, strict=True))
             )
         return fact_keys(self.facts)
 
@@ -182,8 +180,14 @@ class FactBase:
     @cached_property
     def renamed(self) -> dict[str, str]:
         """Each former id (a fact's ``former_ids``) and the id it has now. Built on
-        the first id not found: it reads every fact."""
-        return {former: fact.id for fact in self.facts for former in fact.former_ids}
+        the first id not found, from the keys: no fact is built (from the cache, a miss
+        in a base of 26,000 facts built them all, 0.3 s)."""
+        keys = self.keys
+        return {
+            former: fact_id
+            for fact_id, formers in zip(keys.ids, keys.former_ids, strict=True)
+            for former in formers
+        }
 
     def points(self, fact_id: str) -> list[Fact]:
         """Every fact with this id (any case), or with the id it was renamed to: one
@@ -290,11 +294,13 @@ _BASIS_RANK = {basis: len(BASES) - rank for rank, basis in enumerate(BASES)}
 
 class FactKeys(NamedTuple):
     """What tells facts apart, in fact order, without the facts: each one's id, the
-    year it describes and its source's title (its report's, where it names none)."""
+    year it describes, its source's title (its report's, where it names none) and the
+    ids it was known by before (its ``former_ids``)."""
 
     ids: tuple[str, ...]
     years: tuple[int | None, ...]
     sources: tuple[str, ...]
+    former_ids: tuple[tuple[str, ...], ...]
 
 
 def fact_keys(facts: Sequence[Fact]) -> FactKeys:
@@ -302,6 +308,7 @@ def fact_keys(facts: Sequence[Fact]) -> FactKeys:
         tuple(fact.id for fact in facts),
         tuple(fact.year for fact in facts),
         tuple(fact.source.title if fact.source else fact.report or "" for fact in facts),
+        tuple(fact.former_ids for fact in facts),
     )
 
 

@@ -122,8 +122,9 @@ def _to_payload(base: FactBase, index: SearchIndex) -> tuple[object, ...]:
         ),
         len(rows),
         index.to_tuple(),
-        # Each fact's id, year and source, one chunk: an id's facts are found, and
-        # the years listed, with no fact built (FactBase.keys).
+        # Each fact's id, year, source and former ids, one chunk: an id's facts are
+        # found, the years listed and a former id followed, with no fact built
+        # (FactBase.keys).
         _compressed((tuple(fact_keys(base.facts)),)),
     )  # fmt: skip
 
@@ -210,9 +211,11 @@ _FACT_FIELDS = len(FACT_KEYS)
 def _keys(data: bytes, count: int) -> FactKeys:
     """The facts' keys an entry holds; ValueError where they are not ``count`` of each
     (a damaged entry, met on first use)."""
-    [(ids, years, sources)] = _decoded(data, 3, 1)
-    found = FactKeys(ids, years, sources)
-    if not all(isinstance(part, tuple) and len(part) == count for part in found):
+    [keys] = _decoded(data, len(FactKeys._fields), 1)
+    found = FactKeys(*keys)
+    if not all(isinstance(part, tuple) and len(part) == count for part in found) or not all(
+        isinstance(formers, tuple) for formers in found.former_ids
+    ):
         raise ValueError("a damaged cache entry")
     return found
 

@@ -32,7 +32,7 @@ def test_facts_read_from_the_cache_equal_those_parsed(small_fact_file, tmp_path)
     assert cached == parsed and parsed == cached and cached == cached[:]
     assert cached[1:3] == parsed[1:3] and cached[::-1] == parsed[::-1]  # tuples, as sliced
     changed = (*parsed[:-1], parsed[-1]._replace(label="另一个标签"))
-    for other in (changed, parsed[:-1], parsed[::-1], list(parsed), ()):
+    for other in (changed, parsed[:-1], parsed[::-1], list(parsed), (), ("x",) * len(parsed)):
         assert cached != other and other != cached
     with pytest.raises(TypeError):
         hash(cached)

@@ -8,6 +8,7 @@ of a tool judged by its start-up time.
 
 from __future__ import annotations
 
+import operator
 import os
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -384,7 +385,7 @@ class FactSequence(Sequence[Fact]):
             return True
         if not isinstance(other, (tuple, FactSequence)):
             return NotImplemented
-        return len(self) == len(other) and all(map(Fact.__eq__, self, other))
+        return len(self) == len(other) and all(map(operator.eq, self, other))
 
     # Equal to a tuple, so hashable by content or not at all; by content would build
     # every fact, and nothing hashes a base's facts.

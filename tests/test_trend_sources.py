@@ -161,6 +161,26 @@ def test_one_id_for_one_year_from_two_sources_is_two_points(base):
     assert base.get("rd").value == 603.8
 
 
+def _reposted(copy: str) -> FactBase:
+    """COLLECTION with 2021's final figure reposted later by 丙报 (``copy`` its flag)."""
+    text = COLLECTION.replace('title = "丙报道"\n', f'title = "丙报道"\ncopy = {copy}\n', 1)
+    press = 'value = 605\nunit = "亿元"\nvalue_text = "605亿元"\nbasis = "preliminary"'
+    final = 'value = 603.8\nunit = "亿元"\nvalue_text = "603.8亿元"\nbasis = "final"'
+    return parse_fact_file(text.replace(press, final, 1), "series.toml")
+
+
+def test_of_one_basis_the_publishers_own_page_is_cited_before_a_later_repost():
+    reposted = _reposted("true")
+    assert [point.source.publisher for point in reposted.points("rd")[1:]] == [
+        "乙局",
+        "乙局",
+        "丙报",
+    ]
+    assert reposted.get("rd", 2021).source.publisher == "乙局"
+    # Neither a repost: the later publication answers, as before.
+    assert _reposted("false").get("rd", 2021).source.publisher == "丙报"
+
+
 def test_the_same_id_year_and_source_twice_is_refused():
     doubled = COLLECTION.replace('year = 2021\nsource = "c"', 'year = 2021\nsource = "b"', 1)
     with pytest.raises(FactFileError, match="duplicate id for the same year and source"):

@@ -341,26 +341,30 @@ class _Headlines(Mapping[str, Fact]):
         return len(self._base._positions)
 
 
-def _headline_order(fact: Fact) -> tuple[bool, int, tuple[int, int, int, str]]:
+def _headline_order(fact: Fact) -> tuple[bool, int, tuple[int, int, int, int, str]]:
     return (not fact.draft, _year_of(fact), preference(fact))
 
 
-def preference(fact: Fact) -> tuple[int, int, int, str]:
+def preference(fact: Fact) -> tuple[int, int, int, int, str]:
     """How firmly a fact answers for its indicator and year, larger first: a checked
     fact before a draft, a figure before a change alone, then by basis (final,
-    preliminary, estimated, none), then the later publication."""
-    published = fact.source.published if fact.source is not None else None
+    preliminary, estimated, none), then the publisher's own address before a site
+    reposting it (the citation to give), then the later publication."""
+    source = fact.source
     return (
         not fact.draft,
         fact.value is not None,
         _BASIS_RANK.get(fact.basis or "", 0),
-        published or "",
+        not (source is not None and source.copy),
+        (source.published if source is not None else None) or "",
     )
 
 
-def _negated(key: tuple[int, int, int, str]) -> tuple[int, int, int, str]:
+def _negated(key: tuple[int, int, int, int, str]) -> tuple[int, int, int, int, str]:
     """A preference sorted ascending puts the firmest first."""
-    return (-key[0], -key[1], -key[2], "".join(chr(0x10FFFF - ord(c)) for c in key[3]))
+    *ranks, published = key
+    first, second, third, fourth = (-rank for rank in ranks)
+    return (first, second, third, fourth, "".join(chr(0x10FFFF - ord(c)) for c in published))
 
 
 class FactSequence(Sequence[Fact]):

@@ -362,9 +362,8 @@ def preference(fact: Fact) -> tuple[int, int, int, int, str]:
 
 def _negated(key: tuple[int, int, int, int, str]) -> tuple[int, int, int, int, str]:
     """A preference sorted ascending puts the firmest first."""
-    *ranks, published = key
-    first, second, third, fourth = (-rank for rank in ranks)
-    return (first, second, third, fourth, "".join(chr(0x10FFFF - ord(c)) for c in published))
+    published = "".join(chr(0x10FFFF - ord(c)) for c in key[4])
+    return (-key[0], -key[1], -key[2], -key[3], published)
 
 
 class FactSequence(Sequence[Fact]):
